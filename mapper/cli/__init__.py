@@ -1,0 +1,43 @@
+"""The ``mapper`` command: thin over the library (``mapper.store``, ``mapper.analysis``).
+
+Each area keeps its commands in its own module here, listed in ``COMMAND_MODULES``; shared
+options live in :mod:`mapper.cli.options`. Library errors are shown as one clear line.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from ..errors import MapperError
+
+
+class MapperGroup(click.Group):
+    """A group that turns library errors into one clear line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MapperError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=MapperGroup)
+@click.version_option(package_name="community-mapper")
+def main() -> None:
+    """community-mapper: map a theme's local ecosystem, find warm contacts, and track how
+    connected a community is over time.
+
+    Example: mapper demo
+    """
+
+
+#: Modules that add commands to ``main``; each area adds its own line.
+COMMAND_MODULES: list[str] = [
+    "mapper.cli.core",
+]
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name)

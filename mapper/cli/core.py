@@ -1,0 +1,95 @@
+"""Core commands: serve the app, seed and serve the demo, show a workspace."""
+
+from __future__ import annotations
+
+import click
+
+from ..store import default_url
+from . import main
+from .options import database_option, open_from_options, resolve_url, with_workspace, workspace_option
+
+
+def _serve(url: str, workspace: str, host: str, port: int, debug: bool) -> None:
+    # The web layer is imported only here: the core library never imports Flask.
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": url, "WORKSPACE": workspace})
+    click.echo(f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace})")
+    app.run(host=host, port=port, debug=debug, use_reloader=False)
+
+
+def serve_options(func):  # type: ignore[no-untyped-def]
+    func = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")(func)
+    func = click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")(func)
+    func = click.option("--debug", is_flag=True, help="Flask debug mode (never on a shared server).")(func)
+    return func
+
+
+@main.command()
+@database_option
+@workspace_option
+@serve_options
+def serve(database: str | None, workspace: str, host: str, port: int, debug: bool) -> None:
+    """Serve the web app on what the store holds.
+
+    Example: mapper serve --database sqlite:///bibliotheek.db --port 8000
+    """
+    _serve(resolve_url(database), workspace, host, port, debug)
+
+
+@main.command()
+@database_option
+@workspace_option
+@serve_options
+@click.option("--no-serve", is_flag=True, help="Only seed the demo town, don't serve it.")
+def demo(database: str | None, workspace: str, host: str, port: int, debug: bool, no_serve: bool) -> None:
+    """Seed the demo town into an empty workspace (if not there yet) and serve it.
+
+    Example: mapper demo --port 5000
+    """
+    from seeds.demo import seed_demo
+
+    url = resolve_url(database)
+    store = open_from_options(url)
+    try:
+        if any(w.slug == workspace for w in store.workspaces()):
+            click.echo(f"workspace {workspace!r} already exists; serving it as it is")
+        else:
+            counts = seed_demo(store, workspace)
+            click.echo("demo town seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+    finally:
+        store.close()
+    if not no_serve:
+        _serve(url, workspace, host, port, debug)
+
+
+@main.command()
+@with_workspace
+def info(ws) -> None:  # type: ignore[no-untyped-def]
+    """Show what a workspace holds.
+
+    Example: mapper info --workspace demo
+    """
+    click.echo(f"{ws.info.name} ({ws.slug})")
+    for key, value in ws.counts().items():
+        click.echo(f"  {key:<14} {value}")
+
+
+@main.command("init-workspace")
+@database_option
+@click.argument("slug")
+@click.option("--name", help="Display name, e.g. 'Bibliotheek Rijnstad'.")
+def init_workspace(database: str | None, slug: str, name: str | None) -> None:
+    """Create an empty workspace.
+
+    Example: mapper init-workspace rijnstad --name "Bibliotheek Rijnstad"
+    """
+    store = open_from_options(database)
+    try:
+        store.create_workspace(slug, name)
+    finally:
+        store.close()
+    click.echo(f"workspace {slug!r} created")
+
+
+__all__ = ["serve", "demo", "info", "init_workspace", "default_url"]

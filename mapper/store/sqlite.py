@@ -1,0 +1,446 @@
+"""The embedded store: one SQLite file (WAL mode, foreign keys on) holds every workspace.
+
+Tables
+------
+``workspaces``    one row per library graph.
+``nodes``         one row per node *version*; ``current = 1`` marks the latest.
+``ties``          one row per tie *version*; ``current = 1`` marks the latest.
+``contacts``      logged contact moments.
+Dates are ISO text (``YYYY-MM-DD``), so comparisons in SQL are plain text comparisons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConflictError, StoreUnavailableError
+from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
+from .base import Store
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workspaces (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS nodes (
+    workspace TEXT NOT NULL REFERENCES workspaces(slug) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    current INTEGER NOT NULL DEFAULT 1,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    props TEXT NOT NULL DEFAULT '{}',
+    since TEXT,
+    until TEXT,
+    origin TEXT,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (workspace, id, version)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS nodes_current ON nodes(workspace, id) WHERE current = 1;
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(workspace, kind) WHERE current = 1;
+CREATE TABLE IF NOT EXISTS ties (
+    workspace TEXT NOT NULL REFERENCES workspaces(slug) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    current INTEGER NOT NULL DEFAULT 1,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    strength REAL CHECK (strength IS NULL OR (strength >= 0 AND strength <= 1)),
+    since TEXT,
+    until TEXT,
+    role TEXT,
+    origin TEXT,
+    props TEXT NOT NULL DEFAULT '{}',
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (workspace, id, version)
+);
+CREATE INDEX IF NOT EXISTS ties_source ON ties(workspace, source);
+CREATE INDEX IF NOT EXISTS ties_target ON ties(workspace, target);
+CREATE TABLE IF NOT EXISTS contacts (
+    workspace TEXT NOT NULL REFERENCES workspaces(slug) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    mode TEXT,
+    notes TEXT,
+    outcome TEXT,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (workspace, id)
+);
+CREATE INDEX IF NOT EXISTS contacts_a ON contacts(workspace, a);
+CREATE INDEX IF NOT EXISTS contacts_b ON contacts(workspace, b);
+"""
+
+NODE_COLS = "id, version, current, kind, name, props, since, until, origin, recorded_at"
+TIE_COLS = (
+    "id, version, current, kind, source, target, strength, since, until, role, origin, props,"
+    " recorded_at"
+)
+
+
+def _d(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _node(row: sqlite3.Row | tuple[Any, ...]) -> Node:
+    id_, version, current, kind, name, props, since, until, origin, recorded_at = row
+    return Node(
+        id=id_,
+        kind=NodeKind(kind),
+        name=name,
+        props=json.loads(props),
+        since=_date(since),
+        until=_date(until),
+        origin=origin,
+        version=version,
+        recorded_at=recorded_at,
+    )
+
+
+def _tie(row: sqlite3.Row | tuple[Any, ...]) -> Tie:
+    (id_, version, current, kind, source, target, strength, since, until, role, origin, props,
+     recorded_at) = row  # fmt: skip
+    return Tie(
+        id=id_,
+        kind=RelKind(kind),
+        source=source,
+        target=target,
+        strength=strength,
+        since=_date(since),
+        until=_date(until),
+        role=role,
+        origin=origin,
+        props=json.loads(props),
+        version=version,
+        current=bool(current),
+        recorded_at=recorded_at,
+    )
+
+
+def _contact(row: tuple[Any, ...]) -> Contact:
+    id_, a, b, on, mode, notes, outcome, recorded_at = row
+    return Contact(
+        id=id_, a=a, b=b, on=dt.date.fromisoformat(on), mode=mode, notes=notes,
+        outcome=outcome, recorded_at=recorded_at,
+    )  # fmt: skip
+
+
+class SQLiteStore(Store):
+    """The embedded store in one SQLite file (or in memory with ``":memory:"``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; created with its folder if missing. ``":memory:"`` for a
+        throw-away store.
+
+    Examples
+    --------
+    >>> store = SQLiteStore(":memory:")
+    >>> ws = store.create_workspace("demo")
+    >>> ws.add_node("Theme", "lezen").name
+    'lezen'
+    """
+
+    backend = "sqlite"
+
+    def __init__(self, path: str | Path = ":memory:"):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"cannot open the database {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        if self.path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        with self.atomic():
+            self._create_schema()
+
+    def _create_schema(self) -> None:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+                name = None
+            else:
+                name = f"sp{self._depth}"
+                self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if name is None:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self._depth -= 1
+                if name is None:
+                    self.conn.execute("COMMIT")
+                else:
+                    self.conn.execute(f"RELEASE {name}")
+
+    def _rows(self, sql: str, params: Any = ()) -> list[Any]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ workspaces
+
+    def workspaces(self) -> list[WorkspaceInfo]:
+        rows = self._rows("SELECT slug, name, created_at, settings FROM workspaces ORDER BY slug")
+        return [WorkspaceInfo(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    def _create_workspace(self, info: WorkspaceInfo) -> None:
+        with self.atomic():
+            try:
+                self.conn.execute(
+                    "INSERT INTO workspaces(slug, name, created_at, settings) VALUES (?,?,?,?)",
+                    (info.slug, info.name, info.created_at, json.dumps(info.settings)),
+                )
+            except sqlite3.IntegrityError:
+                raise ConflictError(f"workspace {info.slug!r} already exists") from None
+
+    def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
+        rows = self._rows(
+            "SELECT slug, name, created_at, settings FROM workspaces WHERE slug = ?", (slug,)
+        )
+        return WorkspaceInfo(rows[0][0], rows[0][1], rows[0][2], json.loads(rows[0][3])) if rows else None
+
+    def _update_workspace(self, info: WorkspaceInfo) -> None:
+        with self.atomic():
+            self.conn.execute(
+                "UPDATE workspaces SET name = ?, settings = ? WHERE slug = ?",
+                (info.name, json.dumps(info.settings), info.slug),
+            )
+
+    def delete_workspace(self, slug: str) -> None:
+        self.get_workspace(slug)
+        with self.atomic():
+            for table in ("contacts", "ties", "nodes", "workspaces"):
+                column = "slug" if table == "workspaces" else "workspace"
+                self.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (slug,))
+
+    # ------------------------------------------------------------------ nodes
+
+    def _insert_nodes(self, workspace: str, nodes: list[Node]) -> None:
+        rows = [
+            (workspace, n.id, n.version, n.kind.value, n.name, json.dumps(n.props, ensure_ascii=False),
+             _d(n.since), _d(n.until), n.origin, n.recorded_at)
+            for n in nodes
+        ]  # fmt: skip
+        try:
+            self.conn.executemany(
+                "INSERT INTO nodes(workspace, id, version, current, kind, name, props, since,"
+                " until, origin, recorded_at) VALUES (?,?,?,1,?,?,?,?,?,?,?)",
+                rows,
+            )
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"an entity with one of these ids already exists ({exc})") from None
+
+    def _insert_node_version(self, workspace: str, node: Node) -> None:
+        self.conn.execute(
+            "UPDATE nodes SET current = 0 WHERE workspace = ? AND id = ? AND current = 1",
+            (workspace, node.id),
+        )
+        self._insert_nodes(workspace, [node])
+
+    def _get_nodes(self, workspace: str, node_ids: list[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for chunk in _chunks(node_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(
+                f"SELECT {NODE_COLS} FROM nodes WHERE workspace = ? AND current = 1"
+                f" AND id IN ({marks})",
+                (workspace, *chunk),
+            ):
+                out[row[0]] = _node(row)
+        return out
+
+    def _node_kinds(self, workspace: str, node_ids: set[str]) -> dict[str, NodeKind]:
+        out: dict[str, NodeKind] = {}
+        for chunk in _chunks(sorted(node_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for id_, kind in self._rows(
+                f"SELECT id, kind FROM nodes WHERE workspace = ? AND current = 1"
+                f" AND id IN ({marks})",
+                (workspace, *chunk),
+            ):
+                out[id_] = NodeKind(kind)
+        return out
+
+    def _query_nodes(
+        self, workspace: str, kinds: list[NodeKind] | None, as_of: dt.date | None
+    ) -> Iterator[Node]:
+        sql = f"SELECT {NODE_COLS} FROM nodes WHERE workspace = ? AND current = 1"
+        params: list[Any] = [workspace]
+        if kinds is not None:
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params += [k.value for k in kinds]
+        if as_of is not None:
+            sql += " AND (since IS NULL OR since <= ?) AND (until IS NULL OR until > ?)"
+            params += [as_of.isoformat()] * 2
+        sql += " ORDER BY id"
+        return iter([_node(r) for r in self._rows(sql, params)])
+
+    def _node_versions(self, workspace: str, node_id: str) -> list[Node]:
+        rows = self._rows(
+            f"SELECT {NODE_COLS} FROM nodes WHERE workspace = ? AND id = ? ORDER BY version",
+            (workspace, node_id),
+        )
+        return [_node(r) for r in rows]
+
+    # ------------------------------------------------------------------ ties
+
+    def _insert_ties(self, workspace: str, ties: list[Tie]) -> None:
+        rows = [
+            (workspace, t.id, t.version, int(t.current), t.kind.value, t.source, t.target,
+             t.strength, _d(t.since), _d(t.until), t.role, t.origin,
+             json.dumps(t.props, ensure_ascii=False), t.recorded_at)
+            for t in ties
+        ]  # fmt: skip
+        try:
+            self.conn.executemany(
+                f"INSERT INTO ties(workspace, {TIE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"a tie with one of these ids already exists ({exc})") from None
+
+    def _close_tie_version(
+        self, workspace: str, tie_id: str, version: int, until: dt.date
+    ) -> None:
+        self.conn.execute(
+            "UPDATE ties SET until = ?, current = 0 WHERE workspace = ? AND id = ? AND version = ?",
+            (until.isoformat(), workspace, tie_id, version),
+        )
+
+    def _set_tie_until(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
+        self.conn.execute(
+            "UPDATE ties SET until = ? WHERE workspace = ? AND id = ? AND version = ?",
+            (until.isoformat(), workspace, tie_id, version),
+        )
+
+    def _tie_versions(self, workspace: str, tie_id: str) -> list[Tie]:
+        rows = self._rows(
+            f"SELECT {TIE_COLS} FROM ties WHERE workspace = ? AND id = ? ORDER BY version",
+            (workspace, tie_id),
+        )
+        return [_tie(r) for r in rows]
+
+    def _query_ties(
+        self,
+        workspace: str,
+        node: str | None,
+        kinds: list[RelKind] | None,
+        as_of: dt.date | None,
+        history: bool,
+    ) -> Iterator[Tie]:
+        where = ["workspace = ?"]
+        params: list[Any] = [workspace]
+        if node is not None:
+            where.append("(source = ? OR target = ?)")
+            params += [node, node]
+        if kinds is not None:
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params += [k.value for k in kinds]
+        if as_of is not None:
+            where.append("(since IS NULL OR since <= ?) AND (until IS NULL OR until > ?)")
+            params += [as_of.isoformat()] * 2
+        elif not history:
+            where.append("current = 1")
+        sql = f"SELECT {TIE_COLS} FROM ties WHERE {' AND '.join(where)} ORDER BY id, version"
+        with self._lock:
+            cursor = self.conn.execute(sql, params)
+            rows = cursor.fetchall()
+        return (_tie(r) for r in rows)
+
+    # ------------------------------------------------------------------ contacts
+
+    def _insert_contacts(self, workspace: str, contacts: list[Contact]) -> None:
+        rows = [
+            (workspace, c.id, c.a, c.b, c.on.isoformat(), c.mode, c.notes, c.outcome, c.recorded_at)
+            for c in contacts
+        ]
+        try:
+            self.conn.executemany(
+                "INSERT INTO contacts(workspace, id, a, b, on_date, mode, notes, outcome,"
+                " recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"a contact moment with this id already exists ({exc})") from None
+
+    def _query_contacts(
+        self,
+        workspace: str,
+        node: str | None,
+        between: tuple[str, str] | None,
+        until: dt.date | None,
+    ) -> Iterator[Contact]:
+        where = ["workspace = ?"]
+        params: list[Any] = [workspace]
+        if node is not None:
+            where.append("(a = ? OR b = ?)")
+            params += [node, node]
+        if between is not None:
+            x, y = between
+            where.append("((a = ? AND b = ?) OR (a = ? AND b = ?))")
+            params += [x, y, y, x]
+        if until is not None:
+            where.append("on_date <= ?")
+            params.append(until.isoformat())
+        rows = self._rows(
+            "SELECT id, a, b, on_date, mode, notes, outcome, recorded_at FROM contacts"
+            f" WHERE {' AND '.join(where)} ORDER BY on_date, id",
+            params,
+        )
+        return (_contact(r) for r in rows)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

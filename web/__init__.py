@@ -1,0 +1,71 @@
+"""The Flask app: ``create_app()`` builds it; one blueprint per area of the method.
+
+Settings come from the mapping given to ``create_app``, else from ``MAPPER_*`` environment
+variables, else the defaults below. See README, "Configuration".
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from mapper.store import default_url
+
+from . import db, i18n, security
+
+csrf = CSRFProtect()
+
+#: Blueprints of the app, as "module:attribute"; each area adds its own line.
+BLUEPRINTS: list[str] = [
+    "web.views:bp",
+]
+
+#: Settings read from the environment as MAPPER_<NAME>.
+ENV_SETTINGS = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=default_url(app.instance_path),
+        WORKSPACE="demo",
+        DEFAULT_LANGUAGE="nl",
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    for name in ENV_SETTINGS:
+        value = os.environ.get(f"MAPPER_{name}")
+        if value:
+            app.config[name] = value
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    for spec in BLUEPRINTS:
+        module_name, attr = spec.split(":")
+        module = __import__(module_name, fromlist=[attr])
+        app.register_blueprint(getattr(module, attr))
+    return app
+
+
+def _instance_secret(folder: Path) -> str:
+    """A secret key kept in the instance folder, made on first start."""
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
