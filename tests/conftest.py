@@ -81,3 +81,6 @@ def file_store(tmp_path):
     s = SQLiteStore(tmp_path / "mapper.db")
     yield s
     s.close()
+
+
+from tests.fixtures_web import *  # noqa: E402,F401,F403 - app, client, demo fixtures

@@ -55,10 +55,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
+    nav: list[tuple[str, Any]] = []
     for spec in BLUEPRINTS:
         module_name, attr = spec.split(":")
         module = __import__(module_name, fromlist=[attr])
         app.register_blueprint(getattr(module, attr))
+        nav.extend(getattr(module, "NAV", []))
+    # Each area's module may define NAV = [(endpoint, lazy_gettext("Label")), ...]
+    app.config["NAV"] = nav
+    app.context_processor(lambda: {"nav_items": app.config["NAV"]})
     return app
 
 
