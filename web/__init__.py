@@ -24,10 +24,16 @@ csrf = CSRFProtect()
 #: Blueprints of the app, as "module:attribute"; each area adds its own line.
 BLUEPRINTS: list[str] = [
     "web.views:bp",
+    "web.auth:bp",
+    "web.admin:bp",
+    "web.privacy:bp",
 ]
 
 #: Settings read from the environment as MAPPER_<NAME>.
 ENV_SETTINGS = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
+# Accounts and security (see web/auth.py): single-user mode, bound address, accounts file,
+# session length in hours, Secure cookies even behind a TLS-terminating proxy.
+ENV_SETTINGS += ("SINGLE_USER", "HOST", "ACCOUNTS_PATH", "SESSION_HOURS", "SECURE_COOKIES")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -55,6 +61,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
+    from . import auth, errors
+
+    auth.init_app(app)  # login, roles and CSRF for every request, before any area's hooks
+    errors.init_app(app)
     nav: list[tuple[str, Any]] = []
     for spec in BLUEPRINTS:
         module_name, attr = spec.split(":")

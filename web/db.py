@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, session
 
 from mapper.errors import NotFoundError
 from mapper.store import Store, Workspace, open_store
@@ -11,6 +11,8 @@ from mapper.store import Store, Workspace, open_store
 def get_store() -> Store:
     if "store" not in g:
         g.store = open_store(current_app.config["DATABASE_URL"])
+        # Every write of this request is recorded in the audit trail under this name.
+        g.store.actor = g.get("actor")
     return g.store
 
 
@@ -21,9 +23,21 @@ def close_store(exc: BaseException | None = None) -> None:
 
 
 def current_workspace() -> Workspace:
-    """The workspace this request works in (the configured one; later: the user's)."""
+    """The workspace this request works in.
+
+    A logged-in user works in the workspace chosen with the switcher among those they have a
+    role in (see :mod:`web.auth`); nothing else is reachable, so another workspace's ids are
+    simply not found. In single-user mode: the chosen one, else the configured one.
+    """
+    if "workspace" not in g and g.get("workspace_slug") is not None:
+        try:
+            g.workspace = get_store().workspace(g.workspace_slug)
+        except NotFoundError:
+            abort(404)
     if "workspace" not in g:
-        slug = current_app.config["WORKSPACE"]
+        if g.get("user") is not None and not g.get("single_user"):
+            abort(403)
+        slug = session.get("workspace") or current_app.config["WORKSPACE"]
         store = get_store()
         try:
             g.workspace = store.workspace(slug)

@@ -64,4 +64,7 @@ def select_locale() -> str:
 
 
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
-    Babel(app, locale_selector=select_locale, default_domain=PoDomain())
+    babel = Babel(app, locale_selector=select_locale)
+    # Flask-Babel 4 takes the default domain as a name; the instance it builds from it is a
+    # cached property, which we set to our in-memory .po domain instead.
+    babel.domain_instance = PoDomain()

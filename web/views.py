@@ -1,13 +1,388 @@
-"""Placeholder home page; the web area replaces it."""
+"""The workbook's first pages: the dashboard, werkblad 1 (de kapstok), werkblad 2 (themascan),
+werkblad 3 (omgevingsscan, with its map and tables) and the entity page.
 
-from flask import Blueprint, render_template
+Everything is read from a projection of the workspace as of a date (``?as_of=YYYY-MM-DD``,
+default today); the filters of the scan are GET parameters, so a filtered map is a link that
+can be shared and the page works without JavaScript (the tables show what the map shows).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from mapper.analysis.scan import BOTH, LIBRARY_ONLY, TOWN_ONLY, ecosystem, library_bonds
+from mapper.analysis.scan import theme_scan, worksheet_rows
+from mapper.errors import MapperError, ValidationError
+from mapper.maps import (
+    KIND_LABELS,
+    KIND_STYLES,
+    PHYSICS_LIMIT,
+    REL_LABELS,
+    SCAN_KINDS,
+    format_strength,
+    legend,
+    map_network,
+    network_data,
+    scan_selection,
+    strength_legend,
+)
+from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, check_date, node_kind
 
 from .db import current_workspace
 
 bp = Blueprint("main", __name__)
 
+NAV = [
+    ("main.index", _l("Overview")),
+    ("main.frame", _l("1 · The frame")),
+    ("main.themes", _l("2 · Theme scan")),
+    ("main.scan_pick", _l("3 · Environment scan")),
+]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def lang() -> str:
+    return str(get_locale() or "nl")
+
+
+def kind_word(kind: str | NodeKind) -> str:
+    """The interface word for a node kind."""
+    try:
+        return _(KIND_LABELS[node_kind(kind)])
+    except ValidationError:
+        return str(kind)
+
+
+def rel_word(kind: str | RelKind) -> str:
+    """The interface word for a tie kind, read from source to target."""
+    try:
+        return _(REL_LABELS[RelKind(kind)])
+    except ValueError:
+        return str(kind)
+
+
+def strength_text(strength: float | None) -> str:
+    return format_strength(strength, lang())
+
+
+def role_word(role: str | None) -> str:
+    return _(role) if role else ""
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months, clamped to the month's last day.
+
+    >>> add_months(dt.date(2025, 3, 31), -1)
+    datetime.date(2025, 2, 28)
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def as_of_arg() -> dt.date:
+    """The projection date from ``?as_of=``; today when absent or not a date (flashed)."""
+    raw = request.args.get("as_of", "").strip()
+    if not raw:
+        return dt.date.today()
+    try:
+        return check_date(raw, field="as_of") or dt.date.today()
+    except ValidationError:
+        flash(_("%(value)s is not a date (use YYYY-MM-DD); showing today.", value=raw), "error")
+        return dt.date.today()
+
+
+def projection(day: dt.date) -> nx.MultiDiGraph:
+    return current_workspace().project(as_of=day)
+
+
+def name_of(graph: nx.MultiDiGraph, node: Any) -> str:
+    return str(graph.nodes[node].get("name", node)) if node in graph else str(node)
+
+
+def by_name(graph: nx.MultiDiGraph, nodes: Any) -> list[Any]:
+    return sorted(set(nodes), key=lambda n: (name_of(graph, n).casefold(), str(n)))
+
+
+@bp.app_context_processor
+def template_helpers() -> dict[str, Any]:
+    def lang_url(code: str) -> str:
+        args = request.args.to_dict(flat=False)
+        args["lang"] = [code]
+        if request.endpoint:
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+        return f"?lang={code}"
+
+    def self_url(**changes: Any) -> str:
+        """This page's URL with some query arguments changed (``None`` removes one)."""
+        args = request.args.to_dict(flat=False)
+        for key, value in changes.items():
+            if value is None:
+                args.pop(key, None)
+            else:
+                args[key] = [value]
+        return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+
+    return {
+        "lang_url": lang_url,
+        "self_url": self_url,
+        "kind_word": kind_word,
+        "rel_word": rel_word,
+        "strength_text": strength_text,
+        "role_word": role_word,
+        "current_lang": lang(),
+        "get_locale": get_locale,
+    }
+
+
+# --------------------------------------------------------------------------- dashboard
+
 
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     ws = current_workspace()
-    return render_template("index.html", workspace=ws.info, counts=ws.counts())
+    day = dt.date.today()
+    graph = projection(day)
+    rows = theme_scan(graph)
+    libraries = [d.get("name") for _, d in graph.nodes(data=True) if d.get("kind") == "Library"]
+    counts = ws.counts()
+    shown_kinds = [k for k in NodeKind if counts.get(k.value)]
+    return render_template(
+        "index.html",
+        workspace=ws.info,
+        libraries=sorted(n for n in libraries if n),
+        counts=counts,
+        shown_kinds=shown_kinds,
+        library_themes=[r for r in rows if r.in_library],
+        town_only=[r for r in rows if r.status == TOWN_ONLY],
+        styles=KIND_STYLES,
+    )
+
+
+# --------------------------------------------------------------------------- werkblad 1
+
+
+@bp.get("/frame")
+def frame():  # type: ignore[no-untyped-def]
+    day = as_of_arg()
+    graph = projection(day)
+    goals = by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == "Goal"))
+    themes_of: dict[Any, list[Any]] = defaultdict(list)
+    goals_of: dict[Any, list[Any]] = defaultdict(list)
+    for goal in goals:
+        for _s, theme, data in graph.out_edges(goal, data=True):
+            if data.get("kind") == RelKind.ABOUT and graph.nodes[theme].get("kind") == "Theme":
+                themes_of[goal].append(theme)
+                goals_of[theme].append(goal)
+    rows = theme_scan(graph)
+    library_themes = [r for r in rows if r.in_library]
+    libraries = by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == "Library"))
+    return render_template(
+        "frame.html",
+        graph=graph,
+        day=day,
+        goals=goals,
+        themes_of={g: by_name(graph, ts) for g, ts in themes_of.items()},
+        library_themes=library_themes,
+        libraries=libraries,
+        month_links=month_links(day),
+    )
+
+
+def month_links(day: dt.date) -> dict[str, str]:
+    """Links to the same page one month earlier/later and today, keeping the other args."""
+    def link(target: dt.date) -> str:
+        args = request.args.to_dict(flat=False)
+        args["as_of"] = [target.isoformat()]
+        return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+
+    return {
+        "prev": link(add_months(day, -1)),
+        "next": link(add_months(day, 1)),
+        "today": link(dt.date.today()),
+    }
+
+
+# --------------------------------------------------------------------------- werkblad 2
+
+
+@bp.get("/themes")
+def themes():  # type: ignore[no-untyped-def]
+    day = as_of_arg()
+    graph = projection(day)
+    rows = theme_scan(graph)
+    return render_template(
+        "themes.html",
+        graph=graph,
+        day=day,
+        rows=rows,
+        library_rows=[r for r in rows if r.in_library],
+        town_rows=[r for r in rows if r.in_town],
+        both=BOTH,
+        library_only=LIBRARY_ONLY,
+        town_only=TOWN_ONLY,
+        town_kinds=[NodeKind.PERSON, NodeKind.ORGANISATION, NodeKind.ACTIVITY, NodeKind.CHANNEL],
+        month_links=month_links(day),
+    )
+
+
+# --------------------------------------------------------------------------- werkblad 3
+
+
+@bp.get("/scan/")
+def scan_pick():  # type: ignore[no-untyped-def]
+    day = as_of_arg()
+    graph = projection(day)
+    rows = theme_scan(graph)
+    return render_template("scan_pick.html", rows=rows, day=day, both=BOTH)
+
+
+def scan_filters(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """The scan's filters from the query string; a bad value is flashed and ignored."""
+    kinds = [k for k in request.args.getlist("kind") if k]
+    valid_kinds = {k.value for k in SCAN_KINDS}
+    bad = [k for k in kinds if k not in valid_kinds]
+    if bad:
+        flash(_("Unknown kind ignored: %(value)s", value=", ".join(bad)), "error")
+    kinds = [k for k in kinds if k in valid_kinds]
+    min_step = None
+    raw_min = request.args.get("min", "").strip()
+    if raw_min:
+        if raw_min.isdigit() and 1 <= int(raw_min) <= 5:
+            min_step = int(raw_min)
+        else:
+            flash(_("Minimum strength %(value)s is not a step from 1 to 5.", value=raw_min),
+                  "error")
+    focus = request.args.get("focus", "").strip() or None
+    if focus is not None and focus not in graph:
+        flash(_("Cannot focus on %(value)s: not on the map on this date.", value=focus), "error")
+        focus = None
+    return {
+        "kinds": kinds or None,
+        "min_step": min_step,
+        "bond_only": request.args.get("bond") == "1",
+        "focus": focus,
+    }
+
+
+@bp.get("/scan/<theme_id>")
+def scan(theme_id: str):  # type: ignore[no-untyped-def]
+    ws = current_workspace()
+    day = as_of_arg()
+    graph = projection(day)
+    if theme_id not in graph or graph.nodes[theme_id].get("kind") != "Theme":
+        node = ws.get_node(theme_id)  # NotFoundError → 404
+        if node.kind is not NodeKind.THEME:
+            abort(404, description=_("%(name)s is not a theme.", name=node.name))
+        flash(_("This theme did not exist yet on %(day)s.", day=day.isoformat()), "error")
+        return render_template("scan.html", theme=node, day=day, missing=True,
+                               month_links=month_links(day), filters={}, kinds=[],
+                               steps=STRENGTH_STEPS)
+    filters = scan_filters(graph)
+    try:
+        selection = scan_selection(graph, theme_id, **filters)
+    except MapperError as error:  # a focus outside the filtered map
+        flash(str(error), "error")
+        filters["focus"] = None
+        selection = scan_selection(graph, theme_id, **filters)
+    bonds = library_bonds(graph, selection.nodes)
+    net = map_network(selection, centre=theme_id, bonds=bonds, gettext=_, lang=lang())
+    data = network_data(net)
+    data["links"] = {str(n): url_for("main.entity", node_id=n) for n in selection.nodes}
+    data["names"] = {str(n): name_of(graph, n) for n in selection.nodes}
+    data["theme"] = str(theme_id)
+    tables = worksheet_rows(graph, theme_id, selection.nodes)
+    all_nodes = by_name(graph, ecosystem(graph, theme_id))
+    neighbours = {
+        n: by_name(graph, set(selection.predecessors(n)) | set(selection.successors(n)))
+        for n in selection.nodes
+    }
+    ties_between: dict[tuple[Any, Any], list[dict[str, Any]]] = defaultdict(list)
+    for u, v, d in selection.edges(data=True):
+        ties_between[(u, v)].append(d)
+        ties_between[(v, u)].append(d)
+    listed = [
+        n for kind in [NodeKind.THEME, *SCAN_KINDS]
+        for n in by_name(graph, (m for m in selection if graph.nodes[m].get("kind") == kind))
+    ]
+    return render_template(
+        "scan.html",
+        missing=False,
+        graph=graph,
+        theme=graph.nodes[theme_id] | {"id": theme_id},
+        theme_id=theme_id,
+        day=day,
+        data=data,
+        tables=tables,
+        bonds=bonds,
+        listed=listed,
+        neighbours=neighbours,
+        ties_between=ties_between,
+        filters=filters,
+        kinds=SCAN_KINDS,
+        steps=STRENGTH_STEPS,
+        legend=legend(_),
+        strength_legend=strength_legend(lang()),
+        styles=KIND_STYLES,
+        ecosystem_size=len(all_nodes),
+        physics=selection.number_of_nodes() <= PHYSICS_LIMIT,
+        month_links=month_links(day),
+        filtered=any(v for v in filters.values()),
+    )
+
+
+# --------------------------------------------------------------------------- entity page
+
+
+@bp.get("/entity/<node_id>")
+def entity(node_id: str):  # type: ignore[no-untyped-def]
+    ws = current_workspace()
+    node = ws.get_node(node_id)
+    versions = ws.node_history(node_id)
+    all_versions = list(ws.ties(node=node_id, history=True))
+    by_tie: dict[str, list[Any]] = defaultdict(list)
+    for tie in all_versions:
+        by_tie[tie.id].append(tie)
+    latest = [versions_[-1] for versions_ in by_tie.values()]
+    contacts = list(ws.contacts(node=node_id))
+    other_ids = {t.other(node_id) for t in all_versions} | {
+        c.b if c.a == node_id else c.a for c in contacts
+    }
+    others = ws.get_nodes(other_ids)
+    today = dt.date.today()
+
+    def other_name(other: str) -> str:
+        return others[other].name if other in others else other
+
+    latest.sort(key=lambda t: (t.kind.value, other_name(t.other(node_id)).casefold(), t.id))
+    tie_history = sorted(
+        all_versions,
+        key=lambda t: (t.since or dt.date.min, t.recorded_at or "", t.id, t.version),
+        reverse=True,
+    )
+    graph = ws.project(as_of=today)
+    bond = library_bonds(graph, [node_id]).get(node_id) if node_id in graph else None
+    return render_template(
+        "entity.html",
+        node=node,
+        versions=list(reversed(versions)),
+        ties=latest,
+        tie_history=tie_history,
+        contacts=sorted(contacts, key=lambda c: (c.on, c.id), reverse=True),
+        others=others,
+        today=today,
+        bond=bond,
+        style=KIND_STYLES[node.kind],
+    )

@@ -37,6 +37,9 @@ def main() -> None:
 #: Modules that add commands to ``main``; each area adds its own line.
 COMMAND_MODULES: list[str] = [
     "mapper.cli.core",
+    "mapper.cli.users",
+    "mapper.cli.migrate",
+    "mapper.cli.warm",
 ]
 
 for _name in COMMAND_MODULES:

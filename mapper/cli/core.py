@@ -13,7 +13,9 @@ def _serve(url: str, workspace: str, host: str, port: int, debug: bool) -> None:
     # The web layer is imported only here: the core library never imports Flask.
     from web import create_app
 
-    app = create_app({"DATABASE_URL": url, "WORKSPACE": workspace})
+    from .users import serve_settings  # login or single-user mode, accounts file
+
+    app = create_app({"DATABASE_URL": url, "WORKSPACE": workspace, **serve_settings(url, host)})
     click.echo(f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace})")
     app.run(host=host, port=port, debug=debug, use_reloader=False)
 

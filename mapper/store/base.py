@@ -26,13 +26,15 @@ import secrets
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import Any
 
 import networkx as nx
 
-from ..errors import NotFoundError, ValidationError
+from .. import audit as _audit
+from ..audit import AuditEntry
+from ..errors import ConflictError, MapperError, NotFoundError, ValidationError
 from ..model import (
     ID_PREFIX,
     Contact,
@@ -51,6 +53,8 @@ from ..model import (
     node_kind,
     rel_kind,
 )
+from .dump import WorkspaceDump
+from ..privacy import PERSONAL_KINDS, check_privacy_props, organisations_only
 
 
 class _Unset:
@@ -152,7 +156,9 @@ class Store(ABC):
             created_at=now_iso(),
             settings=check_props(settings),
         )
-        self._create_workspace(info)
+        with self.atomic():
+            self._create_workspace(info)
+            self._audit_write(slug, _audit.CREATE, "workspace", slug, info.name, ())
         return Workspace(self, slug)
 
     def workspace(self, slug: str) -> Workspace:
@@ -175,7 +181,18 @@ class Store(ABC):
             name=check_name(name) if name is not None else info.name,
             settings={**info.settings, **check_props(settings)},
         )
-        self._update_workspace(new)
+        with self.atomic():
+            if organisations_only(new.settings) and not organisations_only(info.settings):
+                people = sum(1 for _ in self.nodes(slug, kind=list(PERSONAL_KINDS)))
+                if people:
+                    raise ConflictError(
+                        f"workspace {slug!r} still holds {people} people: erase them before "
+                        "making it organisations only"
+                    )
+            self._update_workspace(new)
+            changed = sorted(k for k in new.settings if new.settings[k] != info.settings.get(k))
+            detail = {"settings": changed, **({"name": True} if new.name != info.name else {})}
+            self._audit_write(slug, _audit.UPDATE, "workspace", slug, new.name, (), detail)
         return new
 
     @abstractmethod
@@ -234,10 +251,16 @@ class Store(ABC):
     ) -> list[Node]:
         """Add many nodes in one transaction. Each spec is a Node or a mapping of
         :meth:`make_node` arguments. A duplicate id raises ConflictError and writes nothing."""
-        self.get_workspace(workspace)
+        info = self.get_workspace(workspace)
         nodes = [s if isinstance(s, Node) else self.make_node(**s) for s in specs]
+        self._check_node_policy(info, nodes)
         with self.atomic():
             self._insert_nodes(workspace, nodes)
+            self._insert_audit(
+                workspace,
+                [self._audit_entry(_audit.CREATE, "node", n.id, n.name, (n.id,),
+                                   {"kind": n.kind.value}) for n in nodes],
+            )  # fmt: skip
         return nodes
 
     def get_node(self, workspace: str, node_id: str) -> Node:
@@ -291,7 +314,14 @@ class Store(ABC):
                 version=current.version + 1,
                 recorded_at=now_iso(),
             )
+            check_privacy_props(node.props)
             self._insert_node_version(workspace, node)
+            changed = [f for f in ("name", "since", "until", "origin")
+                       if getattr(node, f) != getattr(current, f)]
+            changed += [f"props.{k}" for k in sorted(set(node.props) | set(current.props))
+                        if node.props.get(k) != current.props.get(k)]
+            self._audit_write(workspace, _audit.UPDATE, "node", node.id, node.name, (node.id,),
+                              {"changed": changed, "version": node.version})
         return node
 
     def nodes(
@@ -416,6 +446,12 @@ class Store(ABC):
                         raise NotFoundError(f"no entity with id {end!r} in this workspace")
                 check_tie_kinds(tie.kind, kinds[tie.source], kinds[tie.target])
             self._insert_ties(workspace, ties)
+            self._insert_audit(
+                workspace,
+                [self._audit_entry(_audit.CREATE, "tie", t.id, t.kind.value,
+                                   (t.id, t.source, t.target), {"version": t.version})
+                 for t in ties],
+            )  # fmt: skip
         return ties
 
     def get_tie(self, workspace: str, tie_id: str) -> Tie:
@@ -476,6 +512,12 @@ class Store(ABC):
             )
             self._close_tie_version(workspace, tie_id, current.version, day)
             self._insert_ties(workspace, [new])
+            changed = [f for f in ("strength", "role", "origin", "props")
+                       if getattr(new, f) != getattr(current, f)]
+            self._audit_write(workspace, _audit.CHANGE, "tie", tie_id, new.kind.value,
+                              (tie_id, new.source, new.target),
+                              {"changed": changed, "on": day.isoformat(),
+                               "version": new.version})
         return new
 
     def end_tie(self, workspace: str, tie_id: str, *, on: Any) -> Tie:
@@ -489,6 +531,9 @@ class Store(ABC):
             if current.until is not None and current.until <= day:
                 return current
             self._set_tie_until(workspace, tie_id, current.version, day)
+            self._audit_write(workspace, _audit.END, "tie", tie_id, current.kind.value,
+                              (tie_id, current.source, current.target),
+                              {"on": day.isoformat(), "version": current.version})
         return replace(current, until=day)
 
     def ties(
@@ -567,6 +612,11 @@ class Store(ABC):
                 if c.a == c.b:
                     raise ValidationError("a contact moment needs two different parties")
             self._insert_contacts(workspace, contacts)
+            self._insert_audit(
+                workspace,
+                [self._audit_entry(_audit.CREATE, "contact", c.id, c.mode, (c.id, c.a, c.b),
+                                   {"on": c.on.isoformat()}) for c in contacts],
+            )  # fmt: skip
         return contacts
 
     def contacts(
@@ -580,6 +630,194 @@ class Store(ABC):
         """Contact moments, by date then id; only those up to and including ``until``."""
         day = check_date(until, field="until")
         return self._query_contacts(workspace, node, between, day)
+
+    # ------------------------------------------------------------------ audit trail, privacy
+
+    #: Who the store is acting for; recorded in the audit trail (see :meth:`acting_as`).
+    actor: str | None = None
+
+    @contextmanager
+    def acting_as(self, actor: str | None) -> Iterator[Store]:
+        """Record ``actor`` (an account, ``"local"``, a script's name) as the author of every
+        write inside the block::
+
+            with store.acting_as("anna@bibliotheek.nl"):
+                store.add_node("rijnstad", "Person", "Jan de Vries")
+        """
+        previous = self.actor
+        self.actor = actor
+        try:
+            yield self
+        finally:
+            self.actor = previous
+
+    def audit(
+        self,
+        workspace: str,
+        *,
+        entity: str | None = None,
+        action: str | Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """The audit trail of a workspace, newest first.
+
+        Parameters
+        ----------
+        entity : str, optional
+            Only entries about this id (a node also gets the entries of its ties and
+            contact moments).
+        action : str or iterable, optional
+            Only these actions (see :data:`mapper.audit.ACTIONS`).
+        limit : int, optional
+            At most this many entries.
+        """
+        self.get_workspace(workspace)
+        actions = [action] if isinstance(action, str) else list(action) if action else None
+        return self._query_audit(workspace, entity, actions, limit)
+
+    def record_audit(
+        self,
+        workspace: str,
+        action: str,
+        *,
+        target_type: str,
+        target_id: str | None = None,
+        label: str | None = None,
+        refs: Iterable[str] = (),
+        detail: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Add an entry to the audit trail for a write made elsewhere (a merge, an import).
+
+        Call it inside the same ``with store.atomic():`` block as the write it describes.
+        ``refs`` must name every entity the entry is about, so that erasing one of them
+        also removes the entry.
+        """
+        if action not in _audit.ACTIONS:
+            raise ValidationError(
+                f"audit action {action!r} is not one of: {', '.join(_audit.ACTIONS)}",
+                field="action", value=action,
+            )  # fmt: skip
+        if target_type not in _audit.TARGET_TYPES:
+            raise ValidationError(
+                f"audit target {target_type!r} is not one of: {', '.join(_audit.TARGET_TYPES)}",
+                field="target_type", value=target_type,
+            )  # fmt: skip
+        refs = tuple(dict.fromkeys([*((target_id,) if target_id else ()), *refs]))
+        entry = self._audit_entry(action, target_type, target_id, label, refs,
+                                  check_props(detail))  # fmt: skip
+        with self.atomic():
+            self.get_workspace(workspace)
+            self._insert_audit(workspace, [entry])
+        return entry
+
+    def _audit_entry(
+        self,
+        action: str,
+        target_type: str,
+        target_id: str | None,
+        label: str | None,
+        refs: Iterable[str],
+        detail: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        return AuditEntry(
+            at=now_iso(),
+            actor=self.actor or _audit.SYSTEM_ACTOR,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            label=label,
+            refs=tuple(refs),
+            detail=dict(detail or {}),
+        )
+
+    def _audit_write(self, workspace: str, *args: Any) -> None:
+        self._insert_audit(workspace, [self._audit_entry(*args)])
+
+    def _check_node_policy(self, info: WorkspaceInfo, nodes: list[Node]) -> None:
+        """The workspace's privacy rules for new nodes: no people in an "organisations
+        only" workspace, and a known lawful basis."""
+        if organisations_only(info.settings):
+            for node in nodes:
+                if node.kind in PERSONAL_KINDS:
+                    raise ValidationError(
+                        f"workspace {info.slug!r} keeps organisations only: cannot add the "
+                        f"{node.kind.value} {node.name!r}",
+                        field="kind", value=node.kind.value,
+                    )  # fmt: skip
+        for node in nodes:
+            check_privacy_props(node.props)
+
+    def last_contact(self, workspace: str, node_id: str) -> dt.date | None:
+        """The date of the last logged contact moment with a node (None if never)."""
+        self.get_node(workspace, node_id)
+        days = [c.on for c in self.contacts(workspace, node=node_id)]
+        return max(days) if days else None
+
+    def erase_node(self, workspace: str, node_id: str) -> dict[str, Any]:
+        """Erase a node for good (an AVG erasure request): every version of it, every version
+        of its ties, its contact moments, and the audit entries that name it.
+
+        The audit trail keeps one anonymous entry ("a Person was erased", with counts, no
+        name and no id). Afterwards the store compacts its files so the erased data is gone
+        from the disk too, not only hidden (SQLite: WAL checkpoint and VACUUM). Run outside
+        any ``atomic()`` block so the compaction can run; inside one it is skipped and
+        ``compacted`` is False.
+
+        Returns
+        -------
+        dict
+            Counts of what was removed (``versions``, ``ties``, ``tie_versions``,
+            ``contacts``, ``audit``), ``kind``, and ``compacted`` (bool).
+        """
+        with self.atomic():
+            node = self.get_node(workspace, node_id)
+            counts = self._erase_node(workspace, node_id)
+            detail = {"kind": node.kind.value, **counts}
+            self._audit_write(workspace, _audit.ERASE, "node", None, None, (), detail)
+        compacted = self._compact()
+        return {"kind": node.kind.value, **counts, "compacted": compacted}
+
+    def merge_nodes(self, workspace: str, keep: str, drop: str) -> Node:
+        """Merge two entities that are the same (duplicates): ``drop`` goes into ``keep``.
+
+        Every version of every tie and every contact moment of ``drop`` moves to ``keep``
+        (history kept, ids kept); a tie or contact moment *between* the two would become a loop
+        and is removed. ``keep`` gets a new version whose properties are ``drop``'s overlaid
+        with its own, with ``also_known_as`` (``drop``'s name, if different) and
+        ``merged_from`` (``drop``'s id and name). ``drop``'s own versions are removed. Both must
+        be of the same kind. All or nothing; recorded in the audit trail.
+
+        Returns
+        -------
+        Node
+            The new current version of ``keep``.
+        """
+        if keep == drop:
+            raise ValidationError(f"cannot merge {keep!r} with itself", field="drop", value=drop)
+        with self.atomic():
+            a = self.get_node(workspace, keep)
+            b = self.get_node(workspace, drop)
+            if a.kind is not b.kind:
+                raise ValidationError(
+                    f"cannot merge a {b.kind.value} ({b.name!r}) into a {a.kind.value} "
+                    f"({a.name!r})",
+                    field="drop",
+                    value=drop,
+                )
+            props = {**b.props, **a.props}
+            aliases = [*a.props.get("also_known_as", []), *b.props.get("also_known_as", [])]
+            if fold(b.name) != fold(a.name):
+                aliases.append(b.name)
+            aliases = [n for n in dict.fromkeys(aliases) if fold(n) != fold(a.name)]
+            if aliases:
+                props["also_known_as"] = aliases
+            merged_from = [*a.props.get("merged_from", []), *b.props.get("merged_from", [])]
+            props["merged_from"] = [*merged_from, {"id": b.id, "name": b.name}]
+            self._repoint_node(workspace, drop, keep)
+            node = self.update_node(workspace, keep, props=props, merge_props=False)
+            self._audit_write(workspace, _audit.MERGE, "node", keep, a.name, (keep,),
+                              {"kind": a.kind.value, "merged": drop})  # fmt: skip
+        return node
 
     # ------------------------------------------------------------------ projection
 
@@ -606,6 +844,33 @@ class Store(ABC):
                 graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
         return graph
 
+    def project_history(
+        self,
+        workspace: str,
+        *,
+        kinds: Iterable[str | NodeKind] | None = None,
+        tie_kinds: Iterable[str | RelKind] | None = None,
+    ) -> nx.MultiDiGraph:
+        """The workspace with its whole history, as one networkx ``MultiDiGraph``.
+
+        Every node (its current version, with its validity interval ``since``/``until``) and
+        every *version* of every tie between two of those nodes. Edges are keyed
+        ``"<tie id>:<version>"`` and carry ``tie`` (the tie id) besides the attributes of
+        :meth:`project`. Filtering the edges and nodes by ``since <= day < until`` gives the
+        graph as of ``day``; the time-series analyses (``mapper.analysis.community``) read
+        this once and evaluate many dates in memory. ``kinds``/``tie_kinds`` limit what is read.
+        """
+        graph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
+        for node in self.nodes(workspace, kind=kinds):
+            graph.add_node(node.id, **node_attrs(node))
+        for tie in self.ties(workspace, kind=tie_kinds, history=True):
+            if tie.source in graph and tie.target in graph:
+                graph.add_edge(
+                    tie.source, tie.target, key=f"{tie.id}:{tie.version}", tie=tie.id,
+                    **tie_attrs(tie),
+                )  # fmt: skip
+        return graph
+
     def counts(self, workspace: str) -> dict[str, int]:
         """Number of current nodes per kind, current ties, and contact moments."""
         out: dict[str, int] = {k.value: 0 for k in NodeKind}
@@ -614,6 +879,125 @@ class Store(ABC):
         out["ties"] = sum(1 for _ in self.ties(workspace))
         out["contacts"] = sum(1 for _ in self.contacts(workspace))
         return out
+
+    def project_around(
+        self,
+        workspace: str,
+        node_ids: Iterable[str],
+        *,
+        depth: int = 1,
+        as_of: Any = None,
+        kinds: Iterable[str | NodeKind] | None = None,
+    ) -> nx.MultiDiGraph:
+        """The neighbourhood of some nodes as a networkx ``MultiDiGraph``, as of a date.
+
+        Fetches only what it needs (hop by hop), not the whole workspace. The result equals
+        the union of ``nx.ego_graph(project(as_of=..., kinds=...), n, radius=depth,
+        undirected=True)`` over the given nodes: every node within ``depth`` ties of one of
+        them (either direction), and every tie valid on the date among those nodes.
+
+        Parameters
+        ----------
+        node_ids : iterable of str
+            The centres (e.g. a theme's id, or a community's members). Ids that are not
+            present on the date are ignored.
+        depth : int
+            How many ties away from a centre to go (0: the centres alone).
+        as_of : date or ISO text, optional
+            The day to look at (default: today).
+        kinds : iterable of node kinds, optional
+            Only nodes of these kinds take part (also as steps on the way).
+        """
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+            raise ValidationError(f"depth {depth!r} is not a whole number >= 0", field="depth")
+        day = check_date(as_of, field="as_of") or dt.date.today()
+        allowed = set(_kinds_arg(kinds) or NodeKind)
+
+        def present(ids: Iterable[str]) -> dict[str, Node]:
+            found = self._get_nodes(workspace, sorted(set(ids)))
+            return {i: n for i, n in found.items() if n.kind in allowed and n.valid_on(day)}
+
+        keep = present(i for i in node_ids if isinstance(i, str))
+        frontier = sorted(keep)
+        ties: dict[str, Tie] = {}
+        for _ in range(depth):
+            if not frontier:
+                break
+            touching = self._ties_touching(workspace, frontier, day)
+            ties.update((t.id, t) for t in touching)
+            new = {t.other(i) for t in touching for i in (t.source, t.target) if i in keep}
+            added = present(new - keep.keys())
+            keep.update(added)
+            frontier = sorted(added)
+        if frontier:
+            ties.update((t.id, t) for t in self._ties_touching(workspace, frontier, day))
+        graph = nx.MultiDiGraph(workspace=workspace, as_of=day)
+        for node_id in sorted(keep):
+            graph.add_node(node_id, **node_attrs(keep[node_id]))
+        for tie_id in sorted(ties):
+            tie = ties[tie_id]
+            if tie.source in keep and tie.target in keep:
+                graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
+        return graph
+
+    def _ties_touching(self, workspace: str, node_ids: list[str], day: dt.date) -> list[Tie]:
+        """Tie versions valid on ``day`` with one of ``node_ids`` at either end, by id.
+
+        Adapters may override this with a single query; the default asks per node."""
+        found: dict[str, Tie] = {}
+        for node_id in node_ids:
+            for tie in self._query_ties(workspace, node_id, None, day, False):
+                found[tie.id] = tie
+        return [found[k] for k in sorted(found)]
+
+    # ------------------------------------------------------------------ whole workspaces
+
+    def dump_workspace(self, workspace: str) -> WorkspaceDump:
+        """The workspace with its whole history as plain values (see :mod:`mapper.store.dump`):
+        every node version, every tie version, every contact moment, its settings, and its
+        audit trail (oldest first)."""
+        info = self.get_workspace(workspace)
+        with self.atomic():  # one consistent read
+            nodes = self._all_node_versions(workspace)
+            ties = list(self._query_ties(workspace, None, None, None, True))
+            contacts = list(self._query_contacts(workspace, None, None, None))
+            audit = self._query_audit(workspace, None, None, None)[::-1]
+        return WorkspaceDump(info, nodes, ties, contacts, audit)
+
+    def load_workspace(self, dump: WorkspaceDump, *, slug: str | None = None) -> Workspace:
+        """Create a workspace from a dump, verbatim: ids, versions, ``current`` flags, dates
+        and ``recorded_at`` times are kept. ``slug`` gives it another name. A workspace of
+        that name must not exist yet (ConflictError). All or nothing."""
+        info = replace(dump.info, slug=check_slug(slug)) if slug is not None else dump.info
+        check_slug(info.slug)
+        with self.atomic():
+            self._create_workspace(info)
+            self._load_versions(info.slug, dump.nodes, dump.ties, dump.contacts)
+            self._insert_audit(info.slug, [replace(e, seq=None) for e in dump.audit])
+        return Workspace(self, info.slug)
+
+    def _all_node_versions(self, workspace: str) -> list[Node]:
+        """Every version of every node, by id then version (adapters may do it in one query)."""
+        out: list[Node] = []
+        for node in self._query_nodes(workspace, None, None):
+            out.extend(self._node_versions(workspace, node.id))
+        return out
+
+    def _load_versions(
+        self, workspace: str, nodes: list[Node], ties: list[Tie], contacts: list[Contact]
+    ) -> None:
+        """Write history verbatim into an empty workspace (adapters may batch this).
+
+        The default uses the primitives: version 1 of every node, then each later version in
+        order (which leaves the highest one current), then every tie version with its own
+        ``current`` flag, then the contact moments."""
+        ordered = sorted(nodes, key=lambda n: (n.version, n.id))
+        self._insert_nodes(workspace, [n for n in ordered if n.version == 1])
+        for node in ordered:
+            if node.version > 1:
+                self._insert_node_version(workspace, node)
+        self._insert_ties(workspace, sorted(ties, key=lambda t: (t.id, t.version)))
+        self._insert_contacts(workspace, list(contacts))
 
     # ------------------------------------------------------------------ adapter primitives
 
@@ -680,6 +1064,41 @@ class Store(ABC):
     ) -> Iterator[Contact]: ...
 
 
+    # Audit trail and erasure. Defaults keep an adapter that lacks them working: it keeps no
+    # trail, and refuses to erase (silently keeping data would be worse than an error).
+
+    def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:  # noqa: B027
+        """Append entries to the trail, in the current transaction. Default: keep none."""
+
+    def _query_audit(
+        self,
+        workspace: str,
+        entity: str | None,
+        actions: list[str] | None,
+        limit: int | None,
+    ) -> list[AuditEntry]:
+        """Entries newest first; ``entity`` matches any id in an entry's ``refs``."""
+        return []
+
+    def _erase_node(self, workspace: str, node_id: str) -> dict[str, int]:
+        """Delete every version of the node, every version of every tie at either end of it,
+        its contact moments, and every audit entry whose refs name the node, one of those
+        ties or one of those contact moments. Returns counts: ``versions``, ``ties``,
+        ``tie_versions``, ``contacts``, ``audit``."""
+        raise MapperError(f"the {self.backend} store cannot erase entities")
+
+    def _compact(self) -> bool:
+        """Make deleted data unrecoverable from the store's files; True when done."""
+        return False
+
+    def _repoint_node(self, workspace: str, old: str, new: str) -> None:
+        """For :meth:`merge_nodes` (owner: io): move every version of every tie and every
+        contact moment at ``old`` to ``new`` (ids and versions unchanged); delete those that
+        would join ``new`` to itself; make audit entries naming ``old`` name ``new``; delete
+        every version of ``old``. Runs inside the caller's transaction."""
+        raise MapperError(f"the {self.backend} store cannot merge entities")
+
+
 def node_attrs(node: Node) -> dict[str, Any]:
     """The attributes a node carries in a projection."""
     return {
@@ -735,7 +1154,9 @@ class Workspace:
             "add_node", "add_nodes", "get_node", "get_nodes", "update_node", "nodes",
             "node_history", "find_nodes", "lookup", "add_tie", "add_ties", "get_tie",
             "tie_history", "change_tie", "end_tie", "ties", "add_contact", "add_contacts",
-            "contacts", "project", "counts",
+            "contacts", "project", "project_history", "counts", "project_around",
+            "dump_workspace", "audit", "record_audit", "last_contact", "erase_node",
+            "merge_nodes",
         }
     )  # fmt: skip
 

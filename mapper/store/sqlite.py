@@ -6,6 +6,11 @@ Tables
 ``nodes``         one row per node *version*; ``current = 1`` marks the latest.
 ``ties``          one row per tie *version*; ``current = 1`` marks the latest.
 ``contacts``      logged contact moments.
+``audit``         the audit trail: who wrote what, when (``refs`` holds the ids an entry is
+                  about, space-separated with a space at each end, for erasure).
+
+The connection runs with ``secure_delete`` on, and :meth:`SQLiteStore.erase_node` ends with a
+WAL checkpoint and ``VACUUM``, so erased data is gone from the file's bytes.
 Dates are ISO text (``YYYY-MM-DD``), so comparisons in SQL are plain text comparisons.
 """
 
@@ -20,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..audit import AuditEntry
 from ..errors import ConflictError, StoreUnavailableError
 from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
 from .base import Store
@@ -83,6 +89,19 @@ CREATE TABLE IF NOT EXISTS contacts (
 );
 CREATE INDEX IF NOT EXISTS contacts_a ON contacts(workspace, a);
 CREATE INDEX IF NOT EXISTS contacts_b ON contacts(workspace, b);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL REFERENCES workspaces(slug) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT,
+    label TEXT,
+    refs TEXT NOT NULL DEFAULT ' ',
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS audit_workspace ON audit(workspace, seq);
 """
 
 NODE_COLS = "id, version, current, kind, name, props, since, until, origin, recorded_at"
@@ -176,6 +195,8 @@ class SQLiteStore(Store):
         self._depth = 0
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA busy_timeout = 30000")
+        # Deleted content is overwritten with zeros, not left in free pages (AVG erasure).
+        self.conn.execute("PRAGMA secure_delete = ON")
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -260,7 +281,7 @@ class SQLiteStore(Store):
     def delete_workspace(self, slug: str) -> None:
         self.get_workspace(slug)
         with self.atomic():
-            for table in ("contacts", "ties", "nodes", "workspaces"):
+            for table in ("audit", "contacts", "ties", "nodes", "workspaces"):
                 column = "slug" if table == "workspaces" else "workspace"
                 self.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (slug,))
 
@@ -439,6 +460,118 @@ class SQLiteStore(Store):
             params,
         )
         return (_contact(r) for r in rows)
+
+
+    # ------------------------------------------------------------------ audit, erasure
+
+    def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:
+        rows = [
+            (workspace, e.at, e.actor, e.action, e.target_type, e.target_id, e.label,
+             f" {' '.join(e.refs)} ", json.dumps(e.detail, ensure_ascii=False, sort_keys=True))
+            for e in entries
+        ]  # fmt: skip
+        with self._lock:
+            self.conn.executemany(
+                "INSERT INTO audit(workspace, at, actor, action, target_type, target_id, label,"
+                " refs, detail) VALUES (?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+
+    def _query_audit(
+        self,
+        workspace: str,
+        entity: str | None,
+        actions: list[str] | None,
+        limit: int | None,
+    ) -> list[AuditEntry]:
+        where = ["workspace = ?"]
+        params: list[Any] = [workspace]
+        if entity is not None:
+            where.append("instr(refs, ?) > 0")
+            params.append(f" {entity} ")
+        if actions:
+            where.append(f"action IN ({','.join('?' * len(actions))})")
+            params += actions
+        sql = (
+            "SELECT seq, at, actor, action, target_type, target_id, label, refs, detail"
+            f" FROM audit WHERE {' AND '.join(where)} ORDER BY seq DESC"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [
+            AuditEntry(
+                seq=r[0], at=r[1], actor=r[2], action=r[3], target_type=r[4], target_id=r[5],
+                label=r[6], refs=tuple(r[7].split()), detail=json.loads(r[8]),
+            )  # fmt: skip
+            for r in self._rows(sql, params)
+        ]
+
+    def _erase_node(self, workspace: str, node_id: str) -> dict[str, int]:
+        with self.atomic():
+            tie_ids = [r[0] for r in self._rows(
+                "SELECT DISTINCT id FROM ties WHERE workspace = ? AND (source = ? OR target = ?)",
+                (workspace, node_id, node_id),
+            )]  # fmt: skip
+            contact_ids = [r[0] for r in self._rows(
+                "SELECT id FROM contacts WHERE workspace = ? AND (a = ? OR b = ?)",
+                (workspace, node_id, node_id),
+            )]  # fmt: skip
+            counts = {"ties": len(tie_ids), "contacts": len(contact_ids), "audit": 0}
+            for ref in [node_id, *tie_ids, *contact_ids]:
+                counts["audit"] += self.conn.execute(
+                    "DELETE FROM audit WHERE workspace = ? AND instr(refs, ?) > 0",
+                    (workspace, f" {ref} "),
+                ).rowcount
+            counts["tie_versions"] = 0
+            for chunk in _chunks(tie_ids, 500):
+                counts["tie_versions"] += self.conn.execute(
+                    f"DELETE FROM ties WHERE workspace = ? AND id IN ({','.join('?' * len(chunk))})",
+                    (workspace, *chunk),
+                ).rowcount
+            self.conn.execute(
+                "DELETE FROM contacts WHERE workspace = ? AND (a = ? OR b = ?)",
+                (workspace, node_id, node_id),
+            )
+            counts["versions"] = self.conn.execute(
+                "DELETE FROM nodes WHERE workspace = ? AND id = ?", (workspace, node_id)
+            ).rowcount
+        return counts
+
+    def _compact(self) -> bool:
+        """Checkpoint the WAL into the file, rebuild the file without free pages (VACUUM),
+        and truncate the WAL to zero bytes. False if another connection kept part of the
+        WAL alive (a reader was busy), or if called inside a transaction."""
+        with self._lock:
+            if self._depth:
+                return False
+            if self.path == ":memory:":
+                self.conn.execute("VACUUM")
+                return True
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("VACUUM")
+            busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return busy == 0
+
+    def _repoint_node(self, workspace: str, old: str, new: str) -> None:
+        # (owner: io) for Store.merge_nodes
+        with self.atomic():
+            ex = self.conn.execute
+            ex("DELETE FROM ties WHERE workspace = ? AND ((source = ? AND target = ?)"
+               " OR (source = ? AND target = ?))", (workspace, old, new, new, old))  # fmt: skip
+            ex("DELETE FROM contacts WHERE workspace = ? AND ((a = ? AND b = ?)"
+               " OR (a = ? AND b = ?))", (workspace, old, new, new, old))  # fmt: skip
+            ex("UPDATE ties SET source = ? WHERE workspace = ? AND source = ?", (new, workspace, old))
+            ex("UPDATE ties SET target = ? WHERE workspace = ? AND target = ?", (new, workspace, old))
+            ex("UPDATE contacts SET a = ? WHERE workspace = ? AND a = ?", (new, workspace, old))
+            ex("UPDATE contacts SET b = ? WHERE workspace = ? AND b = ?", (new, workspace, old))
+            ex("UPDATE audit SET refs = replace(refs, ?, ?) WHERE workspace = ?"
+               " AND instr(refs, ?) > 0", (f" {old} ", f" {new} ", workspace, f" {old} "))  # fmt: skip
+            ex("DELETE FROM nodes WHERE workspace = ? AND id = ?", (workspace, old))
+
+    def compact(self) -> bool:
+        """Public form of :meth:`_compact`: squeeze deleted data out of the file."""
+        return self._compact()
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

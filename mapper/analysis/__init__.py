@@ -1,0 +1,1 @@
+"""Algorithms on a projection (networkx): scans, warm contacts, connectedness."""

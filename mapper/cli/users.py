@@ -1,0 +1,230 @@
+"""Accounts and privacy from the command line: ``mapper user …`` and ``mapper privacy …``.
+
+``mapper user add`` is how the first administrator is made; after that, admins manage their
+workspace's users on the web (Users page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..accounts import ROLES, Accounts, accounts_path
+from ..privacy import access_export, export_html, export_json, review_list
+from . import main
+from .options import database_option, open_from_options, resolve_url, with_workspace
+
+ROLE_CHOICE = click.Choice(ROLES)
+
+
+def accounts_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--accounts",
+        "accounts",
+        envvar="MAPPER_ACCOUNTS_PATH",
+        default=None,
+        metavar="FILE",
+        help="Accounts file (default: the SQLite store's own file; with Neo4j "
+        "instance/accounts.db).",
+    )(func)
+
+
+def open_accounts(accounts: str | None, database: str | None) -> Accounts:
+    return Accounts(accounts or accounts_path(resolve_url(database)))
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts and their roles per workspace (viewer, editor, admin).
+
+    Example: mapper user add anna@bibliotheek.nl --workspace rijnstad --role admin
+    """
+
+
+@user.command("add")
+@database_option
+@accounts_option
+@click.argument("email")
+@click.option("--workspace", required=True, help="Workspace the account gets a role in.")
+@click.option("--role", type=ROLE_CHOICE, default="viewer", show_default=True)
+@click.option("--name", help="The person's name, shown in the app.")
+@click.password_option(
+    "--password", envvar="MAPPER_NEW_PASSWORD", help="At least 10 characters (asked if not given)."
+)
+def user_add(
+    database: str | None, accounts: str | None, email: str, workspace: str, role: str,
+    name: str | None, password: str,
+) -> None:  # fmt: skip
+    """Create an account with a role in a workspace (the first admin is made this way).
+
+    Example: mapper user add anna@bibliotheek.nl --workspace rijnstad --role admin
+    """
+    store = open_from_options(database)
+    try:
+        store.get_workspace(workspace)
+    finally:
+        store.close()
+    with open_accounts(accounts, database) as acc:
+        acc.add_user(email, password, name=name)
+        acc.set_role(email, workspace, role)
+    click.echo(f"account {email} created: {role} in {workspace}")
+
+
+@user.command("list")
+@database_option
+@accounts_option
+def user_list(database: str | None, accounts: str | None) -> None:
+    """List the accounts and their roles.
+
+    Example: mapper user list
+    """
+    with open_accounts(accounts, database) as acc:
+        for account in acc.users():
+            roles = ", ".join(f"{w}: {r}" for w, r in acc.roles(account.id).items()) or "-"
+            flag = " (disabled)" if account.disabled else ""
+            click.echo(f"{account.email}{flag}  {roles}")
+
+
+@user.command("set-role")
+@database_option
+@accounts_option
+@click.argument("email")
+@click.option("--workspace", required=True)
+@click.option(
+    "--role", type=click.Choice([*ROLES, "none"]), required=True,
+    help="The new role; 'none' removes the account from the workspace.",
+)  # fmt: skip
+def user_set_role(
+    database: str | None, accounts: str | None, email: str, workspace: str, role: str
+) -> None:
+    """Change an account's role in a workspace.
+
+    Example: mapper user set-role jan@bibliotheek.nl --workspace rijnstad --role editor
+    """
+    with open_accounts(accounts, database) as acc:
+        acc.set_role(email, workspace, None if role == "none" else role)
+    click.echo(f"{email}: {role} in {workspace}")
+
+
+@user.command("set-password")
+@database_option
+@accounts_option
+@click.argument("email")
+@click.password_option("--password", envvar="MAPPER_NEW_PASSWORD")
+def user_set_password(database: str | None, accounts: str | None, email: str, password: str) -> None:
+    """Set a new password for an account (ends its sessions).
+
+    Example: mapper user set-password anna@bibliotheek.nl
+    """
+    with open_accounts(accounts, database) as acc:
+        acc.set_password(email, password)
+    click.echo(f"password of {email} changed")
+
+
+@user.command("token")
+@database_option
+@accounts_option
+@click.argument("email")
+def user_token(database: str | None, accounts: str | None, email: str) -> None:
+    """Make a new API token for an account and print it (the old one stops working).
+
+    Example: mapper user token anna@bibliotheek.nl
+    """
+    with open_accounts(accounts, database) as acc:
+        click.echo(acc.issue_token(email))
+
+
+@main.group()
+def privacy() -> None:
+    """Answer access and erasure requests; list people to review (AVG).
+
+    Example: mapper privacy review --months 12
+    """
+
+
+@privacy.command("export")
+@with_workspace
+@click.argument("node_id")
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: print).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def privacy_export(ws, node_id: str, fmt: str, output: Path | None, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Everything held on one person, as a readable file (access request).
+
+    Example: mapper privacy export per-3f9a0c1b2d4e -o inzage.html
+    """
+    data = access_export(ws.store, ws.slug, node_id)
+    text = export_json(data) if fmt == "json" else export_html(data, lang=lang)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"written: {output}")
+
+
+@privacy.command("erase")
+@with_workspace
+@click.argument("node_id")
+@click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
+def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
+    """Erase a person for good: details, every version, ties, contact moments, audit entries
+    naming them; then compact the database file.
+
+    Example: mapper privacy erase per-3f9a0c1b2d4e
+    """
+    node = ws.get_node(node_id)
+    if not yes:
+        click.confirm(f"Erase {node.kind.value} {node.name!r} ({node.id}) for good?", abort=True)
+    with ws.store.acting_as("cli"):
+        report = ws.erase_node(node_id)
+    click.echo(
+        f"erased: {report['versions']} versions, {report['tie_versions']} tie versions, "
+        f"{report['contacts']} contact moments, {report['audit']} audit entries; "
+        f"file compacted: {'yes' if report['compacted'] else 'no (another process has it open)'}"
+    )
+
+
+@privacy.command("review")
+@with_workspace
+@click.option("--months", type=click.IntRange(1, 240), default=None, help="Default: the workspace setting (12).")
+def privacy_review(ws, months: int | None) -> None:  # type: ignore[no-untyped-def]
+    """List people not contacted for a number of months.
+
+    Example: mapper privacy review --months 24
+    """
+    items = review_list(ws.store, ws.slug, months=months, today=dt.date.today())
+    for item in items:
+        last = item.last_contact.isoformat() if item.last_contact else "never"
+        click.echo(f"{item.node.id}  {item.node.name}  last contact: {last}")
+    click.echo(f"{len(items)} to review")
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def serve_settings(url: str, host: str) -> dict[str, object]:
+    """App settings for ``mapper serve``/``mapper demo``: where the accounts are, the bound
+    address, and whether single-user mode (no login) is on.
+
+    Single-user mode is only ever on when bound to this machine (127.0.0.1). There it follows
+    ``MAPPER_SINGLE_USER`` (1 or 0) when set; otherwise it is on until the first account is
+    made with ``mapper user add``.
+    """
+    import os
+
+    path = accounts_path(url)
+    wanted = os.environ.get("MAPPER_SINGLE_USER", "").strip().lower()
+    if host not in LOOPBACK_HOSTS:
+        single = False
+    elif wanted:
+        single = wanted in ("1", "true", "yes", "on")
+    else:
+        with Accounts(path) as acc:
+            single = acc.count() == 0
+    if single:
+        click.echo("single-user mode: no login, reachable only from this computer")
+    else:
+        click.echo("login required (create the first admin with: mapper user add)")
+    return {"HOST": host, "ACCOUNTS_PATH": path, "SINGLE_USER": single}

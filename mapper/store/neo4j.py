@@ -1,0 +1,1203 @@
+"""The shared store: a Neo4j 5 database (Community, Enterprise, Aura) through the official driver.
+
+Schema
+------
+``(:Workspace {slug, name, created_at, settings, audit_seq})``
+    one node per workspace (library graph). ``settings`` is JSON text.
+``(:Entity:<Kind> {workspace, id, kind, name, props, since, until, origin, version,
+recorded_at})``
+    the *current* version of every entity; ``<Kind>`` is one of
+    :class:`~mapper.model.NodeKind` (``Person``, ``Theme``, …). ``props`` is JSON text;
+    ``since``/``until`` are Neo4j ``DATE`` values.
+``(:NodeVersion {workspace, id, kind, name, props, since, until, origin, version,
+recorded_at})``
+    every *earlier* version of an entity (written when it is updated).
+``(:Entity)-[:<KIND> {workspace, tie_id, version, current, strength, since, until, role,
+origin, props, recorded_at}]->(:Entity)``
+    one relationship per tie *version*; ``<KIND>`` is one of
+    :class:`~mapper.model.RelKind`. ``current = true`` marks the latest version of a tie;
+    ``[since, until)`` is when that version holds.
+``(:Contact {workspace, id, a, b, on_date, mode, notes, outcome, recorded_at})``
+    a contact moment, with ``(:Contact)-[:INVOLVES]->(:Entity)`` to both parties.
+``(:AuditEntry {workspace, seq, at, actor, action, target_type, target_id, label, refs,
+detail})``
+    the audit trail; ``refs`` is a list of ids, ``detail`` JSON text.
+
+Every node and relationship carries ``workspace`` and every query filters on it, so two
+libraries in one database never see each other's data. Labels and relationship types in a
+query come only from the model's enums (never from user text); every value is a parameter.
+
+Transactions
+------------
+:meth:`Neo4jStore.atomic` opens an explicit transaction held by the store (per thread) for
+the outermost block; nested blocks join it, and every primitive runs in it while it is open
+(outside, a read runs as its own managed read transaction). Neo4j has no savepoints, so a
+nested block that fails is undone by *compensation*: each write inside a nested block records
+how to undo itself, and a failing nested block runs those undo steps in the same transaction,
+in reverse order. Compensation is only possible while the server-side transaction is alive;
+an error raised by the server itself ends the transaction, and then the whole outermost block
+fails (nothing is written).
+
+Retries. An explicit transaction cannot be replayed by the driver, because the code inside a
+``with`` block cannot be run again. Instead, each public write of the store (``add_nodes``,
+``change_tie``, …) called *outside* any ``atomic()`` block is retried as a whole when Neo4j
+reports a transient failure (a deadlock, a leader switch) or when a uniqueness constraint
+caught a concurrent writer: the failed attempt was rolled back completely, so running the
+method again from the start is safe (it reads the state anew). Inside a caller's ``atomic()``
+block a transient failure is raised as :class:`~mapper.errors.ConflictError` ("try again"),
+since only the caller can repeat its block. A commit whose outcome is unknown
+(``IncompleteCommit``) is never retried: it is raised as StoreUnavailableError.
+
+Concurrency. Neo4j reads at *read committed*: a read takes no lock, so two people changing
+the same tie at once could both read version 1 and both write a version 2, and one change
+would be lost. Every read-then-write here therefore takes the write lock *first*:
+``change_tie`` and ``end_tie`` set (and remove) a ``_lock`` property on the tie's first
+version before reading the tie, and ``update_node`` on the entity node, so the second writer
+waits until the first has committed and then reads its result. As a second line, uniqueness
+constraints on ``(workspace, tie_id, version)`` and ``(workspace, id, version)`` make a
+duplicate version impossible; such a clash is retried as above.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import os
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+import neo4j
+from neo4j import exceptions as nx_errors
+
+from ..audit import AuditEntry
+from ..errors import ConflictError, MapperError, NotFoundError, StoreUnavailableError
+from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
+from .base import Store
+
+log = logging.getLogger(__name__)
+
+#: Rows per ``UNWIND`` statement when writing many records.
+BATCH_SIZE = 1000
+#: How often a public write is attempted when Neo4j reports a transient failure.
+MAX_ATTEMPTS = 5
+#: First pause between attempts, in seconds (doubled each time, with jitter).
+RETRY_DELAY = 0.05
+
+ALL_NODE_KINDS = [k.value for k in NodeKind]
+ALL_REL_KINDS = [k.value for k in RelKind]
+
+# --------------------------------------------------------------------------- schema
+
+SCHEMA: list[str] = [
+    "CREATE CONSTRAINT mapper_workspace_slug IF NOT EXISTS "
+    "FOR (w:Workspace) REQUIRE w.slug IS UNIQUE",
+    "CREATE CONSTRAINT mapper_entity_key IF NOT EXISTS "
+    "FOR (n:Entity) REQUIRE (n.workspace, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT mapper_node_version_key IF NOT EXISTS "
+    "FOR (v:NodeVersion) REQUIRE (v.workspace, v.id, v.version) IS UNIQUE",
+    "CREATE CONSTRAINT mapper_contact_key IF NOT EXISTS "
+    "FOR (c:Contact) REQUIRE (c.workspace, c.id) IS UNIQUE",
+    "CREATE CONSTRAINT mapper_audit_key IF NOT EXISTS "
+    "FOR (e:AuditEntry) REQUIRE (e.workspace, e.seq) IS UNIQUE",
+    "CREATE INDEX mapper_entity_workspace IF NOT EXISTS FOR (n:Entity) ON (n.workspace)",
+    "CREATE INDEX mapper_node_version_id IF NOT EXISTS FOR (v:NodeVersion) ON (v.id)",
+    "CREATE INDEX mapper_node_version_workspace IF NOT EXISTS "
+    "FOR (v:NodeVersion) ON (v.workspace)",
+    "CREATE INDEX mapper_contact_workspace IF NOT EXISTS FOR (c:Contact) ON (c.workspace)",
+    "CREATE INDEX mapper_audit_workspace IF NOT EXISTS FOR (e:AuditEntry) ON (e.workspace)",
+]
+for _kind in RelKind:
+    _low = _kind.value.lower()
+    SCHEMA.append(
+        f"CREATE INDEX mapper_tie_{_low}_id IF NOT EXISTS "
+        f"FOR ()-[r:{_kind.value}]-() ON (r.tie_id)"
+    )
+#: Relationship uniqueness constraints need Neo4j 5.7 or later; on an older server they are
+#: skipped with a log message (the write locks still prevent lost updates).
+REL_CONSTRAINTS: list[str] = [
+    f"CREATE CONSTRAINT mapper_tie_{k.value.lower()}_version IF NOT EXISTS "
+    f"FOR ()-[r:{k.value}]-() REQUIRE (r.workspace, r.tie_id, r.version) IS UNIQUE"
+    for k in RelKind
+]
+del _kind, _low
+
+# --------------------------------------------------------------------------- queries
+
+_TIE_RETURN = (
+    "RETURN r {.*} AS r, type(r) AS kind, a.id AS source, b.id AS target, elementId(r) AS eid"
+)
+
+#: All versions of some tie ids, whatever their kind: one index seek per relationship type.
+_TIES_BY_ID = "\nUNION ALL\n".join(
+    f"UNWIND $ids AS tid MATCH (a:Entity)-[r:{k.value}]->(b:Entity) "
+    f"WHERE r.tie_id = tid AND r.workspace = $ws {_TIE_RETURN}"
+    for k in RelKind
+)
+
+_VALID_ON = (
+    "(r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until > $day)"
+)
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- drivers
+
+_DRIVERS: dict[tuple[str, str | None], tuple[str, neo4j.Driver]] = {}
+_DRIVERS_LOCK = threading.Lock()
+_SCHEMA_READY: set[tuple[str, str | None, str | None]] = set()
+
+
+def _fingerprint(password: str | None) -> str:
+    return hashlib.sha256((password or "").encode("utf-8")).hexdigest()
+
+
+def get_driver(uri: str, user: str | None, password: str | None, **config: Any) -> neo4j.Driver:
+    """The process's one driver for ``uri`` and ``user`` (created and checked on first use).
+
+    Drivers are cached per URI and user for the life of the process (they hold the
+    connection pool); a different password for the same user makes a new, checked driver.
+
+    Raises
+    ------
+    StoreUnavailableError
+        When the server cannot be reached or refuses the login, naming the address and user.
+    """
+    key = (uri, user)
+    fingerprint = _fingerprint(password)
+    with _DRIVERS_LOCK:
+        cached = _DRIVERS.get(key)
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
+        auth = (user, password or "") if user else None
+        try:
+            driver = neo4j.GraphDatabase.driver(uri, auth=auth, **config)
+        except (nx_errors.ConfigurationError, ValueError) as exc:
+            raise StoreUnavailableError(f"cannot use the Neo4j address {uri!r}: {exc}") from None
+        try:
+            driver.verify_connectivity()
+        except nx_errors.AuthError as exc:
+            driver.close()
+            raise StoreUnavailableError(
+                f"Neo4j at {uri} refused the login for user {user!r}: check "
+                f"MAPPER_NEO4J_USER and MAPPER_NEO4J_PASSWORD ({exc.message or exc})"
+            ) from None
+        except (nx_errors.ServiceUnavailable, nx_errors.SessionExpired, OSError) as exc:
+            driver.close()
+            raise StoreUnavailableError(
+                f"cannot reach Neo4j at {uri}: is the server running, and are the host and "
+                f"port right? ({exc})"
+            ) from None
+        except nx_errors.Neo4jError as exc:
+            driver.close()
+            raise StoreUnavailableError(f"Neo4j at {uri} is not usable: {exc}") from None
+        except nx_errors.DriverError as exc:
+            driver.close()
+            raise StoreUnavailableError(f"cannot connect to Neo4j at {uri}: {exc}") from None
+        _DRIVERS[key] = (fingerprint, driver)
+        return driver
+
+
+@atexit.register
+def close_drivers() -> None:
+    """Close every cached driver (at exit, or in a test that wants a fresh start)."""
+    with _DRIVERS_LOCK:
+        for _, driver in _DRIVERS.values():
+            try:
+                driver.close()
+            except Exception:  # noqa: BLE001 - closing at exit must not fail
+                pass
+        _DRIVERS.clear()
+        _SCHEMA_READY.clear()
+
+
+def _env(*names: str) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, neo4j.time.Date):
+        return value.to_native()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _node_row(workspace: str, node: Node) -> dict[str, Any]:
+    return {
+        "workspace": workspace,
+        "id": node.id,
+        "kind": node.kind.value,
+        "name": node.name,
+        "props": _json(node.props),
+        "since": node.since,
+        "until": node.until,
+        "origin": node.origin,
+        "version": node.version,
+        "recorded_at": node.recorded_at,
+    }
+
+
+def _node(m: Mapping[str, Any]) -> Node:
+    return Node(
+        id=m["id"],
+        kind=NodeKind(m["kind"]),
+        name=m["name"],
+        props=json.loads(m.get("props") or "{}"),
+        since=_date(m.get("since")),
+        until=_date(m.get("until")),
+        origin=m.get("origin"),
+        version=int(m["version"]),
+        recorded_at=m.get("recorded_at"),
+    )
+
+
+def _tie_props(workspace: str, tie: Tie) -> dict[str, Any]:
+    return {
+        "workspace": workspace,
+        "tie_id": tie.id,
+        "version": tie.version,
+        "current": bool(tie.current),
+        "strength": tie.strength,
+        "since": tie.since,
+        "until": tie.until,
+        "role": tie.role,
+        "origin": tie.origin,
+        "props": _json(tie.props),
+        "recorded_at": tie.recorded_at,
+    }
+
+
+def _tie(record: Mapping[str, Any]) -> Tie:
+    r = record["r"]
+    return Tie(
+        id=r["tie_id"],
+        kind=RelKind(record["kind"]),
+        source=record["source"],
+        target=record["target"],
+        strength=r.get("strength"),
+        since=_date(r.get("since")),
+        until=_date(r.get("until")),
+        role=r.get("role"),
+        origin=r.get("origin"),
+        props=json.loads(r.get("props") or "{}"),
+        version=int(r["version"]),
+        current=bool(r.get("current")),
+        recorded_at=r.get("recorded_at"),
+    )
+
+
+def _contact(m: Mapping[str, Any]) -> Contact:
+    return Contact(
+        id=m["id"],
+        a=m["a"],
+        b=m["b"],
+        on=_date(m["on_date"]),  # type: ignore[arg-type]
+        mode=m.get("mode"),
+        notes=m.get("notes"),
+        outcome=m.get("outcome"),
+        recorded_at=m.get("recorded_at"),
+    )
+
+
+def _workspace(m: Mapping[str, Any]) -> WorkspaceInfo:
+    return WorkspaceInfo(m["slug"], m["name"], m["created_at"], json.loads(m.get("settings") or "{}"))
+
+
+def _chunks(items: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class _Retryable(ConflictError):
+    """A failure after which the whole write may be run again (it was rolled back)."""
+
+
+class _CannotUndo(MapperError):
+    """Raised by an undo step for a write that cannot be compensated."""
+
+
+def _translate(exc: Exception) -> Exception:
+    """Our error for a driver error."""
+    if isinstance(exc, nx_errors.ConstraintError):
+        return _Retryable(f"the change clashed with stored data or another change ({exc.message})")
+    if isinstance(exc, nx_errors.IncompleteCommit):
+        return StoreUnavailableError(
+            "the connection to Neo4j broke while committing: the change may or may not have "
+            "been saved; check before repeating it"
+        )
+    if isinstance(exc, nx_errors.TransientError):
+        return _Retryable(f"the change clashed with another one; try again ({exc.message})")
+    if isinstance(exc, (nx_errors.ServiceUnavailable, nx_errors.SessionExpired)):
+        return StoreUnavailableError(f"lost the connection to Neo4j: {exc}")
+    if isinstance(exc, nx_errors.AuthError):
+        return StoreUnavailableError(f"Neo4j refused the login: {exc.message}")
+    if isinstance(exc, nx_errors.Neo4jError):
+        return MapperError(f"Neo4j error {exc.code}: {exc.message}")
+    return MapperError(f"Neo4j driver error: {exc}")
+
+
+_DRIVER_ERRORS = (nx_errors.Neo4jError, nx_errors.DriverError)
+
+
+class _TxState(threading.local):
+    """The explicit transaction a thread holds inside ``atomic()`` blocks."""
+
+    def __init__(self) -> None:
+        self.session: neo4j.Session | None = None
+        self.tx: neo4j.Transaction | None = None
+        self.depth = 0
+        self.undo: list[Callable[[], None]] = []
+        self.undoing = False
+        self.broken: BaseException | None = None
+
+
+def _retrying(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a public write again (from the start) after a transient failure, when it runs
+    in its own transaction. Iterator arguments are read into lists first, so a second
+    attempt sees the same input."""
+
+    @functools.wraps(method)
+    def wrapper(self: Neo4jStore, *args: Any, **kwargs: Any) -> T:
+        if self._state.tx is not None:
+            return method(self, *args, **kwargs)
+        args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
+        kwargs = {k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()}
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return method(self, *args, **kwargs)
+            except _Retryable as exc:
+                if attempt == MAX_ATTEMPTS:
+                    raise ConflictError(
+                        f"{method.__name__} gave up after {MAX_ATTEMPTS} attempts: {exc}"
+                    ) from None
+                log.info("retrying %s after: %s", method.__name__, exc)
+                time.sleep(RETRY_DELAY * 2 ** (attempt - 1) * (1 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Neo4jStore(Store):
+    """The store in a Neo4j 5 database, shared by many workspaces (libraries).
+
+    Parameters
+    ----------
+    uri : str
+        ``neo4j://``, ``neo4j+s://``, ``bolt://`` … address of the server or cluster.
+    user, password : str, optional
+        The login (default: ``MAPPER_NEO4J_USER``/``MAPPER_NEO4J_PASSWORD``, else
+        ``NEO4J_USER``/``NEO4J_PASSWORD``). Without a user, no authentication is sent.
+    database : str, optional
+        The database to use (default: ``MAPPER_NEO4J_DATABASE``/``NEO4J_DATABASE``, else the
+        server's default database).
+    **config
+        Passed to ``neo4j.GraphDatabase.driver`` when this process creates the driver.
+
+    Raises
+    ------
+    StoreUnavailableError
+        When the server cannot be reached or refuses the login.
+
+    Examples
+    --------
+    Needs a running server, so not run as a doctest::
+
+        store = Neo4jStore("neo4j://localhost:7687", user="neo4j", password="secret")
+        ws = store.create_workspace("rijnstad", "Bibliotheek Rijnstad")
+    """
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        **config: Any,
+    ):
+        self.uri = uri
+        self.user = user if user is not None else _env("MAPPER_NEO4J_USER", "NEO4J_USER")
+        password = (
+            password if password is not None else _env("MAPPER_NEO4J_PASSWORD", "NEO4J_PASSWORD")
+        )
+        self.database = database or _env("MAPPER_NEO4J_DATABASE", "NEO4J_DATABASE") or None
+        self.driver = get_driver(uri, self.user, password, **config)
+        self._state = _TxState()
+        self._closed = False
+        self._ensure_schema()
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> Neo4jStore:
+        """Open the store a URL names, e.g. ``neo4j+s://user:secret@host:7687?database=libs``.
+
+        A login in the URL and a ``database`` query parameter are taken out of the address
+        given to the driver; ``options`` (``user``, ``password``, ``database``, driver
+        settings) win over both, and the environment fills in what is still missing.
+        """
+        parts = urlsplit(url)
+        user = unquote(parts.username) if parts.username else None
+        password = unquote(parts.password) if parts.password else None
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        database = next((v for k, v in query if k == "database"), None)
+        rest = urlencode([(k, v) for k, v in query if k != "database"])
+        host = parts.hostname or ""
+        if ":" in host:  # an IPv6 address
+            host = f"[{host}]"
+        netloc = host + (f":{parts.port}" if parts.port else "")
+        clean = urlunsplit((parts.scheme, netloc, parts.path, rest, ""))
+        options.setdefault("user", user)
+        options.setdefault("password", password)
+        options.setdefault("database", database)
+        return cls(clean, **options)
+
+    def __repr__(self) -> str:
+        db = f", database={self.database!r}" if self.database else ""
+        return f"Neo4jStore({self.uri!r}{db})"
+
+    def close(self) -> None:
+        """Forget this handle. The driver is shared by the process and stays open (see
+        :func:`close_drivers`); an open transaction of this thread is rolled back."""
+        state = self._state
+        if state.tx is not None:
+            self._end(state, commit=False)
+        self._closed = True
+
+    # ------------------------------------------------------------------ running queries
+
+    def _ensure_schema(self) -> None:
+        key = (self.uri, self.user, self.database)
+        if key in _SCHEMA_READY:
+            return
+        for statement in SCHEMA:
+            try:
+                self._schema(statement)
+            except MapperError as exc:
+                raise StoreUnavailableError(
+                    f"cannot create the constraints and indexes community-mapper needs in "
+                    f"Neo4j at {self.uri} (does user {self.user!r} have schema rights?): {exc}"
+                ) from None
+        for statement in REL_CONSTRAINTS:
+            try:
+                self._schema(statement)
+            except MapperError as exc:
+                log.warning(
+                    "relationship uniqueness constraints need Neo4j 5.7 or later; "
+                    "skipped (%s)", exc,
+                )  # fmt: skip
+                break
+        _SCHEMA_READY.add(key)
+
+    def _schema(self, statement: str) -> None:
+        try:
+            self.driver.execute_query(
+                statement, routing_=neo4j.RoutingControl.WRITE, database_=self.database
+            )
+        except _DRIVER_ERRORS as exc:
+            raise _translate(exc) from None
+
+    def _run(self, query: str, params: Mapping[str, Any] | None = None, *, write: bool) -> list[Any]:
+        """Run one statement: in the open transaction if there is one, else in its own
+        managed transaction (which the driver retries on transient errors)."""
+        state = self._state
+        params = dict(params or {})
+        if state.tx is not None:
+            if state.broken is not None:
+                raise ConflictError(
+                    f"this transaction was aborted by an earlier error: {state.broken}"
+                )
+            try:
+                return list(state.tx.run(query, params))
+            except _DRIVER_ERRORS as exc:
+                state.broken = exc
+                raise _translate(exc) from None
+        try:
+            result = self.driver.execute_query(
+                query,
+                params,
+                routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
+                database_=self.database,
+            )
+        except _DRIVER_ERRORS as exc:
+            raise _translate(exc) from None
+        return list(result.records)
+
+    def _read(self, query: str, **params: Any) -> list[Any]:
+        return self._run(query, params, write=False)
+
+    def _write(self, query: str, **params: Any) -> list[Any]:
+        return self._run(query, params, write=True)
+
+    def _on_undo(self, step: Callable[[], None]) -> None:
+        """Remember how to undo a write made inside a nested ``atomic()`` block."""
+        state = self._state
+        if state.depth > 1 and not state.undoing:
+            state.undo.append(step)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        state = self._state
+        if state.tx is None:
+            session = self.driver.session(
+                database=self.database,
+                bookmark_manager=self.driver.execute_query_bookmark_manager,
+            )
+            try:
+                tx = session.begin_transaction()
+            except _DRIVER_ERRORS as exc:
+                session.close()
+                raise _translate(exc) from None
+            state.session, state.tx, state.depth = session, tx, 1
+            state.undo, state.broken, state.undoing = [], None, False
+            try:
+                yield
+            except BaseException:
+                self._end(state, commit=False)
+                raise
+            if state.broken is not None:
+                broken = state.broken
+                self._end(state, commit=False)
+                raise ConflictError(
+                    f"nothing was saved: the transaction was aborted by an earlier error ({broken})"
+                )
+            self._end(state, commit=True)
+            return
+        mark = len(state.undo)
+        state.depth += 1
+        try:
+            yield
+        except BaseException:
+            if state.broken is None:
+                state.undoing = True
+                try:
+                    for step in reversed(state.undo[mark:]):
+                        step()
+                except Exception as exc:  # noqa: BLE001 - any failure dooms the transaction
+                    state.broken = exc
+                finally:
+                    state.undoing = False
+            del state.undo[mark:]
+            raise
+        finally:
+            state.depth -= 1
+
+    def _end(self, state: _TxState, *, commit: bool) -> None:
+        tx, session = state.tx, state.session
+        state.tx, state.session, state.depth, state.undo, state.broken = None, None, 0, [], None
+        try:
+            if tx is not None:
+                if commit:
+                    try:
+                        tx.commit()
+                    except _DRIVER_ERRORS as exc:
+                        raise _translate(exc) from None
+                else:
+                    try:
+                        tx.rollback()
+                    except _DRIVER_ERRORS:
+                        pass  # the server already ended it; nothing was written
+        finally:
+            if session is not None:
+                session.close()
+
+    # ------------------------------------------------------------------ workspaces
+
+    def workspaces(self) -> list[WorkspaceInfo]:
+        rows = self._read("MATCH (w:Workspace) RETURN w {.*} AS w ORDER BY w.slug")
+        return [_workspace(r["w"]) for r in rows]
+
+    def _create_workspace(self, info: WorkspaceInfo) -> None:
+        with self.atomic():
+            if self._get_workspace(info.slug) is not None:
+                raise ConflictError(f"workspace {info.slug!r} already exists")
+            self._on_undo(lambda: self._write(
+                "MATCH (w:Workspace {slug: $ws}) DELETE w", ws=info.slug
+            ))  # fmt: skip
+            self._write(
+                "CREATE (w:Workspace {slug: $ws, name: $name, created_at: $created_at,"
+                " settings: $settings, audit_seq: 0})",
+                ws=info.slug, name=info.name, created_at=info.created_at,
+                settings=_json(info.settings),
+            )  # fmt: skip
+
+    def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
+        rows = self._read("MATCH (w:Workspace {slug: $ws}) RETURN w {.*} AS w", ws=slug)
+        return _workspace(rows[0]["w"]) if rows else None
+
+    def _update_workspace(self, info: WorkspaceInfo) -> None:
+        with self.atomic():
+            old = self._get_workspace(info.slug)
+            if old is not None:
+                self._on_undo(lambda: self._set_workspace(old))
+            self._set_workspace(info)
+
+    def _set_workspace(self, info: WorkspaceInfo) -> None:
+        self._write(
+            "MATCH (w:Workspace {slug: $ws}) SET w.name = $name, w.settings = $settings",
+            ws=info.slug, name=info.name, settings=_json(info.settings),
+        )  # fmt: skip
+
+    @_retrying
+    def delete_workspace(self, slug: str) -> None:
+        self.get_workspace(slug)
+        with self.atomic():
+            self._on_undo(self._cannot_undo("deleting a workspace"))
+            self._write("MATCH (n:Entity {workspace: $ws}) DETACH DELETE n", ws=slug)
+            self._write("MATCH (v:NodeVersion {workspace: $ws}) DETACH DELETE v", ws=slug)
+            self._write("MATCH (c:Contact {workspace: $ws}) DETACH DELETE c", ws=slug)
+            self._write("MATCH (e:AuditEntry {workspace: $ws}) DETACH DELETE e", ws=slug)
+            self._write("MATCH (w:Workspace {slug: $ws}) DETACH DELETE w", ws=slug)
+
+    @staticmethod
+    def _cannot_undo(what: str) -> Callable[[], None]:
+        def step() -> None:
+            raise _CannotUndo(f"{what} cannot be undone inside a nested block")
+
+        return step
+
+    # ------------------------------------------------------------------ nodes
+
+    def _insert_nodes(self, workspace: str, nodes: list[Node]) -> None:
+        if not nodes:
+            return
+        ids = [n.id for n in nodes]
+        twice = sorted(i for i, count in Counter(ids).items() if count > 1)
+        if twice:
+            raise ConflictError(f"the same entity id is given twice: {', '.join(twice)}")
+        existing = self._existing_node_ids(workspace, ids)
+        if existing:
+            raise ConflictError(
+                f"an entity with id {', '.join(repr(i) for i in existing[:5])} already exists"
+            )
+        self._on_undo(lambda: self._delete_entities(workspace, ids))
+        by_kind: dict[NodeKind, list[dict[str, Any]]] = {}
+        for node in nodes:
+            by_kind.setdefault(node.kind, []).append(_node_row(workspace, node))
+        for kind, rows in by_kind.items():
+            # The label comes from the NodeKind enum, never from user text.
+            query = f"UNWIND $rows AS row CREATE (n:Entity:{NodeKind(kind).value}) SET n = row"
+            for chunk in _chunks(rows):
+                self._write(query, rows=chunk)
+
+    def _existing_node_ids(self, workspace: str, ids: list[str]) -> list[str]:
+        found: list[str] = []
+        for chunk in _chunks(ids):
+            rows = self._read(
+                "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) RETURN n.id AS id",
+                ws=workspace, ids=chunk,
+            )  # fmt: skip
+            found += [r["id"] for r in rows]
+        return sorted(found)
+
+    def _delete_entities(self, workspace: str, ids: list[str]) -> None:
+        for chunk in _chunks(ids):
+            self._write(
+                "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) DETACH DELETE n",
+                ws=workspace, ids=chunk,
+            )  # fmt: skip
+
+    def _insert_node_version(self, workspace: str, node: Node) -> None:
+        previous = self._get_nodes(workspace, [node.id]).get(node.id)
+        if previous is None:
+            raise NotFoundError(f"no entity with id {node.id!r} in this workspace")
+        if previous.version >= node.version:
+            raise ConflictError(
+                f"entity {node.id!r} already has version {previous.version} "
+                f"(cannot record version {node.version})"
+            )
+
+        def undo() -> None:
+            self._write(
+                "MATCH (n:Entity {workspace: $ws, id: $id}) SET n += $row "
+                "WITH n MATCH (v:NodeVersion {workspace: $ws, id: $id, version: $version}) "
+                "DELETE v",
+                ws=workspace, id=node.id, row=_node_row(workspace, previous),
+                version=previous.version,
+            )  # fmt: skip
+
+        self._on_undo(undo)
+        # The current version moves to a NodeVersion node; the Entity node takes the new one.
+        # SET on the entity first: its write lock is held until the transaction ends.
+        rows = self._write(
+            "MATCH (n:Entity {workspace: $ws, id: $id}) "
+            "SET n._lock = true REMOVE n._lock "
+            "WITH n, properties(n) AS old "
+            "CREATE (v:NodeVersion) SET v = old "
+            "SET n += $row "
+            "RETURN count(v) AS n",
+            ws=workspace, id=node.id, row=_node_row(workspace, node),
+        )  # fmt: skip
+        if not rows or rows[0]["n"] != 1:
+            raise NotFoundError(f"no entity with id {node.id!r} in this workspace")
+
+    def _get_nodes(self, workspace: str, node_ids: list[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for chunk in _chunks(node_ids):
+            for r in self._read(
+                "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) RETURN n {.*} AS n",
+                ws=workspace, ids=chunk,
+            ):  # fmt: skip
+                out[r["n"]["id"]] = _node(r["n"])
+        return out
+
+    def _node_kinds(self, workspace: str, node_ids: set[str]) -> dict[str, NodeKind]:
+        out: dict[str, NodeKind] = {}
+        for chunk in _chunks(sorted(node_ids)):
+            for r in self._read(
+                "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) "
+                "RETURN n.id AS id, n.kind AS kind",
+                ws=workspace, ids=chunk,
+            ):  # fmt: skip
+                out[r["id"]] = NodeKind(r["kind"])
+        return out
+
+    def _query_nodes(
+        self, workspace: str, kinds: list[NodeKind] | None, as_of: dt.date | None
+    ) -> Iterator[Node]:
+        where = ["n.kind IN $kinds"]
+        if as_of is not None:
+            where.append(
+                "(n.since IS NULL OR n.since <= $day) AND (n.until IS NULL OR n.until > $day)"
+            )
+        rows = self._read(
+            f"MATCH (n:Entity {{workspace: $ws}}) WHERE {' AND '.join(where)} "
+            "RETURN n {.*} AS n ORDER BY n.id",
+            ws=workspace,
+            kinds=[k.value for k in kinds] if kinds is not None else ALL_NODE_KINDS,
+            day=as_of,
+        )
+        nodes = [_node(r["n"]) for r in rows]
+        nodes.sort(key=lambda n: n.id)
+        return iter(nodes)
+
+    def _node_versions(self, workspace: str, node_id: str) -> list[Node]:
+        rows = self._read(
+            "MATCH (v:NodeVersion {workspace: $ws, id: $id}) RETURN v {.*} AS v "
+            "UNION ALL "
+            "MATCH (n:Entity {workspace: $ws, id: $id}) RETURN n {.*} AS v",
+            ws=workspace, id=node_id,
+        )  # fmt: skip
+        return sorted((_node(r["v"]) for r in rows), key=lambda n: n.version)
+
+    def _all_node_versions(self, workspace: str) -> list[Node]:
+        rows = self._read(
+            "MATCH (v:NodeVersion {workspace: $ws}) RETURN v {.*} AS v "
+            "UNION ALL "
+            "MATCH (n:Entity {workspace: $ws}) RETURN n {.*} AS v",
+            ws=workspace,
+        )
+        return sorted((_node(r["v"]) for r in rows), key=lambda n: (n.id, n.version))
+
+    @_retrying
+    def update_node(self, workspace: str, node_id: str, **fields: Any) -> Node:
+        with self.atomic():
+            self._lock_node(workspace, node_id)
+            return super().update_node(workspace, node_id, **fields)
+
+    def _lock_node(self, workspace: str, node_id: str) -> None:
+        """Take the entity's write lock before it is read (see the module docstring)."""
+        if isinstance(node_id, str):
+            self._write(
+                "MATCH (n:Entity {workspace: $ws, id: $id}) SET n._lock = true REMOVE n._lock",
+                ws=workspace, id=node_id,
+            )  # fmt: skip
+
+    # ------------------------------------------------------------------ ties
+
+    def _tie_rows(self, workspace: str, tie_ids: list[str]) -> list[tuple[str, Tie]]:
+        """(element id, tie version) for every version of the given ties."""
+        out: list[tuple[str, Tie]] = []
+        for chunk in _chunks(tie_ids):
+            out += [(r["eid"], _tie(r)) for r in self._read(_TIES_BY_ID, ws=workspace, ids=chunk)]
+        out.sort(key=lambda p: (p[1].id, p[1].version))
+        return out
+
+    def _insert_ties(self, workspace: str, ties: list[Tie]) -> None:
+        if not ties:
+            return
+        keys = [(t.id, t.version) for t in ties]
+        if len(set(keys)) != len(keys):
+            raise ConflictError("the same tie version is given twice")
+        stored = {(t.id, t.version): t.kind for _, t in self._tie_rows(workspace, sorted({t.id for t in ties}))}
+        kinds = {tid: kind for (tid, _), kind in stored.items()}
+        for tie in ties:
+            if (tie.id, tie.version) in stored:
+                raise ConflictError(f"a tie with id {tie.id!r} (version {tie.version}) already exists")
+            if kinds.get(tie.id, tie.kind) is not tie.kind:
+                raise ConflictError(f"tie {tie.id!r} is a {kinds[tie.id].value} tie, not {tie.kind.value}")
+        self._on_undo(lambda: self._delete_tie_versions(workspace, ties))
+        by_kind: dict[RelKind, list[dict[str, Any]]] = {}
+        for tie in ties:
+            by_kind.setdefault(tie.kind, []).append(
+                {"source": tie.source, "target": tie.target, "p": _tie_props(workspace, tie)}
+            )
+        for kind, rows in by_kind.items():
+            # The relationship type comes from the RelKind enum, never from user text.
+            query = (
+                "UNWIND $rows AS row "
+                "MATCH (a:Entity {workspace: $ws, id: row.source}) "
+                "MATCH (b:Entity {workspace: $ws, id: row.target}) "
+                f"CREATE (a)-[r:{RelKind(kind).value}]->(b) SET r = row.p "
+                "RETURN count(r) AS n"
+            )
+            for chunk in _chunks(rows):
+                done = self._write(query, ws=workspace, rows=chunk)
+                if not done or done[0]["n"] != len(chunk):
+                    raise NotFoundError("an end of one of these ties is not in this workspace")
+
+    def _delete_tie_versions(self, workspace: str, ties: list[Tie]) -> None:
+        keys = {(t.id, t.version) for t in ties}
+        eids = [
+            eid for eid, t in self._tie_rows(workspace, sorted({t.id for t in ties}))
+            if (t.id, t.version) in keys
+        ]  # fmt: skip
+        self._delete_relationships(eids)
+
+    def _delete_relationships(self, eids: list[str]) -> None:
+        for chunk in _chunks(eids):
+            self._write(
+                "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid DELETE r", eids=chunk
+            )
+
+    def _version_eid(self, workspace: str, tie_id: str, version: int) -> tuple[str, Tie]:
+        for eid, tie in self._tie_rows(workspace, [tie_id]):
+            if tie.version == version:
+                return eid, tie
+        raise NotFoundError(f"no tie with id {tie_id!r} (version {version}) in this workspace")
+
+    def _set_tie_fields(self, eid: str, until: dt.date | None, current: bool) -> None:
+        self._write(
+            "MATCH ()-[r]->() WHERE elementId(r) = $eid SET r.until = $until, r.current = $current",
+            eid=eid, until=until, current=current,
+        )  # fmt: skip
+
+    def _close_tie_version(
+        self, workspace: str, tie_id: str, version: int, until: dt.date
+    ) -> None:
+        eid, old = self._version_eid(workspace, tie_id, version)
+        self._on_undo(lambda: self._set_tie_fields(eid, old.until, old.current))
+        self._set_tie_fields(eid, until, False)
+
+    def _set_tie_until(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
+        eid, old = self._version_eid(workspace, tie_id, version)
+        self._on_undo(lambda: self._set_tie_fields(eid, old.until, old.current))
+        self._set_tie_fields(eid, until, old.current)
+
+    def _tie_versions(self, workspace: str, tie_id: str) -> list[Tie]:
+        return [t for _, t in self._tie_rows(workspace, [tie_id])]
+
+    def _lock_tie(self, workspace: str, tie_id: str) -> None:
+        """Take the write lock of the tie's first version (which every version-changing
+        write takes first) before the tie is read: see the module docstring."""
+        if not isinstance(tie_id, str):
+            return
+        rows = self._tie_rows(workspace, [tie_id])
+        if rows:
+            self._write(
+                "MATCH ()-[r]->() WHERE elementId(r) = $eid SET r._lock = true REMOVE r._lock",
+                eid=rows[0][0],
+            )
+
+    @_retrying
+    def change_tie(self, workspace: str, tie_id: str, **fields: Any) -> Tie:
+        with self.atomic():
+            self._lock_tie(workspace, tie_id)
+            return super().change_tie(workspace, tie_id, **fields)
+
+    @_retrying
+    def end_tie(self, workspace: str, tie_id: str, **fields: Any) -> Tie:
+        with self.atomic():
+            self._lock_tie(workspace, tie_id)
+            return super().end_tie(workspace, tie_id, **fields)
+
+    def _tie_query(
+        self,
+        match: str,
+        kinds: list[RelKind] | None,
+        as_of: dt.date | None,
+        history: bool,
+        **params: Any,
+    ) -> list[Tie]:
+        where = ["r.workspace = $ws", "type(r) IN $kinds"]
+        if as_of is not None:
+            where.append(_VALID_ON)
+        elif not history:
+            where.append("r.current = true")
+        rows = self._read(
+            f"{match} WHERE {' AND '.join(where)} {_TIE_RETURN}",
+            kinds=[k.value for k in kinds] if kinds is not None else ALL_REL_KINDS,
+            day=as_of,
+            **params,
+        )
+        found = {(t.id, t.version): t for t in map(_tie, rows)}
+        return [found[k] for k in sorted(found)]
+
+    def _query_ties(
+        self,
+        workspace: str,
+        node: str | None,
+        kinds: list[RelKind] | None,
+        as_of: dt.date | None,
+        history: bool,
+    ) -> Iterator[Tie]:
+        if node is None:
+            match = "MATCH (a:Entity {workspace: $ws})-[r]->(b:Entity {workspace: $ws})"
+            return iter(self._tie_query(match, kinds, as_of, history, ws=workspace))
+        out = self._tie_query(
+            "MATCH (a:Entity {workspace: $ws, id: $node})-[r]->(b:Entity)",
+            kinds, as_of, history, ws=workspace, node=node,
+        ) + self._tie_query(
+            "MATCH (a:Entity)-[r]->(b:Entity {workspace: $ws, id: $node})",
+            kinds, as_of, history, ws=workspace, node=node,
+        )  # fmt: skip
+        found = {(t.id, t.version): t for t in out}
+        return iter([found[k] for k in sorted(found)])
+
+    def _ties_touching(self, workspace: str, node_ids: list[str], day: dt.date) -> list[Tie]:
+        out: list[Tie] = []
+        for chunk in _chunks(node_ids):
+            out += self._tie_query(
+                "UNWIND $ids AS nid MATCH (a:Entity {workspace: $ws, id: nid})-[r]->(b:Entity)",
+                None, day, False, ws=workspace, ids=chunk,
+            ) + self._tie_query(
+                "UNWIND $ids AS nid MATCH (a:Entity)-[r]->(b:Entity {workspace: $ws, id: nid})",
+                None, day, False, ws=workspace, ids=chunk,
+            )  # fmt: skip
+        found = {t.id: t for t in sorted(out, key=lambda t: (t.id, t.version))}
+        return [found[k] for k in sorted(found)]
+
+    # ------------------------------------------------------------------ contacts
+
+    def _insert_contacts(self, workspace: str, contacts: list[Contact]) -> None:
+        if not contacts:
+            return
+        ids = [c.id for c in contacts]
+        if len(set(ids)) != len(ids):
+            raise ConflictError("the same contact moment id is given twice")
+        for chunk in _chunks(ids):
+            rows = self._read(
+                "UNWIND $ids AS cid MATCH (c:Contact {workspace: $ws, id: cid}) RETURN c.id AS id",
+                ws=workspace, ids=chunk,
+            )  # fmt: skip
+            if rows:
+                raise ConflictError(f"a contact moment with id {rows[0]['id']!r} already exists")
+        self._on_undo(lambda: self._delete_contacts(workspace, ids))
+        rows = [
+            {"workspace": workspace, "id": c.id, "a": c.a, "b": c.b, "on_date": c.on,
+             "mode": c.mode, "notes": c.notes, "outcome": c.outcome, "recorded_at": c.recorded_at}
+            for c in contacts
+        ]  # fmt: skip
+        for chunk in _chunks(rows):
+            self._write(
+                "UNWIND $rows AS row "
+                "CREATE (c:Contact) SET c = row "
+                "WITH c, row UNWIND [row.a, row.b] AS party "
+                "MATCH (x:Entity {workspace: $ws, id: party}) "
+                "CREATE (c)-[:INVOLVES]->(x)",
+                ws=workspace, rows=chunk,
+            )  # fmt: skip
+
+    def _delete_contacts(self, workspace: str, ids: list[str]) -> None:
+        for chunk in _chunks(ids):
+            self._write(
+                "UNWIND $ids AS cid MATCH (c:Contact {workspace: $ws, id: cid}) DETACH DELETE c",
+                ws=workspace, ids=chunk,
+            )  # fmt: skip
+
+    def _query_contacts(
+        self,
+        workspace: str,
+        node: str | None,
+        between: tuple[str, str] | None,
+        until: dt.date | None,
+    ) -> Iterator[Contact]:
+        where = []
+        if node is not None:
+            where.append("(c.a = $node OR c.b = $node)")
+        if between is not None:
+            where.append("((c.a = $x AND c.b = $y) OR (c.a = $y AND c.b = $x))")
+        if until is not None:
+            where.append("c.on_date <= $until")
+        x, y = between if between is not None else (None, None)
+        rows = self._read(
+            "MATCH (c:Contact {workspace: $ws}) "
+            + (f"WHERE {' AND '.join(where)} " if where else "")
+            + "RETURN c {.*} AS c ORDER BY c.on_date, c.id",
+            ws=workspace, node=node, x=x, y=y, until=until,
+        )  # fmt: skip
+        contacts = [_contact(r["c"]) for r in rows]
+        contacts.sort(key=lambda c: (c.on, c.id))
+        return iter(contacts)
+
+    # ------------------------------------------------------------------ audit trail, erasure
+
+    def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:
+        if not entries:
+            return
+        rows = [
+            {"workspace": workspace, "at": e.at, "actor": e.actor, "action": e.action,
+             "target_type": e.target_type, "target_id": e.target_id, "label": e.label,
+             "refs": list(e.refs), "detail": _json(e.detail)}
+            for e in entries
+        ]  # fmt: skip
+        # The sequence counter lives on the workspace node; taking it locks the workspace's
+        # audit trail until the transaction ends, so numbers are never handed out twice.
+        for chunk in _chunks(rows):
+            result = self._write(
+                "MATCH (w:Workspace {slug: $ws}) "
+                "SET w.audit_seq = coalesce(w.audit_seq, 0) + size($rows) "
+                "WITH w.audit_seq - size($rows) AS base "
+                "UNWIND range(0, size($rows) - 1) AS i "
+                "CREATE (e:AuditEntry) SET e = $rows[i], e.seq = base + i + 1 "
+                "RETURN min(e.seq) AS first, max(e.seq) AS last",
+                ws=workspace, rows=chunk,
+            )  # fmt: skip
+            if result and result[0]["first"] is not None:
+                first, last = result[0]["first"], result[0]["last"]
+                self._on_undo(lambda first=first, last=last: self._write(
+                    "MATCH (e:AuditEntry {workspace: $ws}) WHERE e.seq >= $first AND e.seq <= $last "
+                    "DELETE e",
+                    ws=workspace, first=first, last=last,
+                ))  # fmt: skip
+
+    def _query_audit(
+        self,
+        workspace: str,
+        entity: str | None,
+        actions: list[str] | None,
+        limit: int | None,
+    ) -> list[AuditEntry]:
+        where = []
+        if entity is not None:
+            where.append("$entity IN e.refs")
+        if actions:
+            where.append("e.action IN $actions")
+        query = (
+            "MATCH (e:AuditEntry {workspace: $ws}) "
+            + (f"WHERE {' AND '.join(where)} " if where else "")
+            + "RETURN e {.*} AS e ORDER BY e.seq DESC"
+            + (" LIMIT $limit" if limit is not None else "")
+        )
+        rows = self._read(
+            query, ws=workspace, entity=entity, actions=actions,
+            limit=int(limit) if limit is not None else None,
+        )  # fmt: skip
+        return [
+            AuditEntry(
+                seq=m["seq"], at=m["at"], actor=m["actor"], action=m["action"],
+                target_type=m["target_type"], target_id=m.get("target_id"),
+                label=m.get("label"), refs=tuple(m.get("refs") or ()),
+                detail=json.loads(m.get("detail") or "{}"),
+            )  # fmt: skip
+            for m in (r["e"] for r in rows)
+        ]
+
+    def _erase_node(self, workspace: str, node_id: str) -> dict[str, int]:
+        with self.atomic():
+            self._on_undo(self._cannot_undo("erasing an entity"))
+            ties = self._query_ties(workspace, node_id, None, None, True)
+            tie_versions = list(ties)
+            tie_ids = sorted({t.id for t in tie_versions})
+            contact_ids = [c.id for c in self._query_contacts(workspace, node_id, None, None)]
+            refs = [node_id, *tie_ids, *contact_ids]
+            audit = self._write(
+                "MATCH (e:AuditEntry {workspace: $ws}) WHERE any(x IN e.refs WHERE x IN $refs) "
+                "DELETE e RETURN count(*) AS n",
+                ws=workspace, refs=refs,
+            )  # fmt: skip
+            self._delete_contacts(workspace, contact_ids)
+            versions = self._write(
+                "MATCH (v:NodeVersion {workspace: $ws, id: $id}) DELETE v RETURN count(*) AS n",
+                ws=workspace, id=node_id,
+            )  # fmt: skip
+            # DETACH DELETE removes every version of every tie at either end.
+            self._write(
+                "MATCH (n:Entity {workspace: $ws, id: $id}) DETACH DELETE n",
+                ws=workspace, id=node_id,
+            )  # fmt: skip
+        return {
+            "versions": (versions[0]["n"] if versions else 0) + 1,
+            "ties": len(tie_ids),
+            "tie_versions": len(tie_versions),
+            "contacts": len(contact_ids),
+            "audit": audit[0]["n"] if audit else 0,
+        }
+
+    # ------------------------------------------------------------------ whole workspaces
+
+    def _load_versions(
+        self, workspace: str, nodes: list[Node], ties: list[Tie], contacts: list[Contact]
+    ) -> None:
+        """Write history in bulk: each entity's latest version as its Entity node, earlier
+        versions as NodeVersion nodes, then every tie version and contact moment."""
+        latest: dict[str, Node] = {}
+        for node in nodes:
+            if node.id not in latest or node.version > latest[node.id].version:
+                latest[node.id] = node
+        self._insert_nodes(workspace, [latest[k] for k in sorted(latest)])
+        older = [
+            _node_row(workspace, n) for n in sorted(nodes, key=lambda n: (n.id, n.version))
+            if n.version < latest[n.id].version
+        ]  # fmt: skip
+        for chunk in _chunks(older):
+            self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
+        self._insert_ties(workspace, sorted(ties, key=lambda t: (t.id, t.version)))
+        self._insert_contacts(workspace, list(contacts))
+
+
+# Public writes that run in their own transaction are retried as a whole after a transient
+# failure (see the module docstring). update_node, change_tie, end_tie and delete_workspace
+# are wrapped where they are defined above.
+for _name in (
+    "create_workspace", "update_workspace", "add_nodes", "add_ties", "add_contacts",
+    "record_audit", "erase_node", "load_workspace",
+):  # fmt: skip
+    if hasattr(Store, _name):
+        setattr(Neo4jStore, _name, _retrying(getattr(Store, _name)))
+del _name
+
+
+def wait_for_server(url: str, *, timeout: float = 60.0, **options: Any) -> Neo4jStore:
+    """Open the store, waiting up to ``timeout`` seconds for a server that is starting."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return Neo4jStore.from_url(url, **options)
+        except StoreUnavailableError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+__all__ = ["Neo4jStore", "get_driver", "close_drivers", "wait_for_server", "BATCH_SIZE"]

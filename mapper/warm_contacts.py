@@ -1,0 +1,183 @@
+"""Warm contacts for a workspace: the bridge between the store and the ranking.
+
+The ranking itself (:mod:`mapper.analysis.warm`) works on a networkx projection and never
+talks to a store. This module does the three steps the CLI and the web app share: find the
+target by name (:meth:`~mapper.store.base.Store.lookup`, with close matches on a miss), project
+the workspace on the day with strengths derived from the contact log
+(:func:`mapper.analysis.strength.annotate_strengths`), and rank. It also logs a conversation
+(werkblad 5, afterwards): a contact moment plus a new version of the tie between the staff
+member and the person, so the ranking changes and the history is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from .analysis.strength import (
+    HALF_LIFE_DAYS,
+    PROP_SOURCE,
+    STRENGTH_ATTR,
+    annotate_strengths,
+    effective_strength,
+)
+from .analysis.warm import DEFAULT_CUTOFF, DEFAULT_LIMIT, WarmContact, rank_warm_contacts
+from .errors import ValidationError
+from .model import Contact, Node, NodeKind, RelKind, Tie, check_date, check_strength
+
+#: Target options of the CLI and the API: option name → node kind.
+TARGET_OPTIONS: dict[str, NodeKind] = {
+    "theme": NodeKind.THEME,
+    "organisation": NodeKind.ORGANISATION,
+    "community": NodeKind.COMMUNITY,
+    "person": NodeKind.PERSON,
+}
+
+#: Outcomes of a logged conversation (stored in :attr:`mapper.model.Contact.outcome`).
+OUTCOMES: tuple[str, ...] = ("follow-up", "positive", "neutral", "not-now")
+#: Tie kinds a conversation between a staff member and a person is logged on.
+CONVERSATION_TIES: tuple[RelKind, ...] = (RelKind.KNOWS, RelKind.BOND_WITH)
+#: ``origin`` of a tie created by logging a conversation.
+CONVERSATION_ORIGIN = "conversation"
+#: Pass as ``strength`` to :func:`log_conversation` to leave the tie's strength as it is.
+KEEP: Any = object()
+
+
+@dataclass
+class WarmResult:
+    """A ranking with what it was computed on."""
+
+    graph: nx.MultiDiGraph
+    target: Node
+    day: dt.date
+    contacts: list[WarmContact]
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [c.as_dict(self.graph) for c in self.contacts]
+
+
+def resolve_target(ws: Any, kind: str | NodeKind, name: str) -> Node:
+    """The node of ``kind`` called ``name``; NotFoundError listing close matches."""
+    if isinstance(kind, str) and kind in TARGET_OPTIONS:
+        kind = TARGET_OPTIONS[kind]
+    if kind not in TARGET_OPTIONS.values():
+        raise ValidationError(
+            f"warm contacts are found for a {', '.join(TARGET_OPTIONS)}; not {kind!r}",
+            field="target", value=kind,
+        )
+    return ws.lookup(name, kind=kind)
+
+
+def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS
+               ) -> nx.MultiDiGraph:
+    """The workspace projected on ``as_of`` (default today) with effective strengths."""
+    day = check_date(as_of, field="as_of") or dt.date.today()
+    graph = ws.project(as_of=day)
+    return annotate_strengths(graph, ws.contacts(until=day), as_of=day, half_life=half_life)
+
+
+def warm_contacts(
+    ws: Any,
+    target: Node | str,
+    *,
+    as_of: Any = None,
+    limit: int | None = DEFAULT_LIMIT,
+    cutoff: int = DEFAULT_CUTOFF,
+    lang: str = "nl",
+    graph: nx.MultiDiGraph | None = None,
+) -> WarmResult:
+    """Rank warm contacts for ``target`` (a Node or an id) in workspace ``ws``."""
+    day = check_date(as_of, field="as_of") or dt.date.today()
+    node = target if isinstance(target, Node) else ws.get_node(target)
+    G = graph if graph is not None else warm_graph(ws, as_of=day)
+    if node.id not in G:
+        raise ValidationError(
+            f"{node.name!r} did not exist on {day.isoformat()}", field="date", value=day
+        )
+    ranked = rank_warm_contacts(G, node.id, weight=STRENGTH_ATTR, limit=limit, cutoff=cutoff,
+                                as_of=day, lang=lang)
+    return WarmResult(graph=G, target=node, day=day, contacts=ranked)
+
+
+def conversation_tie(ws: Any, staff: str, person: str, *, on: dt.date) -> Tie | None:
+    """The tie a conversation between ``staff`` and ``person`` is logged on: a KNOWS or
+    BOND_WITH tie between them valid on ``on`` or later (KNOWS first, then by id)."""
+    found = []
+    for tie in ws.ties(node=person, kind=list(CONVERSATION_TIES)):
+        if {tie.source, tie.target} != {staff, person} or not tie.current:
+            continue
+        if tie.until is not None and tie.until <= on:
+            continue
+        found.append((tie.kind is not RelKind.KNOWS, tie.id, tie))
+    return min(found)[2] if found else None
+
+
+def log_conversation(
+    ws: Any,
+    *,
+    staff: str,
+    person: str,
+    on: Any,
+    notes: str | None = None,
+    outcome: str | None = None,
+    mode: str = "conversation",
+    strength: Any = KEEP,
+    half_life: float = HALF_LIFE_DAYS,
+) -> tuple[Contact, Tie]:
+    """Log a conversation between a staff member and a person, all or nothing.
+
+    Adds a contact moment and opens a new version of their tie from the conversation day
+    (the store's ``change_tie``, so the old version stays in the history), or creates a KNOWS
+    tie when they had none.
+
+    Parameters
+    ----------
+    strength : float, None or KEEP
+        A number sets the strength by hand; None makes it derived from the contact log; KEEP
+        (default) leaves a hand-set strength as it is (a new tie is derived).
+
+    Returns
+    -------
+    (Contact, Tie)
+        The contact moment and the tie version now current.
+    """
+    day = check_date(on, field="on")
+    if day is None:
+        raise ValidationError("a conversation needs a date", field="on")
+    if outcome is not None and outcome != "" and outcome not in OUTCOMES:
+        raise ValidationError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
+                              field="outcome", value=outcome)
+    if strength is not KEEP:
+        strength = check_strength(strength)
+    with ws.atomic():
+        staff_node = ws.get_node(staff)
+        if staff_node.kind is not NodeKind.STAFF:
+            raise ValidationError(f"{staff_node.name!r} is not a staff member", field="staff",
+                                  value=staff)
+        contact = ws.add_contact(staff, person, on=day, mode=mode, notes=notes or None,
+                                 outcome=outcome or None)
+        tie = conversation_tie(ws, staff, person, on=day)
+        if strength is KEEP:
+            hand = tie.strength if tie is not None else None
+        else:
+            hand = strength
+        dates = [c.on for c in ws.contacts(between=(staff, person), until=day)]
+        value, source = effective_strength(hand, dates, as_of=day, half_life=half_life)
+        props: Mapping[str, Any] = {
+            PROP_SOURCE: source if source != "unknown" else "derived",
+            "last_contact": day.isoformat(),
+            **({"derived_strength": round(value, 3)} if hand is None else {}),
+        }
+        if tie is None:
+            tie = ws.add_tie(RelKind.KNOWS, staff, person, strength=hand, since=day,
+                             origin=CONVERSATION_ORIGIN, props=props)
+        else:
+            merged = {k: v for k, v in tie.props.items() if k != "derived_strength"}
+            merged.update(props)
+            start = max(day, tie.since) if tie.since is not None else day
+            tie = ws.change_tie(tie.id, on=start, strength=hand, props=merged)
+    return contact, tie

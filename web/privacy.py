@@ -1,0 +1,273 @@
+"""Privacy pages (AVG): review list, a person's privacy page, access export, erasure, and the
+audit trail of the workspace.
+
+Editors and admins reach these pages (viewers do not: the pages gather everything on a
+person in one place); erasing needs the admin role. Every lookup goes through the current
+workspace, so another workspace's ids are not found.
+
+For other areas: ``{% include "privacy/_audit.html" %}`` on a page that has ``node`` shows
+that entity's audit trail, and ``audit_entries(node_id)`` is available in every template.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from mapper.audit import audit_rows
+from mapper.errors import NotFoundError
+from mapper.model import NodeKind
+from mapper.privacy import (
+    DATA_SOURCE,
+    DEFAULT_REVIEW_MONTHS,
+    LAWFUL_BASES,
+    LAWFUL_BASIS,
+    REVIEW_MONTHS,
+    access_export,
+    export_html,
+    export_json,
+    lawful_basis_label,
+    organisations_only,
+    review_list,
+)
+
+from .auth import has_role, requires_role
+from .db import current_workspace, get_store
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+#: Audit actions and target types as shown to users.
+ACTION_LABELS: dict[str, Any] = {
+    "create": _l("added"),
+    "update": _l("changed"),
+    "change": _l("changed from a date"),
+    "end": _l("ended"),
+    "merge": _l("merged"),
+    "erase": _l("erased"),
+    "delete": _l("deleted"),
+}
+TARGET_LABELS: dict[str, Any] = {
+    "node": _l("entity"),
+    "tie": _l("tie"),
+    "contact": _l("contact moment"),
+    "workspace": _l("workspace"),
+}
+AUDIT_PAGE = 500
+ENTITY_AUDIT_LIMIT = 50
+MAX_REVIEW_MONTHS = 240
+
+
+def _lang() -> str:
+    return str(get_locale() or "nl")
+
+
+def _basis_choices() -> list[tuple[str, str]]:
+    lang = _lang()
+    return [("", _("— not recorded —"))] + [
+        (code, lawful_basis_label(code, lang)) for code in LAWFUL_BASES
+    ]
+
+
+class BasisForm(FlaskForm):
+    lawful_basis = SelectField(_l("Lawful basis"), choices=[], validators=[Optional()])
+    data_source = StringField(
+        _l("Where the data came from"), validators=[Optional(), Length(max=500)]
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, erase this person and everything about them for good"),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Erase for good"))
+
+
+@bp.app_context_processor
+def _audit_helpers() -> dict[str, Any]:
+    def audit_entries(node_id: str, limit: int = ENTITY_AUDIT_LIMIT) -> list[Any]:
+        try:
+            return current_workspace().audit(entity=node_id, limit=limit)
+        except NotFoundError:
+            return []
+
+    return {
+        "audit_entries": audit_entries,
+        "audit_action_label": lambda a: str(ACTION_LABELS.get(a, a)),
+        "audit_target_label": lambda t: str(TARGET_LABELS.get(t, t)),
+        "lawful_basis_label": lambda code: lawful_basis_label(code, _lang()),
+    }
+
+
+def _node_or_404(node_id: str) -> Any:
+    try:
+        return current_workspace().get_node(node_id)
+    except NotFoundError:
+        abort(404)
+
+
+# --------------------------------------------------------------------------- review list
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    ws = current_workspace()
+    info = ws.info
+    default = int(info.settings.get(REVIEW_MONTHS) or DEFAULT_REVIEW_MONTHS)
+    months = request.args.get("months", type=int) or default
+    months = max(1, min(months, MAX_REVIEW_MONTHS))
+    items = review_list(get_store(), ws.slug, months=months)
+    people = sum(1 for _ in ws.nodes(kind=NodeKind.PERSON))
+    without_basis = [
+        n for n in ws.nodes(kind=NodeKind.PERSON) if not n.props.get(LAWFUL_BASIS)
+    ]
+    return render_template(
+        "privacy/index.html",
+        workspace=info,
+        months=months,
+        items=items,
+        people=people,
+        without_basis=without_basis,
+        organisations_only=organisations_only(info.settings),
+    )
+
+
+# --------------------------------------------------------------------------- one person
+
+
+@bp.get("/person/<node_id>")
+def person(node_id: str):  # type: ignore[no-untyped-def]
+    node = _node_or_404(node_id)
+    ws = current_workspace()
+    form = BasisForm()
+    form.lawful_basis.choices = _basis_choices()
+    form.lawful_basis.data = node.props.get(LAWFUL_BASIS) or ""
+    form.data_source.data = node.props.get(DATA_SOURCE) or ""
+    return render_template(
+        "privacy/person.html",
+        node=node,
+        last_contact=ws.last_contact(node_id),
+        ties=sum(1 for _ in ws.ties(node=node_id, history=True)),
+        contacts=sum(1 for _ in ws.contacts(node=node_id)),
+        form=form,
+        can_erase=has_role("admin"),
+    )
+
+
+@bp.post("/person/<node_id>/basis")
+def basis(node_id: str):  # type: ignore[no-untyped-def]
+    _node_or_404(node_id)
+    form = BasisForm()
+    form.lawful_basis.choices = _basis_choices()
+    if form.validate_on_submit():
+        current_workspace().update_node(
+            node_id,
+            props={
+                LAWFUL_BASIS: form.lawful_basis.data or None,
+                DATA_SOURCE: (form.data_source.data or "").strip() or None,
+            },
+        )
+        flash(_("Saved."), "success")
+    else:
+        flash(_("Choose a lawful basis from the list."), "error")
+    return redirect(url_for("privacy.person", node_id=node_id))
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/person/<node_id>/export.json")
+def export_person_json(node_id: str):  # type: ignore[no-untyped-def]
+    _node_or_404(node_id)
+    data = access_export(get_store(), current_workspace().slug, node_id)
+    return _download(export_json(data), "application/json", f"inzage-{node_id}.json")
+
+
+@bp.get("/person/<node_id>/export.html")
+def export_person_html(node_id: str):  # type: ignore[no-untyped-def]
+    _node_or_404(node_id)
+    data = access_export(get_store(), current_workspace().slug, node_id)
+    return _download(export_html(data, lang=_lang()), "text/html", f"inzage-{node_id}.html")
+
+
+@bp.route("/person/<node_id>/erase", methods=["GET", "POST"])
+@requires_role("admin")
+def erase(node_id: str):  # type: ignore[no-untyped-def]
+    node = _node_or_404(node_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        report = current_workspace().erase_node(node_id)
+        flash(
+            _(
+                "Erased: %(versions)s versions, %(ties)s ties, %(contacts)s contact moments.",
+                versions=report["versions"],
+                ties=report["ties"],
+                contacts=report["contacts"],
+            ),
+            "success",
+        )
+        if not report["compacted"]:
+            flash(_("The database file could not be compacted yet; it will be at the next erasure."), "error")
+        return redirect(url_for("privacy.index"))
+    ws = current_workspace()
+    return render_template(
+        "privacy/erase.html",
+        node=node,
+        form=form,
+        ties=sum(1 for _ in ws.ties(node=node_id, history=True)),
+        contacts=sum(1 for _ in ws.contacts(node=node_id)),
+    )
+
+
+# --------------------------------------------------------------------------- audit trail
+
+
+@bp.get("/audit")
+def audit():  # type: ignore[no-untyped-def]
+    ws = current_workspace()
+    entries = ws.audit(limit=AUDIT_PAGE)
+    return render_template("privacy/audit.html", workspace=ws.info, entries=entries, limit=AUDIT_PAGE)
+
+
+def _csv(rows: list[list[str]], filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet.
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+    return _download("\ufeff" + buffer.getvalue(), "text/csv", filename)
+
+
+@bp.get("/audit.csv")
+def audit_csv():  # type: ignore[no-untyped-def]
+    ws = current_workspace()
+    return _csv(audit_rows(ws.audit()), f"logboek-{ws.slug}.csv")
+
+
+@bp.get("/entity/<node_id>/audit.csv")
+def entity_audit_csv(node_id: str):  # type: ignore[no-untyped-def]
+    _node_or_404(node_id)
+    return _csv(audit_rows(current_workspace().audit(entity=node_id)), f"logboek-{node_id}.csv")
