@@ -314,7 +314,7 @@ def map_options(n_nodes: int, *, physics: bool | None = None) -> dict[str, Any]:
         "autoResize": True,
         "nodes": {
             "font": {
-                "size": 14,
+                "size": 16,
                 "face": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
                 "color": "#1d1d1f",
                 "strokeWidth": 4,
@@ -340,14 +340,14 @@ def map_options(n_nodes: int, *, physics: bool | None = None) -> dict[str, Any]:
         "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": False},
         "physics": {
             "enabled": physics,
-            "solver": "barnesHut",
-            "barnesHut": {
-                "gravitationalConstant": -9000,
-                "centralGravity": 0.08,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -140,
+                "centralGravity": 0.012,
                 "springLength": EDGE_LENGTH,
-                "springConstant": 0.02,
-                "damping": 0.6,
-                "avoidOverlap": 0.5,
+                "springConstant": 0.05,
+                "damping": 0.55,
+                "avoidOverlap": 0.6,
             },
             "minVelocity": 1.5,
             "maxVelocity": 40,

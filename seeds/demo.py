@@ -11,19 +11,27 @@ What is in it
 -------------
 - one Library, 7 Staff (WORKS_AT; ACTIVE_ON their themes), 6 Goals (Library PURSUES Goal;
   Goal ABOUT Theme) and 12 Themes: 8 the library pursues and 4 alive only in town
-  (sport en bewegen, mobiliteit, armoede en schulden, mantelzorg). One library theme
-  (digitale vaardigheden) has no town signal, so the theme scan shows gaps on both sides;
-- about 185 Persons with Dutch names of a mixed town (tussenvoegsels, diacritics), each with a
+  (sport en bewegen, mobiliteit, armoede en schulden, mantelzorg): the theme scan shows the
+  overlap and the town's gaps. One library theme (digitale vaardigheden) has no ``signals``
+  (nobody wrote about it) and lives only through the library's own activities; its goal
+  entered the policy plan a year into the window;
+- 189 Persons with Dutch names of a mixed town (tussenvoegsels, diacritics), each with a
   main organisation (MEMBER_OF, some with a role), ACTIVE_ON themes, KNOWS ties clustered by
   organisation and neighbourhood with a few bridges, ACTIVE_IN channels;
-- 40 Organisations, 30 Activities (ORGANISES, ATTENDS, ABOUT, SERVES), 10 Channels;
+- 40 Organisations, 33 Activities (ORGANISES, ATTENDS, ABOUT, SERVES), 10 Channels;
 - Staff KNOWS and BOND_WITH some residents, the Library BOND_WITH some organisations and
   ORGANISES the activities it hosts (fewer than half of persons and organisations have a bond);
 - 3 Communities (ABOUT a theme, SERVES a goal, MEMBER_OF with join dates, ambassadors,
   leavers, HAS_ROLE per staff role — "Samen in de Wijk" has no driver yet) and 4 SmartGoals;
 - history: ties begin at different dates, communities grow month by month, strengths change
   (:meth:`~mapper.store.base.Store.change_tie`), some ties end
-  (:meth:`~mapper.store.base.Store.end_tie`), and several hundred contact moments.
+  (:meth:`~mapper.store.base.Store.end_tie`), and several hundred contact moments (staff ↔
+  residents and residents ↔ residents, always between people who know each other by then);
+- three residents (:data:`VIA_VIA`) no staff member knows, each two steps away: examples
+  for the warm-contact ranking.
+
+Everything is written in one transaction (``store.atomic()``), recorded in the audit trail
+as the work of ``seeds.demo``.
 
 Properties used (plain JSON values)
 -----------------------------------
@@ -46,12 +54,13 @@ Channel         ``mode`` ("online"/"offline"), ``medium``, ``description``
 Community       ``bond_type`` (geography/identity/affinity), ``traits`` (list), ``vision``
 SmartGoal       ``metric`` ("members": persons with a current MEMBER_OF tie to the
                 community; "ambassadors": those with role ambassador;
-                "activities_per_month": activities it organises), ``target`` (number),
+                "activities_per_month": activities it organises, counted by their
+                ``dates``), ``target`` (number),
                 ``deadline`` (ISO date), ``description``
 ==============  =============================================================================
 
 Ties carry ``origin`` (where the information came from, e.g. "omgevingsscan", "gesprek",
-"ledenlijst", "beleidsplan 2024–2027").
+"ledenlijst", "beleidsplan 2024–2027", "contactlog").
 
 Time
 ----
@@ -78,7 +87,7 @@ import hashlib
 import random
 from typing import Any
 
-from mapper.model import ID_PREFIX, NodeKind, RelKind
+from mapper.model import ID_PREFIX, NodeKind, RelKind, check_date
 from mapper.store.base import Store
 
 from . import rijnstad as town
@@ -297,23 +306,24 @@ def _frame(t: _Town) -> None:
     for key, (name, description, signals) in town.THEMES.items():
         t.node(NodeKind.THEME, f"theme:{key}", name,
                {"description": description, "signals": list(signals)})
-    plan_start = t.month(-10)
+    plan_start = t.month(-10)  # the policy plan began ten months before the window
+    plan = f"beleidsplan {plan_start.year}–{plan_start.year + 3}"
     library_themes: list[str] = []
     for key, (name, description, themes) in town.GOALS.items():
         goal = t.node(NodeKind.GOAL, f"goal:{key}", name,
-                      {"description": description, "policy_plan": "beleidsplan 2024–2027"},
+                      {"description": description, "policy_plan": plan},
                       origin="beleidsplan")
         # Digital inclusion entered the plan at its mid-term review, a year into the window.
         since = t.month(12) if key == "digitaal" else plan_start
-        t.tie(RelKind.PURSUES, lib, goal, since=since, strength=1.0, origin="beleidsplan 2024–2027")
+        t.tie(RelKind.PURSUES, lib, goal, since=since, strength=1.0, origin=plan)
         for theme in themes:
             t.tie(RelKind.ABOUT, goal, t.ids[f"theme:{theme}"], since=since, strength=1.0,
-                  origin="beleidsplan 2024–2027")
+                  origin=plan)
             if theme not in library_themes:
                 library_themes.append(theme)
     for theme in library_themes:
         t.tie(RelKind.ACTIVE_ON, lib, t.ids[f"theme:{theme}"], since=plan_start,
-              strength=0.8, origin="beleidsplan 2024–2027")
+              strength=0.8, origin=plan)
     for key, (name, title, themes, years) in town.STAFF.items():
         since = add_months(t.today, -10) if years == 0 else add_months(t.today, -12 * years)
         # A staff node is valid from the day they joined, so no tie of theirs starts earlier.
@@ -335,7 +345,6 @@ def _works_since(t: _Town, staff_id: str) -> dt.date:
     spec = t.find_tie(RelKind.WORKS_AT, staff_id, t.ids["library"])
     assert spec is not None
     return spec["since"]
-
 
 
 def _organisations(t: _Town) -> None:
@@ -374,9 +383,21 @@ def _people(t: _Town) -> None:
                         if k != org_key and (o[2] == home or set(o[3]) & set(town.ORGANISATIONS[org_key][3]))]
                 orgs.append(t.rng.choice(near))
             role = "employee" if kind in _EMPLOYER_TYPES and t.rng.random() < 0.5 else _weighted(t.rng, _MEMBER_ROLES)
-            description = t.rng.choice(town.DESCRIPTIONS.get(kind, town.DEFAULT_DESCRIPTIONS))
+            description = _description(t, role, org_key, kind)
             _person(t, f"person:gen{number:03d}", name, home, orgs, role, description,
                     _LEGITIMATE, f"omgevingsscan: {town.ORGANISATIONS[org_key][0]}")
+
+
+def _description(t: _Town, role: str, org_key: str, kind: str) -> str:
+    """A short description fitting a generated resident's role in their main organisation."""
+    org = town.ORGANISATIONS[org_key][0]
+    if role == "employee":
+        return f"Werkt bij {org}"
+    if role == "board":
+        return f"Bestuurslid van {org}"
+    if role == "volunteer":
+        return f"Vrijwilliger bij {org}"
+    return t.rng.choice(town.DESCRIPTIONS.get(kind, town.DEFAULT_DESCRIPTIONS))
 
 
 def _person(t: _Town, key: str, name: str, wijk: str, orgs: list[str], role: str,
@@ -565,8 +586,8 @@ def _channels(t: _Town) -> None:
 #: Fatma's circle).
 VIA_VIA: tuple[str, ...] = ("kees", "tesfay", "agnieszka")
 
-_STAFF_MODES = (("conversation", 40), ("meeting", 20), ("phone", 15), ("email", 10),
-                ("message", 10), ("event", 5))
+_STAFF_MODES = (("conversation", 45), ("meeting", 20), ("phone", 20), ("email", 10),
+                ("message", 5))
 
 
 def _staff_relations(t: _Town) -> None:
@@ -585,10 +606,11 @@ def _staff_relations(t: _Town) -> None:
             since = t.tie_since(0.35, earliest=works)
             strength = t.strength(0.4, 0.8) if pid in key_people else t.strength(0.2, 0.6)
             tie = t.tie(RelKind.KNOWS, sid, pid, since=since, strength=strength, origin="gesprek")
-            if tie is None:
-                continue
-            _staff_contacts(t, sid, pid, since, strength, tie, themes)
-            if t.rng.random() < (0.55 if pid in key_people else 0.3):
+            if tie is None:  # they met in a community already
+                since = t.find_tie(RelKind.KNOWS, sid, pid)["since"]  # type: ignore[index]
+            else:
+                _staff_contacts(t, sid, pid, since, strength, tie, themes)
+            if t.rng.random() < (0.6 if pid in key_people else 0.35):
                 t.tie(RelKind.BOND_WITH, sid, pid, since=t.between(since, t.today),
                       strength=t.strength(0.4, 0.9), origin="relatiebeheer")
     for staff_key, org_key in _STAFF_ORG_BONDS:
@@ -606,7 +628,8 @@ _STAFF_ORG_BONDS = (("samira", "taalhuis"), ("samira", "vluchtelingenwerk"), ("h
 
 def _notes_for(t: _Town, themes: list[str], name: str) -> str:
     theme = t.rng.choice(themes) if themes else "lezen"
-    return t.rng.choice(town.CONTACT_NOTES.get(theme, town.RESIDENT_NOTES)).format(name=name)
+    notes = town.CONTACT_NOTES.get(theme) or town.CONTACT_NOTES["lezen"]
+    return t.rng.choice(notes).format(name=name)
 
 
 def _staff_contacts(t: _Town, sid: str, pid: str, since: dt.date, strength: float, tie: str,
@@ -614,7 +637,10 @@ def _staff_contacts(t: _Town, sid: str, pid: str, since: dt.date, strength: floa
     first_name = t.node_names[pid].split(" ")[0]
     themes = [th for th in t.person_themes[pid] if th in staff_themes] or t.person_themes[pid]
     begin = max(since, t.start)
-    count = t.rng.randint(1, 2 + round(strength * 8))
+    # Contact comes at a steady rate over the months they know each other, higher for a
+    # stronger tie: about one month in three for a strong one.
+    months = (t.today - begin).days // 30
+    count = 1 + sum(1 for _ in range(months) if t.rng.random() < strength * 0.45)
     days = sorted(t.between(begin, t.today) for _ in range(count))
     if since >= t.start:
         days[0] = since
@@ -628,8 +654,18 @@ def _staff_contacts(t: _Town, sid: str, pid: str, since: dt.date, strength: floa
         t.change(tie, days[3], strength=round(min(1.0, strength + 0.2), 2), origin="contactlog")
 
 
+_WELCOME_NOTES = (("Welkomstgesprek {c}", "conversation"),
+                  ("{name} kwam voor het eerst bij {c}", "event"),
+                  ("Nagebeld na de eerste bijeenkomst van {c}", "phone"))
+_CHECK_IN_NOTES = (("Bijgepraat over de plannen van {c}", "conversation"),
+                   ("Kennisgemaakt als nieuw aanspreekpunt voor {c}", "meeting"),
+                   ("Gevraagd wat {name} nodig heeft van de bibliotheek", "phone"))
+
+
 def _community_contacts(t: _Town) -> None:
     """The staff in a community's roles meet new members and the ambassadors."""
+    events: list[tuple[dt.date, str, str, str, str, str | None]] = []
+    carriers: set[str] = set()
     for key, c in town.COMMUNITIES.items():
         com = t.ids[f"community:{key}"]
         name = str(c["name"])
@@ -638,6 +674,7 @@ def _community_contacts(t: _Town) -> None:
                    and t.kinds[s["source"]] is NodeKind.PERSON]
         ambassadors = {t.ids[f"person:{k}"] for k in c["ambassadors"]}  # type: ignore[attr-defined]
         core = {t.ids[f"person:{k}"] for k in c["core"]}  # type: ignore[attr-defined]
+        carriers |= ambassadors | core
         for role in roles:
             sid = role["source"]
             role_end = t.ends.get(role["id"], t.today)
@@ -650,26 +687,33 @@ def _community_contacts(t: _Town) -> None:
                 if end <= begin or not (pid in ambassadors or pid in core or t.rng.random() < share):
                     continue
                 day = t.between(begin, end)
-                note = t.rng.choice(("Welkomstgesprek {c}", "{name} kwam voor het eerst bij {c}",
-                                     "Nagebeld na de eerste bijeenkomst van {c}"))
-                t.contact(sid, pid, day, _weighted(t.rng, _STAFF_MODES),
-                          note.format(c=name, name=first),
-                          t.rng.choice(town.OUTCOMES) if t.rng.random() < 0.3 else None)
-                t.tie(RelKind.KNOWS, sid, pid, since=day, strength=t.strength(0.3, 0.6),
-                      origin="contactlog")
+                if member["since"] >= max(role["since"], t.start):  # a new member
+                    note, mode = t.rng.choice(_WELCOME_NOTES)
+                else:  # a member already when this staff member took the role
+                    note, mode = t.rng.choice(_CHECK_IN_NOTES)
+                events.append((day, sid, pid, mode, note.format(c=name, name=first),
+                               t.rng.choice(town.OUTCOMES) if t.rng.random() < 0.3 else None))
                 if pid in ambassadors:
                     for _ in range(t.rng.randint(2, 4)):
                         later = t.between(day, role_end)
                         if later > day:
-                            t.contact(sid, pid, later, "meeting",
-                                      f"Overleg met de ambassadeurs van {name}",
-                                      t.rng.choice(town.OUTCOMES))
+                            events.append((later, sid, pid, "meeting",
+                                           f"Overleg met de ambassadeurs van {name}",
+                                           t.rng.choice(town.OUTCOMES)))
+    # In date order, so an acquaintance begins at the first meeting, whichever community it was.
+    for day, sid, pid, mode, note, outcome in sorted(events, key=lambda e: e[:3]):
+        t.tie(RelKind.KNOWS, sid, pid, since=day, strength=t.strength(0.3, 0.6),
+              origin="contactlog")
+        t.contact(sid, pid, day, mode, note, outcome)
+        if pid in carriers:  # the library's bond with those who carry a community
+            t.tie(RelKind.BOND_WITH, sid, pid, since=t.between(day, day + dt.timedelta(days=90)),
+                  strength=t.strength(0.6, 1.0), origin="werkblad 4")
 
 
 def _resident_contacts(t: _Town, target: int) -> None:
+    """About ``target`` contact moments between residents who know each other."""
     pairs = [s for s in t.ties if s["kind"] is RelKind.KNOWS
              and t.kinds[s["source"]] is NodeKind.PERSON and t.kinds[s["target"]] is NodeKind.PERSON]
-    modes = (("conversation", 35), ("message", 30), ("phone", 20), ("meeting", 10), ("event", 5))
     made = 0
     for spec in t.rng.sample(pairs, len(pairs)):
         if made >= target:
@@ -678,9 +722,10 @@ def _resident_contacts(t: _Town, target: int) -> None:
         end = t.ends.get(spec["id"], t.today)
         if end <= begin:
             continue
-        for _ in range(t.rng.randint(1, 3)):
-            t.contact(spec["source"], spec["target"], t.between(begin, end),
-                      _weighted(t.rng, modes), t.rng.choice(town.RESIDENT_NOTES))
+        months = (end - begin).days // 30
+        for _ in range(1 + sum(1 for _ in range(months) if t.rng.random() < 0.08)):
+            note, mode = t.rng.choice(town.RESIDENT_NOTES)
+            t.contact(spec["source"], spec["target"], t.between(begin, end), mode, note)
             made += 1
 
 
@@ -787,9 +832,9 @@ def _smart_goals(t: _Town) -> None:
               origin="werkblad 6")
 
 
-def build_town(today: dt.date | None = None) -> _Town:
+def build_town(today: dt.date | str | None = None) -> _Town:
     """Plan the whole demo town (nodes, ties, changes, ends, contacts) without writing it."""
-    t = _Town(today or DEFAULT_TODAY, random.Random(SEED))
+    t = _Town(check_date(today, field="today") or DEFAULT_TODAY, random.Random(SEED))
     _frame(t)
     _organisations(t)
     _people(t)
@@ -804,7 +849,9 @@ def build_town(today: dt.date | None = None) -> _Town:
     return t
 
 
-def seed_demo(store: Store, workspace: str = "demo", *, today: dt.date | None = None) -> dict[str, int]:
+def seed_demo(
+    store: Store, workspace: str = "demo", *, today: dt.date | str | None = None
+) -> dict[str, int]:
     """Create ``workspace`` and fill it with the demo town of Rijnstad.
 
     Parameters
@@ -813,7 +860,7 @@ def seed_demo(store: Store, workspace: str = "demo", *, today: dt.date | None = 
         Any store adapter.
     workspace : str
         Slug of the new workspace; it must not exist yet.
-    today : date, optional
+    today : date or ISO text, optional
         The day the 24 months of history end (default :data:`DEFAULT_TODAY`, fixed so the
         demo is the same everywhere).
 
@@ -827,6 +874,8 @@ def seed_demo(store: Store, workspace: str = "demo", *, today: dt.date | None = 
     ------
     ConflictError
         If the workspace exists already. Nothing is written.
+    ValidationError
+        If ``today`` is not a date.
     """
     t = build_town(today)
     acting_as = getattr(store, "acting_as", None)  # the audit trail names the seeder
@@ -850,4 +899,4 @@ def seed_demo(store: Store, workspace: str = "demo", *, today: dt.date | None = 
 
 
 __all__ = ["seed_demo", "build_town", "add_months", "stable_id", "DEFAULT_TODAY",
-           "HISTORY_MONTHS", "SEED", "XSS_NAME", "WORKSPACE_NAME"]
+           "HISTORY_MONTHS", "SEED", "XSS_NAME", "WORKSPACE_NAME", "VIA_VIA"]

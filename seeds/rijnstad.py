@@ -188,7 +188,7 @@ PEOPLE: dict[str, tuple[str, str, str, list[str], str, str]] = {
     "ingrid": ("Ingrid ter Beek", "f", "Zuiderpark", ["welzijn", "taalhuis"], "employee",
                "Opbouwwerker bij Stichting Welzijn, koppelt taalmaatjes."),
     "rasha": ("Rasha Al-Hassan", "f", "Rijnoever", ["vluchtelingenwerk", "taalhuis"], "member",
-              "Kwam in 2022 uit Aleppo, apotheker, oefent Nederlands voor haar diploma-erkenning."),
+              "Apotheker uit Aleppo, oefent Nederlands voor haar diploma-erkenning."),
     "youssef": ("Youssef Benali", "m", "Oude Haven", ["moskee", "jongeren"], "board",
                 "Bestuurslid van de moskee, organiseert huiswerkbegeleiding."),
     "eline": ("Eline Çelik", "f", "Kloosterveld", ["welzijn", "wc_klooster"], "employee",
@@ -236,7 +236,7 @@ PEOPLE: dict[str, tuple[str, str, str, list[str], str, str]] = {
     "khadija": ("Khadija El Amrani", "f", "Oude Haven", ["bh_anker", "moskee"], "volunteer",
                 "Kookt elke donderdag voor de buurtmaaltijd in Het Anker."),
     "kees": ("Kees Dekker", "m", "Kloosterveld", ["kbo", "lindehof"], "member",
-             "Weduwnaar, 84, komt sinds kort naar de koffieochtend."),
+             "Weduwnaar, 84, woont alleen in Kloosterveld."),
 }
 
 # --------------------------------------------------------------------------- names
@@ -296,21 +296,25 @@ NAME_POOLS: dict[str, tuple[list[str], list[str], list[str | tuple[str, str]]]] 
 #: How the town's residents are spread over the pools (percent).
 NAME_MIX: dict[str, int] = {"nl": 62, "tr": 9, "ma": 11, "sr": 7, "pl": 5, "sy_er": 6}
 
-#: Short descriptions for generated residents, by the type of their main organisation.
+#: Short descriptions for generated residents who are members (employees, board members and
+#: volunteers are described by their role), by the type of their main organisation.
 DESCRIPTIONS: dict[str, list[str]] = {
-    "taalhuis": ["Taalvrijwilliger", "Deelnemer taalcafé", "Volgt de NT2-oefengroep", "Taalmaatje"],
-    "repair café": ["Reparateur (naaimachines)", "Reparateur (elektra)", "Gastvrouw Repair Café", "Fietsenmaker"],
-    "seniorenvereniging": ["Lid sinds het pensioen", "Komt naar de koffieochtend", "Vrijwilliger ledenadministratie"],
+    "taalhuis": ["Deelnemer taalcafé", "Volgt de NT2-oefengroep", "Heeft een taalmaatje",
+                 "Oefent Nederlands voor het werk"],
+    "repair café": ["Brengt regelmatig iets ter reparatie", "Komt kijken en leren repareren",
+                    "Handig met naaimachines"],
+    "seniorenvereniging": ["Lid sinds het pensioen", "Komt naar de koffieochtend",
+                           "Woont sinds kort alleen"],
     "historische vereniging": ["Amateurhistoricus", "Schrijft voor het kwartaalblad", "Gids stadswandeling"],
-    "basisschool": ["Leerkracht", "Ouder in de leesgroep", "Intern begeleider"],
-    "sportclub": ["Trainer jeugd", "Lid", "Vrijwilliger kantine"],
-    "buurthuis": ["Vaste bezoeker", "Vrijwilliger bar", "Bewoner van de wijk"],
-    "moskee": ["Lid van de moskee", "Vrijwilliger vrouwengroep", "Bestuur"],
-    "kerk": ["Gemeentelid", "Diaconie", "Koster"],
-    "voedselbank": ["Vrijwilliger uitgifte", "Chauffeur", "Vrijwilliger intake"],
-    "kringloopwinkel": ["Vrijwilliger winkel", "Medewerker werkervaringsplek"],
+    "basisschool": ["Ouder van een leerling", "Ouder in de leesgroep", "Lid van de ouderraad"],
+    "sportclub": ["Speelt in het recreantenteam", "Lid", "Ouder van een jeugdlid"],
+    "buurthuis": ["Vaste bezoeker", "Komt naar de buurtmaaltijd", "Bewoner van de wijk"],
+    "moskee": ["Lid van de moskee", "Doet mee met de vrouwengroep", "Brengt de kinderen naar de weekendschool"],
+    "kerk": ["Gemeentelid", "Zingt in het koor", "Bezoekt de ouderenmiddag"],
+    "voedselbank": ["Klant van de voedselbank", "Helpt soms bij de uitgifte"],
+    "kringloopwinkel": ["Vaste klant", "Werkervaringsplek in de winkel"],
 }
-DEFAULT_DESCRIPTIONS: list[str] = ["Inwoner", "Vrijwilliger", "Actief in de buurt", "Lid"]
+DEFAULT_DESCRIPTIONS: list[str] = ["Inwoner", "Actief in de buurt", "Lid", "Doet mee aan activiteiten"]
 
 # --------------------------------------------------------------------------- activities
 
@@ -434,7 +438,7 @@ COMMUNITIES: dict[str, dict[str, object]] = {
         "vision": "Iedereen in Rijnstad kan meedoen, in het Nederlands, met een maatje naast zich.",
         "founded": -8,
         "pool": ["taalhuis", "vluchtelingenwerk", "moskee", "roc"],
-        "core": ["fatma", "gerrit", "ingrid", "rasha", "agnieszka"],
+        "core": ["fatma", "gerrit", "ingrid", "rasha"],
         "at_start": 9,
         "today": 34,
         "organisations": ["taalhuis", "vluchtelingenwerk"],
@@ -503,8 +507,9 @@ CONTACT_NOTES: dict[str, list[str]] = {
     "taal": ["Kennismaking bij het taalcafé", "Gesprek over een taalmaatje voor {name}",
              "Samen de NT2-oefengroep voorbereid", "{name} vroeg naar oefenmateriaal voor het inburgeringsexamen",
              "Evaluatie taalmaatjeskoppeling"],
-    "laaggeletterdheid": ["Doorverwezen naar het Taalhuis", "Gesprek over een cursus Lezen en Schrijven",
-                          "{name} vertelde over moeite met brieven van de gemeente"],
+    "laaggeletterdheid": ["Samen iemand doorverwezen naar het Taalhuis",
+                          "Gesprek over een cursus Lezen en Schrijven voor een kennis van {name}",
+                          "{name} vertelde over buren die moeite hebben met brieven van de gemeente"],
     "lezen": ["Afspraak over de voorleesochtend", "Boekentips uitgewisseld", "Overleg over de leesclub",
               "{name} wil vrijwilliger worden bij de VoorleesExpress"],
     "duurzaamheid": ["Energiecafé besproken", "{name} heeft ideeën voor een duurzaamheidsavond",
@@ -516,20 +521,23 @@ CONTACT_NOTES: dict[str, list[str]] = {
                     "{name} vroeg of de bibliotheek boeken aan huis kan brengen"],
     "erfgoed": ["Oude foto's bekeken voor de erfgoeddag", "Lezing voorbereid met {name}",
                 "{name} bracht een doos brieven uit de haven langs"],
-    "digitaal": ["Geholpen met DigiD", "{name} kwam naar het Digicafé", "Vragen over de app van de bank"],
+    "digitaal": ["Geholpen met DigiD", "{name} kwam naar het Digicafé",
+                 "{name} wil helpen bij de Klik & Tik-cursus"],
     "sport": ["Gesprek over walking football", "{name} zoekt deelnemers voor de wandelgroep"],
     "mobiliteit": ["Gesprek over de fietsles voor nieuwkomers", "{name} vroeg naar de buurtbus"],
     "armoede": ["Gesprek bij het formulierenspreekuur", "{name} vertelde over de voedselbank"],
     "mantelzorg": ["Gesprek over het mantelzorgcafé", "{name} zorgt voor een naaste en zoekt steun"],
 }
-#: Notes for contacts between residents.
-RESIDENT_NOTES: list[str] = [
-    "Koffie gedronken", "Samen naar de activiteit gegaan", "Even bijgepraat op de markt",
-    "Appje over de volgende bijeenkomst", "Geholpen met een klusje", "Samen gewandeld",
-    "Gebeld om te vragen hoe het gaat", "Elkaar gezien in het buurthuis",
+#: Notes for contacts between residents, each with the mode it fits.
+RESIDENT_NOTES: list[tuple[str, str]] = [
+    ("Koffie gedronken", "conversation"), ("Samen naar de activiteit gegaan", "event"),
+    ("Even bijgepraat op de markt", "conversation"), ("Appje over de volgende bijeenkomst", "message"),
+    ("Geholpen met een klusje", "meeting"), ("Samen gewandeld", "meeting"),
+    ("Gebeld om te vragen hoe het gaat", "phone"), ("Elkaar gezien in het buurthuis", "event"),
+    ("Foto's van de bijeenkomst doorgestuurd", "message"),
 ]
 #: Outcomes of contact moments (sometimes left empty).
 OUTCOMES: list[str] = [
-    "vervolgafspraak gemaakt", "doorverwezen", "komt naar de volgende bijeenkomst",
+    "vervolgafspraak gemaakt", "stuurt nog informatie", "komt naar de volgende bijeenkomst",
     "wil meedenken", "geen vervolg nodig", "stelt ons voor aan een buur",
 ]

@@ -12,7 +12,7 @@ import pytest
 from networkx.algorithms import community as nx_community
 
 from mapper.errors import ConflictError
-from mapper.model import ROLES, NodeKind, RelKind, check_tie_kinds
+from mapper.model import ROLES, NodeKind, check_tie_kinds
 from mapper.store import SQLiteStore
 from seeds.demo import DEFAULT_TODAY, HISTORY_MONTHS, XSS_NAME, add_months, seed_demo
 
@@ -368,3 +368,12 @@ def test_some_residents_are_reachable_only_via_via(seeded, graph):
         assert not set(knows[person]) & staff, name  # no staff member knows them directly
         hops = min(nx.shortest_path_length(knows, s, person) for s in staff if s in knows)
         assert hops == 2, name  # but someone a staff member knows does
+
+
+def test_a_bad_today_is_named_and_writes_nothing():
+    from mapper.errors import ValidationError
+
+    with SQLiteStore(":memory:") as store:
+        with pytest.raises(ValidationError, match="gisteren"):
+            seed_demo(store, WS, today="gisteren")
+        assert store.workspaces() == []

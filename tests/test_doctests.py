@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["mapper.model", "mapper.store.base", "mapper.store.sqlite", "mapper.store"]
+MODULES = ["mapper.model", "mapper.store.base", "mapper.store.sqlite", "mapper.store",
+           "mapper.maps", "mapper.analysis.scan"]
 
 
 @pytest.mark.parametrize("name", MODULES)

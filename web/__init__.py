@@ -27,6 +27,9 @@ BLUEPRINTS: list[str] = [
     "web.auth:bp",
     "web.admin:bp",
     "web.privacy:bp",
+    "web.io:bp",
+    "web.warm:bp",
+    "web.community:bp",
 ]
 
 #: Settings read from the environment as MAPPER_<NAME>.

@@ -40,6 +40,7 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -323,6 +324,12 @@ def role_label(role: str | None) -> str:
 def _template_context() -> dict[str, Any]:
     user = g.get("user")
     role = g.get("role")
+    logout_form = switch_form = None
+    if user is not None:
+        try:
+            logout_form, switch_form = LogoutForm(), _switch_form()
+        except HTTPException:  # e.g. rendering the error page of a request body too large
+            pass
     return {
         "current_user": user,
         "current_role": role,
@@ -330,8 +337,8 @@ def _template_context() -> dict[str, Any]:
         "is_admin": role == "admin",
         "role_label": role_label,
         "single_user": bool(g.get("single_user")),
-        "userbar_logout_form": LogoutForm() if user is not None else None,
-        "userbar_switch_form": _switch_form() if user is not None else None,
+        "userbar_logout_form": logout_form,
+        "userbar_switch_form": switch_form,
     }
 
 

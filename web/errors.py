@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -81,8 +81,7 @@ def handle_validation(exc: ValidationError) -> Any:
 
 
 def handle_unexpected(exc: Exception) -> Any:
-    original = getattr(exc, "original_exception", exc)
-    current_app.logger.error("unhandled error on %s", request.path, exc_info=original)
+    # Flask has already logged the exception with its traceback, for the administrator.
     return render_error(500)
 
 

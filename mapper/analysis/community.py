@@ -9,7 +9,9 @@ The functions take a networkx ``MultiDiGraph`` shaped like the store's projectio
 
 Either way an element counts on ``day`` only when its interval holds it (``since <= day <
 until``), and a tie only when both its ends do, exactly as :meth:`Store.project` decides. So
-``connectedness(history, c, as_of=day)`` equals ``connectedness(store.project(as_of=day), c)``.
+``connectedness(history, c, as_of=day)`` equals ``connectedness(store.project(as_of=day), c)``
+— except for the activity counts, which look back 30 and 90 days: an activity organised by
+someone who has left since is only seen in the history graph. Use the history graph.
 
 The metrics (all as of one day)
 -------------------------------
@@ -554,7 +556,7 @@ class _Sweep:
             else:
                 ku, kv = kind_of[u], kind_of[v]
                 if kind in tie_kinds and u in ever_members and v in ever_members:
-                    actions.append((_PAIR, _pair(u, v), d.get(weight)))
+                    actions.append((_PAIR, (u, v) if u < v else (v, u), d.get(weight)))
                 if kind in bond_kinds:
                     if ku in LIBRARY_KINDS and kv in PEOPLE_KINDS:
                         actions.append((_BOND, v))
@@ -574,27 +576,27 @@ class _Sweep:
         for u, v, *_ in ties:
             nodes.add(u)
             nodes.add(v)
-        # events: (day, 0 = starts / 1 = ends, 0 = node / 1 = tie, tie index, node id).
+        # events: day -> (what starts, what ends); a node by its id, a tie by its index.
         # Only the state after all of a day's events is ever read, so their order within a
         # day is free: starts go first, so that a tie changed on a day (one version ends,
         # the next starts) never drops out of the member graph in between.
-        events: list[tuple[dt.date, int, int, int, str]] = []
+        events: dict[dt.date, tuple[list[Any], list[Any]]] = {}
         self.node_ok: dict[str, bool] = {}
         self.by_node: dict[str, list[int]] = {}
         for n in nodes:
             a = G.nodes[n]
-            self.node_ok[n] = _add_interval(events, a.get("since"), a.get("until"), 0, 0, n)
+            self.node_ok[n] = _add_interval(events, a.get("since"), a.get("until"), n)
             if a.get("since") is not None or a.get("until") is not None:
                 self.by_node[n] = []  # ties to re-check when the node starts or ends
         self.tie_valid: list[bool] = []
         for i, (u, v, since, until, _) in enumerate(ties):
-            self.tie_valid.append(_add_interval(events, since, until, 1, i, ""))
+            self.tie_valid.append(_add_interval(events, since, until, i))
             if u in self.by_node:
                 self.by_node[u].append(i)
             if v in self.by_node:
                 self.by_node[v].append(i)
-        events.sort()
         self.events = events
+        self.days = sorted(events)
         self.position = 0
         # state
         self.on: list[bool] = [False] * len(ties)
@@ -733,17 +735,19 @@ class _Sweep:
     # -- time ---------------------------------------------------------------------------
     def advance(self, day: dt.date) -> None:
         """Apply every event on or before ``day``."""
-        events = self.events
-        while self.position < len(events) and events[self.position][0] <= day:
-            _, ends, what, i, n = events[self.position]
+        days, refresh, tie_valid = self.days, self._refresh, self.tie_valid
+        while self.position < len(days) and days[self.position] <= day:
+            starts, ends = self.events[days[self.position]]
             self.position += 1
-            if what == 0:
-                self.node_ok[n] = not ends
-                for j in self.by_node[n]:
-                    self._refresh(j)
-            else:
-                self.tie_valid[i] = not ends
-                self._refresh(i)
+            for valid, items in ((True, starts), (False, ends)):
+                for item in items:
+                    if type(item) is int:
+                        tie_valid[item] = valid
+                        refresh(item)
+                    else:
+                        self.node_ok[item] = valid
+                        for j in self.by_node[item]:
+                            refresh(j)
 
     def point(self, day: dt.date, activity_days: Sequence[dt.date]) -> dict[str, Any]:
         members = self.members
@@ -785,21 +789,20 @@ class _Sweep:
 
 
 def _add_interval(
-    events: list[tuple[dt.date, int, int, int, str]],
+    events: dict[dt.date, tuple[list[Any], list[Any]]],
     since: dt.date | None,
     until: dt.date | None,
-    what: int,
-    index: int,
-    node: str,
+    item: Any,
 ) -> bool:
-    """Add the start and end events of ``[since, until)``; return whether it holds at the
-    beginning of time (no ``since``). An empty interval adds nothing and never holds."""
+    """Add the start and end events of ``item`` valid in ``[since, until)``; return whether
+    it holds at the beginning of time (no ``since``). An empty interval adds nothing and
+    never holds."""
     if since is not None and until is not None and until <= since:
         return False
     if since is not None:
-        events.append((since, 0, what, index, node))
+        events.setdefault(since, ([], []))[0].append(item)
     if until is not None:
-        events.append((until, 1, what, index, node))
+        events.setdefault(until, ([], []))[1].append(item)
     return since is None
 
 

@@ -133,6 +133,8 @@ _TEXT = {
         "weakest": "Zwakste schakel: {a} → {b} ({label}, {source})",
         "none": "Geen warme route binnen {k} stappen",
         "reach": "Kent {n} mensen uit dit netwerk die de bibliotheek nog niet warm bereikt",
+        "reach_one": "Kent 1 persoon uit dit netwerk die de bibliotheek nog niet warm bereikt",
+        "central_one": "Kent 1 ander uit dit netwerk",
         HAND_SET: "handmatig", DERIVED: "afgeleid uit contactmomenten",
         UNKNOWN: "sterkte onbekend",
     },
@@ -144,6 +146,8 @@ _TEXT = {
         "weakest": "Weakest link: {a} → {b} ({label}, {source})",
         "none": "No warm route within {k} steps",
         "reach": "Knows {n} people in this network the library does not yet reach warmly",
+        "reach_one": "Knows 1 person in this network the library does not yet reach warmly",
+        "central_one": "Knows 1 other in this network",
         HAND_SET: "hand-set", DERIVED: "derived from contact moments",
         UNKNOWN: "strength unknown",
     },
@@ -222,6 +226,59 @@ def _strength_fn(
         return s
 
     return strength
+
+
+def _neighbours_fn(
+    G: nx.Graph,
+    weight: str | Callable[[Any, Any, dict[str, Any]], float | None],
+    day: dt.date,
+    tie_kinds: Collection[str] | None,
+    default: float | None,
+) -> Callable[[Any], Iterator[tuple[Any, float]]]:
+    """A function giving (neighbour, strength) for every counting tie at a node.
+
+    The same rules as :func:`_strength_fn`, written out in one generator per node for the
+    string-attribute case: this is the inner loop of the search.
+    """
+    if callable(weight):
+        incident = _incident_fn(G)
+
+        def via_callable(v: Any) -> Iterator[tuple[Any, float]]:
+            for u, d in incident(v):
+                s = weight(v, u, d)
+                if s:
+                    yield u, s
+
+        return via_callable
+    multi = G.is_multigraph()
+    adjs = (G._succ, G._pred) if G.is_directed() else (G._adj,)
+    kinds = None if tie_kinds is None else frozenset(tie_kinds)
+
+    def neighbours(v: Any) -> Iterator[tuple[Any, float]]:
+        for adj in adjs:
+            for u, dd in adj[v].items():
+                for d in (dd.values() if multi else (dd,)):
+                    if kinds is not None and d.get("kind") not in kinds:
+                        continue
+                    since, until = d.get("since"), d.get("until")
+                    if (since is not None and since > day) or (
+                        until is not None and until <= day
+                    ):
+                        continue
+                    s = d.get(weight)
+                    if s is None:
+                        s = default
+                        if s is None:
+                            continue
+                    elif not 0.0 <= s <= 1.0:
+                        raise ValidationError(
+                            f"strength {s!r} on the tie {v!r}–{u!r} is not between 0 and 1",
+                            field=weight, value=s,
+                        )
+                    if s:
+                        yield u, s
+
+    return neighbours
 
 
 def _key(node: Any) -> str:
@@ -331,12 +388,13 @@ def warm_routes(
         if s not in G:
             raise NotFoundError(f"source {s!r} is not in the graph")
     target_set = None if targets is None else {t for t in targets if t in G}
-    strength = _strength_fn(weight, _day(G, as_of), tie_kinds, default)
-    incident = _incident_fn(G)
+    day = _day(G, as_of)
     if method == "dijkstra":
-        found = _dijkstra_routes(G, source_list, strength, incident, cutoff, target_set)
+        strength = _strength_fn(weight, day, tie_kinds, default)
+        found = _dijkstra_routes(G, source_list, strength, _incident_fn(G), cutoff, target_set)
     else:
-        found = _layered_routes(source_list, strength, incident, cutoff, target_set)
+        neighbours = _neighbours_fn(G, weight, day, tie_kinds, default)
+        found = _layered_routes(source_list, neighbours, cutoff, target_set)
     out: dict[Any, Route] = {}
     for node, (best, direct) in found.items():
         if strong_direct and direct is not None and best.hops > 1 and is_strong(direct.warmth):
@@ -381,54 +439,48 @@ def _route_from(path: list[Any], strength: Callable[..., float | None],
 
 def _layered_routes(
     sources: list[Any],
-    strength: Callable[..., float | None],
-    incident: Callable[..., Iterable],
+    neighbours: Callable[[Any], Iterator[tuple[Any, float]]],
     cutoff: int,
     targets: set[Any] | None,
 ) -> dict[Any, tuple[Route, Route | None]]:
     """Bounded Bellman–Ford in product form: ``layers[h]`` holds the nodes whose best value
-    improved in round ``h``, with (value, predecessor)."""
+    improved in round ``h``, with (value, predecessor, strength of the last tie)."""
     best: dict[Any, float] = {s: 1.0 for s in sources}
-    layers: list[dict[Any, tuple[float, Any]]] = [{s: (1.0, None) for s in sources}]
+    layers: list[dict[Any, tuple[float, Any, float]]] = [{s: (1.0, None, 1.0) for s in sources}]
     frontier = layers[0]
     for h in range(1, cutoff + 1):
         if not frontier:
             break
-        improved: dict[Any, tuple[float, Any]] = {}
+        improved: dict[Any, tuple[float, Any, float]] = {}
         last = h == cutoff and targets is not None
         if last and len(targets) < len(frontier):  # type: ignore[arg-type]
-            for t in sorted(targets, key=_key):  # type: ignore[arg-type]
-                current, chosen = best.get(t, 0.0), None
-                for u, d in incident(t):
+            # Pull the last round from the candidates' side: fewer ties to look at.
+            for t in targets:  # type: ignore[union-attr]
+                current, chosen, used = best.get(t, 0.0), None, 0.0
+                for u, s in neighbours(t):
                     fu = frontier.get(u)
                     if fu is None:
-                        continue
-                    s = strength(u, t, d)
-                    if not s:
                         continue
                     val = fu[0] * s
                     if val > current or (val == current and chosen is not None
                                          and _key(u) < _key(chosen)):
-                        current, chosen = val, u
+                        current, chosen, used = val, u, s
                 if chosen is not None:
-                    improved[t] = (current, chosen)
+                    improved[t] = (current, chosen, used)
         else:
-            for u, (fu, _) in frontier.items():
-                for v, d in incident(u):
+            for u, (fu, _, _) in frontier.items():
+                for v, s in neighbours(u):
                     if last and v not in targets:  # type: ignore[operator]
-                        continue
-                    s = strength(u, v, d)
-                    if not s:
                         continue
                     val = fu * s
                     cur = improved.get(v)
                     if cur is None:
                         if val > best.get(v, 0.0):
-                            improved[v] = (val, u)
+                            improved[v] = (val, u, s)
                     elif val > cur[0] or (val == cur[0] and _key(u) < _key(cur[1])):
-                        improved[v] = (val, u)
-        for v, (val, _) in improved.items():
-            best[v] = val
+                        improved[v] = (val, u, s)
+        for v, entry in improved.items():
+            best[v] = entry[0]
         layers.append(improved)
         frontier = improved
 
@@ -439,27 +491,31 @@ def _layered_routes(
         if node in source_set or node not in best:
             continue
         top = max(h for h in range(len(layers)) if node in layers[h])
-        route = _trace(layers, node, top, strength, incident)
-        direct = None
-        if len(layers) > 1 and node in layers[1]:
-            direct = _trace(layers, node, 1, strength, incident)
+        route = _trace(layers, node, top)
+        direct = _trace(layers, node, 1) if len(layers) > 1 and node in layers[1] else None
         out[node] = (route, direct)
     return out
 
 
-def _trace(layers: list[dict[Any, tuple[float, Any]]], node: Any, h: int,
-           strength: Callable[..., float | None], incident: Callable[..., Iterable]) -> Route:
-    path = [node]
+def _trace(layers: list[dict[Any, tuple[float, Any, float]]], node: Any, h: int) -> Route:
+    """The route to ``node`` as found in round ``h`` (or the last round before it that
+    improved the node), following the predecessors back through earlier rounds."""
+    path, strengths = [node], []
     while True:
         while node not in layers[h]:
             h -= 1
-        _, pred = layers[h][node]
+        _, pred, s = layers[h][node]
         if pred is None:
             break
         path.append(pred)
+        strengths.append(s)
         node, h = pred, h - 1
     path.reverse()
-    return _route_from(path, strength, incident)
+    strengths.reverse()
+    value = 1.0
+    for s in strengths:
+        value *= s
+    return Route(value, tuple(path), tuple(strengths))
 
 
 class _HopLayered(nx.Graph):
@@ -542,6 +598,8 @@ class Signal:
     about: list[str] = field(default_factory=list)
 
     def text(self, lang: str = "nl") -> str:
+        if self.code == "central" and self.about == ["1"]:
+            return _TEXT[lang]["central_one"]
         _, nl, en = SIGNALS[self.code]
         return (nl if lang == "nl" else en).format(x=_names(self.about, lang))
 
@@ -854,14 +912,15 @@ def rank_warm_contacts(
     text = _TEXT[lang]
     w_warm, w_rel, w_reach = (float(weights.get(k, 0.0)) for k in ("warmth", "relevance",
                                                                    "reach"))
-    results = []
+    neighbours = _neighbours_fn(G, weight, day, tie_kinds, default)
+    scored = []
     for person, signals in found.items():
         route = routes.get(person)
         w = round(route.warmth, DIGITS) if route is not None else 0.0
         rel = relevance(signals)
         reached = sorted(
-            {u for u, d in incident(person) if u in found and u != person
-             and strength(person, u, d) and warm.get(u, 0.0) < WARM_ENOUGH},
+            {u for u, _ in neighbours(person)
+             if u in found and u != person and warm.get(u, 0.0) < WARM_ENOUGH},
             key=_key,
         )
         n = len(reached)
@@ -872,20 +931,30 @@ def rank_warm_contacts(
             "reach": round(w_reach * rch, DIGITS),
         }
         score = round(sum(contributions.values()), DIGITS)
+        name = view.name(person)
+        scored.append(((-score, -w, -rel, name.casefold(), _key(person)),
+                       (person, name, score, w, rel, rch, contributions, route, signals,
+                        reached)))
+    scored.sort(key=lambda item: item[0])
+    if limit is not None:
+        scored = scored[:limit]
+    # Explanations only for the results returned.
+    results = []
+    for _, (person, name, score, w, rel, rch, contributions, route, signals,
+            reached) in scored:
+        n = len(reached)
         via_library = (route is not None and view.kind(route.path[0]) == K.LIBRARY.value)
         links = _links(view, route, strength, incident, lang) if route else []
         reasons = _route_reasons(view, route, links, via_library, cutoff, ecosystem_orgs, lang)
         reasons += [s.text(lang) for s in sorted(signals, key=lambda s: (-s.points, s.code))]
         if n:
-            reasons.append(text["reach"].format(n=n))
+            reasons.append(text["reach_one"] if n == 1 else text["reach"].format(n=n))
         results.append(WarmContact(
-            id=person, name=view.name(person), score=score, warmth=w, relevance=rel,
+            id=person, name=name, score=score, warmth=w, relevance=rel,
             reach=rch, contributions=contributions, route=route, via_library=via_library,
             links=links, signals=signals, reached=reached, reasons=reasons,
         ))
-    results.sort(key=lambda c: (-c.score, -c.warmth, -c.relevance, c.name.casefold(),
-                                _key(c.id)))
-    return results if limit is None else results[:limit]
+    return results
 
 
 def _links(view: _View, route: Route, strength: Callable[..., float | None],
@@ -912,7 +981,7 @@ def _links(view: _View, route: Route, strength: Callable[..., float | None],
 
 def _affiliation(view: _View, n: Any, prefer: set[str], lang: str) -> str | None:
     kind = view.kind(n)
-    if kind in SOURCE_KINDS:
+    if kind == K.STAFF.value:
         return _TEXT[lang]["library"]
     if kind != K.PERSON.value:
         return None

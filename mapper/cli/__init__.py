@@ -37,9 +37,11 @@ def main() -> None:
 #: Modules that add commands to ``main``; each area adds its own line.
 COMMAND_MODULES: list[str] = [
     "mapper.cli.core",
+    "mapper.cli.io",
     "mapper.cli.users",
     "mapper.cli.migrate",
     "mapper.cli.warm",
+    "mapper.cli.community",
 ]
 
 for _name in COMMAND_MODULES:

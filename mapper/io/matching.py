@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from typing import TypeVar
@@ -49,12 +50,17 @@ PARTICLES = frozenset(
 #: Kinds whose near-duplicates are proposed.
 MATCHED_KINDS = frozenset({NodeKind.PERSON, NodeKind.ORGANISATION, NodeKind.ACTIVITY,
                            NodeKind.STAFF, NodeKind.COMMUNITY})  # fmt: skip
+_NON_WORD = re.compile(r"[^0-9a-z]+")
 #: Minimum ``difflib.SequenceMatcher`` ratio for a spelling difference to count.
 TYPO_RATIO = 0.9
 #: Groups larger than this are not compared pairwise for spelling differences.
 MAX_BLOCK = 60
 
 T = TypeVar("T", bound=Hashable)
+
+
+#: :func:`mapper.store.base.fold`, remembered: a name is folded once however often it is used.
+cached_fold = lru_cache(maxsize=1 << 20)(fold)
 
 
 def same_name(a: str, b: str) -> bool:
@@ -68,7 +74,7 @@ def name_tokens(name: str) -> list[str]:
     >>> name_tokens("Stichting Repair-Café (Rijnstad)")
     ['stichting', 'repair', 'cafe', 'rijnstad']
     """
-    return re.sub(r"[^0-9a-z]+", " ", fold(name)).split()
+    return _NON_WORD.sub(" ", cached_fold(name)).split()
 
 
 def _person_tokens(name: str) -> list[str]:
@@ -110,7 +116,12 @@ def _typo(a: str, b: str) -> bool:
     x, y = "".join(name_tokens(a)), "".join(name_tokens(b))
     if abs(len(x) - len(y)) > 3 or min(len(x), len(y)) < 6:
         return False
-    return difflib.SequenceMatcher(None, x, y).ratio() >= TYPO_RATIO
+    matcher = difflib.SequenceMatcher(None, x, y)
+    return (
+        matcher.real_quick_ratio() >= TYPO_RATIO
+        and matcher.quick_ratio() >= TYPO_RATIO
+        and matcher.ratio() >= TYPO_RATIO
+    )
 
 
 class NameIndex:
@@ -138,23 +149,25 @@ class NameIndex:
         for key in _block_keys(kind, name):
             self._blocks[kind, key].append(item)
 
-    def near(self, name: str, kind: NodeKind, *, exclude_same: bool = True) -> list[Hashable]:
+    def near(
+        self, name: str, kind: NodeKind, *, exclude_same: bool = True, typos: bool = True
+    ) -> list[Hashable]:
         """Items of ``kind`` whose names are near-duplicates of ``name``, in the order added.
         Items with exactly the same (folded) name are left out unless ``exclude_same`` is
-        false."""
+        false; ``typos=False`` skips the (slower) spelling comparison."""
         found: dict[Hashable, None] = {}
         for key in match_keys(kind, name):
             for item in self._keys.get((kind, key), ()):
                 found[item] = None
-        for key in _block_keys(kind, name):
+        for key in _block_keys(kind, name) if typos else ():
             block = self._blocks.get((kind, key), ())
             if len(block) <= MAX_BLOCK:
                 for item in block:
                     if item not in found and _typo(name, self._names[item][1]):
                         found[item] = None
-        wanted = fold(name)
+        wanted = cached_fold(name)
         return [
-            i for i in found if not (exclude_same and fold(self._names[i][1]) == wanted)
+            i for i in found if not (exclude_same and cached_fold(self._names[i][1]) == wanted)
         ]  # fmt: skip
 
 

@@ -22,6 +22,7 @@ import difflib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..errors import MapperError, ValidationError
@@ -39,8 +40,10 @@ from ..model import (
     check_role,
     check_tie_kinds,
 )
-from ..store.base import ID_RE, Store, fold, new_id
+from ..store.base import ID_RE, Store, new_id
+from ..privacy import PERSONAL_KINDS, check_privacy_props, organisations_only
 from .matching import MATCHED_KINDS, NameIndex
+from .matching import cached_fold as fold
 from .readers import Found, Table
 from .templates import parse_contact_mode, parse_node_kind, parse_rel_kind, parse_role
 from .values import parse_date, parse_extra, parse_strength, parse_yes, split_list, text
@@ -51,6 +54,9 @@ CHUNK = 20_000
 STORE_ID_SHAPE = tuple(f"{p}-" for p in (*ID_PREFIX.values(), "tie", "cnt"))
 #: How many examples of each action a summary lists.
 SAMPLE = 50
+#: Up to this many new entities in a file are also compared for spelling differences among
+#: themselves (the keys of :mod:`mapper.io.matching` are always compared).
+MAX_TYPO_CHECKS = 5_000
 
 Progress = Callable[[int, int, str], None]
 
@@ -196,6 +202,7 @@ class ImportPlan:
         self._library_ref: Ref | None = None
         self._index: NameIndex | None = None
         self.file_duplicates: list[tuple[Entity, Entity]] = []
+        self._orgs_only = organisations_only(store.get_workspace(workspace).settings)
 
     # ------------------------------------------------------------------ reporting
 
@@ -357,8 +364,12 @@ class ImportPlan:
                 props["mode"] = mode
         try:
             props = check_props(props)
+            check_privacy_props(props)
         except ValidationError as exc:
             self.error(table, row, "extra", rec.get("extra"), exc.message)
+        if kind is not None and kind in PERSONAL_KINDS and self._orgs_only:
+            self.error(table, row, "kind", rec.get("kind") or kind.value,
+                       f"this workspace keeps organisations only: no {kind.value} can be added")  # fmt: skip
         since = until = None
         for col in ("since", "until"):
             try:
@@ -409,11 +420,12 @@ class ImportPlan:
         # near-duplicates among the new rows of the file itself
         index = NameIndex()
         new = [e for e in self.entities if e.existing is None and e.kind in MATCHED_KINDS]
+        typos = len(new) <= MAX_TYPO_CHECKS
         for i, e in enumerate(new):
             index.add(i, e.kind, e.name)
         seen: set[tuple[int, int]] = set()
         for i, e in enumerate(new):
-            for j in index.near(e.name, e.kind):
+            for j in index.near(e.name, e.kind, typos=typos):
                 pair = (min(i, int(j)), max(i, int(j)))  # type: ignore[call-overload]
                 if pair[0] != pair[1] and pair not in seen:
                     seen.add(pair)
@@ -435,6 +447,10 @@ class ImportPlan:
             return self._by_name[key][0]
         if self._existing_by_name.get(key):
             return self._existing_by_name[key][0]
+        if kind in PERSONAL_KINDS and self._orgs_only:
+            self.error(table, row, column, name,
+                       f"this workspace keeps organisations only: no {kind.value} can be added")  # fmt: skip
+            return None
         entity = Entity(kind, name, table.title, row, props=dict(props or {}), implicit=True)
         self._add_entity(entity)
         if kind in MATCHED_KINDS:
@@ -563,12 +579,7 @@ class ImportPlan:
             kind = parse_rel_kind(text(rec.get("kind")) or "")
         except ValidationError as exc:
             self.error(table, row, "kind", rec.get("kind"), exc.message)
-        sources, targets = TIE_RULES[kind] if kind else (None, None)
-        if kind in SYMMETRIC:
-            sources = targets = (sources or frozenset()) | (targets or frozenset())
-        words = f"a {kind.value} tie goes " if kind else ""
-        allowed_s = f"{words}from {' | '.join(sorted(k.value for k in sources))}" if sources else ""
-        allowed_t = f"{words}to {' | '.join(sorted(k.value for k in targets))}" if targets else ""
+        sources, targets, allowed_s, allowed_t = _allowed(kind)
         source = self._resolve(rec.get("source"), table, row, "source", sources, allowed_s)
         target = self._resolve(rec.get("target"), table, row, "target", targets, allowed_t)
         values: dict[str, Any] = {}
@@ -651,6 +662,8 @@ class ImportPlan:
             elif table.sheet.key == "contacts":
                 for row, rec in table.records():
                     self._contact_row(table, row, rec)
+        order = {t.title: i for i, t in enumerate(tables)}
+        self.errors.sort(key=lambda e: (order.get(e.sheet, len(order)), e.row))
         self.decide({})
 
     # ------------------------------------------------------------------ decisions
@@ -778,7 +791,7 @@ class ImportPlan:
             seen.add(_contact_key(c.a, c.b, c.on, c.mode, c.notes))
         for c in self.contacts:
             key = _contact_key(_ref_id(c.a), _ref_id(c.b), c.on, c.mode, c.notes)
-            if (c.id and c.id in seen_ids) or key in seen:
+            if (c.id in seen_ids) if c.id else (key in seen):
                 c.action = "match"
             else:
                 c.action = "create"
@@ -802,6 +815,9 @@ class ImportPlan:
         creates = [e for e in self.entities if e.action == "create"]
         updates = [e for e in self.entities if e.action == "update"]
         new_ties = [t for t in self.ties if t.action == "create"]
+        for t in new_ties:  # ids given now, and written in order: appends to the index
+            t.id = t.id or new_id("tie")
+        new_ties.sort(key=lambda t: t.id or "")
         changes = [t for t in self.ties if t.action == "change"]
         new_contacts = [c for c in self.contacts if c.action == "create"]
         total = len(creates) + len(updates) + len(new_ties) + len(changes) + len(new_contacts)
@@ -857,6 +873,19 @@ class ImportPlan:
             "ties_changed": len(changes),
             "contacts_created": len(new_contacts),
         }
+
+
+@lru_cache(maxsize=None)
+def _allowed(kind: RelKind | None) -> tuple[Any, Any, str, str]:
+    """The kinds a tie of ``kind`` may start and end at, and the words saying so."""
+    if kind is None:
+        return None, None, "", ""
+    sources, targets = TIE_RULES[kind]
+    if kind in SYMMETRIC:
+        sources = targets = sources | targets
+    words = f"a {kind.value} tie goes "
+    return (sources, targets, f"{words}from {' | '.join(sorted(k.value for k in sources))}",
+            f"{words}to {' | '.join(sorted(k.value for k in targets))}")  # fmt: skip
 
 
 def _contact_key(a: str, b: str, on: dt.date, mode: str | None, notes: str | None) -> tuple[Any, ...]:

@@ -122,7 +122,7 @@ ENTITIES = Sheet(
         _EXTRA,
     ),  # fmt: skip
     example=(
-        ("", "persoon", "Jan de Vries", "Facebook-groep Duurzaam Rijnstad", "Repair Café",
+        ("", "persoon", "Jan de Vries", "Facebook-groep Duurzaam Rijnstad", "Wijkcentrum De Brug",
          "Repair Café; Klusavond", "duurzaamheid", "ja", "4", "", "", ""),
         ("", "organisatie", "Stichting Repair Café", "", "Wijkcentrum De Brug", "Repair Café",
          "duurzaamheid", "nee", "", "", "", ""),

@@ -43,6 +43,8 @@ def is_blank(value: Any) -> bool:
 
 def text(value: Any) -> str | None:
     """A cell as stripped text; ``None`` when blank. Whole floats lose their ``.0``."""
+    if type(value) is str:
+        return value.strip() or None
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():

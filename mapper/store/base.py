@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
@@ -80,9 +81,19 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
 
 
+#: The last second formatted by :func:`now_iso` (bulk writes ask for it a million times).
+_NOW: tuple[int, str] = (0, "")
+
+
 def now_iso() -> str:
     """The current UTC time as ISO text (seconds), used for ``recorded_at``."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    global _NOW
+    second = int(time.time())
+    if _NOW[0] != second:
+        stamp = dt.datetime.fromtimestamp(second, dt.timezone.utc).isoformat(timespec="seconds")
+        _NOW = (second, stamp)
+        return stamp
+    return _NOW[1]
 
 
 def new_id(prefix: str) -> str:
@@ -892,9 +903,10 @@ class Store(ABC):
         """The neighbourhood of some nodes as a networkx ``MultiDiGraph``, as of a date.
 
         Fetches only what it needs (hop by hop), not the whole workspace. The result equals
-        the union of ``nx.ego_graph(project(as_of=..., kinds=...), n, radius=depth,
-        undirected=True)`` over the given nodes: every node within ``depth`` ties of one of
-        them (either direction), and every tie valid on the date among those nodes.
+        the subgraph of ``project(as_of=..., kinds=...)`` induced by every node within
+        ``depth`` ties (either direction) of one of the given nodes, as found by
+        ``nx.ego_graph(..., radius=depth, undirected=True)``: those nodes and every tie valid
+        on the date among them.
 
         Parameters
         ----------
@@ -961,7 +973,7 @@ class Store(ABC):
             nodes = self._all_node_versions(workspace)
             ties = list(self._query_ties(workspace, None, None, None, True))
             contacts = list(self._query_contacts(workspace, None, None, None))
-            audit = self._query_audit(workspace, None, None, None)[::-1]
+            audit = [replace(e, seq=None) for e in self._query_audit(workspace, None, None, None)[::-1]]
         return WorkspaceDump(info, nodes, ties, contacts, audit)
 
     def load_workspace(self, dump: WorkspaceDump, *, slug: str | None = None) -> Workspace:

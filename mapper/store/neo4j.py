@@ -156,6 +156,7 @@ T = TypeVar("T")
 _DRIVERS: dict[tuple[str, str | None], tuple[str, neo4j.Driver]] = {}
 _DRIVERS_LOCK = threading.Lock()
 _SCHEMA_READY: set[tuple[str, str | None, str | None]] = set()
+_SCHEMA_LOCK = threading.Lock()
 
 
 def _fingerprint(password: str | None) -> str:
@@ -219,6 +220,27 @@ def close_drivers() -> None:
                 pass
         _DRIVERS.clear()
         _SCHEMA_READY.clear()
+
+
+def parse_url(url: str) -> tuple[str, str | None, str | None, str | None]:
+    """Split a Neo4j URL into the driver's address, user, password and database.
+
+    >>> parse_url("neo4j+s://anna:ge%40heim@db.example.org:7687?database=libs&policy=eu")
+    ('neo4j+s://db.example.org:7687?policy=eu', 'anna', 'ge@heim', 'libs')
+    >>> parse_url("bolt://localhost:7687")
+    ('bolt://localhost:7687', None, None, None)
+    """
+    parts = urlsplit(url)
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    database = next((v for k, v in query if k == "database"), None) or None
+    rest = urlencode([(k, v) for k, v in query if k != "database"])
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, rest, "")), user, password, database
 
 
 def _env(*names: str) -> str | None:
@@ -327,7 +349,8 @@ def _workspace(m: Mapping[str, Any]) -> WorkspaceInfo:
     return WorkspaceInfo(m["slug"], m["name"], m["created_at"], json.loads(m.get("settings") or "{}"))
 
 
-def _chunks(items: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+def _chunks(items: list[T], size: int | None = None) -> Iterator[list[T]]:
+    size = size or BATCH_SIZE  # read at call time, so a benchmark can vary it
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -463,23 +486,14 @@ class Neo4jStore(Store):
         """Open the store a URL names, e.g. ``neo4j+s://user:secret@host:7687?database=libs``.
 
         A login in the URL and a ``database`` query parameter are taken out of the address
-        given to the driver; ``options`` (``user``, ``password``, ``database``, driver
-        settings) win over both, and the environment fills in what is still missing.
+        given to the driver (see :func:`parse_url`); ``options`` (``user``, ``password``,
+        ``database``, driver settings) win over both, and the environment fills in what is
+        still missing.
         """
-        parts = urlsplit(url)
-        user = unquote(parts.username) if parts.username else None
-        password = unquote(parts.password) if parts.password else None
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        database = next((v for k, v in query if k == "database"), None)
-        rest = urlencode([(k, v) for k, v in query if k != "database"])
-        host = parts.hostname or ""
-        if ":" in host:  # an IPv6 address
-            host = f"[{host}]"
-        netloc = host + (f":{parts.port}" if parts.port else "")
-        clean = urlunsplit((parts.scheme, netloc, parts.path, rest, ""))
-        options.setdefault("user", user)
-        options.setdefault("password", password)
-        options.setdefault("database", database)
+        clean, user, password, database = parse_url(url)
+        for key, value in (("user", user), ("password", password), ("database", database)):
+            if options.get(key) is None:
+                options[key] = value
         return cls(clean, **options)
 
     def __repr__(self) -> str:
@@ -500,6 +514,13 @@ class Neo4jStore(Store):
         key = (self.uri, self.user, self.database)
         if key in _SCHEMA_READY:
             return
+        with _SCHEMA_LOCK:
+            if key not in _SCHEMA_READY:
+                self._create_schema()
+                _SCHEMA_READY.add(key)
+
+    def _create_schema(self) -> None:
+        """Create the constraints and indexes (idempotent: ``IF NOT EXISTS``)."""
         for statement in SCHEMA:
             try:
                 self._schema(statement)
@@ -517,7 +538,6 @@ class Neo4jStore(Store):
                     "skipped (%s)", exc,
                 )  # fmt: skip
                 break
-        _SCHEMA_READY.add(key)
 
     def _schema(self, statement: str) -> None:
         try:
@@ -1154,6 +1174,55 @@ class Neo4jStore(Store):
             "audit": audit[0]["n"] if audit else 0,
         }
 
+    def _repoint_node(self, workspace: str, old: str, new: str) -> None:
+        """For ``merge_nodes``: move every tie version and contact moment at ``old`` to
+        ``new``; drop those joining the two; rename ``old`` in the audit trail; delete
+        ``old`` with its history. A relationship cannot change its ends in Neo4j, so each is
+        deleted and created again with the same type and properties."""
+        with self.atomic():
+            self._on_undo(self._cannot_undo("merging entities"))
+            ends = {"ws": workspace, "old": old, "new": new}
+            self._write(
+                "MATCH (o:Entity {workspace: $ws, id: $old})-[r]-(n:Entity {workspace: $ws, id: $new}) "
+                "WHERE type(r) IN $kinds DELETE r",
+                kinds=ALL_REL_KINDS, **ends,
+            )  # fmt: skip
+            self._write(
+                "MATCH (c:Contact {workspace: $ws}) "
+                "WHERE (c.a = $old AND c.b = $new) OR (c.a = $new AND c.b = $old) DETACH DELETE c",
+                **ends,
+            )
+            for kind in RelKind:  # types from the enum only
+                for pattern, create in (
+                    (f"(o:Entity {{workspace: $ws, id: $old}})-[r:{kind.value}]->(x:Entity)",
+                     f"CREATE (n)-[moved:{kind.value}]->(x)"),
+                    (f"(x:Entity)-[r:{kind.value}]->(o:Entity {{workspace: $ws, id: $old}})",
+                     f"CREATE (x)-[moved:{kind.value}]->(n)"),
+                ):  # fmt: skip
+                    # Delete first, then create: the (workspace, tie_id, version) uniqueness
+                    # constraint must never see the old and the moved copy at once.
+                    self._write(
+                        f"MATCH {pattern} WITH r, x, properties(r) AS p DELETE r "
+                        "WITH x, p MATCH (n:Entity {workspace: $ws, id: $new}) "
+                        f"{create} SET moved = p",
+                        **ends,
+                    )
+            self._write(
+                "MATCH (c:Contact {workspace: $ws})-[i:INVOLVES]->(:Entity {workspace: $ws, id: $old}) "
+                "MATCH (n:Entity {workspace: $ws, id: $new}) "
+                "DELETE i CREATE (c)-[:INVOLVES]->(n) "
+                "SET c.a = CASE WHEN c.a = $old THEN $new ELSE c.a END, "
+                "c.b = CASE WHEN c.b = $old THEN $new ELSE c.b END",
+                **ends,
+            )
+            self._write(
+                "MATCH (e:AuditEntry {workspace: $ws}) WHERE $old IN e.refs "
+                "SET e.refs = [x IN e.refs | CASE WHEN x = $old THEN $new ELSE x END]",
+                **ends,
+            )
+            self._write("MATCH (v:NodeVersion {workspace: $ws, id: $old}) DELETE v", **ends)
+            self._write("MATCH (o:Entity {workspace: $ws, id: $old}) DETACH DELETE o", **ends)
+
     # ------------------------------------------------------------------ whole workspaces
 
     def _load_versions(
@@ -1181,7 +1250,7 @@ class Neo4jStore(Store):
 # are wrapped where they are defined above.
 for _name in (
     "create_workspace", "update_workspace", "add_nodes", "add_ties", "add_contacts",
-    "record_audit", "erase_node", "load_workspace",
+    "record_audit", "erase_node", "load_workspace", "merge_nodes",
 ):  # fmt: skip
     if hasattr(Store, _name):
         setattr(Neo4jStore, _name, _retrying(getattr(Store, _name)))
@@ -1200,4 +1269,4 @@ def wait_for_server(url: str, *, timeout: float = 60.0, **options: Any) -> Neo4j
             time.sleep(1)
 
 
-__all__ = ["Neo4jStore", "get_driver", "close_drivers", "wait_for_server", "BATCH_SIZE"]
+__all__ = ["Neo4jStore", "get_driver", "close_drivers", "parse_url", "wait_for_server", "BATCH_SIZE"]

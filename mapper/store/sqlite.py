@@ -403,8 +403,13 @@ class SQLiteStore(Store):
         where = ["workspace = ?"]
         params: list[Any] = [workspace]
         if node is not None:
-            where.append("(source = ? OR target = ?)")
-            params += [node, node]
+            # Two index seeks (ties_source, ties_target): with a plain OR the planner scans the
+            # whole workspace in primary-key order instead (seen in benchmarks/neo4j_store.py).
+            where.append(
+                "rowid IN (SELECT rowid FROM ties WHERE workspace = ? AND source = ?"
+                " UNION ALL SELECT rowid FROM ties WHERE workspace = ? AND target = ?)"
+            )
+            params += [workspace, node, workspace, node]
         if kinds is not None:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params += [k.value for k in kinds]
@@ -418,6 +423,53 @@ class SQLiteStore(Store):
             cursor = self.conn.execute(sql, params)
             rows = cursor.fetchall()
         return (_tie(r) for r in rows)
+
+    def project_history(self, workspace: str, *, kinds: Any = None, tie_kinds: Any = None) -> Any:
+        """As :meth:`Store.project_history` — the same graph — read with two plain queries
+        and no value object per row, which is several times faster on a long history
+        (see ``benchmarks/connectedness.py``)."""
+        import networkx as nx
+
+        from .base import _kinds_arg, _rel_kinds_arg
+
+        node_kinds = _kinds_arg(kinds)
+        rel_kinds = _rel_kinds_arg(tie_kinds)
+        days: dict[str | None, dt.date | None] = {None: None}
+
+        def day(text: str | None) -> dt.date | None:
+            if text not in days:
+                days[text] = dt.date.fromisoformat(text)  # type: ignore[arg-type]
+            return days[text]
+
+        sql = "SELECT id, kind, name, props, since, until FROM nodes WHERE workspace = ? AND current = 1"
+        params: list[Any] = [workspace]
+        if node_kinds is not None:
+            sql += f" AND kind IN ({','.join('?' * len(node_kinds))})"
+            params += [k.value for k in node_kinds]
+        graph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
+        graph.add_nodes_from(
+            (id_, {"kind": kind, "name": name, "props": json.loads(props) if props != "{}" else {},
+                   "since": day(since), "until": day(until)})
+            for id_, kind, name, props, since, until in self._rows(sql + " ORDER BY id", params)
+        )  # fmt: skip
+        sql = (
+            "SELECT id, version, kind, source, target, strength, since, until, role, origin"
+            " FROM ties WHERE workspace = ?"
+        )
+        params = [workspace]
+        if rel_kinds is not None:
+            sql += f" AND kind IN ({','.join('?' * len(rel_kinds))})"
+            params += [k.value for k in rel_kinds]
+        nodes = graph._node
+        graph.add_edges_from(
+            (source, target, f"{id_}:{version}",
+             {"tie": id_, "kind": kind, "strength": strength, "since": day(since),
+              "until": day(until), "role": role, "origin": origin, "version": version})
+            for id_, version, kind, source, target, strength, since, until, role, origin
+            in self._rows(sql + " ORDER BY id, version", params)
+            if source in nodes and target in nodes
+        )  # fmt: skip
+        return graph
 
     # ------------------------------------------------------------------ contacts
 

@@ -1,0 +1,127 @@
+"""Benchmark: import 1,000,000 ties with their 100,000 people and organisations from CSV.
+
+Generates (deterministically, seeded) the two template CSV files as Dutch Excel writes them
+(semicolons, UTF-8 with BOM) in a temporary folder — ``individuen-en-organisaties.csv`` with the
+people and organisations (each with a theme and a channel) and ``relaties.csv`` with the ties
+between them by name (KNOWS between people, MEMBER_OF from people to organisations, strengths
+on the 1–5 scale, dates) — zips them, and imports the zip into an embedded SQLite store (a file
+in the temporary folder), as ``mapper import`` does: read, plan (every cell checked, every name
+resolved, matching against the workspace), then write all or nothing. Prints the time of each
+phase and the peak memory (maximum resident set size) of the process. Goal: ≤ 60 s in all.
+
+Run: ``python benchmarks/import_csv.py [--entities 100000] [--ties 1000000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import resource
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mapper.io.plan import plan_import  # noqa: E402
+from mapper.io.readers import read_file  # noqa: E402
+from mapper.store import SQLiteStore  # noqa: E402
+
+FIRST = ("Jan", "Fatma", "Anouk", "Mohamed", "Els", "Pieter", "Sanne", "Youssef", "Marieke",
+         "Daan", "Noor", "Bram", "Lotte", "Ahmet", "Iris", "Kees", "Zoë", "René")  # fmt: skip
+LAST = ("de Vries", "Jansen", "Bakker", "Yılmaz", "van den Berg", "Visser", "Smit", "El Amrani",
+        "de Groot", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Öztürk")  # fmt: skip
+ORG = ("Stichting", "Vereniging", "Buurthuis", "Repair Café", "Wijkteam", "Leesclub", "Sportclub")
+THEMES = ("duurzaamheid", "laaggeletterdheid", "eenzaamheid", "digitale inclusie", "gezondheid")
+CHANNELS = ("Facebook-groep", "Nextdoor", "KennisCloud", "wijkkrant", "meetup.com")
+
+
+def generate(folder: Path, entities: int, ties: int, seed: int = 42) -> Path:
+    """Write the two template CSVs (and a zip of them) and return the zip's path."""
+    rng = random.Random(seed)
+    people = int(entities * 0.7)
+    names: list[str] = []
+    with (folder / "individuen-en-organisaties.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(["soort", "naam", "waar actief online", "thema's", "band met bibliotheek",
+                    "sterkte band"])  # fmt: skip
+        for i in range(entities):
+            if i < people:
+                name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:06d}"
+                kind = "persoon"
+            else:
+                name = f"{rng.choice(ORG)} {rng.choice(LAST)} {i:06d}"
+                kind = "organisatie"
+            names.append(name)
+            bond = rng.random() < 0.05
+            w.writerow([kind, name, rng.choice(CHANNELS), rng.choice(THEMES),
+                        "ja" if bond else "", rng.randint(1, 5) if bond else ""])  # fmt: skip
+    with (folder / "relaties.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(["van", "naar", "soort relatie", "sterkte", "sinds"])
+        seen: set[tuple[int, int]] = set()
+        written = 0
+        while written < ties:
+            a = rng.randrange(people)
+            if rng.random() < 0.8:
+                b, kind = rng.randrange(people), "kent"
+                key = (min(a, b), max(a, b))
+            else:
+                b, kind = rng.randrange(people, entities), "lid van"
+                key = (a, b)
+            if a == b or key in seen:
+                continue
+            seen.add(key)
+            written += 1
+            w.writerow([names[a], names[b], kind, rng.randint(1, 5),
+                        f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-01"])  # fmt: skip
+    bundle = folder / "scan.zip"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in ("individuen-en-organisaties.csv", "relaties.csv"):
+            zf.write(folder / name, name)
+    return bundle
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--ties", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        bundle = generate(folder, args.entities, args.ties)
+        print(f"generated {args.entities:,} entities and {args.ties:,} ties in "
+              f"{time.perf_counter() - start:.1f} s ({bundle.stat().st_size / 1e6:.1f} MB zip)")  # fmt: skip
+        before = peak_mb()
+        store = SQLiteStore(folder / "bench.db")
+        store.create_workspace("bench", "Bibliotheek Bench")
+        t0 = time.perf_counter()
+        found = read_file(bundle)
+        t1 = time.perf_counter()
+        plan = plan_import(store, "bench", found, origin="benchmark")
+        assert plan.ok, plan.errors[:3]
+        t2 = time.perf_counter()
+        result = plan.apply()
+        t3 = time.perf_counter()
+        counts = store.counts("bench")
+        store.close()
+        print(f"read    {t1 - t0:6.1f} s  ({found.format}, {found.rows:,} rows)")
+        print(f"plan    {t2 - t1:6.1f} s  (check, resolve, match)")
+        print(f"write   {t3 - t2:6.1f} s  ({result})")
+        print(f"total   {t3 - t0:6.1f} s  (goal: <= 60 s)")
+        print(f"peak memory {peak_mb():,.0f} MB (max RSS; {before:,.0f} MB before the import)")
+        print(f"stored: {counts['Person']:,} people, {counts['Organisation']:,} organisations, "
+              f"{counts['ties']:,} ties")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

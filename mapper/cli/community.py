@@ -1,0 +1,175 @@
+"""Commands on a community over time: connectedness series, SMART goals, what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import click
+
+from .. import communities as com
+from ..analysis.community import (
+    METRICS,
+    SHARE_METRICS,
+    add_months,
+    community_changes,
+    community_start,
+    connectedness_series,
+    series_dates,
+)
+from ..analysis.goals import community_goals, goal_progress
+from . import main
+from .options import date_type, with_workspace
+
+#: How far back a series goes by default (months before ``--to``), at most.
+DEFAULT_SPAN_MONTHS = 24
+
+#: Table columns: (metric, header).
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("date", "date"),
+    ("members", "members"),
+    ("ties", "ties"),
+    ("density", "density"),
+    ("average_strength", "avg str"),
+    ("components", "comp"),
+    ("clustering", "clust"),
+    ("bonded", "bonded"),
+    ("library_reach", "reach"),
+    ("ambassadors", "amb"),
+    ("activities_30d", "act30"),
+    ("activities_90d", "act90"),
+    ("roles_filled", "roles"),
+)
+
+
+def _fmt(metric: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if metric in SHARE_METRICS:
+        return f"{value:.0%}" if metric != "density" and metric != "clustering" else f"{value:.3f}"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.2f}"
+    return str(value)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...]) -> str:
+    cells = [[header for _, header in columns]] + [
+        [_fmt(key, row.get(key)) for key, _ in columns] for row in rows
+    ]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _span(history: Any, community_id: str, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    end = end or dt.date.today()
+    if start is None:
+        earliest = add_months(end, -DEFAULT_SPAN_MONTHS)
+        first = community_start(history, community_id)
+        start = max(first, earliest) if first is not None and first <= end else earliest
+    return start, end
+
+
+@main.command("connectedness")
+@with_workspace
+@click.option("--community", "community_ref", required=True, metavar="NAME",
+              help="The community, by name (or id).")
+@click.option("--from", "start", type=date_type(), default=None,
+              help="First date (default: the community's first member, at most 24 months "
+              "before --to).")
+@click.option("--to", "end", type=date_type(), default=None, help="Last date (default: today).")
+@click.option("--every", type=click.Choice(["month", "week"]), default="month", show_default=True,
+              help="Step between points.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def connectedness_cmd(ws, community_ref: str, start: dt.datetime | None, end: dt.datetime | None,
+                      every: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """How connected a community is, month by month (or week by week).
+
+    Each point gives the members, the ties among them and their average strength, density,
+    components, clustering, the share bonded with the library and the share within two steps
+    of it (library reach), ambassadors, activities in the last 30 and 90 days and roles
+    filled. See README, "A community over time", for how each is measured.
+
+    Example: mapper connectedness --community "Taalmaatjes Rijnstad" --from 2025-01-01 --format json
+    """
+    node = com.community(ws, community_ref)
+    history = com.load_history(ws)
+    first, last = _span(history, node.id, start.date() if start else None,
+                        end.date() if end else None)  # fmt: skip
+    points = connectedness_series(history, node.id, series_dates(first, last, every=every))
+    if fmt == "json":
+        click.echo(json.dumps(points, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{node.name} ({node.id}) — {first.isoformat()} … {last.isoformat()}, every {every}")
+    click.echo(_table(points, TABLE_COLUMNS))
+
+
+@main.command("goals")
+@with_workspace
+@click.option("--community", "community_ref", required=True, metavar="NAME",
+              help="The community, by name (or id).")
+@click.option("--as-of", "as_of", type=date_type(), default=None, help="Day (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """The SMART goals of a community and their progress on a day (met, on track, behind,
+    missed), computed from the graph.
+
+    Example: mapper goals --community "Repair & Reuse Rijnstad" --as-of 2026-06-01
+    """
+    node = com.community(ws, community_ref)
+    history = com.load_history(ws)
+    day = as_of.date() if as_of else dt.date.today()
+    rows = []
+    for goal in community_goals(history, node.id):
+        progress = goal_progress(history, goal, as_of=day)
+        rows.append({"goal": goal.name, "id": goal.id, "metric": goal.metric,
+                     "direction": goal.direction, "deadline": goal.deadline.isoformat(),
+                     **progress})  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"{node.name} has no SMART goals")
+        return
+    columns = (("goal", "goal"), ("metric", "metric"), ("value", "value"), ("target", "target"),
+               ("deadline", "deadline"), ("status", "status"))  # fmt: skip
+    click.echo(_table(rows, columns))
+
+
+@main.command("community-changes")
+@with_workspace
+@click.option("--community", "community_ref", required=True, metavar="NAME")
+@click.option("--from", "start", type=date_type(), required=True, help="Earlier date.")
+@click.option("--to", "end", type=date_type(), default=None, help="Later date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def changes_cmd(ws, community_ref: str, start: dt.datetime, end: dt.datetime | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """What changed in a community between two dates: new and lost members, new and lost
+    ties among them, newly bonded with the library, ties grown weaker or stronger.
+
+    Example: mapper community-changes --community "Samen in de Wijk" --from 2026-01-01
+    """
+    node = com.community(ws, community_ref)
+    history = com.load_history(ws)
+    last = end.date() if end else dt.date.today()
+    described = com.describe(history, community_changes(history, node.id, start.date(), last))
+    if fmt == "json":
+        click.echo(json.dumps(described, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{node.name}: {start.date().isoformat()} → {last.isoformat()}")
+    for key, rows in described.items():
+        click.echo(f"{key.replace('_', ' ')} ({len(rows)})")
+        for row in rows:
+            if "name" in row:
+                click.echo(f"  {row['name']}")
+            elif "before" in row:
+                click.echo(f"  {row['a']} – {row['b']}: {row['before']:.1f} → {row['after']:.1f}")
+            else:
+                click.echo(f"  {row['a']} – {row['b']}")
+
+
+__all__ = ["connectedness_cmd", "goals_cmd", "changes_cmd", "METRICS"]

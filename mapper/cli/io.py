@@ -1,0 +1,192 @@
+"""Data in and out: import, export, templates, backup and restore, duplicates and merging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import MapperError
+from ..io import export as exporter
+from ..io.backup import backup as backup_workspace
+from ..io.backup import restore as restore_workspace
+from ..io.matching import find_duplicates
+from ..io.plan import ImportErrors, plan_import
+from ..io.readers import read_file
+from . import main
+from .options import database_option, open_from_options, with_workspace
+
+#: How many examples of each kind of change the import report lists.
+SHOWN = 10
+
+
+def _echo_plan(plan: Any) -> None:
+    summary = plan.summary(limit=SHOWN)
+    counts = summary["counts"]
+    click.echo(f"format: {summary['format']}")
+    for note in summary["notes"]:
+        click.echo(f"note: {note}")
+    for what in ("entities", "ties", "contacts"):
+        parts = [
+            f"{counts.get(f'{what}_{action}', 0)} {label}"
+            for action, label in (("create", "new"), ("update", "updated"), ("change", "changed"),
+                                  ("match", "unchanged"))
+            if counts.get(f"{what}_{action}")
+        ]  # fmt: skip
+        click.echo(f"{what}: {', '.join(parts) or 'none'}")
+    for action, label in (("create", "new"), ("update", "updated")):
+        for item in summary["entities"].get(action, []):
+            changes = f" ({', '.join(item['changes'])})" if item["changes"] else ""
+            click.echo(f"  {label}: {item['kind']} {item['name']}{changes}")
+    for p in summary["proposals"]:
+        names = ", ".join(f"{c['name']} ({c['id']})" for c in p["candidates"])
+        click.echo(f"  maybe the same: {p['kind']} {p['name']!r} ({p['sheet']} row {p['row']}) ~ {names}")
+    for d in summary["file_duplicates"]:
+        click.echo(f"  similar names in the file: {d['a']!r} / {d['b']!r} ({d['rows']})")
+    for e in plan.errors:
+        click.echo(f"error: {e}", err=True)
+
+
+@main.command("import")
+@with_workspace
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only show what would be created, updated and matched.")
+@click.option("--accept-matches", is_flag=True,
+              help="Treat every proposed near-duplicate as the existing entity (default: new).")  # fmt: skip
+def import_command(ws, file: Path, dry_run: bool, accept_matches: bool) -> None:  # type: ignore[no-untyped-def]
+    """Import a scan from XLSX, CSV (Dutch Excel or UTF-8), a zip of CSVs, GraphML or GEXF.
+
+    Writes all or nothing; bad rows are all listed with sheet, row and column. Importing the
+    same file again changes nothing.
+
+    Example: mapper import omgevingsscan.xlsx --dry-run --workspace rijnstad
+    """
+    found = read_file(file)
+    plan = plan_import(ws.store, ws.slug, found, origin=f"import {file.name}")
+    if accept_matches:
+        plan.decide({p.token: p.candidates[0].id for p in plan.proposals})
+    _echo_plan(plan)
+    if plan.errors:
+        raise click.ClickException(f"{len(plan.errors)} bad row(s); nothing imported")
+    if dry_run:
+        click.echo("dry run: nothing written")
+        return
+    if plan.changes_nothing():
+        click.echo("nothing to change")
+        return
+    with click.progressbar(length=1, label="importing", show_pos=True) as bar:
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        try:
+            result = plan.apply(progress=progress)
+        except ImportErrors as exc:  # pragma: no cover - errors are caught above
+            raise click.ClickException(str(exc)) from exc
+    click.echo("imported: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if v))
+
+
+@main.command("export")
+@with_workspace
+@click.option("--format", "fmt", type=click.Choice(list(exporter.FORMATS)), default=None,
+              help="File format (default: from the file's ending; .zip is csv).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write.")  # fmt: skip
+@click.option("--theme", default=None, help="Only this theme's scan (name or id).")
+def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Export the workspace (or one theme's scan) as csv (zip), xlsx, graphml, gexf or json.
+
+    Example: mapper export --format gexf -o rijnstad.gexf --theme duurzaamheid
+    """
+    if fmt is None:
+        by_ending = {v: k for k, v in exporter.FORMATS.items()}
+        fmt = by_ending.get(output.suffix.lower())
+        if fmt is None:
+            raise click.UsageError(f"cannot tell the format from {output.name!r}; give --format")
+    exporter.export(ws.store, ws.slug, fmt, output, theme=theme)
+    click.echo(f"written: {output} ({fmt})")
+
+
+@main.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default=None,
+              help="xlsx (one workbook) or csv (a zip of CSV files); default from the ending.")  # fmt: skip
+def template_command(file: Path, fmt: str | None) -> None:
+    """Write the empty templates (werkblad 3, relations, activities, contact moments).
+
+    Example: mapper template omgevingsscan.xlsx
+    """
+    fmt = fmt or ("csv" if file.suffix.lower() == ".zip" else "xlsx")
+    exporter.write_templates(fmt, file)
+    click.echo(f"written: {file} ({fmt})")
+
+
+@main.command("backup")
+@with_workspace
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(ws, file: Path) -> None:  # type: ignore[no-untyped-def]
+    """Back up a whole workspace with its history (JSON; gzip when FILE ends in .gz).
+
+    Example: mapper backup rijnstad-2025-06-01.json.gz --workspace rijnstad
+    """
+    counts = backup_workspace(ws.store, ws.slug, file)
+    click.echo(
+        f"written: {file} ({counts['nodes']} entities, {counts['node_versions']} versions, "
+        f"{counts['tie_versions']} tie versions, {counts['contacts']} contact moments)"
+    )
+
+
+@main.command("restore")
+@database_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--workspace", default=None,
+              help="Restore under this name (default: the name in the backup; it must not exist).")  # fmt: skip
+def restore_command(database: str | None, file: Path, workspace: str | None) -> None:
+    """Restore a workspace from a backup into a new workspace, exactly as it was.
+
+    Example: mapper restore rijnstad-2025-06-01.json.gz --workspace rijnstad-kopie
+    """
+    store = open_from_options(database)
+    try:
+        ws = restore_workspace(store, file, workspace=workspace)
+        counts = ws.counts()
+    finally:
+        store.close()
+    click.echo(f"restored: workspace {ws.slug!r} ({counts['ties']} ties, {counts['contacts']} contact moments)")
+
+
+@main.command("duplicates")
+@with_workspace
+def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
+    """List entities that look like duplicates (merge them with `mapper merge`).
+
+    Example: mapper duplicates --workspace rijnstad
+    """
+    found = 0
+    for a, b, reason in find_duplicates(ws.nodes()):
+        found += 1
+        click.echo(f"{a.kind.value}: {a.name} ({a.id})  ~  {b.name} ({b.id})  [{reason}]")
+    if not found:
+        click.echo("no duplicates found")
+
+
+@main.command("merge")
+@with_workspace
+@click.argument("keep")
+@click.argument("drop")
+def merge_command(ws, keep: str, drop: str) -> None:  # type: ignore[no-untyped-def]
+    """Merge entity DROP into KEEP (ids), keeping all ties, contact moments and history.
+
+    Example: mapper merge per-3f9a0c1b2d4e per-77aa01c2d3e4
+    """
+    try:
+        node = ws.merge_nodes(keep, drop)
+    except MapperError:
+        raise
+    click.echo(f"merged into {node.name} ({node.id})")
+
+
+__all__ = ["import_command", "export_command", "template_command", "backup_command",
+           "restore_command", "duplicates_command", "merge_command"]  # fmt: skip
