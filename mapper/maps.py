@@ -51,10 +51,18 @@ Gettext = Callable[[str], str]
 
 #: Up to this many nodes the browser runs a short physics polish; above it, physics is off.
 PHYSICS_LIMIT = 300
-#: Physics iterations the browser may spend stabilising before it stops (keeps 300 nodes < 2 s).
+#: Physics iterations the browser may spend stabilising before it stops: the server's layout
+#: is already close, so a short polish suffices (keeps 300 nodes well under 2 s).
 STABILIZATION_ITERATIONS = 150
+#: Fewer iterations for maps above this many nodes.
+BUSY_MAP = 150
+BUSY_ITERATIONS = 80
 #: Seed of the server-side layout, so every visit shows the same map.
 LAYOUT_SEED = 20240601
+#: Iterations of the server-side layout.
+LAYOUT_ITERATIONS = 60
+#: A map never draws more nodes than this: above it the page asks to filter (tables only).
+MAX_MAP_NODES = 1500
 #: Labels longer than this are shortened on the map (the tooltip has the whole name).
 MAX_LABEL = 32
 
@@ -274,33 +282,72 @@ def scan_selection(
 
 
 def layout_positions(
-    graph: nx.Graph, *, centre: Any = None, seed: int = LAYOUT_SEED
+    graph: nx.Graph,
+    *,
+    centre: Any = None,
+    seed: int = LAYOUT_SEED,
+    iterations: int = LAYOUT_ITERATIONS,
+    weight: str | None = None,
 ) -> dict[Any, tuple[float, float]]:
     """Deterministic positions in screen units (about 100 px between neighbours).
 
-    A seeded networkx spring layout (Fruchterman–Reingold) of the graph without direction
-    or parallel ties, scaled with the number of nodes; ``centre`` (e.g. the theme) is moved
-    to the origin.
+    The Fruchterman–Reingold force-directed layout of networkx's ``spring_layout`` (the same
+    forces and cooling), computed densely with numpy for every size: networkx switches to a
+    much slower solver from 500 nodes on. Direction and parallel ties are ignored; ties to
+    ``centre`` pull weakly so the centre does not swallow the map, and ``centre`` is moved to
+    the origin. ``weight`` is ignored (reserved); every tie pulls alike.
 
     >>> G = nx.path_graph(3)
     >>> layout_positions(G, centre=1)[1]
     (0.0, 0.0)
     >>> layout_positions(G) == layout_positions(G)
     True
+
+    References
+    ----------
+    .. [1] Fruchterman, T. M. J., and Reingold, E. M., "Graph Drawing by Force-directed
+       Placement", Software: Practice and Experience 21(11), 1991.
     """
-    n = graph.number_of_nodes()
+    import numpy as np
+
+    order = sorted(graph.nodes, key=str)
+    n = len(order)
     if n == 0:
         return {}
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(graph.nodes, key=str))
-    for u, v in sorted(((u, v) for u, v in graph.edges() if u != v), key=str):
-        # ties to the centre pull weakly, so the centre does not swallow the map
-        simple.add_edge(u, v, weight=0.15 if centre in (u, v) else 1.0)
-    scale = 150.0 + 60.0 * math.sqrt(n)
-    k = 2.2 / math.sqrt(n) if n > 1 else None
-    pos = nx.spring_layout(simple, k=k, seed=seed, scale=scale, iterations=80, weight="weight")
-    cx, cy = pos[centre] if centre in pos else (0.0, 0.0)
-    return {node: (round(float(x - cx), 1), round(float(y - cy), 1)) for node, (x, y) in pos.items()}
+    if n == 1:
+        return {order[0]: (0.0, 0.0)}
+    index = {node: i for i, node in enumerate(order)}
+    pull = np.zeros((n, n), dtype=np.float32)
+    for u, v in graph.edges():
+        if u != v:
+            strength = 0.15 if centre in (u, v) else 1.0
+            i, j = index[u], index[v]
+            pull[i, j] = pull[j, i] = max(pull[i, j], strength)
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2), dtype=np.float32)
+    k = 2.2 / math.sqrt(n)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        # displacement_i = sum_j (pos_i - pos_j) * force_ij, without an n×n×2 array
+        square = (pos**2).sum(axis=1)
+        distance = np.sqrt(np.maximum(square[:, None] + square[None, :] - 2 * pos @ pos.T, 0))
+        np.clip(distance, 0.01, None, out=distance)
+        force = k * k / distance**2 - pull * distance / k
+        np.fill_diagonal(force, 0)
+        displacement = pos * force.sum(axis=1)[:, np.newaxis] - force @ pos
+        length = np.sqrt((displacement**2).sum(axis=-1))
+        length = np.where(length < 0.01, 0.1, length)
+        pos += displacement * (temperature / length)[:, np.newaxis]
+        temperature -= cooling
+    pos -= pos.mean(axis=0)
+    extent = float(np.abs(pos).max()) or 1.0
+    pos *= (150.0 + 60.0 * math.sqrt(n)) / extent
+    cx, cy = pos[index[centre]] if centre in index else (0.0, 0.0)
+    return {
+        node: (round(float(pos[i, 0] - cx), 1), round(float(pos[i, 1] - cy), 1))
+        for node, i in index.items()
+    }
 
 
 # --------------------------------------------------------------------------- networks
@@ -314,7 +361,7 @@ def map_options(n_nodes: int, *, physics: bool | None = None) -> dict[str, Any]:
         "autoResize": True,
         "nodes": {
             "font": {
-                "size": 16,
+                "size": 18,
                 "face": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
                 "color": "#1d1d1f",
                 "strokeWidth": 4,
@@ -353,7 +400,9 @@ def map_options(n_nodes: int, *, physics: bool | None = None) -> dict[str, Any]:
             "maxVelocity": 40,
             "stabilization": {
                 "enabled": physics,
-                "iterations": STABILIZATION_ITERATIONS,
+                "iterations": (
+                    STABILIZATION_ITERATIONS if n_nodes <= BUSY_MAP else BUSY_ITERATIONS
+                ),
                 "updateInterval": 25,
                 "fit": True,
             },
@@ -457,7 +506,9 @@ def map_network(
     if bonds is None:
         bonds = library_bonds(selection, weight=weight)
     n = selection.number_of_nodes()
-    net = Network(height=height, width="100%", directed=False, cdn_resources="local")
+    # directed=True only spares pyvis its quadratic duplicate-edge check (pairs are merged
+    # below already); arrows stay off, as the map shows who is connected, not which way.
+    net = Network(height=height, width="100%", directed=True, cdn_resources="local")
     positions = layout_positions(selection, centre=centre)
     for node in sorted(selection.nodes, key=str):
         data = selection.nodes[node]
@@ -487,7 +538,7 @@ def map_network(
             "hover": {"background": style.colour, "border": "#000000"},
         }
         if node == centre:
-            options["font"] = {"size": 22, "bold": True}
+            options["font"] = {"size": 28, "color": "#5a1846", "strokeWidth": 6}
             options["fixed"] = True
         net.add_node(str(node), label=label, shape=style.shape, color=colour, **options)
     pairs: dict[tuple[str, str], list[tuple[Any, Any, dict]]] = {}
@@ -513,10 +564,11 @@ def map_network(
                 "color": colour,
                 "highlight": "#1d1d1f",
                 "hover": "#1d1d1f",
-                "opacity": 0.9 if is_bond else (0.35 if to_centre else 0.55),
+                "opacity": 0.9 if is_bond else (0.3 if to_centre else 0.5),
             },
             dashes=strongest is None,
             length=CENTRE_EDGE_LENGTH if to_centre else EDGE_LENGTH,
+            arrows={"to": {"enabled": False}},
         )
     net.options = map_options(n, physics=physics)
     return net
@@ -564,7 +616,9 @@ def network_data(net: Network) -> dict[str, Any]:
     }
 
 
-def legend(gettext: Gettext = _same, kinds: Iterable[NodeKind] = SCAN_KINDS) -> list[dict[str, str]]:
+def legend(
+    gettext: Gettext = _same, kinds: Iterable[NodeKind] = SCAN_KINDS
+) -> list[dict[str, str]]:
     """Legend entries (kind, word, colour, symbol) for the kinds of a map."""
     return [
         {

@@ -10,10 +10,8 @@ import sqlite3
 import time
 
 import pytest
-from click.testing import CliRunner
 
 from mapper.accounts import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, Accounts
-from mapper.cli import main
 from mapper.store import SQLiteStore
 from tests.privacy_helpers import (
     CSRF_RE,
@@ -439,13 +437,31 @@ def test_other_workspace_entities_are_not_found_everywhere(app, town, via):
         assert store.get_node("beta", town.ids["beta"]["person"])
 
 
+#: Query parameters pages and the API take an entity id in.
+ID_PARAMS = ("target", "node", "id", "theme", "community", "person", "focus", "a", "b", "keep",
+             "drop")  # fmt: skip
+#: Query parameters pages search names with.
+NAME_PARAMS = ("q", "query", "search", "name")
+
+
 def test_pages_without_ids_show_nothing_of_other_workspace(app, town):
     client = client_as(app, "admin@alpha.nl")
+    token = {"Authorization": f"Bearer {town.tokens['admin@alpha.nl']}"}
     for rule in rules(app, methods={"GET"}, with_args=False):
         response = client.get(rule.rule)
         assert response.status_code < 500, rule.rule
         for text in town.names["beta"]:
             assert text.encode() not in response.data, (rule.rule, text)
+        # The same pages and API calls given beta's ids in the query string.
+        guesses = [{p: beta_id for p in ID_PARAMS} for beta_id in town.all_ids("beta")]
+        guesses += [{p: name for p in (*ID_PARAMS, *NAME_PARAMS)} for name in town.names["beta"]]
+        for query in guesses:
+            beta_id = next(iter(query.values()))
+            for response in (client.get(rule.rule, query_string=query),
+                             app.test_client().get(rule.rule, query_string=query, headers=token)):
+                assert response.status_code < 500, (rule.rule, beta_id)
+                for text in town.names["beta"]:
+                    assert text.encode() not in response.data, (rule.rule, beta_id, text)
 
 
 # --------------------------------------------------------------------------- input as text

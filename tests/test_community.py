@@ -407,3 +407,16 @@ def test_every_metric_is_in_a_point(leesclub):
     ws, ids = leesclub
     point = connectedness(ws.project_history(), ids["club"], as_of=D2)
     assert set(METRICS) <= set(point)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["mapper.analysis.community", "mapper.analysis.goals", "mapper.analysis.readiness",
+     "web.community_charts"],
+)
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -195,6 +195,23 @@ def test_warmth_equals_brute_force_over_simple_paths(case):
             assert route.warmth == pytest.approx(product, rel=1e-12)
 
 
+@settings(max_examples=200, deadline=None)
+@given(small_graphs(), st.data())
+def test_warmth_for_chosen_targets_equals_brute_force(case, data):
+    # With targets the last round is pulled from the targets' side and the round before it
+    # keeps only their neighbourhood: the answers must not change.
+    G, sources, cutoff = case
+    targets = data.draw(st.sets(st.sampled_from(sorted(G.nodes))))
+    expected = brute_force(G, sources, cutoff)
+    routes = warm_routes(G, sources, cutoff=cutoff, targets=targets)
+    assert set(routes) == {t for t in targets if t in expected}
+    for node, route in routes.items():
+        assert route.warmth == pytest.approx(expected[node], rel=1e-12)
+        assert route.hops <= cutoff and route.path[0] in sources
+    assert routes == {t: r for t, r in warm_routes(G, sources, cutoff=cutoff).items()
+                      if t in targets}
+
+
 @settings(max_examples=150, deadline=None)
 @given(small_graphs())
 def test_reference_dijkstra_gives_the_same_warmth(case):

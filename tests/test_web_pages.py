@@ -216,3 +216,56 @@ def test_user_text_is_escaped_everywhere(demo_client, demo_store, library_themes
     data = scan_data(demo_client.get(f"/scan/{theme}").get_data(as_text=True))
     node = next(n for n in data["nodes"] if n["id"] == evil.id)
     assert node["label"] == f"★ {XSS}" and node["title"].startswith(XSS)
+
+
+def test_too_many_nodes_asks_to_filter_and_keeps_the_tables(demo_client, library_themes, monkeypatch):
+    import web.views
+
+    monkeypatch.setattr(web.views, "MAX_MAP_NODES", 5)
+    row = library_themes[0]
+    page = check_page_rules(demo_client.get(f"/scan/{row.theme}"))
+    assert 'id="scan-data"' not in page and 'id="scan-map"' not in page
+    assert "meer dan de 5 die een kaart leesbaar kan tonen" in page
+    assert 'id="map-table"' in page and "Individuen" in page
+
+
+def test_every_message_of_these_pages_has_a_dutch_translation():
+    """Messages in web/views.py, the page templates and the map words are all in Dutch."""
+    from pathlib import Path
+
+    from mapper.maps import KIND_LABELS, REL_LABELS
+    from mapper.model import CONTACT_MODES, ROLES
+    from web.i18n import load_catalog
+
+    root = Path(__file__).resolve().parent.parent / "web"
+    files = [root / "views.py", root / "templates" / "base.html"] + [
+        p for p in (root / "templates").glob("*.html")
+        if p.name.startswith(("index", "frame", "themes", "scan", "entity"))
+    ]
+    message = re.compile(r"""\b_l?\(\s*(["'])((?:(?!\1).)+)\1""")
+    wanted = {m.group(2) for path in files for m in message.finditer(path.read_text())}
+    wanted |= set(KIND_LABELS.values()) | set(REL_LABELS.values())
+    wanted |= {role for roles in ROLES.values() for role in roles} | set(CONTACT_MODES)
+    assert len(wanted) > 150
+    catalog = load_catalog("nl")
+    missing = sorted(m for m in wanted if not (catalog.get(m) and catalog.get(m).string))
+    assert missing == []
+
+
+def test_pages_of_an_empty_workspace(client):
+    for path in PAGES:
+        check_page_rules(client.get(path))
+    assert "Nog geen thema’s" in client.get("/").get_data(as_text=True)
+
+
+def test_scan_of_a_theme_before_it_existed(app, client):
+    store = open_store(app.config["DATABASE_URL"])
+    try:
+        theme = store.add_node("demo", "Theme", "voorleesochtend", since="2025-01-01")
+    finally:
+        store.close()
+    page = check_page_rules(client.get(f"/scan/{theme.id}?as_of=2024-06-01"))
+    assert "Dit thema bestond op 2024-06-01 nog niet." in page
+    assert 'id="scan-data"' not in page
+    page = check_page_rules(client.get(f"/scan/{theme.id}?as_of=2025-06-01"))
+    assert [n["id"] for n in scan_data(page)["nodes"]] == [theme.id]

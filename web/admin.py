@@ -8,6 +8,8 @@ workspaces are not shown.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,14 +34,14 @@ from mapper.privacy import (
     organisations_only,
 )
 
-from .auth import ROLE_LABELS, current_user, get_accounts
+from .auth import ROLE_LABELS, current_user, get_accounts, select_choices
 from .db import current_workspace, get_store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(r, str(ROLE_LABELS[r])) for r in ROLES]
+def _role_choices() -> list[Any]:
+    return select_choices([(r, str(ROLE_LABELS[r])) for r in ROLES])
 
 
 class AddUserForm(FlaskForm):

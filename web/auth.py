@@ -395,6 +395,16 @@ ACCOUNT_ENDPOINTS = frozenset(
 )
 
 
+def select_choices(pairs: list[tuple[str, str]]) -> list[Any]:
+    """``(value, label)`` pairs as WTForms choices: ``SelectChoice`` objects where WTForms
+    has them (3.3 deprecates tuples), else the tuples themselves."""
+    try:
+        from wtforms import SelectChoice
+    except ImportError:  # pragma: no cover - WTForms before 3.3
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _workspace_choices() -> list[tuple[str, str]]:
     from .db import get_store
 
@@ -413,7 +423,7 @@ def _switch_form() -> SwitchForm | None:
     if len(choices) < 2:
         return None
     form = SwitchForm(prefix="ws")
-    form.workspace.choices = choices
+    form.workspace.choices = select_choices(choices)
     current = g.get("workspace_slug") or session.get("workspace")
     form.workspace.data = current
     return form
@@ -462,7 +472,7 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.post("/workspace")
 def switch():  # type: ignore[no-untyped-def]
     form = SwitchForm(prefix="ws")
-    form.workspace.choices = _workspace_choices()
+    form.workspace.choices = select_choices(_workspace_choices())
     if form.validate_on_submit():
         session["workspace"] = form.workspace.data
     target = safe_next(request.form.get("next"))

@@ -11,6 +11,7 @@ through the store (so history is kept), and followed by a redirect.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -28,6 +29,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -219,6 +221,11 @@ def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
     return node, com.load_history(ws)
 
 
+def pick(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
+    """Choices for a select field (wtforms wants SelectChoice objects, not tuples)."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
 def options(kind: NodeKind, *, blank: Any = None) -> list[tuple[str, str]]:
     nodes = sorted(current_workspace().nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id))
     choices = [(n.id, n.name) for n in nodes]
@@ -290,7 +297,7 @@ class GoalForm(FlaskForm):
     name = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
     metric = SelectField(_l("What is measured"), choices=[])
     direction = SelectField(_l("Target"), choices=[])
-    target = StringField(_l("Number"), validators=[DataRequired(), Length(max=20)])
+    target = StringField(_l("Target value"), validators=[DataRequired(), Length(max=20)])
     deadline = DateField(_l("Deadline"), validators=[DataRequired()])
     start = DateField(_l("Set on"), validators=[DataRequired()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
@@ -311,7 +318,7 @@ def readiness_form_class() -> type[FlaskForm]:
     for question in QUESTIONS:
         setattr(ReadinessForm, question.key, RadioField(
             question.nl if lang() == "nl" else question.en,
-            choices=[("yes", _l("yes")), ("no", _l("no")), ("", _l("not answered"))],
+            choices=pick([("yes", _l("yes")), ("no", _l("no")), ("", _l("not answered"))]),
             default="", validate_choice=True,
         ))  # fmt: skip
     return ReadinessForm
@@ -337,7 +344,7 @@ def index():  # type: ignore[no-untyped-def]
         rows.append({"node": node, "point": point, "goals": len(goals),
                      "goals_met": statuses.count("met")})  # fmt: skip
     form = NewCommunityForm()
-    form.bond_type.choices = _bond_choices()
+    form.bond_type.choices = pick(_bond_choices())
     answers = ws.info.settings.get(SETTINGS_KEY) or {}
     check = readiness(answers.get("answers", {}) if isinstance(answers, dict) else {})
     return render_template("community/index.html", rows=rows, day=day, form=form,
@@ -347,7 +354,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.post("/communities/")
 def create():  # type: ignore[no-untyped-def]
     form = NewCommunityForm()
-    form.bond_type.choices = _bond_choices()
+    form.bond_type.choices = pick(_bond_choices())
     if not form.validate_on_submit():
         form_errors(form)
         return redirect(url_for("community.index"))
@@ -408,25 +415,25 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
     staff_choices = [("", _("(nobody)"))] + options(NodeKind.STAFF)
     for role in COMMUNITY_ROLES:
         form = RoleForm(prefix=role)
-        form.role.choices = [(role, str(ROLE_LABELS[role]))]
+        form.role.choices = pick([(role, str(ROLE_LABELS[role]))])
         form.role.data = role
-        form.staff.choices = staff_choices
+        form.staff.choices = pick(staff_choices)
         holders = profile["roles"].get(role) or []
         form.staff.data = holders[0]["id"] if holders else ""
         form.on.data = today
         role_forms[role] = form
     current_ids = {m["id"] for m in profile["members"] + profile["organisations"] if m["current"]}
     member_form = MemberForm()
-    member_form.member.choices = [
+    member_form.member.choices = pick([
         (n.id, f"{n.name}") for kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
         for n in sorted(ws.nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id))
         if n.id not in current_ids
-    ]  # fmt: skip
-    member_form.role.choices = [(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]]
+    ])  # fmt: skip
+    member_form.role.choices = pick([(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]])
     member_form.since.data = today
     change_form = MemberChangeForm()
-    change_form.member.choices = [(m["id"], m["name"]) for m in profile["members"] + profile["organisations"] if m["current"]]
-    change_form.change.choices = change_choices()
+    change_form.member.choices = pick([(m["id"], m["name"]) for m in profile["members"] + profile["organisations"] if m["current"]])
+    change_form.change.choices = pick(change_choices())
     change_form.on.data = today
     goal_form = new_goal_form()
     return render_template(
@@ -465,8 +472,8 @@ def change_choices() -> list[tuple[str, str]]:
 
 def new_goal_form() -> GoalForm:
     form = GoalForm(prefix="goal")
-    form.metric.choices = [(m, str(METRIC_LABELS[m])) for m in GOAL_METRICS]
-    form.direction.choices = [(d, str(DIRECTION_LABELS[d])) for d in DIRECTIONS]
+    form.metric.choices = pick([(m, str(METRIC_LABELS[m])) for m in GOAL_METRICS])
+    form.direction.choices = pick([(d, str(DIRECTION_LABELS[d])) for d in DIRECTIONS])
     if not form.start.data:
         form.start.data = dt.date.today()
     return form
@@ -477,8 +484,7 @@ def goal_block(history: nx.MultiDiGraph, goal: Any, day: dt.date) -> dict[str, A
     start = goal.start or (goal.measurements[0].date if goal.measurements else day)
     last = max(min(day, goal.deadline), start)
     dates = series_dates(start, last) if start <= last else [day]
-    series = goal_progress_series(history, goal, dates)
-    now = goal_progress_series(history, goal, [day])[0]
+    *series, now = goal_progress_series(history, goal, [*dates, day])  # one sweep
     metric = goal.metric if goal.metric != MANUAL else "members"
     chart = line_chart(
         [p["date"] for p in series],
@@ -501,10 +507,10 @@ def goal_block(history: nx.MultiDiGraph, goal: Any, day: dt.date) -> dict[str, A
 def edit(community_id: str):  # type: ignore[no-untyped-def]
     node, history = load_community(community_id)
     form = DefinitionForm()
-    form.bond_type.choices = _bond_choices()
-    form.themes.choices = options(NodeKind.THEME)
-    form.channels.choices = options(NodeKind.CHANNEL)
-    form.goals.choices = options(NodeKind.GOAL)
+    form.bond_type.choices = pick(_bond_choices())
+    form.themes.choices = pick(options(NodeKind.THEME))
+    form.channels.choices = pick(options(NodeKind.CHANNEL))
+    form.goals.choices = pick(options(NodeKind.GOAL))
     if request.method == "POST":
         if form.validate_on_submit():
             try:
@@ -543,8 +549,8 @@ def set_role(community_id: str, role: str):  # type: ignore[no-untyped-def]
     if role not in COMMUNITY_ROLES:
         abort(404)
     form = RoleForm(prefix=role)
-    form.role.choices = [(role, str(ROLE_LABELS[role]))]
-    form.staff.choices = [("", "")] + options(NodeKind.STAFF)
+    form.role.choices = pick([(role, str(ROLE_LABELS[role]))])
+    form.staff.choices = pick([("", "")] + options(NodeKind.STAFF))
     if not form.validate_on_submit():
         form_errors(form)
         return back_to(community_id, "#roles")
@@ -561,8 +567,8 @@ def set_role(community_id: str, role: str):  # type: ignore[no-untyped-def]
 def add_member(community_id: str):  # type: ignore[no-untyped-def]
     load_community(community_id)
     form = MemberForm()
-    form.member.choices = options(NodeKind.PERSON) + options(NodeKind.ORGANISATION)
-    form.role.choices = [(r, r) for r in ROLES[RelKind.MEMBER_OF]]
+    form.member.choices = pick(options(NodeKind.PERSON) + options(NodeKind.ORGANISATION))
+    form.role.choices = pick([(r, r) for r in ROLES[RelKind.MEMBER_OF]])
     if not form.validate_on_submit():
         form_errors(form)
         return back_to(community_id, "#members")
@@ -580,8 +586,8 @@ def add_member(community_id: str):  # type: ignore[no-untyped-def]
 def change_member(community_id: str):  # type: ignore[no-untyped-def]
     load_community(community_id)
     form = MemberChangeForm()
-    form.member.choices = options(NodeKind.PERSON) + options(NodeKind.ORGANISATION)
-    form.change.choices = change_choices()
+    form.member.choices = pick(options(NodeKind.PERSON) + options(NodeKind.ORGANISATION))
+    form.change.choices = pick(change_choices())
     if not form.validate_on_submit():
         form_errors(form)
         return back_to(community_id, "#members")

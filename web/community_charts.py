@@ -46,7 +46,7 @@ class Chart:
     plot: tuple[float, float, float, float]  # left, top, right, bottom
     series: list[Series]
     y_ticks: list[tuple[float, str]]
-    x_labels: list[tuple[float, str]]
+    x_labels: list[tuple[float, str, str]]  # x, text, text-anchor
     lines: list[dict[str, Any]] = field(default_factory=list)  # horizontal reference lines
 
 
@@ -115,9 +115,14 @@ def line_chart(
         drawn.append(line)
     ticks = [(round(y(top_value * k / 4), 1), fmt(top_value * k / 4)) for k in range(5)]
     step = max(1, math.ceil(n / MAX_X_LABELS))
-    labels = [(round(x(i), 1), date_label(dates[i])) for i in range(0, n, step)]
+    shown = list(range(0, n, step))
     if n > 1 and (n - 1) % step:
-        labels.append((round(x(n - 1), 1), date_label(dates[n - 1])))
+        shown.append(n - 1)
+    labels = [
+        (round(x(i), 1), date_label(dates[i]),
+         "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle"))
+        for i in shown
+    ]  # fmt: skip
     return Chart(
         width=WIDTH,
         height=HEIGHT,

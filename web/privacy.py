@@ -49,7 +49,7 @@ from mapper.privacy import (
     review_list,
 )
 
-from .auth import has_role, requires_role
+from .auth import has_role, requires_role, select_choices
 from .db import current_workspace, get_store
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -79,11 +79,12 @@ def _lang() -> str:
     return str(get_locale() or "nl")
 
 
-def _basis_choices() -> list[tuple[str, str]]:
+def _basis_choices() -> list[Any]:
     lang = _lang()
-    return [("", _("— not recorded —"))] + [
-        (code, lawful_basis_label(code, lang)) for code in LAWFUL_BASES
-    ]
+    return select_choices(
+        [("", _("— not recorded —"))]
+        + [(code, lawful_basis_label(code, lang)) for code in LAWFUL_BASES]
+    )
 
 
 class BasisForm(FlaskForm):
@@ -110,8 +111,15 @@ def _audit_helpers() -> dict[str, Any]:
         except NotFoundError:
             return []
 
+    def last_contact_of(node_id: str) -> Any:
+        try:
+            return current_workspace().last_contact(node_id)
+        except NotFoundError:
+            return None
+
     return {
         "audit_entries": audit_entries,
+        "last_contact_of": last_contact_of,
         "audit_action_label": lambda a: str(ACTION_LABELS.get(a, a)),
         "audit_target_label": lambda t: str(TARGET_LABELS.get(t, t)),
         "lawful_basis_label": lambda code: lawful_basis_label(code, _lang()),

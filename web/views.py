@@ -25,6 +25,7 @@ from mapper.errors import MapperError, ValidationError
 from mapper.maps import (
     KIND_LABELS,
     KIND_STYLES,
+    MAX_MAP_NODES,
     PHYSICS_LIMIT,
     REL_LABELS,
     SCAN_KINDS,
@@ -49,7 +50,39 @@ NAV = [
 ]
 
 
+#: Display words for the usual node properties (English msgids); other keys show as they are.
+PROP_LABELS: dict[str, Any] = {
+    "description": _l("Description"),
+    "neighbourhood": _l("Neighbourhood"),
+    "lawful_basis": _l("Lawful basis (GDPR)"),
+    "data_source": _l("Source of the data"),
+    "type": _l("Type"),
+    "schedule": _l("When"),
+    "place": _l("Place"),
+    "frequency": _l("Frequency"),
+    "dates": _l("Dates"),
+    "signals": _l("Seen in"),
+    "mode": _l("Online or offline"),
+    "medium": _l("Medium"),
+    "job_title": _l("Job title"),
+    "policy_plan": _l("Policy plan"),
+    "metric": _l("Measure"),
+    "target": _l("Target"),
+    "deadline": _l("Deadline"),
+    "bond_type": _l("Bond type"),
+    "traits": _l("Traits"),
+    "vision": _l("Vision"),
+    "town": _l("Town"),
+    "address": _l("Address"),
+}
+
+
 # --------------------------------------------------------------------------- helpers
+
+
+def prop_word(key: str) -> str:
+    """The interface word for a property name."""
+    return str(PROP_LABELS.get(key, key))
 
 
 def lang() -> str:
@@ -116,6 +149,14 @@ def by_name(graph: nx.MultiDiGraph, nodes: Any) -> list[Any]:
     return sorted(set(nodes), key=lambda n: (name_of(graph, n).casefold(), str(n)))
 
 
+def entity_url_maker() -> Any:
+    """A fast ``url_for("main.entity", node_id=...)`` for pages with thousands of links."""
+    from urllib.parse import quote
+
+    base = url_for("main.entity", node_id="x")[:-1]
+    return lambda node_id: base + quote(str(node_id), safe="")
+
+
 @bp.app_context_processor
 def template_helpers() -> dict[str, Any]:
     def lang_url(code: str) -> str:
@@ -142,6 +183,7 @@ def template_helpers() -> dict[str, Any]:
         "rel_word": rel_word,
         "strength_text": strength_text,
         "role_word": role_word,
+        "prop_word": prop_word,
         "current_lang": lang(),
         "get_locale": get_locale,
     }
@@ -298,11 +340,14 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         filters["focus"] = None
         selection = scan_selection(graph, theme_id, **filters)
     bonds = library_bonds(graph, selection.nodes)
-    net = map_network(selection, centre=theme_id, bonds=bonds, gettext=_, lang=lang())
-    data = network_data(net)
-    data["links"] = {str(n): url_for("main.entity", node_id=n) for n in selection.nodes}
-    data["names"] = {str(n): name_of(graph, n) for n in selection.nodes}
-    data["theme"] = str(theme_id)
+    data = None
+    if selection.number_of_nodes() <= MAX_MAP_NODES:
+        net = map_network(selection, centre=theme_id, bonds=bonds, gettext=_, lang=lang())
+        data = network_data(net)
+        entity_url = entity_url_maker()
+        data["links"] = {str(n): entity_url(n) for n in selection.nodes}
+        data["names"] = {str(n): name_of(graph, n) for n in selection.nodes}
+        data["theme"] = str(theme_id)
     tables = worksheet_rows(graph, theme_id, selection.nodes)
     all_nodes = by_name(graph, ecosystem(graph, theme_id))
     neighbours = {
@@ -338,8 +383,10 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         styles=KIND_STYLES,
         ecosystem_size=len(all_nodes),
         physics=selection.number_of_nodes() <= PHYSICS_LIMIT,
+        max_map_nodes=MAX_MAP_NODES,
         month_links=month_links(day),
         filtered=any(v for v in filters.values()),
+        entity_url=entity_url_maker(),
     )
 
 

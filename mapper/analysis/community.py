@@ -536,41 +536,52 @@ class _Sweep:
         ties: list[tuple[str, str, Any, Any, tuple[tuple[Any, ...], ...]]] = []
         # G._succ is the graph's own dict of dicts: read directly, it is several times
         # faster than the edge view on a history of tens of thousands of tie versions.
-        for u, v, d in (
-            (u, v, d)
-            for u, nbrs in G._succ.items()
-            for v, keyed in nbrs.items()
-            if u != v
-            for d in keyed.values()
-        ):
-            kind = d.get("kind")
-            actions: list[tuple[Any, ...]] = []
-            if v == community or u == community:
-                other = u if v == community else v
-                if kind == "MEMBER_OF" and kind_of[other] == MEMBER_KIND:
-                    actions.append((_MEMBER, other, d.get("role")))
-                elif kind == "MEMBER_OF" and kind_of[other] == "Organisation":
-                    actions.append((_ORGANISATION, other))
-                elif kind == "HAS_ROLE" and d.get("role"):
-                    actions.append((_ROLE, other, d["role"]))
-            else:
-                ku, kv = kind_of[u], kind_of[v]
-                if kind in tie_kinds and u in ever_members and v in ever_members:
-                    actions.append((_PAIR, (u, v) if u < v else (v, u), d.get(weight)))
-                if kind in bond_kinds:
-                    if ku in LIBRARY_KINDS and kv in PEOPLE_KINDS:
-                        actions.append((_BOND, v))
-                    elif kv in LIBRARY_KINDS and ku in PEOPLE_KINDS:
-                        actions.append((_BOND, u))
-                if (
-                    kind in reach_kinds
-                    and ku in PEOPLE_KINDS
-                    and kv in PEOPLE_KINDS
-                    and (u in ever_members or v in ever_members)
-                ):
-                    actions.append((_REACH, u, v))
-            if actions:
-                ties.append((u, v, d.get("since"), d.get("until"), tuple(actions)))
+        # What a tie does depends on its kind and on its two ends, so the ends are looked at
+        # once per pair of nodes, not once per version.
+        for u, nbrs in G._succ.items():
+            ku = kind_of[u]
+            u_member = u in ever_members
+            for v, keyed in nbrs.items():
+                if u == v:
+                    continue
+                kv = kind_of[v]
+                v_member = v in ever_members
+                if u == community or v == community:
+                    other = u if v == community else v
+                    kind_other = kv if u == community else ku
+                    for d in keyed.values():
+                        kind = d.get("kind")
+                        if kind == "MEMBER_OF" and kind_other == MEMBER_KIND:
+                            action: tuple[Any, ...] = (_MEMBER, other, d.get("role"))
+                        elif kind == "MEMBER_OF" and kind_other == "Organisation":
+                            action = (_ORGANISATION, other)
+                        elif kind == "HAS_ROLE" and d.get("role"):
+                            action = (_ROLE, other, d["role"])
+                        else:
+                            continue
+                        ties.append((u, v, d.get("since"), d.get("until"), (action,)))
+                    continue
+                pair = (u, v) if u < v else (v, u)
+                pair_ok = u_member and v_member
+                reach_ok = ku in PEOPLE_KINDS and kv in PEOPLE_KINDS and (u_member or v_member)
+                bonded = (
+                    v if ku in LIBRARY_KINDS and kv in PEOPLE_KINDS
+                    else u if kv in LIBRARY_KINDS and ku in PEOPLE_KINDS
+                    else None
+                )  # fmt: skip
+                if not (pair_ok or reach_ok or bonded is not None):
+                    continue
+                for d in keyed.values():
+                    kind = d.get("kind")
+                    actions: tuple[tuple[Any, ...], ...] = ()
+                    if pair_ok and kind in tie_kinds:
+                        actions += ((_PAIR, pair, d.get(weight)),)
+                    if bonded is not None and kind in bond_kinds:
+                        actions += ((_BOND, bonded),)
+                    if reach_ok and kind in reach_kinds:
+                        actions += ((_REACH, u, v),)
+                    if actions:
+                        ties.append((u, v, d.get("since"), d.get("until"), actions))
         self.ties = ties
         nodes = {community}
         for u, v, *_ in ties:
@@ -629,7 +640,14 @@ class _Sweep:
                 if code == _PAIR:
                     self._pair_tie(i, action[1], action[2], want)
                 elif code == _REACH:
-                    self._reach(action[1], action[2], want)
+                    a, b = action[1], action[2]
+                    delta = 1 if want else -1
+                    self.reach_adj[a][b] += delta
+                    self.reach_adj[b][a] += delta
+                    if self.bond[b] > 0:
+                        self.bonded_nbrs[a] += delta
+                    if self.bond[a] > 0:
+                        self.bonded_nbrs[b] += delta
                 elif code == _BOND:
                     self._bond(action[1], want)
                 elif code == _MEMBER:
@@ -686,11 +704,15 @@ class _Sweep:
                 self._strength(key)
 
     def _strength(self, key: Pair) -> None:
-        known = [s for s in self.raw.get(key, {}).values() if s is not None]
-        if known:
-            self.pair_strength[key] = max(known)
+        strengths = self.raw[key].values()
+        if len(strengths) == 1:  # the usual case: one tie per pair
+            (best,) = strengths
         else:
+            best = max((s for s in strengths if s is not None), default=None)
+        if best is None:
             self.pair_strength.pop(key, None)
+        else:
+            self.pair_strength[key] = best
 
     def _edge(self, key: Pair, on: bool) -> None:
         a, b = key
@@ -722,15 +744,6 @@ class _Sweep:
             delta = 1 if after else -1
             for v, count in self.reach_adj[n].items():
                 self.bonded_nbrs[v] += delta * count
-
-    def _reach(self, u: str, v: str, on: bool) -> None:
-        delta = 1 if on else -1
-        self.reach_adj[u][v] += delta
-        self.reach_adj[v][u] += delta
-        if self.bond[v] > 0:
-            self.bonded_nbrs[u] += delta
-        if self.bond[u] > 0:
-            self.bonded_nbrs[v] += delta
 
     # -- time ---------------------------------------------------------------------------
     def advance(self, day: dt.date) -> None:

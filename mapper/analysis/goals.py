@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -396,8 +396,6 @@ def goal_progress(
 
 
 def _with_start(goal: SmartGoal, start: dt.date) -> SmartGoal:
-    from dataclasses import replace
-
     return replace(goal, start=start)
 
 

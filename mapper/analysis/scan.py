@@ -267,7 +267,10 @@ class WorksheetRow:
 
 
 def _by_name(graph: nx.MultiDiGraph, nodes: Iterable[Any]) -> list[Any]:
-    return sorted(set(nodes), key=lambda n: (str(graph.nodes[n].get("name", "")).casefold(), str(n)))
+    def key(node: Any) -> tuple[str, str]:
+        return str(graph.nodes[node].get("name", "")).casefold(), str(node)
+
+    return sorted(set(nodes), key=key)
 
 
 def worksheet_rows(
@@ -295,7 +298,9 @@ def worksheet_rows(
             if target == theme:
                 theme_strength = edge.get(weight)
         channels = _by_name(graph, (t for t, _ in _out(graph, node, R.ACTIVE_IN) if t in shown))
-        online = [c for c in channels if (graph.nodes[c].get("props") or {}).get("mode") == "online"]
+        online = [
+            c for c in channels if (graph.nodes[c].get("props") or {}).get("mode") == "online"
+        ]
         activities: dict[Any, str] = {}
         for rel in (R.ORGANISES, R.ATTENDS):
             for target, _ in _out(graph, node, rel):

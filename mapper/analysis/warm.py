@@ -448,16 +448,23 @@ def _layered_routes(
     best: dict[Any, float] = {s: 1.0 for s in sources}
     layers: list[dict[Any, tuple[float, Any, float]]] = [{s: (1.0, None, 1.0) for s in sources}]
     frontier = layers[0]
+    # With targets, the last round is pulled from the targets' side, and the round before it
+    # only needs to record the targets and their neighbours.
+    target_ties: dict[Any, list[tuple[Any, float]]] = {}
+    needed: set[Any] | None = None
+    if targets is not None and cutoff >= 1:
+        target_ties = {t: list(neighbours(t)) for t in targets}
+        needed = set(targets)
+        for ties in target_ties.values():
+            needed.update(u for u, _ in ties)
     for h in range(1, cutoff + 1):
         if not frontier:
             break
         improved: dict[Any, tuple[float, Any, float]] = {}
-        last = h == cutoff and targets is not None
-        if last and len(targets) < len(frontier):  # type: ignore[arg-type]
-            # Pull the last round from the candidates' side: fewer ties to look at.
-            for t in targets:  # type: ignore[union-attr]
+        if needed is not None and h == cutoff:
+            for t, ties in target_ties.items():
                 current, chosen, used = best.get(t, 0.0), None, 0.0
-                for u, s in neighbours(t):
+                for u, s in ties:
                     fu = frontier.get(u)
                     if fu is None:
                         continue
@@ -468,9 +475,10 @@ def _layered_routes(
                 if chosen is not None:
                     improved[t] = (current, chosen, used)
         else:
+            only = needed if h == cutoff - 1 else None
             for u, (fu, _, _) in frontier.items():
                 for v, s in neighbours(u):
-                    if last and v not in targets:  # type: ignore[operator]
+                    if only is not None and v not in only:
                         continue
                     val = fu * s
                     cur = improved.get(v)

@@ -41,7 +41,19 @@ def resolve_url(database: str | None) -> str:
 
 
 def open_from_options(database: str | None) -> Store:
-    return open_store(resolve_url(database))
+    store = open_store(resolve_url(database))
+    # Writes from the command line are recorded in the audit trail as "cli:<login name>".
+    store.actor = cli_actor()
+    return store
+
+
+def cli_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no login name (some containers)
+        return "cli"
 
 
 def with_workspace(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -177,8 +177,7 @@ def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyp
     node = ws.get_node(node_id)
     if not yes:
         click.confirm(f"Erase {node.kind.value} {node.name!r} ({node.id}) for good?", abort=True)
-    with ws.store.acting_as("cli"):
-        report = ws.erase_node(node_id)
+    report = ws.erase_node(node_id)
     click.echo(
         f"erased: {report['versions']} versions, {report['tie_versions']} tie versions, "
         f"{report['contacts']} contact moments, {report['audit']} audit entries; "

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from typing import TypeVar
 
 from ..model import Node, NodeKind
 from ..store.base import fold
+from .templates import cached_fold
 
 #: Words of a legal form or an article, left out when comparing organisation names.
 LEGAL_WORDS = frozenset(
@@ -57,10 +57,6 @@ TYPO_RATIO = 0.9
 MAX_BLOCK = 60
 
 T = TypeVar("T", bound=Hashable)
-
-
-#: :func:`mapper.store.base.fold`, remembered: a name is folded once however often it is used.
-cached_fold = lru_cache(maxsize=1 << 20)(fold)
 
 
 def same_name(a: str, b: str) -> bool:

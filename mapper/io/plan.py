@@ -40,10 +40,10 @@ from ..model import (
     check_role,
     check_tie_kinds,
 )
-from ..store.base import ID_RE, Store, new_id
+from ..store.base import ID_RE, Store, new_id, now_iso
 from ..privacy import PERSONAL_KINDS, check_privacy_props, organisations_only
 from .matching import MATCHED_KINDS, NameIndex
-from .matching import cached_fold as fold
+from .templates import cached_fold as fold
 from .readers import Found, Table
 from .templates import parse_contact_mode, parse_node_kind, parse_rel_kind, parse_role
 from .values import parse_date, parse_extra, parse_strength, parse_yes, split_list, text
@@ -843,10 +843,13 @@ class ImportPlan:
                 store.update_node(ws, e.node_id, **fields)
             report(len(updates), "updates")
             for chunk in _chunks(new_ties, CHUNK):
+                # Every value was checked while planning (strength, dates, role, kinds, ids,
+                # properties); the store still checks that both ends exist and fit the kind.
+                stamp = now_iso()
                 store.add_ties(ws, [
-                    dict(kind=t.kind, source=_ref_id(t.source), target=_ref_id(t.target),
-                         strength=t.strength, since=t.since, until=t.until, role=t.role,
-                         origin=t.origin, props=t.props, id=t.id)
+                    Tie(t.id or new_id("tie"), t.kind, _ref_id(t.source), _ref_id(t.target),
+                        t.strength, t.since, t.until, t.role, t.origin,
+                        dict(t.props) if t.props else {}, 1, True, stamp)
                     for t in chunk
                 ])  # fmt: skip
                 report(len(chunk), "ties")

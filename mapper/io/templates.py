@@ -37,7 +37,12 @@ from dataclasses import dataclass
 
 from ..errors import ValidationError
 from ..model import CONTACT_MODES, NodeKind, RelKind, node_kind, rel_kind
+from functools import lru_cache
+
 from ..store.base import fold
+
+#: :func:`mapper.store.base.fold`, remembered: a name is folded once however often it is used.
+cached_fold = lru_cache(maxsize=1 << 20)(fold)
 
 
 @dataclass(frozen=True)
@@ -314,6 +319,7 @@ YES_WORDS = frozenset({"ja", "j", "yes", "y", "x", "1", "true", "waar", "✓", "
 NO_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar", "-"})
 
 
+@lru_cache(maxsize=1024)
 def parse_node_kind(text: str) -> NodeKind:
     """A node kind from its Dutch word or model name; ValidationError otherwise."""
     key = fold(str(text))
@@ -328,6 +334,7 @@ def parse_node_kind(text: str) -> NodeKind:
         ) from None
 
 
+@lru_cache(maxsize=1024)
 def parse_rel_kind(text: str) -> RelKind:
     """A tie kind from its Dutch words or model name; ValidationError otherwise."""
     key = fold(str(text))
@@ -344,6 +351,7 @@ def parse_rel_kind(text: str) -> RelKind:
         ) from None
 
 
+@lru_cache(maxsize=1024)
 def parse_contact_mode(text: str) -> str:
     """A contact mode from its Dutch word or model name; ValidationError otherwise."""
     key = fold(str(text))

@@ -20,12 +20,12 @@ import datetime as dt
 import json
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..errors import ValidationError
 from ..model import STRENGTH_STEPS, step_strength
-from ..store.base import fold
-from .templates import NO_WORDS, YES_WORDS
+from .templates import NO_WORDS, YES_WORDS, cached_fold
 
 #: Strength words (Dutch and English) for the five steps.
 STRENGTH_WORDS: dict[str, int] = {}
@@ -34,6 +34,8 @@ for _step, _nl, _en in STRENGTH_STEPS:
     STRENGTH_WORDS[_en] = _step
 
 _STEP_RE = re.compile(r"^[1-5]$")
+_STEP_TEXT = {str(k): step_strength(k) for k in range(1, 6)} | {"0": 0.0}
+_ISO_TIME_RE = re.compile(r"^\d{4}-\d\d-\d\d[T ]")
 _DMY_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
@@ -62,6 +64,8 @@ def parse_strength(value: Any, *, field: str = "strength") -> float | None:
 
     A whole ``1`` is step 1 ("vluchtig", 0.2); write ``1.0`` for full strength.
     """
+    if type(value) is str and value in _STEP_TEXT:
+        return _STEP_TEXT[value]
     if is_blank(value):
         return None
     bad = ValidationError(
@@ -78,7 +82,7 @@ def parse_strength(value: Any, *, field: str = "strength") -> float | None:
     if isinstance(value, float):
         number = value
     else:
-        word = fold(str(value))
+        word = cached_fold(str(value))
         if word in STRENGTH_WORDS:
             return step_strength(STRENGTH_WORDS[word])
         if _STEP_RE.match(word):
@@ -100,6 +104,11 @@ def parse_strength(value: Any, *, field: str = "strength") -> float | None:
     raise bad
 
 
+@lru_cache(maxsize=100_000)
+def _iso_date(raw: str) -> dt.date:
+    return dt.date.fromisoformat(raw)
+
+
 def parse_date(value: Any, *, field: str) -> dt.date | None:
     """A date from a cell: a spreadsheet date, ``YYYY-MM-DD`` or ``DD-MM-YYYY`` (also with
     ``/`` or ``.``); blank is None."""
@@ -111,9 +120,14 @@ def parse_date(value: Any, *, field: str) -> dt.date | None:
         return value
     raw = str(value).strip()
     try:
-        return dt.date.fromisoformat(raw[:10] if re.match(r"^\d{4}-\d\d-\d\d[T ]", raw) else raw)
+        return _iso_date(raw)
     except ValueError:
         pass
+    if _ISO_TIME_RE.match(raw):
+        try:
+            return dt.date.fromisoformat(raw[:10])
+        except ValueError:
+            pass
     m = _DMY_RE.match(raw)
     if m:
         try:
@@ -134,8 +148,8 @@ def split_list(value: Any) -> list[str]:
     seen: dict[str, str] = {}
     for part in re.split(r"[;,\n]", raw):
         item = " ".join(part.split())
-        if item and fold(item) not in seen:
-            seen[fold(item)] = item
+        if item and cached_fold(item) not in seen:
+            seen[cached_fold(item)] = item
     return list(seen.values())
 
 
@@ -144,7 +158,7 @@ def parse_yes(value: Any, *, field: str = "bond") -> bool | None:
     raw = text(value)
     if raw is None:
         return None
-    word = fold(raw)
+    word = cached_fold(raw)
     if word in YES_WORDS:
         return True
     if word in NO_WORDS:

@@ -71,18 +71,19 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import neo4j
-from neo4j import exceptions as nx_errors
+import networkx as nx
+from neo4j import exceptions as neo_errors
 
 from ..audit import AuditEntry
 from ..errors import ConflictError, MapperError, NotFoundError, StoreUnavailableError
-from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
-from .base import Store
+from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo, check_date
+from .base import Store, _kinds_arg, node_attrs, tie_attrs
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ _DRIVERS: dict[tuple[str, str | None], tuple[str, neo4j.Driver]] = {}
 _DRIVERS_LOCK = threading.Lock()
 _SCHEMA_READY: set[tuple[str, str | None, str | None]] = set()
 _SCHEMA_LOCK = threading.Lock()
+_RETIRED: list[neo4j.Driver] = []
 
 
 def _fingerprint(password: str | None) -> str:
@@ -183,28 +185,31 @@ def get_driver(uri: str, user: str | None, password: str | None, **config: Any) 
         auth = (user, password or "") if user else None
         try:
             driver = neo4j.GraphDatabase.driver(uri, auth=auth, **config)
-        except (nx_errors.ConfigurationError, ValueError) as exc:
+        except (neo_errors.ConfigurationError, ValueError) as exc:
             raise StoreUnavailableError(f"cannot use the Neo4j address {uri!r}: {exc}") from None
         try:
             driver.verify_connectivity()
-        except nx_errors.AuthError as exc:
+        except neo_errors.AuthError as exc:
             driver.close()
             raise StoreUnavailableError(
                 f"Neo4j at {uri} refused the login for user {user!r}: check "
                 f"MAPPER_NEO4J_USER and MAPPER_NEO4J_PASSWORD ({exc.message or exc})"
             ) from None
-        except (nx_errors.ServiceUnavailable, nx_errors.SessionExpired, OSError) as exc:
+        except (neo_errors.ServiceUnavailable, neo_errors.SessionExpired, OSError) as exc:
             driver.close()
             raise StoreUnavailableError(
                 f"cannot reach Neo4j at {uri}: is the server running, and are the host and "
                 f"port right? ({exc})"
             ) from None
-        except nx_errors.Neo4jError as exc:
+        except neo_errors.Neo4jError as exc:
             driver.close()
             raise StoreUnavailableError(f"Neo4j at {uri} is not usable: {exc}") from None
-        except nx_errors.DriverError as exc:
+        except neo_errors.DriverError as exc:
             driver.close()
             raise StoreUnavailableError(f"cannot connect to Neo4j at {uri}: {exc}") from None
+        if cached is not None:
+            # Handles opened with the old login may still use it: close it at exit.
+            _RETIRED.append(cached[1])
         _DRIVERS[key] = (fingerprint, driver)
         return driver
 
@@ -213,12 +218,13 @@ def get_driver(uri: str, user: str | None, password: str | None, **config: Any) 
 def close_drivers() -> None:
     """Close every cached driver (at exit, or in a test that wants a fresh start)."""
     with _DRIVERS_LOCK:
-        for _, driver in _DRIVERS.values():
+        for driver in [d for _, d in _DRIVERS.values()] + _RETIRED:
             try:
                 driver.close()
             except Exception:  # noqa: BLE001 - closing at exit must not fail
                 pass
         _DRIVERS.clear()
+        _RETIRED.clear()
         _SCHEMA_READY.clear()
 
 
@@ -368,25 +374,25 @@ class _CannotUndo(MapperError):
 
 def _translate(exc: Exception) -> Exception:
     """Our error for a driver error."""
-    if isinstance(exc, nx_errors.ConstraintError):
+    if isinstance(exc, neo_errors.ConstraintError):
         return _Retryable(f"the change clashed with stored data or another change ({exc.message})")
-    if isinstance(exc, nx_errors.IncompleteCommit):
+    if isinstance(exc, neo_errors.IncompleteCommit):
         return StoreUnavailableError(
             "the connection to Neo4j broke while committing: the change may or may not have "
             "been saved; check before repeating it"
         )
-    if isinstance(exc, nx_errors.TransientError):
+    if isinstance(exc, neo_errors.TransientError):
         return _Retryable(f"the change clashed with another one; try again ({exc.message})")
-    if isinstance(exc, (nx_errors.ServiceUnavailable, nx_errors.SessionExpired)):
+    if isinstance(exc, (neo_errors.ServiceUnavailable, neo_errors.SessionExpired)):
         return StoreUnavailableError(f"lost the connection to Neo4j: {exc}")
-    if isinstance(exc, nx_errors.AuthError):
+    if isinstance(exc, neo_errors.AuthError):
         return StoreUnavailableError(f"Neo4j refused the login: {exc.message}")
-    if isinstance(exc, nx_errors.Neo4jError):
+    if isinstance(exc, neo_errors.Neo4jError):
         return MapperError(f"Neo4j error {exc.code}: {exc.message}")
     return MapperError(f"Neo4j driver error: {exc}")
 
 
-_DRIVER_ERRORS = (nx_errors.Neo4jError, nx_errors.DriverError)
+_DRIVER_ERRORS = (neo_errors.Neo4jError, neo_errors.DriverError)
 
 
 class _TxState(threading.local):
@@ -967,9 +973,10 @@ class Neo4jStore(Store):
         kinds: list[RelKind] | None,
         as_of: dt.date | None,
         history: bool,
+        extra: tuple[str, ...] = (),
         **params: Any,
     ) -> list[Tie]:
-        where = ["r.workspace = $ws", "type(r) IN $kinds"]
+        where = ["r.workspace = $ws", "type(r) IN $kinds", *extra]
         if as_of is not None:
             where.append(_VALID_ON)
         elif not history:
@@ -1016,6 +1023,34 @@ class Neo4jStore(Store):
             )  # fmt: skip
         found = {t.id: t for t in sorted(out, key=lambda t: (t.id, t.version))}
         return [found[k] for k in sorted(found)]
+
+    def project(
+        self,
+        workspace: str,
+        *,
+        as_of: Any = None,
+        kinds: Iterable[str | NodeKind] | None = None,
+    ) -> nx.MultiDiGraph:
+        """As :meth:`Store.project`, but only ties whose two ends are in the projection
+        (of the given kinds, present on the day) are fetched from the server."""
+        day = check_date(as_of, field="as_of") or dt.date.today()
+        wanted = _kinds_arg(kinds)
+        graph = nx.MultiDiGraph(workspace=workspace, as_of=day)
+        for node in self._query_nodes(workspace, wanted, day):
+            graph.add_node(node.id, **node_attrs(node))
+        ends = (
+            "a.kind IN $node_kinds AND b.kind IN $node_kinds",
+            "(a.since IS NULL OR a.since <= $day) AND (a.until IS NULL OR a.until > $day)",
+            "(b.since IS NULL OR b.since <= $day) AND (b.until IS NULL OR b.until > $day)",
+        )
+        node_kinds = [k.value for k in wanted] if wanted is not None else ALL_NODE_KINDS
+        for tie in self._tie_query(
+            "MATCH (a:Entity {workspace: $ws})-[r]->(b:Entity {workspace: $ws})",
+            None, day, False, ends, ws=workspace, node_kinds=node_kinds,
+        ):  # fmt: skip
+            if tie.source in graph and tie.target in graph:
+                graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
+        return graph
 
     # ------------------------------------------------------------------ contacts
 

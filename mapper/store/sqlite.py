@@ -360,7 +360,7 @@ class SQLiteStore(Store):
         rows = [
             (workspace, t.id, t.version, int(t.current), t.kind.value, t.source, t.target,
              t.strength, _d(t.since), _d(t.until), t.role, t.origin,
-             json.dumps(t.props, ensure_ascii=False), t.recorded_at)
+             json.dumps(t.props, ensure_ascii=False) if t.props else "{}", t.recorded_at)
             for t in ties
         ]  # fmt: skip
         try:
@@ -403,8 +403,10 @@ class SQLiteStore(Store):
         where = ["workspace = ?"]
         params: list[Any] = [workspace]
         if node is not None:
-            # Two index seeks (ties_source, ties_target): with a plain OR the planner scans the
-            # whole workspace in primary-key order instead (seen in benchmarks/neo4j_store.py).
+            # Two index seeks (ties_source, ties_target) give the rows; with a plain OR, or
+            # with an indexable "workspace = ?" beside this, the planner scans the whole
+            # workspace in primary-key order instead (seen in benchmarks/neo4j_store.py).
+            where[0] = "+workspace = ?"
             where.append(
                 "rowid IN (SELECT rowid FROM ties WHERE workspace = ? AND source = ?"
                 " UNION ALL SELECT rowid FROM ties WHERE workspace = ? AND target = ?)"
@@ -570,10 +572,18 @@ class SQLiteStore(Store):
                 (workspace, node_id, node_id),
             )]  # fmt: skip
             counts = {"ties": len(tie_ids), "contacts": len(contact_ids), "audit": 0}
-            for ref in [node_id, *tie_ids, *contact_ids]:
+            # One pass over the trail: entries whose refs name the node, or one of its ties
+            # or contact moments.
+            named = {node_id, *tie_ids, *contact_ids}
+            doomed = [
+                seq for seq, refs in self._rows(
+                    "SELECT seq, refs FROM audit WHERE workspace = ?", (workspace,)
+                )
+                if not named.isdisjoint(refs.split())
+            ]  # fmt: skip
+            for chunk in _chunks(doomed, 500):
                 counts["audit"] += self.conn.execute(
-                    "DELETE FROM audit WHERE workspace = ? AND instr(refs, ?) > 0",
-                    (workspace, f" {ref} "),
+                    f"DELETE FROM audit WHERE seq IN ({','.join('?' * len(chunk))})", chunk
                 ).rowcount
             counts["tie_versions"] = 0
             for chunk in _chunks(tie_ids, 500):

@@ -45,6 +45,9 @@
     }
     network.fit();
     var count = network.body.nodeIndices.length;
+    if (window.performance && performance.now) {
+      container.dataset.drawnAtMs = String(Math.round(performance.now()));
+    }
     container.dataset.nodesDrawn = String(count);
     say((container.dataset.drawn || "{n}").replace("{n}", String(count)));
   }
