@@ -97,7 +97,9 @@ def copy_workspace(
     got_sum, got_counts = checksum(copy), copy.counts()
     if got_counts != expected_counts or got_sum != expected_sum:
         target.delete_workspace(slug)
-        differ = {k: (v, got_counts.get(k)) for k, v in expected_counts.items() if got_counts.get(k) != v}
+        differ = {
+            k: (v, got_counts.get(k)) for k, v in expected_counts.items() if got_counts.get(k) != v
+        }
         raise MigrationError(
             f"the copy of {workspace!r} did not verify and was removed again: "
             + (f"counts differ {differ}" if differ else "the content checksum differs")

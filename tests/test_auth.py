@@ -6,8 +6,11 @@ taken from the app's own URL map, so pages other areas add are covered without n
 
 from __future__ import annotations
 
+import html
+import re
 import sqlite3
 import time
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -324,6 +327,17 @@ def test_admin_manages_users_of_own_workspace(app, town):
     assert response.status_code == 404
     with Accounts(town.path) as accounts:
         assert accounts.roles(beta_admin) == {"beta": "admin"}
+    editor_id = town.users["editor@alpha.nl"]
+    response = client.post(f"/admin/users/{editor_id}/remove",
+                           data={f"r{editor_id}-csrf_token": token})  # fmt: skip
+    assert response.status_code == 302
+    with Accounts(town.path) as accounts:
+        assert accounts.roles(editor_id) == {}
+    # The last admin cannot remove themself.
+    me = town.users["admin@alpha.nl"]
+    client.post(f"/admin/users/{me}/role", data={f"u{me}-csrf_token": token, f"u{me}-role": "viewer"})
+    with Accounts(town.path) as accounts:
+        assert accounts.roles(me) == {"alpha": "admin"}
     # The organisations-only setting is refused while people are held.
     client.post("/admin/settings", data={"csrf_token": token, "organisations_only": "y",
                                          "review_months": "6"})  # fmt: skip
@@ -445,23 +459,42 @@ NAME_PARAMS = ("q", "query", "search", "name")
 
 
 def test_pages_without_ids_show_nothing_of_other_workspace(app, town):
+    """Every page without path arguments, as alpha's admin (session and API token): nothing
+    of beta shows, also when given beta's ids in the query string; given beta's names (a
+    search), the answer is the same as for a name that exists nowhere."""
     client = client_as(app, "admin@alpha.nl")
     token = {"Authorization": f"Bearer {town.tokens['admin@alpha.nl']}"}
+
+    def both(url, query):
+        answers = (client.get(url, query_string=query),
+                   app.test_client().get(url, query_string=query, headers=token))  # fmt: skip
+        with client.session_transaction() as session:
+            session.pop("_flashes", None)  # a message echoing the query is not a leak
+        return answers
+
+    def normal(response, name):
+        text = CSRF_RE.sub("", response.get_data(as_text=True))
+        for form in (name, quote_plus(name), quote(name), html.escape(name)):
+            text = text.replace(form, "NAME")
+        return response.status_code, text
+
     for rule in rules(app, methods={"GET"}, with_args=False):
         response = client.get(rule.rule)
         assert response.status_code < 500, rule.rule
         for text in town.names["beta"]:
             assert text.encode() not in response.data, (rule.rule, text)
-        # The same pages and API calls given beta's ids in the query string.
-        guesses = [{p: beta_id for p in ID_PARAMS} for beta_id in town.all_ids("beta")]
-        guesses += [{p: name for p in (*ID_PARAMS, *NAME_PARAMS)} for name in town.names["beta"]]
-        for query in guesses:
-            beta_id = next(iter(query.values()))
-            for response in (client.get(rule.rule, query_string=query),
-                             app.test_client().get(rule.rule, query_string=query, headers=token)):
+        for beta_id in town.all_ids("beta"):
+            for response in both(rule.rule, {p: beta_id for p in ID_PARAMS}):
                 assert response.status_code < 500, (rule.rule, beta_id)
                 for text in town.names["beta"]:
                     assert text.encode() not in response.data, (rule.rule, beta_id, text)
+        for name in town.names["beta"]:
+            nowhere = name.replace("Betastraat", "Nergenslaan")
+            params = (*ID_PARAMS, *NAME_PARAMS)
+            guessed = both(rule.rule, {p: name for p in params})
+            control = both(rule.rule, {p: nowhere for p in params})
+            for got, expected in zip(guessed, control):
+                assert normal(got, name) == normal(expected, nowhere), (rule.rule, name)
 
 
 # --------------------------------------------------------------------------- input as text
@@ -514,3 +547,28 @@ def test_error_pages_show_no_internals(town):
     assert big.status_code == 413
     not_allowed = client.delete("/privacy/audit.csv")
     assert not_allowed.status_code == 405 and b"Traceback" not in not_allowed.data
+
+
+def test_api_token_from_the_account_page(app, town):
+    client = client_as(app, "viewer@alpha.nl")
+    page = client.get("/account").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+    response = client.post("/account/token", data={"token-csrf_token": token})
+    assert response.status_code == 302
+    shown = client.get("/account").get_data(as_text=True)
+    new = re.search(r'<code id="new-token">([^<]+)</code>', shown).group(1)
+    assert "new-token" not in client.get("/account").get_data(as_text=True)  # shown once
+    api = app.test_client()
+    assert api.get("/", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    old = town.tokens["viewer@alpha.nl"]
+    assert api.get("/", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+
+
+def test_own_pages_have_unique_element_ids(app, town):
+    client = client_as(app, "admin@alpha.nl")
+    person = town.ids["alpha"]["person"]
+    for url in ("/admin/", "/admin/settings", "/account", "/privacy/", "/privacy/audit",
+                f"/privacy/person/{person}", f"/privacy/person/{person}/erase", "/"):
+        ids = re.findall(r'\sid="([^"]+)"', client.get(url).get_data(as_text=True))
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        assert not duplicates, (url, duplicates)

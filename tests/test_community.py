@@ -420,3 +420,27 @@ def test_docstring_examples_run(name):
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_benchmark_builder_makes_a_history_the_sweep_agrees_with(tmp_path):
+    """The benchmark's community (small here, and not timed) has joins, leavers, changed and
+    ended ties; the one-sweep series equals the per-date results on it."""
+    import importlib.util
+    from pathlib import Path
+
+    from mapper.store import SQLiteStore
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "connectedness.py"
+    spec = importlib.util.spec_from_file_location("bench_connectedness", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    community = bench.build(tmp_path / "bench.db", members=60, ties=300)
+    store = SQLiteStore(tmp_path / "bench.db")
+    try:
+        history = store.project_history("bench")
+    finally:
+        store.close()
+    days = series_dates(bench.START, bench.END)
+    series = connectedness_series(history, community, days)
+    assert series == [connectedness(history, community, as_of=d) for d in days]
+    assert series[0]["members"] < series[-1]["members"] and series[-1]["ties"] > 0

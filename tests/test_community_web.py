@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
+from typing import Any
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,10 +35,68 @@ def community_ids(app) -> dict[str, str]:
         store.close()
 
 
-def csrf(html: str, form_id: str | None = None) -> str:
-    if form_id is not None:
-        html = html[html.index(f'id="{form_id}"'):]
-    return re.search(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+class _FormParser(HTMLParser):
+    """The fields of one form in a page, with the values a browser would send by default."""
+
+    def __init__(self, form_id: str | None):
+        super().__init__()
+        self.form_id, self.inside, self.found = form_id, False, False
+        self.action: str | None = None
+        self.fields: dict[str, Any] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and not self.found and (self.form_id is None or a.get("id") == self.form_id):
+            self.inside, self.found, self.action = True, True, a.get("action")
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.fields.setdefault(name, []).append(a.get("value", "on"))
+            elif kind != "submit":
+                self.fields[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self.select = name
+            self.fields.setdefault(name, None)
+        elif tag == "option" and self.select:
+            if self.fields[self.select] is None or "selected" in a:
+                self.fields[self.select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.fields[name] = ""
+
+    def handle_data(self, data):
+        if self.inside and self.textarea:
+            self.fields[self.textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def submit(client, html: str, form_id: str | None = None, url: str | None = None, **changes: Any):
+    """POST the form ``form_id`` of ``html`` as a browser would, with some fields changed
+    (``None`` leaves a field out); field names are given with ``-`` as ``__``."""
+    parser = _FormParser(form_id)
+    parser.feed(html)
+    assert parser.found, form_id
+    data = {k: v for k, v in parser.fields.items() if v is not None}
+    for key, value in changes.items():
+        key = key.replace("__", "-")
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return client.post(url or parser.action, data=data)
 
 
 @pytest.fixture
@@ -160,8 +220,9 @@ def test_post_without_csrf_token_changes_nothing(demo_app, demo_client, ids):
         staff = next(iter(store.workspace("demo").nodes(kind="Staff"))).id
     finally:
         store.close()
-    response = demo_client.post(f"/communities/{cid}/roles/driver",
-                                data={"driver-role": "driver", "driver-staff": staff, "driver-on": "2026-11-01"})
+    html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    response = submit(demo_client, html, "role-form-driver", driver__csrf_token=None,
+                      driver__staff=staff, driver__on="2026-11-01")
     # refused by the app's CSRF check (400), or else by the form itself (error, redirect)
     assert response.status_code in (400, 302)
     if response.status_code == 302:
@@ -180,23 +241,16 @@ def test_role_form_fills_the_empty_role_and_keeps_history(demo_app, demo_client,
         staff = {n.name: n.id for n in ws.nodes(kind="Staff")}
     finally:
         store.close()
-    token = csrf(html, "role-driver")
-    response = demo_client.post(
-        f"/communities/{cid}/roles/driver",
-        data={"driver-csrf_token": token, "driver-role": "driver",
-              "driver-staff": staff["Priya Ramdin"], "driver-on": "2026-11-10"},
-    )  # fmt: skip
+    response = submit(demo_client, html, "role-form-driver", driver__staff=staff["Priya Ramdin"],
+                      driver__on="2026-11-10")
     assert response.status_code == 302 and response.headers["Location"].endswith("#roles")
     page = demo_client.get(f"/communities/{cid}?as_of=2026-11-10").get_data(as_text=True)
     driver = page[page.index('id="role-driver"'):]
     assert "Priya Ramdin" in driver[: driver.index("</li>")]
     # hand the role over: the first holder's tie ends, it is not overwritten
     page = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    demo_client.post(
-        f"/communities/{cid}/roles/driver",
-        data={"driver-csrf_token": csrf(page, "role-driver"), "driver-role": "driver",
-              "driver-staff": staff["Anouk de Groot"], "driver-on": "2026-11-20"},
-    )  # fmt: skip
+    submit(demo_client, page, "role-form-driver", driver__staff=staff["Anouk de Groot"],
+           driver__on="2026-11-20")
     store = store_of(demo_app)
     try:
         ties = [t for t in store.workspace("demo").ties(node=cid, kind="HAS_ROLE", history=True) if t.role == "driver"]
@@ -216,13 +270,11 @@ def test_member_forms_add_and_record_leaving(demo_app, demo_client, ids):
     finally:
         store.close()
     html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    response = demo_client.post(f"/communities/{cid}/members", data={
-        "csrf_token": csrf(html, "add-member"), "member": evil, "role": "ambassador", "since": "2026-11-05"})
+    response = submit(demo_client, html, "add-member", member=evil, role="ambassador", since="2026-11-05")
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?as_of=2026-11-06").get_data(as_text=True)
     assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    response = demo_client.post(f"/communities/{cid}/members/change", data={
-        "csrf_token": csrf(page, "change-member"), "member": evil, "change": "leave", "on": "2026-11-08"})
+    response = submit(demo_client, page, "change-member", member=evil, change="leave", on="2026-11-08")
     assert response.status_code == 302
     store = store_of(demo_app)
     try:
@@ -235,15 +287,14 @@ def test_member_forms_add_and_record_leaving(demo_app, demo_client, ids):
 def test_definition_form_saves_through_the_store(demo_app, demo_client, ids):
     cid = ids["Repair & Reuse Rijnstad"]
     html = demo_client.get(f"/communities/{cid}/edit").get_data(as_text=True)
-    themes = re.findall(r'name="themes" type="checkbox" value="([^"]+)" checked', html) or \
-        re.findall(r'checked[^>]*name="themes"[^>]*value="([^"]+)"', html)  # fmt: skip
-    assert themes, "the current theme is ticked"
-    response = demo_client.post(f"/communities/{cid}/edit", data={
-        "csrf_token": csrf(html), "name": "Repair & Reuse Rijnstad", "bond_type": "affinity",
-        "traits": "handig en zuinig\nweggooien is zonde", "themes": themes,
-        "own_goals": "Elke maand een reparatiemiddag", "norms": "Iedereen helpt iedereen",
-        "challenges": "Genoeg reparateurs vinden", "vision": XSS, "on": "2026-11-01",
-    })  # fmt: skip
+    parser = _FormParser("definition-form")
+    parser.feed(html)
+    assert parser.fields["themes"] and parser.fields["channels"], "the current links are ticked"
+    assert parser.fields["name"] == "Repair & Reuse Rijnstad" and parser.fields["bond_type"] == "affinity"
+    # untick the channels, keep the rest as the form shows it
+    response = submit(demo_client, html, "definition-form", url=f"/communities/{cid}/edit",
+                      channels=None, own_goals="Elke maand een reparatiemiddag",
+                      norms="Iedereen helpt iedereen", vision=XSS, on="2026-11-01")
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
     assert "Iedereen helpt iedereen" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -261,37 +312,30 @@ def test_definition_form_saves_through_the_store(demo_app, demo_client, ids):
 def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
     cid = ids["Taalmaatjes Rijnstad"]
     html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    response = demo_client.post(f"/communities/{cid}/goals", data={
-        "goal-csrf_token": csrf(html, "add-goal"), "goal-name": "5 leden die maandelijks posten",
-        "goal-metric": "manual", "goal-direction": "at_least", "goal-target": "5",
-        "goal-start": "2026-01-01", "goal-deadline": "2026-12-31", "goal-description": "",
-    })  # fmt: skip
+    response = submit(demo_client, html, "add-goal", goal__name="5 leden die maandelijks posten",
+                      goal__metric="manual", goal__target="5", goal__start="2026-01-01",
+                      goal__deadline="2026-12-31")
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
     goal = page[page.index("<h3>5 leden die maandelijks posten"):]
     assert "not measured yet" in goal[:400] and "hand-entered measurements" in goal[:2000]
-    action = re.search(r'action="(/goals/[^"]+/measurements)"', goal).group(1)
-    prefix = action.split("/")[2]
-    token = csrf(goal)
-    response = demo_client.post(action, data={f"m-{prefix}-csrf_token": token, f"m-{prefix}-date": "2026-06-01",
-                                              f"m-{prefix}-value": "5", f"m-{prefix}-note": "telling"})
+    goal_id = re.search(r'action="/goals/([^"]+)/measurements"', goal).group(1)
+    response = submit(demo_client, page, f"measure-{goal_id}", **{
+        f"m-{goal_id}-date": "2026-06-01", f"m-{goal_id}-value": "5", f"m-{goal_id}-note": "telling"})
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
     goal = page[page.index("<h3>5 leden die maandelijks posten"):]
     assert 'badge status met' in goal[:600]
     # a bad target is refused with the value named
     html = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
-    demo_client.post(f"/communities/{cid}/goals", data={
-        "goal-csrf_token": csrf(html, "add-goal"), "goal-name": "Veel", "goal-metric": "members",
-        "goal-direction": "at_least", "goal-target": "veel", "goal-start": "2026-01-01",
-        "goal-deadline": "2026-12-31"})  # fmt: skip
+    submit(demo_client, html, "add-goal", goal__name="Veel", goal__metric="members",
+           goal__target="veel", goal__deadline="2026-12-31")
     assert "target &#39;veel&#39; is not a number" in demo_client.get(f"/communities/{cid}").get_data(as_text=True)
 
 
 def test_new_community_form(demo_client):
     html = demo_client.get("/communities/").get_data(as_text=True)
-    response = demo_client.post("/communities/", data={"csrf_token": csrf(html), "name": "Leesclub Zuid",
-                                                      "bond_type": "geography"})
+    response = submit(demo_client, html, "new-community", name="Leesclub Zuid", bond_type="geography")
     assert response.status_code == 302
     page = demo_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Leesclub Zuid" in page and "geografie" in page
@@ -301,7 +345,7 @@ def test_readiness_check_is_answered_and_stored_per_library(demo_app, demo_clien
     html = demo_client.get("/readiness").get_data(as_text=True)
     assert html.count("<fieldset>") == 8 and "bouwsteen" in html
     answers = {q.key: ("yes" if i < 5 else "no") for i, q in enumerate(QUESTIONS)}
-    response = demo_client.post("/readiness", data={"csrf_token": csrf(html), **answers})
+    response = submit(demo_client, html, "readiness-form", url="/readiness", **answers)
     assert response.status_code == 302
     page = demo_client.get("/readiness").get_data(as_text=True)
     assert "je kunt aan de slag" in page
@@ -364,6 +408,13 @@ def test_community_map_draws_and_steps_a_month_back(live_server, browser):
     earlier = int(WebDriverWait(browser, 30).until(
         lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")))
     assert earlier <= drawn
+    # "play" steps to the next month by itself, and keeps playing until paused
+    browser.find_element(By.ID, "map-play").click()
+    WebDriverWait(browser, 30).until(lambda d: "as_of=2026-06-01" in d.current_url and "play=1" in d.current_url)
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "true")
+    browser.find_element(By.ID, "map-play").click()
+    assert "play=1" not in browser.current_url
     browser.get(f"{live_server.url}/communities/{cid}")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
     assert charts and all(c.is_displayed() for c in charts[:3])

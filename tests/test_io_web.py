@@ -38,6 +38,18 @@ def upload(client, data: bytes, filename: str):
     )
 
 
+def wait_for(client, progress_url: str, timeout: float = 60) -> dict:
+    """Poll an import's progress JSON (the import runs in a background thread) until it ends."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        state = client.get(progress_url + ".json").get_json()
+        if state["state"] != "running" or time.monotonic() > deadline:
+            return state
+        time.sleep(0.05)
+
+
 def store_of(app) -> SQLiteStore:
     return SQLiteStore(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
 
@@ -82,6 +94,9 @@ def test_the_preview_shows_every_bad_row_and_nothing_is_written(client, app):
     token = preview_url.rsplit("/", 1)[1]
     response = client.post(preview_url, data={"csrf_token": csrf(client.get("/io/").get_data(as_text=True))})
     assert response.status_code == 302
+    state = wait_for(client, response.headers["Location"])
+    assert state["state"] == "failed" and "2 bad row(s), nothing imported" in state["error"]
+    assert "nothing was written" in client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     store = store_of(app)
     assert store.counts("demo")["Person"] == 0
     store.close()
@@ -107,7 +122,7 @@ def test_preview_then_confirm_imports_with_progress(client, app):
     response = client.post(preview_url, data={"csrf_token": csrf(html)})
     assert response.status_code == 302
     progress_url = response.headers["Location"]
-    state = client.get(progress_url + ".json").get_json()
+    state = wait_for(client, progress_url)
     assert state["state"] == "done", state
     assert state["result"]["entities_created"] == 4
     page = client.get(progress_url).get_data(as_text=True)
@@ -129,7 +144,8 @@ def test_proposals_are_shown_and_can_be_accepted(client, app):
     html = client.get(preview_url).get_data(as_text=True)
     select = re.search(r'<select id="choice-1" name="([^"]+)">', html)
     assert select and f'value="{jan.id}"' in html
-    client.post(preview_url, data={"csrf_token": csrf(html), select.group(1).replace("&#39;", "'"): jan.id})
+    response = client.post(preview_url, data={"csrf_token": csrf(html), select.group(1).replace("&#39;", "'"): jan.id})
+    assert wait_for(client, response.headers["Location"])["state"] == "done"
     store = store_of(app)
     assert [n.name for n in store.nodes("demo", kind="Person")] == ["Jan de Vries"]
     (tie,) = store.ties("demo", kind="ACTIVE_ON")

@@ -489,3 +489,27 @@ def test_unknown_target_lists_close_matches(store):
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_community_target_signals():
+    G = nx.MultiDiGraph(as_of=TODAY)
+    for n, kind in [("lib", "Library"), ("anna", "Staff"), ("com", "Community"),
+                    ("thema", "Theme"), ("act", "Activity"), ("amb", "Person"),
+                    ("org", "Person"), ("fan", "Person"), ("old", "Person")]:
+        G.add_node(n, kind=kind, name=n.title())
+    G.add_edge("amb", "com", kind="MEMBER_OF", role="ambassador")
+    G.add_edge("old", "com", kind="MEMBER_OF", until=dt.date(2025, 1, 1))  # left: not counted
+    G.add_edge("com", "act", kind="ORGANISES")
+    G.add_edge("org", "act", kind="ORGANISES")
+    G.add_edge("com", "thema", kind="ABOUT")
+    G.add_edge("fan", "thema", kind="ACTIVE_ON")
+    G.add_edge("anna", "amb", kind="KNOWS", strength=0.8)
+    G.add_edge("amb", "fan", kind="KNOWS", strength=0.5)
+    signals = {p: {s.code for s in sigs} for p, sigs in ecosystem_signals(G, "com").items()}
+    assert signals == {"amb": {"ambassador", "central"}, "org": {"organises"},
+                       "fan": {"community_theme", "central"}}
+    ranked = rank_warm_contacts(G, "com", limit=None)
+    assert [c.id for c in ranked][0] == "amb"
+    fan = next(c for c in ranked if c.id == "fan")
+    assert fan.path == ["anna", "amb", "fan"] and fan.warmth == pytest.approx(0.4)
+    assert "Actief op Thema, een thema van de community" in fan.reasons

@@ -249,3 +249,9 @@ def test_in_the_browser_page_map_sheet_and_log(live_server, browser):
             assert url.startswith(live_server.url + "/"), url
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
+
+
+def test_target_without_people(client, town):
+    html = client.get(f"/warm-contacts/{town['lezen']}").get_data(as_text=True)
+    assert 'id="warm-empty"' in html and "warm.js" not in html
+    assert client.get("/api/warm-contacts?theme=lezen").json == []

@@ -98,7 +98,7 @@ def users():  # type: ignore[no-untyped-def]
         members=members,
         add_form=add_form,
         role_forms=role_forms,
-        remove_form=RemoveForm(),
+        remove_forms={u.id: RemoveForm(prefix=f"r{u.id}") for u, _role in members},
         me=current_user(),
     )
 
@@ -148,7 +148,7 @@ def set_role(user_id: int):  # type: ignore[no-untyped-def]
 def remove_user(user_id: int):  # type: ignore[no-untyped-def]
     ws = current_workspace()
     user, _role = _member(user_id)
-    if RemoveForm().validate_on_submit():
+    if RemoveForm(prefix=f"r{user_id}").validate_on_submit():
         if _last_admin(ws.slug, user.id):
             flash(_("You are the last administrator of this workspace."), "error")
         else:

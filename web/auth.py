@@ -327,7 +327,7 @@ def _template_context() -> dict[str, Any]:
     logout_form = switch_form = None
     if user is not None:
         try:
-            logout_form, switch_form = LogoutForm(), _switch_form()
+            logout_form, switch_form = LogoutForm(prefix="logout"), _switch_form()
         except HTTPException:  # e.g. rendering the error page of a request body too large
             pass
     return {
@@ -460,12 +460,11 @@ def login():  # type: ignore[no-untyped-def]
 @bp.post("/logout")
 @public
 def logout():  # type: ignore[no-untyped-def]
-    form = LogoutForm()
-    if form.validate_on_submit() or g.get("user") is None:
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
+    # The CSRF token was checked before this view (authenticate_request).
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
     return redirect(url_for("auth.login"))
 
 
@@ -491,8 +490,8 @@ def account():  # type: ignore[no-untyped-def]
         roles=sorted(user_workspaces().items()),
         names=names,
         token=token,
-        token_form=TokenForm(),
-        password_form=PasswordForm(),
+        token_form=TokenForm(prefix="token"),
+        password_form=PasswordForm(prefix="pw"),
     )
 
 
@@ -501,7 +500,7 @@ def token():  # type: ignore[no-untyped-def]
     user = current_user()
     if getattr(user, "local", False):
         abort(404)
-    if TokenForm().validate_on_submit():
+    if TokenForm(prefix="token").validate_on_submit():
         session["new_token"] = get_accounts().issue_token(user.email)
     return redirect(url_for("auth.account"))
 
@@ -511,7 +510,7 @@ def password():  # type: ignore[no-untyped-def]
     user = current_user()
     if getattr(user, "local", False):
         abort(404)
-    form = PasswordForm()
+    form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         accounts = get_accounts()
         if accounts.authenticate(user.email, form.current.data) is None:

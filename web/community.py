@@ -273,7 +273,6 @@ class DefinitionForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[])
     staff = SelectField(_l("Staff member"), choices=[])
     on = DateField(_l("From"), validators=[DataRequired()])
     submit = SubmitField(_l("Save role"))
@@ -415,8 +414,6 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
     staff_choices = [("", _("(nobody)"))] + options(NodeKind.STAFF)
     for role in COMMUNITY_ROLES:
         form = RoleForm(prefix=role)
-        form.role.choices = pick([(role, str(ROLE_LABELS[role]))])
-        form.role.data = role
         form.staff.choices = pick(staff_choices)
         holders = profile["roles"].get(role) or []
         form.staff.data = holders[0]["id"] if holders else ""
@@ -549,7 +546,6 @@ def set_role(community_id: str, role: str):  # type: ignore[no-untyped-def]
     if role not in COMMUNITY_ROLES:
         abort(404)
     form = RoleForm(prefix=role)
-    form.role.choices = pick([(role, str(ROLE_LABELS[role]))])
     form.staff.choices = pick([("", "")] + options(NodeKind.STAFF))
     if not form.validate_on_submit():
         form_errors(form)
@@ -728,7 +724,7 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
         legend=legend(_, kinds=[NodeKind.COMMUNITY, NodeKind.PERSON, NodeKind.ORGANISATION,
                                 NodeKind.STAFF, NodeKind.LIBRARY]),
         strength_legend=strength_legend(lang()), styles=KIND_STYLES, fmt=fmt_value,
-        metric_labels=METRIC_LABELS,
+        metric_labels=METRIC_LABELS, last_day=add_months(dt.date.today(), -1),
     )  # fmt: skip
 
 

@@ -61,6 +61,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
 #: How many rows of each list the preview shows.
 PREVIEW_ROWS = 50
+_BAD_ROWS = "{n} bad row(s), nothing imported; the first: {first}"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 
@@ -213,18 +214,12 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
         for key, value in request.form.items()
         if key.startswith("choice:") and value
     }  # fmt: skip
-    try:
-        plan = _plan(path, meta, decisions)
-    except MapperError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("io.preview", token=token))
-    if plan.errors:
-        flash(_("The file has bad rows; nothing was imported."), "error")
-        return redirect(url_for("io.preview", token=token))
     progress_path = _folder() / f"{token}.progress.json"
     if progress_path.exists():
         return redirect(url_for("io.progress", token=token))
-    _write_json(progress_path, {"state": "running", "done": 0, "total": 0})
+    # The file is read and checked again in the background (the workspace may have changed
+    # since the preview); a file with bad rows ends as "failed" and writes nothing.
+    _write_json(progress_path, {"state": "running", "done": 0, "total": 0, "step": "checking"})
     url = current_app.config["DATABASE_URL"]
     actor = g.get("actor")
     worker = threading.Thread(
@@ -233,8 +228,8 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
         name=f"import-{token[:8]}", daemon=True,
     )  # fmt: skip
     worker.start()
-    if current_app.config.get("TESTING"):
-        worker.join(timeout=600)
+    if current_app.config.get("IMPORT_SYNCHRONOUS"):  # e.g. for scripts driving the app
+        worker.join()
     return redirect(url_for("io.progress", token=token))
 
 
@@ -256,6 +251,10 @@ def _run_import(url: str, actor: str | None, slug: str, path: Path, meta: dict[s
             found = read_bytes(path.read_bytes(), meta["filename"])
             plan = plan_import(store, slug, found, origin=f"import {meta['filename']}",
                                decisions=decisions)  # fmt: skip
+            if plan.errors:
+                raise MapperError(
+                    _BAD_ROWS.format(n=len(plan.errors), first=plan.errors[0])
+                )
             result = plan.apply(progress=progress)
         finally:
             store.close()

@@ -78,9 +78,11 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -870,20 +872,38 @@ def connectedness_series(
     days = [check_date(d, field="date") for d in dates]
     if any(d is None for d in days):
         raise ValidationError("a series date is missing", field="date")
-    sweep = _Sweep(
-        G,
-        community,
-        weight=weight,
-        tie_kinds=set(tie_kinds),
-        bond_kinds=set(bond_kinds),
-        reach_kinds=set(reach_kinds),
-    )
-    activity_days = _activity_days(G, community)
-    points: dict[dt.date, dict[str, Any]] = {}
-    for day in sorted(set(days)):  # type: ignore[type-var]
-        sweep.advance(day)  # type: ignore[arg-type]
-        points[day] = sweep.point(day, activity_days)  # type: ignore[index, arg-type]
+    with gc_paused():
+        sweep = _Sweep(
+            G,
+            community,
+            weight=weight,
+            tie_kinds=set(tie_kinds),
+            bond_kinds=set(bond_kinds),
+            reach_kinds=set(reach_kinds),
+        )
+        activity_days = _activity_days(G, community)
+        points: dict[dt.date, dict[str, Any]] = {}
+        for day in sorted(set(days)):  # type: ignore[type-var]
+            sweep.advance(day)  # type: ignore[arg-type]
+            points[day] = sweep.point(day, activity_days)  # type: ignore[index, arg-type]
     return [dict(points[d]) for d in days]  # type: ignore[index]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a sweep builds its state.
+
+    A sweep allocates a few hundred thousand small containers that all stay alive until it
+    ends; the collector would walk them (and the whole history graph) again and again for
+    nothing, which costs about a third of the sweep. Reference counting still frees memory
+    as usual, and the collector is switched back on afterwards (if it was on)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- what changed

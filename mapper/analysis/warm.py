@@ -40,10 +40,10 @@ The best product within *k* steps is the shortest path with edge cost ``-log(str
 at most *k* edges. That is *not* Dijkstra with a hop cutoff (Dijkstra keeps one best label per
 node, and the best path to a go-between may be too long to extend); it is *k* rounds of
 Bellman–Ford from all sources at once, each round relaxing only the ties of the nodes that
-improved in the previous round, and the last round only into the candidates (pulled from the
-candidates' side when that is cheaper). Because strengths are at most 1, the best walk within
-*k* steps is a simple path, so the result equals the best over all simple paths of at most *k*
-ties. ``method="dijkstra"`` computes the same thing the slow way — networkx's Dijkstra from
+improved in the previous round; with candidates given, the round before the last keeps only
+the candidates and their neighbours, and the last round is pulled from the candidates' side.
+Because strengths are at most 1, the best walk within *k* steps is a simple path, so the
+result equals the best over all simple paths of at most *k* ties. ``method="dijkstra"`` computes the same thing the slow way — networkx's Dijkstra from
 every source separately over the whole graph expanded into (node, steps) states — and serves
 as the reference in tests and in ``benchmarks/warm_contacts.py``.
 

@@ -465,12 +465,17 @@ class ImportPlan:
         if raw is None:
             self.error(table, row, column, value, f"{column} is empty")
             return None
+        key = fold(raw)
+        same = self._any_name.get(key)
+        if (same is not None and len(same) == 1 and raw not in self._by_ref
+                and raw not in self._existing and key not in self._existing_any_name):  # fmt: skip
+            if allowed is None or same[0].kind in allowed:  # the common case: one name, one entity
+                return same[0]
         if raw in self._by_ref:
             found: list[Ref] = [self._by_ref[raw]]
         elif raw in self._existing:
             found = [self._existing[raw]]
         else:
-            key = fold(raw)
             found = list(self._any_name.get(key, ()))
             claimed = {e.existing.id for e in found if isinstance(e, Entity) and e.existing}
             found += [n for n in self._existing_any_name.get(key, ()) if n.id not in claimed]

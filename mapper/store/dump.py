@@ -156,9 +156,9 @@ def dump_to_dict(dump: WorkspaceDump) -> dict[str, Any]:
 def dump_from_dict(data: Mapping[str, Any]) -> WorkspaceDump:
     """Read plain data written by :func:`dump_to_dict`; ValidationError on another format."""
     if not isinstance(data, Mapping) or data.get("format") != DUMP_FORMAT:
+        found = data.get("format") if isinstance(data, Mapping) else None
         raise ValidationError(
-            f"not a community-mapper workspace dump (format {data.get('format') if isinstance(data, Mapping) else None!r})",
-            field="format",
+            f"not a community-mapper workspace dump (format {found!r})", field="format"
         )
     if data.get("version") != DUMP_VERSION:
         raise ValidationError(

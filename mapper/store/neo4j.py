@@ -38,15 +38,18 @@ in reverse order. Compensation is only possible while the server-side transactio
 an error raised by the server itself ends the transaction, and then the whole outermost block
 fails (nothing is written).
 
-Retries. An explicit transaction cannot be replayed by the driver, because the code inside a
-``with`` block cannot be run again. Instead, each public write of the store (``add_nodes``,
-``change_tie``, …) called *outside* any ``atomic()`` block is retried as a whole when Neo4j
-reports a transient failure (a deadlock, a leader switch) or when a uniqueness constraint
-caught a concurrent writer: the failed attempt was rolled back completely, so running the
-method again from the start is safe (it reads the state anew). Inside a caller's ``atomic()``
-block a transient failure is raised as :class:`~mapper.errors.ConflictError` ("try again"),
-since only the caller can repeat its block. A commit whose outcome is unknown
-(``IncompleteCommit``) is never retried: it is raised as StoreUnavailableError.
+Retries. Each public write of the store (``add_nodes``, ``change_tie``, ``update_node``, …)
+called *outside* any ``atomic()`` block runs as a managed transaction
+(``session.execute_write``): the primitives it calls join that transaction, and the driver
+runs the whole method again when Neo4j reports a transient failure (a deadlock, a leader
+switch, a lost connection before commit). That is safe because a failed attempt was rolled
+back completely and every attempt reads the state anew (the method is idempotent as a
+unit); a uniqueness clash with a concurrent writer, which the driver does not retry, is
+retried here the same way. An explicit ``atomic()`` block cannot be replayed (the code inside
+a ``with`` block cannot be run again), so inside one a transient failure is raised as
+:class:`~mapper.errors.ConflictError` ("try again"): only the caller can repeat its block. A
+commit whose outcome is unknown (``IncompleteCommit``) is never retried; it is raised as
+StoreUnavailableError.
 
 Concurrency. Neo4j reads at *read committed*: a read takes no lock, so two people changing
 the same tie at once could both read version 1 and both write a version 2, and one change
@@ -405,12 +408,21 @@ class _TxState(threading.local):
         self.undo: list[Callable[[], None]] = []
         self.undoing = False
         self.broken: BaseException | None = None
+        #: True while the transaction is a managed one (``execute_write``): driver errors
+        #: then pass through untranslated, so that the driver can decide to retry.
+        self.managed = False
 
 
 def _retrying(method: Callable[..., T]) -> Callable[..., T]:
-    """Run a public write again (from the start) after a transient failure, when it runs
-    in its own transaction. Iterator arguments are read into lists first, so a second
-    attempt sees the same input."""
+    """Run a public write as a managed transaction (``session.execute_write``) when no
+    ``atomic()`` block is open, so the driver runs it again from the start after a transient
+    failure; inside an open block it simply joins the block's transaction.
+
+    The method is safe to run again because a failed attempt leaves nothing behind (its
+    transaction was rolled back) and every attempt reads the state anew. Iterator arguments
+    are read into lists first, so a second attempt sees the same input. A uniqueness clash
+    with a concurrent writer (which the driver does not retry) is retried here.
+    """
 
     @functools.wraps(method)
     def wrapper(self: Neo4jStore, *args: Any, **kwargs: Any) -> T:
@@ -420,14 +432,17 @@ def _retrying(method: Callable[..., T]) -> Callable[..., T]:
         kwargs = {k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()}
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return method(self, *args, **kwargs)
-            except _Retryable as exc:
+                return self._managed(method, args, kwargs)
+            except neo_errors.ConstraintError as exc:
                 if attempt == MAX_ATTEMPTS:
                     raise ConflictError(
-                        f"{method.__name__} gave up after {MAX_ATTEMPTS} attempts: {exc}"
+                        f"{method.__name__} gave up after {MAX_ATTEMPTS} attempts: "
+                        f"{_translate(exc)}"
                     ) from None
                 log.info("retrying %s after: %s", method.__name__, exc)
                 time.sleep(RETRY_DELAY * 2 ** (attempt - 1) * (1 + random.random()))
+            except _DRIVER_ERRORS as exc:
+                raise _translate(exc) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
@@ -567,6 +582,8 @@ class Neo4jStore(Store):
                 return list(state.tx.run(query, params))
             except _DRIVER_ERRORS as exc:
                 state.broken = exc
+                if state.managed:
+                    raise  # execute_write retries it if it is transient
                 raise _translate(exc) from None
         try:
             result = self.driver.execute_query(
@@ -584,6 +601,31 @@ class Neo4jStore(Store):
 
     def _write(self, query: str, **params: Any) -> list[Any]:
         return self._run(query, params, write=True)
+
+    def _managed(self, method: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        """Run ``method`` in a managed write transaction that the primitives join."""
+        state = self._state
+
+        def work(tx: neo4j.ManagedTransaction) -> T:
+            # Each attempt starts clean: the driver rolled the previous one back.
+            state.tx, state.depth, state.undo = tx, 0, []
+            state.broken, state.undoing, state.managed = None, False, True
+            try:
+                result = method(self, *args, **kwargs)
+                if state.broken is not None:
+                    raise ConflictError(
+                        f"nothing was saved: the transaction was aborted by an earlier error "
+                        f"({state.broken})"
+                    )
+                return result
+            finally:
+                state.tx, state.depth, state.undo = None, 0, []
+                state.broken, state.undoing, state.managed = None, False, False
+
+        with self.driver.session(
+            database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+        ) as session:
+            return session.execute_write(work)
 
     def _on_undo(self, step: Callable[[], None]) -> None:
         """Remember how to undo a write made inside a nested ``atomic()`` block."""
@@ -875,13 +917,18 @@ class Neo4jStore(Store):
         keys = [(t.id, t.version) for t in ties]
         if len(set(keys)) != len(keys):
             raise ConflictError("the same tie version is given twice")
-        stored = {(t.id, t.version): t.kind for _, t in self._tie_rows(workspace, sorted({t.id for t in ties}))}
+        rows = self._tie_rows(workspace, sorted({t.id for t in ties}))
+        stored = {(t.id, t.version): t.kind for _, t in rows}
         kinds = {tid: kind for (tid, _), kind in stored.items()}
         for tie in ties:
             if (tie.id, tie.version) in stored:
-                raise ConflictError(f"a tie with id {tie.id!r} (version {tie.version}) already exists")
+                raise ConflictError(
+                    f"a tie with id {tie.id!r} (version {tie.version}) already exists"
+                )
             if kinds.get(tie.id, tie.kind) is not tie.kind:
-                raise ConflictError(f"tie {tie.id!r} is a {kinds[tie.id].value} tie, not {tie.kind.value}")
+                raise ConflictError(
+                    f"tie {tie.id!r} is a {kinds[tie.id].value} tie, not {tie.kind.value}"
+                )
         self._on_undo(lambda: self._delete_tie_versions(workspace, ties))
         by_kind: dict[RelKind, list[dict[str, Any]]] = {}
         for tie in ties:
@@ -908,13 +955,15 @@ class Neo4jStore(Store):
             eid for eid, t in self._tie_rows(workspace, sorted({t.id for t in ties}))
             if (t.id, t.version) in keys
         ]  # fmt: skip
-        self._delete_relationships(eids)
+        self._delete_relationships(workspace, eids)
 
-    def _delete_relationships(self, eids: list[str]) -> None:
+    def _delete_relationships(self, workspace: str, eids: list[str]) -> None:
         for chunk in _chunks(eids):
             self._write(
-                "UNWIND $eids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid DELETE r", eids=chunk
-            )
+                "UNWIND $eids AS eid MATCH ()-[r]->() "
+                "WHERE elementId(r) = eid AND r.workspace = $ws DELETE r",
+                ws=workspace, eids=chunk,
+            )  # fmt: skip
 
     def _version_eid(self, workspace: str, tie_id: str, version: int) -> tuple[str, Tie]:
         for eid, tie in self._tie_rows(workspace, [tie_id]):
@@ -922,23 +971,26 @@ class Neo4jStore(Store):
                 return eid, tie
         raise NotFoundError(f"no tie with id {tie_id!r} (version {version}) in this workspace")
 
-    def _set_tie_fields(self, eid: str, until: dt.date | None, current: bool) -> None:
+    def _set_tie_fields(
+        self, workspace: str, eid: str, until: dt.date | None, current: bool
+    ) -> None:
         self._write(
-            "MATCH ()-[r]->() WHERE elementId(r) = $eid SET r.until = $until, r.current = $current",
-            eid=eid, until=until, current=current,
+            "MATCH ()-[r]->() WHERE elementId(r) = $eid AND r.workspace = $ws "
+            "SET r.until = $until, r.current = $current",
+            ws=workspace, eid=eid, until=until, current=current,
         )  # fmt: skip
 
     def _close_tie_version(
         self, workspace: str, tie_id: str, version: int, until: dt.date
     ) -> None:
         eid, old = self._version_eid(workspace, tie_id, version)
-        self._on_undo(lambda: self._set_tie_fields(eid, old.until, old.current))
-        self._set_tie_fields(eid, until, False)
+        self._on_undo(lambda: self._set_tie_fields(workspace, eid, old.until, old.current))
+        self._set_tie_fields(workspace, eid, until, False)
 
     def _set_tie_until(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
         eid, old = self._version_eid(workspace, tie_id, version)
-        self._on_undo(lambda: self._set_tie_fields(eid, old.until, old.current))
-        self._set_tie_fields(eid, until, old.current)
+        self._on_undo(lambda: self._set_tie_fields(workspace, eid, old.until, old.current))
+        self._set_tie_fields(workspace, eid, until, old.current)
 
     def _tie_versions(self, workspace: str, tie_id: str) -> list[Tie]:
         return [t for _, t in self._tie_rows(workspace, [tie_id])]
@@ -951,8 +1003,9 @@ class Neo4jStore(Store):
         rows = self._tie_rows(workspace, [tie_id])
         if rows:
             self._write(
-                "MATCH ()-[r]->() WHERE elementId(r) = $eid SET r._lock = true REMOVE r._lock",
-                eid=rows[0][0],
+                "MATCH ()-[r]->() WHERE elementId(r) = $eid AND r.workspace = $ws "
+                "SET r._lock = true REMOVE r._lock",
+                ws=workspace, eid=rows[0][0],
             )
 
     @_retrying

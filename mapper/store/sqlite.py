@@ -17,6 +17,7 @@ Dates are ISO text (``YYYY-MM-DD``), so comparisons in SQL are plain text compar
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sqlite3
 import threading
@@ -31,6 +32,8 @@ from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
 from .base import Store
 
 SCHEMA_VERSION = 1
+#: Largest page cache per connection, in KiB (owner: io, for bulk imports).
+CACHE_KIB = 128 * 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -200,6 +203,9 @@ class SQLiteStore(Store):
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
+        # Page cache of up to CACHE_KIB (the default 2 MiB makes bulk imports into big indexes
+        # read pages back over and over: 1.2M ties went from ~108 s to ~40 s). Grows on use.
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         with self.atomic():
             self._create_schema()
 
@@ -463,14 +469,20 @@ class SQLiteStore(Store):
             sql += f" AND kind IN ({','.join('?' * len(rel_kinds))})"
             params += [k.value for k in rel_kinds]
         nodes = graph._node
-        graph.add_edges_from(
-            (source, target, f"{id_}:{version}",
-             {"tie": id_, "kind": kind, "strength": strength, "since": day(since),
-              "until": day(until), "role": role, "origin": origin, "version": version})
-            for id_, version, kind, source, target, strength, since, until, role, origin
-            in self._rows(sql + " ORDER BY id, version", params)
-            if source in nodes and target in nodes
-        )  # fmt: skip
+        collecting = gc.isenabled()
+        gc.disable()  # tens of thousands of live dicts: the cyclic collector would only rescan them
+        try:
+            graph.add_edges_from(
+                (source, target, f"{id_}:{version}",
+                 {"tie": id_, "kind": kind, "strength": strength, "since": day(since),
+                  "until": day(until), "role": role, "origin": origin, "version": version})
+                for id_, version, kind, source, target, strength, since, until, role, origin
+                in self._rows(sql + " ORDER BY id, version", params)
+                if source in nodes and target in nodes
+            )  # fmt: skip
+        finally:
+            if collecting:
+                gc.enable()
         return graph
 
     # ------------------------------------------------------------------ contacts
