@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -171,6 +172,9 @@ def main() -> None:
             f"24-month monthly series, read + sweep (median of {args.runs}): "
             f"{statistics.median(totals):.3f} s wall, {statistics.median(cpus):.3f} s CPU  (goal ≤ 2 s)"
         )
+        if hasattr(os, "getloadavg"):
+            print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+                  "(wall time counts waiting for a core; CPU time does not)")
         if args.naive:
             t0 = time.perf_counter()
             for day in dates:

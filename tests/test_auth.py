@@ -238,6 +238,20 @@ def test_single_user_mode_needs_loopback_binding_and_setting(town):
     assert proxied.get("/", headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 302
 
 
+def test_single_user_mode_still_needs_csrf_tokens(town):
+    client = make_app(town, SINGLE_USER=True, HOST="127.0.0.1").test_client()
+    person = town.ids["alpha"]["person"]
+    forged = client.post(f"/privacy/person/{person}/basis", data={"lawful_basis": "contract"})
+    assert forged.status_code == 400
+    token = csrf_token(client, f"/privacy/person/{person}")
+    fine = client.post(f"/privacy/person/{person}/basis",
+                       data={"lawful_basis": "contract", "csrf_token": token})  # fmt: skip
+    assert fine.status_code == 302
+    with SQLiteStore(town.path) as store:
+        assert store.get_node("alpha", person).props["lawful_basis"] == "contract"
+        assert store.audit("alpha", entity=person)[0].actor == "local"
+
+
 def test_cli_serve_settings(tmp_path, monkeypatch):
     from mapper.cli.users import serve_settings
 

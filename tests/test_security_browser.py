@@ -65,6 +65,8 @@ def xss_town(tmp_path):
     ws.change_tie(tie.id, on="2024-06-01", strength=0.8, origin=payload("changed-tie")[:190])
     ws.add_contact(ids["Staff"], ids["Person"], on="2024-05-01", mode="conversation",
                    notes=payload("contact-notes"), outcome=payload("contact-outcome"))  # fmt: skip
+    ws.add_contact(ids["Person"], ids["Organisation"], on="2024-07-01",
+                   mode=payload("contact-mode")[:190], notes=payload("contact-notes-2"))  # fmt: skip
     store.close()
     with Accounts(path) as accounts:
         accounts.add_user("admin@xss.nl", PASSWORD, name=payload("account-name")[:190])

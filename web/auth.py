@@ -240,6 +240,7 @@ def authenticate_request() -> Any:
         g.single_user = True
         g.role = "admin"
         g.roles = None  # every workspace of the store
+        _csrf_protect()  # another site must not post to the librarian's own app either
         return None
     g.single_user = False
     if request.headers.get("Authorization"):

@@ -238,7 +238,8 @@ def erase(node_id: str):  # type: ignore[no-untyped-def]
             "success",
         )
         if not report["compacted"]:
-            flash(_("The database file could not be compacted yet; it will be at the next erasure."), "error")
+            flash(_("The database file could not be compacted yet (the app is busy); it will be "
+                    "at the next erasure, or run: mapper privacy compact"), "error")  # fmt: skip
         return redirect(url_for("privacy.index"))
     ws = current_workspace()
     return render_template(

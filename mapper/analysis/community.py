@@ -821,13 +821,6 @@ def _add_interval(
     return since is None
 
 
-def _incident_keys(G: nx.MultiDiGraph, n: str) -> Iterable[tuple[str, str, Any, dict[str, Any]]]:
-    for u, v, key, d in G.out_edges(n, keys=True, data=True):
-        yield u, v, key, d
-    for u, v, key, d in G.in_edges(n, keys=True, data=True):
-        yield u, v, key, d
-
-
 def connectedness_series(
     G: nx.MultiDiGraph,
     community: str,

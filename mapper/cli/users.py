@@ -185,6 +185,24 @@ def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyp
     )
 
 
+@privacy.command("compact")
+@database_option
+def privacy_compact(database: str | None) -> None:
+    """Squeeze erased data out of the database file (after an erasure that reported the file
+    as not compacted because the app had it open).
+
+    Example: mapper privacy compact --database sqlite:///bibliotheek.db
+    """
+    store = open_from_options(database)
+    try:
+        done = store.compact()
+    finally:
+        store.close()
+    if not done:
+        raise click.ClickException("the database is busy (is the app running?); try again")
+    click.echo("database file compacted")
+
+
 @privacy.command("review")
 @with_workspace
 @click.option("--months", type=click.IntRange(1, 240), default=None, help="Default: the workspace setting (12).")

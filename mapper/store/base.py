@@ -788,6 +788,11 @@ class Store(ABC):
         compacted = self._compact()
         return {"kind": node.kind.value, **counts, "compacted": compacted}
 
+    def compact(self) -> bool:
+        """Squeeze deleted data out of the store's files (SQLite: WAL checkpoint and VACUUM).
+        True when done; False if another connection was busy or the adapter cannot."""
+        return self._compact()
+
     def merge_nodes(self, workspace: str, keep: str, drop: str) -> Node:
         """Merge two entities that are the same (duplicates): ``drop`` goes into ``keep``.
 

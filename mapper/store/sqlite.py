@@ -643,10 +643,6 @@ class SQLiteStore(Store):
                " AND instr(refs, ?) > 0", (f" {old} ", f" {new} ", workspace, f" {old} "))  # fmt: skip
             ex("DELETE FROM nodes WHERE workspace = ? AND id = ?", (workspace, old))
 
-    def compact(self) -> bool:
-        """Public form of :meth:`_compact`: squeeze deleted data out of the file."""
-        return self._compact()
-
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
