@@ -148,6 +148,9 @@ def log_conversation(
     day = check_date(on, field="on")
     if day is None:
         raise ValidationError("a conversation needs a date", field="on")
+    if day > dt.date.today():
+        raise ValidationError(f"conversation date {day.isoformat()} lies in the future",
+                              field="on", value=day.isoformat())
     if outcome is not None and outcome != "" and outcome not in OUTCOMES:
         raise ValidationError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
                               field="outcome", value=outcome)

@@ -470,6 +470,9 @@ def test_log_conversation_is_all_or_nothing(store):
     ws = store.workspace("town")
     with pytest.raises(ValidationError, match="not a staff member"):
         log_conversation(ws, staff=ids["jan"], person=ids["piet"], on=TODAY)
+    with pytest.raises(ValidationError, match="lies in the future"):
+        log_conversation(ws, staff=ids["bas"], person=ids["piet"],
+                         on=dt.date.today() + dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="outcome 'great'"):
         log_conversation(ws, staff=ids["bas"], person=ids["piet"], on=TODAY, outcome="great")
     assert list(ws.contacts()) == []

@@ -234,6 +234,12 @@ def test_in_the_browser_page_map_sheet_and_log(live_server, browser):
     items[-1].find_element(By.LINK_TEXT, "Gesprek voorbereiden").click()
     wait.until(EC.presence_of_element_located((By.ID, "log-form")))
     assert "Koester stiltes" in browser.find_element(By.ID, "sheet").text
+    # Printed, the sheet is only the sheet: no menu, no form.
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not browser.find_element(By.CSS_SELECTOR, "header.site").is_displayed()
+    assert not browser.find_element(By.ID, "log-form").is_displayed()
+    assert browser.find_element(By.ID, "questions").is_displayed()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     Select(browser.find_element(By.ID, "strength")).select_by_value("5")
     Select(browser.find_element(By.ID, "outcome")).select_by_value("follow-up")
     browser.find_element(By.ID, "notes").send_keys("Koffie gedronken; wil meedoen.")
