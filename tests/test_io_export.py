@@ -238,3 +238,27 @@ def test_dates_are_written_as_iso_text(town):
     member = next(r for r in rows["ties"] if r[0] == "tie-member")
     assert member[5:7] == ["2023-05-01", "2025-06-01"]
     assert dt.date.fromisoformat(member[5])
+
+
+def test_cli_duplicates_and_merge(tmp_path):
+    db = tmp_path / "dup.db"
+    store = SQLiteStore(db)
+    ws = store.create_workspace("rijnstad")
+    a = ws.add_node("Person", "Jan de Vries", id="per-a")
+    b = ws.add_node("Person", "J. de Vries", id="per-b")
+    theme = ws.add_node("Theme", "lezen", id="thm-l")
+    ws.add_tie("ACTIVE_ON", b.id, theme.id, id="tie-b")
+    store.close()
+    runner = CliRunner()
+    env = {"MAPPER_DATABASE_URL": f"sqlite:///{db}"}
+    out = runner.invoke(main, ["duplicates", "--workspace", "rijnstad"], env=env)
+    assert "Jan de Vries (per-a)  ~  J. de Vries (per-b)  [similar name]" in out.output
+    out = runner.invoke(main, ["merge", "per-a", "per-b", "--workspace", "rijnstad"], env=env)
+    assert out.exit_code == 0 and "merged into Jan de Vries (per-a)" in out.output
+    out = runner.invoke(main, ["merge", "per-a", "per-zz", "--workspace", "rijnstad"], env=env)
+    assert out.exit_code == 1 and "per-zz" in out.output
+    out = runner.invoke(main, ["export", "-o", str(tmp_path / "x.zip"), "--workspace", "rijnstad"], env=env)
+    assert out.exit_code == 0 and "(csv)" in out.output
+    store = SQLiteStore(db)
+    assert store.get_tie("rijnstad", "tie-b").source == "per-a"
+    store.close()

@@ -203,6 +203,7 @@ class ImportPlan:
         self._index: NameIndex | None = None
         self.file_duplicates: list[tuple[Entity, Entity]] = []
         self._orgs_only = organisations_only(store.get_workspace(workspace).settings)
+        self._fitting: set[tuple[RelKind, NodeKind, NodeKind]] = set()
 
     # ------------------------------------------------------------------ reporting
 
@@ -505,8 +506,11 @@ class ImportPlan:
         if source is None or target is None:
             return
         try:
-            check_tie_kinds(kind, source.kind, target.kind)
-            role = check_role(kind, role)
+            combination = (kind, source.kind, target.kind)
+            if combination not in self._fitting:
+                check_tie_kinds(*combination)
+                self._fitting.add(combination)
+            role = check_role(kind, role) if role is not None or kind is RelKind.HAS_ROLE else None
         except ValidationError as exc:
             self.error(table, row, column if exc.field == "kind" else "role", exc.value, exc.message)
             return

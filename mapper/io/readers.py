@@ -64,7 +64,10 @@ class Table:
         """``(row number, {field: value})`` for every non-empty row."""
         cols = [(i, c.field) for i, c in enumerate(self.columns) if c is not None]
         for offset, row in enumerate(self.rows):
-            if not any(_filled(v) for v in row):
+            for value in row:  # skip rows with nothing but blanks
+                if value is not None and (type(value) is not str or value.strip()):
+                    break
+            else:
                 continue
             record = {f: (row[i] if i < len(row) else None) for i, f in cols}
             yield self.first_row + offset, record

@@ -451,11 +451,15 @@ class Store(ABC):
         ties = [s if isinstance(s, Tie) else self.make_tie(**s) for s in specs]
         with self.atomic():
             kinds = self._node_kinds(workspace, {t.source for t in ties} | {t.target for t in ties})
+            fitting: set[tuple[RelKind, NodeKind, NodeKind]] = set()  # combinations checked
             for tie in ties:
                 for end in (tie.source, tie.target):
                     if end not in kinds:
                         raise NotFoundError(f"no entity with id {end!r} in this workspace")
-                check_tie_kinds(tie.kind, kinds[tie.source], kinds[tie.target])
+                combination = (tie.kind, kinds[tie.source], kinds[tie.target])
+                if combination not in fitting:
+                    check_tie_kinds(*combination)
+                    fitting.add(combination)
             self._insert_ties(workspace, ties)
             self._insert_audit(
                 workspace,

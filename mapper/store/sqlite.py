@@ -23,6 +23,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -533,7 +534,7 @@ class SQLiteStore(Store):
     def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:
         rows = [
             (workspace, e.at, e.actor, e.action, e.target_type, e.target_id, e.label,
-             f" {' '.join(e.refs)} ", json.dumps(e.detail, ensure_ascii=False, sort_keys=True))
+             f" {' '.join(e.refs)} ", _detail_json(e.detail))
             for e in entries
         ]  # fmt: skip
         with self._lock:
@@ -642,6 +643,21 @@ class SQLiteStore(Store):
             ex("UPDATE audit SET refs = replace(refs, ?, ?) WHERE workspace = ?"
                " AND instr(refs, ?) > 0", (f" {old} ", f" {new} ", workspace, f" {old} "))  # fmt: skip
             ex("DELETE FROM nodes WHERE workspace = ? AND id = ?", (workspace, old))
+
+
+def _detail_json(detail: dict[str, Any]) -> str:
+    """An audit entry's detail as JSON; small plain details (``{"version": 1}``, repeated a
+    million times by a bulk import) are encoded once (owner: io)."""
+    try:
+        # the type is part of the key: 1, 1.0 and True are equal but encode differently
+        return _plain_detail_json(tuple(sorted((k, type(v).__name__, v) for k, v in detail.items())))
+    except TypeError:  # a list or dict inside: not hashable, encode it each time
+        return json.dumps(detail, ensure_ascii=False, sort_keys=True)
+
+
+@lru_cache(maxsize=4096)
+def _plain_detail_json(items: tuple[tuple[str, str, Any], ...]) -> str:
+    return json.dumps({k: v for k, _, v in items}, ensure_ascii=False, sort_keys=True)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
