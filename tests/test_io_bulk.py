@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from mapper.errors import ConflictError
 from mapper.io.plan import plan_import
 from mapper.io.readers import read_bytes
 from mapper.store import SQLiteStore
@@ -84,3 +85,30 @@ def test_an_import_through_the_bulk_write_is_complete_and_erasable(file_store, s
     assert erased["audit"] == 3 and erased["ties"] == 2
     assert file_store.audit("w", entity=jan) == []
     assert len(list(file_store.ties("w"))) == 1
+
+
+def test_many_rows_per_statement_keep_every_row_and_the_order(store):
+    # 1,234 ties: several full multi-row statements and a remainder (see _insert_many)
+    store.create_workspace("w")
+    ids = people(store, 60)
+    pairs = [(a, b) for a in range(60) for b in range(a + 1, 60)][:1234]
+    made = store.add_ties("w", [dict(kind="KNOWS", source=ids[a], target=ids[b], strength=0.5)
+                                for a, b in pairs])  # fmt: skip
+    stored = {t.id: t for t in store.ties("w")}
+    assert len(stored) == 1234
+    assert all(stored[t.id].source == t.source and stored[t.id].target == t.target for t in made)
+    entries = [e for e in reversed(store.audit("w")) if e.target_type == "tie"]
+    assert [e.target_id for e in entries] == [t.id for t in made]  # one entry each, in order
+    assert all(e.refs == (t.id, t.source, t.target) for e, t in zip(entries, made))
+
+
+def test_a_bad_row_deep_in_a_big_batch_writes_nothing(store):
+    store.create_workspace("w")
+    ids = people(store, 60)
+    specs = [dict(kind="KNOWS", source=ids[a], target=ids[b]) for a in range(50) for b in range(a + 1, 60)][:1200]
+    first = store.add_ties("w", specs[:1])[0]
+    specs = specs[1:700] + [dict(kind="KNOWS", source=ids[0], target=ids[1], id=first.id)] + specs[700:]
+    with pytest.raises(ConflictError):
+        store.add_ties("w", specs)
+    assert [t.id for t in store.ties("w")] == [first.id]
+    assert len([e for e in store.audit("w") if e.target_type == "tie"]) == 1
