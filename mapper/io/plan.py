@@ -51,7 +51,7 @@ from .templates import parse_contact_mode, parse_node_kind, parse_rel_kind, pars
 from .values import parse_date, parse_extra, parse_strength, parse_yes, split_list, text
 
 #: Rows written per store call while applying a plan (progress is reported between chunks).
-CHUNK = 20_000
+CHUNK = 100_000
 #: Ids from graph files are kept only when they look like the store's own.
 STORE_ID_SHAPE = tuple(f"{p}-" for p in (*ID_PREFIX.values(), "tie", "cnt"))
 #: How many examples of each action a summary lists.
