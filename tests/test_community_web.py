@@ -416,7 +416,7 @@ def test_community_map_draws_and_steps_a_month_back(live_server, browser):
     WebDriverWait(browser, 30).until(
         lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "true")
     browser.find_element(By.ID, "map-play").click()
-    assert "play=1" not in browser.current_url
+    WebDriverWait(browser, 30).until(lambda d: "play=1" not in d.current_url)
     browser.get(f"{live_server.url}/communities/{cid}")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
     assert charts and all(c.is_displayed() for c in charts[:3])

@@ -155,13 +155,21 @@ def test_login_form_and_error_pages_in_the_browser(live_server, browser):
     assert "/login?next=" in browser.current_url
     browser.find_element(By.NAME, "email").send_keys("admin@xss.nl")
     browser.find_element(By.NAME, "password").send_keys("wrong password!")
-    browser.find_element(By.CSS_SELECTOR, "form.login [type=submit]").click()
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    submit = browser.find_element(By.CSS_SELECTOR, "form.login [type=submit]")
+    submit.click()
+    WebDriverWait(browser, 15).until(EC.staleness_of(submit))  # the answer page has loaded
     assert "Onjuist e-mailadres of wachtwoord" in browser.find_element(By.TAG_NAME, "body").text
     browser.get(live_server.url + "/login?next=https://evil.example/")
     browser.find_element(By.NAME, "email").send_keys("admin@xss.nl")
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form.login [type=submit]").click()
+    submit = browser.find_element(By.CSS_SELECTOR, "form.login [type=submit]")
+    submit.click()
+    WebDriverWait(browser, 15).until(EC.staleness_of(submit))
     assert browser.current_url.startswith(live_server.url), browser.current_url
+    assert "/login" not in browser.current_url, browser.current_url
     browser.get(live_server.url + '/entity/"><script>alert(1)</script>')
     assert_no_dialog(browser, "404 page")
     assert "Niet gevonden" in browser.find_element(By.TAG_NAME, "body").text
