@@ -258,14 +258,19 @@ def test_cli_serve_settings(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'x.db'}"
     monkeypatch.delenv("MAPPER_SINGLE_USER", raising=False)
     monkeypatch.delenv("MAPPER_ACCOUNTS_PATH", raising=False)
-    assert serve_settings(url, "127.0.0.1")["SINGLE_USER"] is True  # no accounts yet
-    assert serve_settings(url, "0.0.0.0")["SINGLE_USER"] is False
+    # Login unless single-user mode is asked for explicitly ...
+    assert serve_settings(url, "127.0.0.1")["SINGLE_USER"] is False
+    assert serve_settings(url, "127.0.0.1", True)["SINGLE_USER"] is True
     monkeypatch.setenv("MAPPER_SINGLE_USER", "1")
-    assert serve_settings(url, "0.0.0.0")["SINGLE_USER"] is False  # never off loopback
+    assert serve_settings(url, "127.0.0.1")["SINGLE_USER"] is True
+    assert serve_settings(url, "127.0.0.1", False)["SINGLE_USER"] is False  # the flag wins
+    # ... and never off loopback, whatever is asked.
+    assert serve_settings(url, "0.0.0.0")["SINGLE_USER"] is False
+    assert serve_settings(url, "192.168.1.10", True)["SINGLE_USER"] is False
     with Accounts(tmp_path / "x.db") as accounts:
         accounts.add_user("a@b.nl", PASSWORD)
     monkeypatch.delenv("MAPPER_SINGLE_USER")
-    assert serve_settings(url, "127.0.0.1")["SINGLE_USER"] is False  # accounts exist
+    assert serve_settings(url, "127.0.0.1")["SINGLE_USER"] is False
 
 
 # --------------------------------------------------------------------------- roles

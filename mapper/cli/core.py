@@ -11,13 +11,15 @@ from . import main
 from .options import database_option, open_from_options, resolve_url, with_workspace, workspace_option
 
 
-def _serve(url: str, workspace: str, host: str, port: int, debug: bool) -> None:
+def _serve(
+    url: str, workspace: str, host: str, port: int, debug: bool, single_user: bool | None
+) -> None:
     # The web layer is imported only here: the core library never imports Flask.
     from web import create_app
 
     from .users import serve_settings  # login or single-user mode, accounts file
 
-    app = create_app({"DATABASE_URL": url, "WORKSPACE": workspace, **serve_settings(url, host)})
+    app = create_app({"DATABASE_URL": url, "WORKSPACE": workspace, **serve_settings(url, host, single_user)})
     click.echo(f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace})")
     app.run(host=host, port=port, debug=debug, use_reloader=False)
 
@@ -26,6 +28,14 @@ def serve_options(func):  # type: ignore[no-untyped-def]
     func = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")(func)
     func = click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")(func)
     func = click.option("--debug", is_flag=True, help="Flask debug mode (never on a shared server).")(func)
+    func = click.option(
+        "--single-user/--login",
+        "single_user",
+        default=None,
+        help="Without login, for one person on this computer (only allowed with --host "
+        "127.0.0.1); or require login. Default: MAPPER_SINGLE_USER, else login "
+        "(mapper demo: single-user).",
+    )(func)
     return func
 
 
@@ -33,12 +43,15 @@ def serve_options(func):  # type: ignore[no-untyped-def]
 @database_option
 @workspace_option
 @serve_options
-def serve(database: str | None, workspace: str, host: str, port: int, debug: bool) -> None:
-    """Serve the web app on what the store holds.
+def serve(
+    database: str | None, workspace: str, host: str, port: int, debug: bool,
+    single_user: bool | None,
+) -> None:
+    """Serve the web app on what the store holds (login required unless --single-user).
 
     Example: mapper serve --database sqlite:///bibliotheek.db --port 8000
     """
-    _serve(resolve_url(database), workspace, host, port, debug)
+    _serve(resolve_url(database), workspace, host, port, debug, single_user)
 
 
 @main.command()
@@ -46,8 +59,12 @@ def serve(database: str | None, workspace: str, host: str, port: int, debug: boo
 @workspace_option
 @serve_options
 @click.option("--no-serve", is_flag=True, help="Only seed the demo town, don't serve it.")
-def demo(database: str | None, workspace: str, host: str, port: int, debug: bool, no_serve: bool) -> None:
-    """Seed the demo town into an empty workspace (if not there yet) and serve it.
+def demo(
+    database: str | None, workspace: str, host: str, port: int, debug: bool,
+    single_user: bool | None, no_serve: bool,
+) -> None:
+    """Seed the demo town into an empty workspace (if not there yet) and serve it, in
+    single-user mode on this computer unless --login is given.
 
     Example: mapper demo --port 5000
     """
@@ -65,7 +82,8 @@ def demo(database: str | None, workspace: str, host: str, port: int, debug: bool
     finally:
         store.close()
     if not no_serve:
-        _serve(url, workspace, host, port, debug)
+        # The demo explicitly asks for single-user mode (refused unless bound to 127.0.0.1).
+        _serve(url, workspace, host, port, debug, True if single_user is None else single_user)
 
 
 @main.command()

@@ -221,27 +221,33 @@ def privacy_review(ws, months: int | None) -> None:  # type: ignore[no-untyped-d
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def serve_settings(url: str, host: str) -> dict[str, object]:
+def serve_settings(url: str, host: str, single_user: bool | None = None) -> dict[str, object]:
     """App settings for ``mapper serve``/``mapper demo``: where the accounts are, the bound
     address, and whether single-user mode (no login) is on.
 
-    Single-user mode is only ever on when bound to this machine (127.0.0.1). There it follows
-    ``MAPPER_SINGLE_USER`` (1 or 0) when set; otherwise it is on until the first account is
-    made with ``mapper user add``.
+    Single-user mode is only on when it is asked for explicitly — ``single_user=True`` (the
+    ``--single-user`` flag; ``mapper demo`` asks for it unless given ``--login``) or
+    ``MAPPER_SINGLE_USER=1`` — and then only when bound to this machine (127.0.0.1). Bound to
+    any other address, login is always required.
     """
     import os
 
     path = accounts_path(url)
-    wanted = os.environ.get("MAPPER_SINGLE_USER", "").strip().lower()
-    if host not in LOOPBACK_HOSTS:
-        single = False
-    elif wanted:
-        single = wanted in ("1", "true", "yes", "on")
-    else:
-        with Accounts(path) as acc:
-            single = acc.count() == 0
+    if single_user is None:
+        wanted = os.environ.get("MAPPER_SINGLE_USER", "").strip().lower()
+        single_user = wanted in ("1", "true", "yes", "on")
+    single = bool(single_user) and host in LOOPBACK_HOSTS
+    if single_user and not single:
+        click.echo(f"single-user mode refused: the app is bound to {host}, not only to this computer")
     if single:
         click.echo("single-user mode: no login, reachable only from this computer")
     else:
-        click.echo("login required (create the first admin with: mapper user add)")
+        with Accounts(path) as acc:
+            has_accounts = acc.count() > 0
+        click.echo(
+            "login required"
+            + ("" if has_accounts else
+               " — no accounts yet: create the first admin with `mapper user add`, or serve"
+               " only to this computer with --single-user")
+        )  # fmt: skip
     return {"HOST": host, "ACCOUNTS_PATH": path, "SINGLE_USER": single}
