@@ -9,16 +9,13 @@
 
   var dataElement = document.getElementById("scan-data");
   var container = document.getElementById("scan-map");
-  if (!dataElement || !container || typeof vis === "undefined") {
+  if (!dataElement || !container || typeof vis === "undefined" || !window.MapView) {
     return;
   }
   var data = JSON.parse(dataElement.textContent);
   var status = document.getElementById("map-status");
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
   var names = data.names || {};
   var links = data.links || {};
-  var physics = Boolean(data.options && data.options.physics && data.options.physics.enabled);
   var selected = null;
 
   function say(text) {
@@ -31,34 +28,8 @@
     return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
   }
 
-  say(container.dataset.loading || "");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var ready = false;
-
-  function markReady() {
-    if (ready) {
-      return;
-    }
-    ready = true;
-    if (physics) {
-      network.setOptions({ physics: { enabled: false } });
-    }
-    network.fit();
-    var count = network.body.nodeIndices.length;
-    if (window.performance && performance.now) {
-      container.dataset.drawnAtMs = String(Math.round(performance.now()));
-    }
-    container.dataset.nodesDrawn = String(count);
-    say((container.dataset.drawn || "{n}").replace("{n}", String(count)));
-  }
-
-  if (physics) {
-    network.once("stabilizationIterationsDone", markReady);
-    network.once("stabilized", markReady);
-    window.setTimeout(markReady, 4000); /* never keep a browser spinning */
-  } else {
-    network.once("afterDrawing", markReady);
-  }
+  var map = window.MapView.draw(container, data, say);
+  var network = map.network;
 
   network.on("click", function (params) {
     if (params.nodes && params.nodes.length === 1 && links[params.nodes[0]]) {
@@ -143,5 +114,5 @@
     });
   }
 
-  window.scanMap = { network: network, nodes: nodes, edges: edges };
+  window.scanMap = map;
 })();

@@ -9,43 +9,16 @@
 
   var dataElement = document.getElementById("warm-data");
   var container = document.getElementById("warm-map");
-  if (!dataElement || !container || typeof vis === "undefined") {
+  if (!dataElement || !container || typeof vis === "undefined" || !window.MapView) {
     return;
   }
   var data = JSON.parse(dataElement.textContent);
   var status = document.getElementById("warm-map-status");
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var physics = Boolean(data.options && data.options.physics && data.options.physics.enabled);
-  if (status) {
-    status.textContent = container.dataset.loading || "";
-  }
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var ready = false;
-
-  function markReady() {
-    if (ready) {
-      return;
-    }
-    ready = true;
-    if (physics) {
-      network.setOptions({ physics: { enabled: false } });
-    }
-    network.fit();
-    var count = network.body.nodeIndices.length;
-    container.dataset.nodesDrawn = String(count);
+  var network = window.MapView.draw(container, data, function (text) {
     if (status) {
-      status.textContent = (container.dataset.drawn || "{n}").replace("{n}", String(count));
+      status.textContent = text;
     }
-  }
-
-  if (physics) {
-    network.once("stabilizationIterationsDone", markReady);
-    network.once("stabilized", markReady);
-    window.setTimeout(markReady, 4000);
-  } else {
-    network.once("afterDrawing", markReady);
-  }
+  }).network;
 
   /* Clicking a candidate scrolls to its place in the list. */
   var ranks = data.ranks || {};
