@@ -470,3 +470,14 @@ def test_cli_users_and_privacy(tmp_path):
     review = runner.invoke(main, ["privacy", "review", "--months", "1", "--database", db,
                                   "--workspace", "rijnstad"])  # fmt: skip
     assert review.exit_code == 0 and "0 to review" in review.output
+
+
+def test_audit_limit_must_be_positive(ws):
+    """A negative LIMIT means "all" in SQLite but is an error in Cypher: refuse it the same way."""
+    from mapper.errors import ValidationError
+
+    ws.add_node("Person", "Jan de Vries")
+    assert len(ws.audit(limit=1)) == 1
+    for bad in (0, -1, "5", True):
+        with pytest.raises(ValidationError, match="limit"):
+            ws.audit(limit=bad)

@@ -703,6 +703,8 @@ class Store(ABC):
             At most this many entries.
         """
         self.get_workspace(workspace)
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ValidationError(f"limit {limit!r} is not a positive whole number", field="limit", value=limit)
         actions = [action] if isinstance(action, str) else list(action) if action else None
         return self._query_audit(workspace, entity, actions, limit)
 
