@@ -81,11 +81,15 @@ def build(path: Path, members: int, ties: int, seed: int = 42) -> str:
         joined[pid] = since
         tie_rows.append(
             Tie(
-                id=f"mem-{i:05d}", kind=RelKind.MEMBER_OF, source=pid, target="com-1",
-                since=since, until=until if rng.random() < 0.1 else None,
+                id=f"mem-{i:05d}",
+                kind=RelKind.MEMBER_OF,
+                source=pid,
+                target="com-1",
+                since=since,
+                until=until if rng.random() < 0.1 else None,
                 role="ambassador" if rng.random() < 0.05 else "member",
             )
-        )  # fmt: skip
+        )
     people = sorted(joined)
     pairs: set[tuple[str, str]] = set()
     while len(pairs) < ties:
@@ -98,35 +102,74 @@ def build(path: Path, members: int, ties: int, seed: int = 42) -> str:
         if roll < 0.2:  # changes strength once: two versions
             change = day(since + dt.timedelta(days=1), END + dt.timedelta(days=60))
             tie_rows.append(
-                Tie(id=f"kn-{k}", kind=RelKind.KNOWS, source=a, target=b, strength=strength,
-                    since=since, until=change, version=1, current=False)
-            )  # fmt: skip
+                Tie(
+                    id=f"kn-{k}",
+                    kind=RelKind.KNOWS,
+                    source=a,
+                    target=b,
+                    strength=strength,
+                    since=since,
+                    until=change,
+                    version=1,
+                    current=False,
+                )
+            )
             tie_rows.append(
-                Tie(id=f"kn-{k}", kind=RelKind.KNOWS, source=a, target=b,
-                    strength=rng.choice((0.2, 0.4, 0.6, 0.8, 1.0)), since=change, version=2)
-            )  # fmt: skip
+                Tie(
+                    id=f"kn-{k}",
+                    kind=RelKind.KNOWS,
+                    source=a,
+                    target=b,
+                    strength=rng.choice((0.2, 0.4, 0.6, 0.8, 1.0)),
+                    since=change,
+                    version=2,
+                )
+            )
         else:
             until = day(since + dt.timedelta(days=1), END + dt.timedelta(days=90))
             tie_rows.append(
-                Tie(id=f"kn-{k}", kind=RelKind.KNOWS, source=a, target=b, strength=strength,
-                    since=since, until=until if roll > 0.95 else None)
-            )  # fmt: skip
+                Tie(
+                    id=f"kn-{k}",
+                    kind=RelKind.KNOWS,
+                    source=a,
+                    target=b,
+                    strength=strength,
+                    since=since,
+                    until=until if roll > 0.95 else None,
+                )
+            )
     for i, pid in enumerate(rng.sample(people, members // 10)):
         source = rng.choice(("lib-1", "stf-0", "stf-1", "stf-2"))
         tie_rows.append(
-            Tie(id=f"bond-{i}", kind=RelKind.BOND_WITH, source=source, target=pid,
-                strength=0.6, since=day(START, END))
-        )  # fmt: skip
+            Tie(
+                id=f"bond-{i}",
+                kind=RelKind.BOND_WITH,
+                source=source,
+                target=pid,
+                strength=0.6,
+                since=day(START, END),
+            )
+        )
     for i, role in enumerate(("builder", "connector", "driver")):
         tie_rows.append(
-            Tie(id=f"role-{i}", kind=RelKind.HAS_ROLE, source=f"stf-{i}", target="com-1",
-                role=role, since=day(START, START + dt.timedelta(days=400)))
-        )  # fmt: skip
+            Tie(
+                id=f"role-{i}",
+                kind=RelKind.HAS_ROLE,
+                source=f"stf-{i}",
+                target="com-1",
+                role=role,
+                since=day(START, START + dt.timedelta(days=400)),
+            )
+        )
     for i in range(300):
         tie_rows.append(
-            Tie(id=f"org-{i}", kind=RelKind.ORGANISES, source=rng.choice(people),
-                target=f"act-{i:04d}")
-        )  # fmt: skip
+            Tie(
+                id=f"org-{i}",
+                kind=RelKind.ORGANISES,
+                source=rng.choice(people),
+                target=f"act-{i:04d}",
+            )
+        )
     ws.add_ties(tie_rows)
     store.close()
     return "com-1"
@@ -167,19 +210,25 @@ def main() -> None:
             f"reach {last['library_reach']:.2%}"
         )
         print(f"read history (median of {args.runs}): {statistics.median(reads):.3f} s")
-        print(f"sweep {len(dates)} dates (median of {args.runs}): {statistics.median(sweeps):.3f} s")
+        print(
+            f"sweep {len(dates)} dates (median of {args.runs}): {statistics.median(sweeps):.3f} s"
+        )
         print(
             f"24-month monthly series, read + sweep (median of {args.runs}): "
             f"{statistics.median(totals):.3f} s wall, {statistics.median(cpus):.3f} s CPU  (goal ≤ 2 s)"
         )
         if hasattr(os, "getloadavg"):
-            print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-                  "(wall time counts waiting for a core; CPU time does not)")
+            print(
+                f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+                "(wall time counts waiting for a core; CPU time does not)"
+            )
         if args.naive:
             t0 = time.perf_counter()
             for day in dates:
                 connectedness(ws.project(as_of=day), community)
-            print(f"naive: projection + connectedness per date (1 run): {time.perf_counter() - t0:.3f} s")
+            print(
+                f"naive: projection + connectedness per date (1 run): {time.perf_counter() - t0:.3f} s"
+            )
         store.close()
 
 

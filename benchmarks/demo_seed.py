@@ -46,13 +46,17 @@ def main() -> None:
     print(f"planning the town (no store):  {time.perf_counter() - start:.3f} s")
 
     times, counts = _time(lambda run: SQLiteStore(":memory:"), args.runs)
-    print(f"seed into SQLite in memory:    median {statistics.median(times):.3f} s, "
-          f"slowest {max(times):.3f} s ({args.runs} runs)")
+    print(
+        f"seed into SQLite in memory:    median {statistics.median(times):.3f} s, "
+        f"slowest {max(times):.3f} s ({args.runs} runs)"
+    )
     with tempfile.TemporaryDirectory() as folder:
         times, counts = _time(lambda run: SQLiteStore(Path(folder) / f"demo{run}.db"), args.runs)
         size = (Path(folder) / "demo0.db").stat().st_size
-    print(f"seed into a SQLite file:       median {statistics.median(times):.3f} s, "
-          f"slowest {max(times):.3f} s ({args.runs} runs; file {size / 1e6:.1f} MB)")
+    print(
+        f"seed into a SQLite file:       median {statistics.median(times):.3f} s, "
+        f"slowest {max(times):.3f} s ({args.runs} runs; file {size / 1e6:.1f} MB)"
+    )
     print("written: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
 
 

@@ -31,10 +31,44 @@ from mapper.io.plan import plan_import  # noqa: E402
 from mapper.io.readers import read_file  # noqa: E402
 from mapper.store import SQLiteStore  # noqa: E402
 
-FIRST = ("Jan", "Fatma", "Anouk", "Mohamed", "Els", "Pieter", "Sanne", "Youssef", "Marieke",
-         "Daan", "Noor", "Bram", "Lotte", "Ahmet", "Iris", "Kees", "Zoë", "René")  # fmt: skip
-LAST = ("de Vries", "Jansen", "Bakker", "Yılmaz", "van den Berg", "Visser", "Smit", "El Amrani",
-        "de Groot", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Öztürk")  # fmt: skip
+FIRST = (
+    "Jan",
+    "Fatma",
+    "Anouk",
+    "Mohamed",
+    "Els",
+    "Pieter",
+    "Sanne",
+    "Youssef",
+    "Marieke",
+    "Daan",
+    "Noor",
+    "Bram",
+    "Lotte",
+    "Ahmet",
+    "Iris",
+    "Kees",
+    "Zoë",
+    "René",
+)
+LAST = (
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Yılmaz",
+    "van den Berg",
+    "Visser",
+    "Smit",
+    "El Amrani",
+    "de Groot",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Dijk",
+    "Öztürk",
+)
 ORG = ("Stichting", "Vereniging", "Buurthuis", "Repair Café", "Wijkteam", "Leesclub", "Sportclub")
 THEMES = ("duurzaamheid", "laaggeletterdheid", "eenzaamheid", "digitale inclusie", "gezondheid")
 CHANNELS = ("Facebook-groep", "Nextdoor", "KennisCloud", "wijkkrant", "meetup.com")
@@ -45,10 +79,20 @@ def generate(folder: Path, entities: int, ties: int, seed: int = 42) -> Path:
     rng = random.Random(seed)
     people = int(entities * 0.7)
     names: list[str] = []
-    with (folder / "individuen-en-organisaties.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+    with (folder / "individuen-en-organisaties.csv").open(
+        "w", encoding="utf-8-sig", newline=""
+    ) as fh:
         w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-        w.writerow(["soort", "naam", "waar actief online", "thema's", "band met bibliotheek",
-                    "sterkte band"])  # fmt: skip
+        w.writerow(
+            [
+                "soort",
+                "naam",
+                "waar actief online",
+                "thema's",
+                "band met bibliotheek",
+                "sterkte band",
+            ]
+        )
         for i in range(entities):
             if i < people:
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:06d}"
@@ -58,8 +102,16 @@ def generate(folder: Path, entities: int, ties: int, seed: int = 42) -> Path:
                 kind = "organisatie"
             names.append(name)
             bond = rng.random() < 0.05
-            w.writerow([kind, name, rng.choice(CHANNELS), rng.choice(THEMES),
-                        "ja" if bond else "", rng.randint(1, 5) if bond else ""])  # fmt: skip
+            w.writerow(
+                [
+                    kind,
+                    name,
+                    rng.choice(CHANNELS),
+                    rng.choice(THEMES),
+                    "ja" if bond else "",
+                    rng.randint(1, 5) if bond else "",
+                ]
+            )
     with (folder / "relaties.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
         w.writerow(["van", "naar", "soort relatie", "sterkte", "sinds"])
@@ -77,8 +129,15 @@ def generate(folder: Path, entities: int, ties: int, seed: int = 42) -> Path:
                 continue
             seen.add(key)
             written += 1
-            w.writerow([names[a], names[b], kind, rng.randint(1, 5),
-                        f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-01"])  # fmt: skip
+            w.writerow(
+                [
+                    names[a],
+                    names[b],
+                    kind,
+                    rng.randint(1, 5),
+                    f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-01",
+                ]
+            )
     bundle = folder / "scan.zip"
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in ("individuen-en-organisaties.csv", "relaties.csv"):
@@ -99,8 +158,10 @@ def main() -> None:
         folder = Path(tmp)
         start = time.perf_counter()
         bundle = generate(folder, args.entities, args.ties)
-        print(f"generated {args.entities:,} entities and {args.ties:,} ties in "
-              f"{time.perf_counter() - start:.1f} s ({bundle.stat().st_size / 1e6:.1f} MB zip)")  # fmt: skip
+        print(
+            f"generated {args.entities:,} entities and {args.ties:,} ties in "
+            f"{time.perf_counter() - start:.1f} s ({bundle.stat().st_size / 1e6:.1f} MB zip)"
+        )
         before = peak_mb()
         store = SQLiteStore(folder / "bench.db")
         store.create_workspace("bench", "Bibliotheek Bench")
@@ -116,7 +177,9 @@ def main() -> None:
         store.close()
         # CPU time is printed too: on a busy machine the wall-clock time says more about the
         # other processes than about the import.
-        print(f"read    {t1 - t0:6.1f} s wall {c1 - c0:6.1f} s CPU  ({found.format}, {found.rows:,} rows)")
+        print(
+            f"read    {t1 - t0:6.1f} s wall {c1 - c0:6.1f} s CPU  ({found.format}, {found.rows:,} rows)"
+        )
         print(f"plan    {t2 - t1:6.1f} s wall {c2 - c1:6.1f} s CPU  (check, resolve, match)")
         print(f"write   {t3 - t2:6.1f} s wall {c3 - c2:6.1f} s CPU  ({result})")
         print(f"total   {t3 - t0:6.1f} s wall {c3 - c0:6.1f} s CPU  (goal: <= 60 s)")
@@ -125,8 +188,10 @@ def main() -> None:
         except OSError:  # pragma: no cover - not on every platform
             pass
         print(f"peak memory {peak_mb():,.0f} MB (max RSS; {before:,.0f} MB before the import)")
-        print(f"stored: {counts['Person']:,} people, {counts['Organisation']:,} organisations, "
-              f"{counts['ties']:,} ties")  # fmt: skip
+        print(
+            f"stored: {counts['Person']:,} people, {counts['Organisation']:,} organisations, "
+            f"{counts['ties']:,} ties"
+        )
 
 
 if __name__ == "__main__":

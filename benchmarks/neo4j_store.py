@@ -66,8 +66,17 @@ def synthetic_dump(slug: str, nodes: int, *, seed: int = SEED) -> tuple[Workspac
     since = dt.date(2024, 1, 1)
 
     def tie(kind: RelKind, a: str, b: str) -> None:
-        ties.append(Tie(f"tie-{len(ties):07d}", kind, a, b, strength=round(rng.random(), 2),
-                        since=since, recorded_at=at))  # fmt: skip
+        ties.append(
+            Tie(
+                f"tie-{len(ties):07d}",
+                kind,
+                a,
+                b,
+                strength=round(rng.random(), 2),
+                since=since,
+                recorded_at=at,
+            )
+        )
 
     for s in staff:
         tie(RelKind.WORKS_AT, s, "lib-1")
@@ -115,8 +124,10 @@ def bench_projection(store, nodes: int, repeat: int) -> None:
     dump, themes = synthetic_dump(slug, nodes)
     started = time.perf_counter()
     store.load_workspace(dump)
-    print(f"projection: graph of {len(dump.nodes):,} entities and {len(dump.ties):,} ties "
-          f"(loaded in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+    print(
+        f"projection: graph of {len(dump.nodes):,} entities and {len(dump.ties):,} ties "
+        f"(loaded in {time.perf_counter() - started:.1f} s)"
+    )
     try:
         theme = themes[len(themes) // 2]
         for depth in (1, 2):
@@ -126,12 +137,16 @@ def bench_projection(store, nodes: int, repeat: int) -> None:
                 g = store.project_around(slug, [theme], depth=depth, as_of="2025-01-01")
                 times.append(time.perf_counter() - t0)
                 size = (g.number_of_nodes(), g.number_of_edges())
-            print(f"  theme neighbourhood, depth {depth}: median {statistics.median(times) * 1000:,.0f} ms "
-                  f"({size[0]:,} entities, {size[1]:,} ties)")  # fmt: skip
+            print(
+                f"  theme neighbourhood, depth {depth}: median {statistics.median(times) * 1000:,.0f} ms "
+                f"({size[0]:,} entities, {size[1]:,} ties)"
+            )
         t0 = time.perf_counter()
         whole = store.project(slug, as_of="2025-01-01")
-        print(f"  whole projection (for scale):  {(time.perf_counter() - t0) * 1000:,.0f} ms "
-              f"({whole.number_of_nodes():,} entities, {whole.number_of_edges():,} ties)")  # fmt: skip
+        print(
+            f"  whole projection (for scale):  {(time.perf_counter() - t0) * 1000:,.0f} ms "
+            f"({whole.number_of_nodes():,} entities, {whole.number_of_edges():,} ties)"
+        )
     finally:
         store.delete_workspace(slug)
 
@@ -139,7 +154,9 @@ def bench_projection(store, nodes: int, repeat: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", help="store URL (default: the NEO4J_* environment)")
-    parser.add_argument("--nodes", type=int, default=100_000, help="entities in the projection graph")
+    parser.add_argument(
+        "--nodes", type=int, default=100_000, help="entities in the projection graph"
+    )
     parser.add_argument("--ties", type=int, default=50_000, help="ties per import run")
     parser.add_argument("--repeat", type=int, default=5, help="runs per projection timing")
     args = parser.parse_args(argv)
@@ -148,12 +165,17 @@ def main(argv: list[str] | None = None) -> int:
     elif all(os.environ.get(n) for n in NEO4J_ENV):
         from mapper.store.neo4j import Neo4jStore
 
-        store = Neo4jStore(os.environ["NEO4J_URI"], user=os.environ["NEO4J_USER"],
-                           password=os.environ["NEO4J_PASSWORD"],
-                           database=os.environ.get("NEO4J_DATABASE") or None)  # fmt: skip
+        store = Neo4jStore(
+            os.environ["NEO4J_URI"],
+            user=os.environ["NEO4J_USER"],
+            password=os.environ["NEO4J_PASSWORD"],
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
     else:
-        print("no Neo4j server configured: set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD "
-              "(or pass --url) to measure; nothing measured")  # fmt: skip
+        print(
+            "no Neo4j server configured: set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD "
+            "(or pass --url) to measure; nothing measured"
+        )
         return 0
     print(f"store: {store!r}")
     try:

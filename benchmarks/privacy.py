@@ -50,10 +50,13 @@ def main() -> None:
         store = SQLiteStore(path)
         ws = store.create_workspace("bench")
         specs = [
-            {"kind": "Person", "name": f"Inwoner {i:06d}",
-             "props": {"lawful_basis": "legitimate_interest", "data_source": "benchmark"}}
+            {
+                "kind": "Person",
+                "name": f"Inwoner {i:06d}",
+                "props": {"lawful_basis": "legitimate_interest", "data_source": "benchmark"},
+            }
             for i in range(args.people)
-        ]  # fmt: skip
+        ]
         with store.acting_as("bench@bieb.nl"):
             people = timed(f"add {args.people:,} people (with audit)", ws.add_nodes, specs)
         ids = [p.id for p in people]
@@ -73,8 +76,15 @@ def main() -> None:
             b = rng.choice(ids)
             while b == a:
                 b = rng.choice(ids)
-            tie_specs.append({"kind": "KNOWS", "source": a, "target": b,
-                              "strength": round(rng.random(), 2), "since": "2024-01-01"})  # fmt: skip
+            tie_specs.append(
+                {
+                    "kind": "KNOWS",
+                    "source": a,
+                    "target": b,
+                    "strength": round(rng.random(), 2),
+                    "since": "2024-01-01",
+                }
+            )
         ties = timed(f"add {args.ties:,} ties (with audit)", ws.add_ties, tie_specs)
         for tie in ties[: len(ties) // 5]:
             ws.change_tie(tie.id, on="2025-01-01", strength=0.9)
@@ -83,24 +93,44 @@ def main() -> None:
         for i in range(args.contacts):
             a = hub if i % 100 == 0 else rng.choice(ids)
             b = rng.choice([x for x in (rng.choice(ids), rng.choice(ids)) if x != a] or [ids[1]])
-            contact_specs.append({"a": a, "b": b, "on": start + dt.timedelta(days=rng.randrange(900)),
-                                  "notes": f"gesprek {i}"})  # fmt: skip
+            contact_specs.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "on": start + dt.timedelta(days=rng.randrange(900)),
+                    "notes": f"gesprek {i}",
+                }
+            )
         timed(f"add {args.contacts:,} contact moments (with audit)", ws.add_contacts, contact_specs)
         print(f"{'audit entries':<52} {len(ws.audit()):8,d}")
-        data = timed("access export of the best-connected person", access_export, store, "bench", hub)
-        print(f"{'  … holds ties / contacts / audit entries':<52} "
-              f"{len(data['ties'])} / {len(data['contacts'])} / {len(data['audit'])}")  # fmt: skip
+        data = timed(
+            "access export of the best-connected person", access_export, store, "bench", hub
+        )
+        print(
+            f"{'  … holds ties / contacts / audit entries':<52} "
+            f"{len(data['ties'])} / {len(data['contacts'])} / {len(data['audit'])}"
+        )
         timed("  … as JSON", export_json, data)
         timed("  … as HTML", export_html, data)
-        items = timed("review list (12 months)", review_list, store, "bench", months=12,
-                      today=dt.date(2026, 1, 1))  # fmt: skip
+        items = timed(
+            "review list (12 months)",
+            review_list,
+            store,
+            "bench",
+            months=12,
+            today=dt.date(2026, 1, 1),
+        )
         print(f"{'  … people to review':<52} {len(items):8,d}")
         size = path.stat().st_size
         report = timed("erase the best-connected person (incl. VACUUM)", ws.erase_node, hub)
-        print(f"{'  … removed tie versions / contacts / audit':<52} "
-              f"{report['tie_versions']} / {report['contacts']} / {report['audit']}")  # fmt: skip
-        print(f"{'  … file size before / after (MB)':<52} {size / 1e6:.1f} / "
-              f"{path.stat().st_size / 1e6:.1f}; compacted: {report['compacted']}")
+        print(
+            f"{'  … removed tie versions / contacts / audit':<52} "
+            f"{report['tie_versions']} / {report['contacts']} / {report['audit']}"
+        )
+        print(
+            f"{'  … file size before / after (MB)':<52} {size / 1e6:.1f} / "
+            f"{path.stat().st_size / 1e6:.1f}; compacted: {report['compacted']}"
+        )
         store.close()
 
 

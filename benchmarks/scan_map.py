@@ -39,25 +39,53 @@ def synthetic_theme(store: SQLiteStore, slug: str, size: int, rng: random.Random
     theme = ws.add_node("Theme", f"synthetisch {size}")
     n_orgs, n_acts, n_chans = size // 8, size // 10, max(4, size // 30)
     n_people = size - n_orgs - n_acts - n_chans - 2  # the theme and the library make up the rest
-    people = ws.add_nodes([{"kind": "Person", "name": f"Persoon {size}-{i}"} for i in range(n_people)])
-    orgs = ws.add_nodes([{"kind": "Organisation", "name": f"Vereniging {size}-{i}"} for i in range(n_orgs)])
-    acts = ws.add_nodes([{"kind": "Activity", "name": f"Activiteit {size}-{i}"} for i in range(n_acts)])
+    people = ws.add_nodes(
+        [{"kind": "Person", "name": f"Persoon {size}-{i}"} for i in range(n_people)]
+    )
+    orgs = ws.add_nodes(
+        [{"kind": "Organisation", "name": f"Vereniging {size}-{i}"} for i in range(n_orgs)]
+    )
+    acts = ws.add_nodes(
+        [{"kind": "Activity", "name": f"Activiteit {size}-{i}"} for i in range(n_acts)]
+    )
     chans = ws.add_nodes(
-        [{"kind": "Channel", "name": f"Kanaal {size}-{i}", "props": {"mode": rng.choice(["online", "offline"])}}
-         for i in range(n_chans)]
+        [
+            {
+                "kind": "Channel",
+                "name": f"Kanaal {size}-{i}",
+                "props": {"mode": rng.choice(["online", "offline"])},
+            }
+            for i in range(n_chans)
+        ]
     )
     ties = []
     for p in people:
         if rng.random() < 0.6:
-            ties.append(dict(kind="ACTIVE_ON", source=p.id, target=theme.id, strength=rng.choice([0.2, 0.4, 0.6, 0.8, 1.0])))
+            ties.append(
+                dict(
+                    kind="ACTIVE_ON",
+                    source=p.id,
+                    target=theme.id,
+                    strength=rng.choice([0.2, 0.4, 0.6, 0.8, 1.0]),
+                )
+            )
         else:
             ties.append(dict(kind="ATTENDS", source=p.id, target=rng.choice(acts).id, strength=0.4))
         for other in rng.sample(people, 2):
             if other.id != p.id:
-                ties.append(dict(kind="KNOWS", source=p.id, target=other.id, strength=rng.choice([0.2, 0.4, 0.6, 0.8])))
+                ties.append(
+                    dict(
+                        kind="KNOWS",
+                        source=p.id,
+                        target=other.id,
+                        strength=rng.choice([0.2, 0.4, 0.6, 0.8]),
+                    )
+                )
         ties.append(dict(kind="ACTIVE_IN", source=p.id, target=rng.choice(chans).id, strength=0.4))
         if rng.random() < 0.3:
-            ties.append(dict(kind="MEMBER_OF", source=p.id, target=rng.choice(orgs).id, strength=0.6))
+            ties.append(
+                dict(kind="MEMBER_OF", source=p.id, target=rng.choice(orgs).id, strength=0.6)
+            )
         if rng.random() < 0.1:
             ties.append(dict(kind="BOND_WITH", source=library.id, target=p.id, strength=0.8))
     for o in orgs:
@@ -97,23 +125,40 @@ def main() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "WORKSPACE": "demo",
-                      "SECRET_KEY": "bench", "SINGLE_USER": True, "HOST": "127.0.0.1"})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+            "WORKSPACE": "demo",
+            "SECRET_KEY": "bench",
+            "SINGLE_USER": True,
+            "HOST": "127.0.0.1",
+        }
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-sync",
-                "--disable-component-update", f"--user-data-dir={tmp / 'profile'}",
-                f"--window-size={args.width},{args.height}"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-sync",
+        "--disable-component-update",
+        f"--user-data-dir={tmp / 'profile'}",
+        f"--window-size={args.width},{args.height}",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         client = app.test_client()
-        print(f"{'theme':32} {'nodes':>5} {'edges':>5} {'physics':>7} {'server s':>8} {'browser s':>9}")
+        print(
+            f"{'theme':32} {'nodes':>5} {'edges':>5} {'physics':>7} {'server s':>8} {'browser s':>9}"
+        )
         for name, theme_id in ({} if args.only_screenshot else themes).items():
             started = time.perf_counter()
             html = client.get(f"/scan/{theme_id}").get_data(as_text=True)
@@ -131,7 +176,9 @@ def main() -> None:
             # from the last byte of the page until the map has settled and is drawn
             browser_s = (drawn[2] - drawn[3]) / 1000
             physics = driver.find_element("id", "scan-map").get_attribute("data-physics")
-            print(f"{name:32} {drawn[0]:5d} {drawn[1]:5d} {physics:>7} {server_s:8.3f} {browser_s:9.2f}")
+            print(
+                f"{name:32} {drawn[0]:5d} {drawn[1]:5d} {physics:>7} {server_s:8.3f} {browser_s:9.2f}"
+            )
         if args.screenshot:
             driver.get(f"{base}/scan/{themes[args.theme]}")
             WebDriverWait(driver, 30).until(

@@ -136,7 +136,7 @@ def build_graph(*, scale: float = 1.0, seed: int = SEED) -> tuple[nx.MultiDiGrap
     for a in acts:
         theme = rng.choice(themes)
         tie("ABOUT", a, theme)
-        local_people = people[(theme - themes[0]) * block:(theme - themes[0] + 1) * block]
+        local_people = people[(theme - themes[0]) * block : (theme - themes[0] + 1) * block]
         local_people = local_people or people
         if rng.random() < 0.5:
             tie("ORGANISES", rng.choice(local_people), a)
@@ -195,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     for _, kind in G.nodes(data="kind"):
         kinds[kind] = kinds.get(kind, 0) + 1
     theme = themes[args.theme % len(themes)]
-    print(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} ties "
-          f"(built in {built:.1f} s)")
+    print(
+        f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} ties "
+        f"(built in {built:.1f} s)"
+    )
     print("       " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
     print(f"target: theme {G.nodes[theme]['name']} (node {theme}); top {TOP}; cutoff 3 steps")
 
@@ -206,17 +208,23 @@ def main(argv: list[str] | None = None) -> int:
     def naive():  # type: ignore[no-untyped-def]
         return rank_warm_contacts(G, theme, limit=TOP, method="dijkstra")
 
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"({os.cpu_count()} cores)")
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        f"({os.cpu_count()} cores)"
+    )
     fast()  # warm up
     fast_median, fast_times, fast_cpu, fast_result = timed(fast, args.repeats)
-    print(f"fast  (bounded multi-source search): median {fast_median * 1000:.1f} ms over "
-          f"{args.repeats} runs  [{', '.join(f'{t * 1000:.0f}' for t in fast_times)} ms]; "
-          f"median CPU time {fast_cpu * 1000:.1f} ms")
+    print(
+        f"fast  (bounded multi-source search): median {fast_median * 1000:.1f} ms over "
+        f"{args.repeats} runs  [{', '.join(f'{t * 1000:.0f}' for t in fast_times)} ms]; "
+        f"median CPU time {fast_cpu * 1000:.1f} ms"
+    )
     naive_median, naive_times, naive_cpu, naive_result = timed(naive, args.naive_repeats)
-    print(f"naive (networkx Dijkstra from every staff member, full graph): median "
-          f"{naive_median:.2f} s over {args.naive_repeats} runs  "
-          f"[{', '.join(f'{t:.2f}' for t in naive_times)} s]; median CPU time {naive_cpu:.2f} s")
+    print(
+        f"naive (networkx Dijkstra from every staff member, full graph): median "
+        f"{naive_median:.2f} s over {args.naive_repeats} runs  "
+        f"[{', '.join(f'{t:.2f}' for t in naive_times)} s]; median CPU time {naive_cpu:.2f} s"
+    )
     print(f"speed-up: {naive_median / fast_median:.0f}x wall, {naive_cpu / fast_cpu:.0f}x CPU")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     same = summary(fast_result) == summary(naive_result)
@@ -227,8 +235,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   first difference: fast {a} / naive {b}")
                 break
     with_route = sum(1 for c in fast_result if c.route is not None)  # type: ignore[union-attr]
-    print(f"top-{TOP}: {with_route} with a warm route; best score "
-          f"{fast_result[0].score:.3f}, 50th {fast_result[-1].score:.3f}")  # type: ignore[index]
+    print(
+        f"top-{TOP}: {with_route} with a warm route; best score "
+        f"{fast_result[0].score:.3f}, 50th {fast_result[-1].score:.3f}"
+    )  # type: ignore[index]
 
     gc.collect()
     tracemalloc.start()
@@ -236,11 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of one ranking (tracemalloc): {peak / 2**20:.1f} MiB; "
-          f"process max RSS incl. the graph: {rss:.0f} MiB")
+    print(
+        f"peak memory of one ranking (tracemalloc): {peak / 2**20:.1f} MiB; "
+        f"process max RSS incl. the graph: {rss:.0f} MiB"
+    )
     goal = fast_median <= 1.0 and naive_median / fast_median >= 10 and same
-    print(f"goal (median <= 1 s, >= 10x naive, identical top-{TOP}): "
-          f"{'met' if goal else 'NOT met'}")
+    print(
+        f"goal (median <= 1 s, >= 10x naive, identical top-{TOP}): {'met' if goal else 'NOT met'}"
+    )
     return 0 if goal else 1
 
 

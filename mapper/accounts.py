@@ -151,7 +151,7 @@ def check_password(password: str) -> str:
 def _now() -> str:
     import datetime as dt
 
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _token_hash(token: str) -> str:
@@ -330,7 +330,9 @@ class Accounts:
     def revoke_token(self, email: str) -> None:
         user = self.user(email)
         with self._lock:
-            self.conn.execute("UPDATE accounts_users SET token_hash = NULL WHERE id = ?", (user.id,))
+            self.conn.execute(
+                "UPDATE accounts_users SET token_hash = NULL WHERE id = ?", (user.id,)
+            )
 
     def user_by_token(self, token: str) -> User | None:
         """The (enabled) account an API token belongs to, or None."""

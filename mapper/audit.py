@@ -91,8 +91,14 @@ class AuditEntry:
 
 #: Columns of the CSV export of the trail, in order.
 CSV_COLUMNS: tuple[str, ...] = (
-    "at", "actor", "action", "target_type", "target_id", "label", "detail",
-)  # fmt: skip
+    "at",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "label",
+    "detail",
+)
 
 
 def audit_rows(entries: list[AuditEntry]) -> list[list[str]]:
@@ -108,8 +114,13 @@ def audit_rows(entries: list[AuditEntry]) -> list[list[str]]:
     for e in sorted(entries, key=lambda e: (e.at, e.seq or 0)):
         rows.append(
             [
-                e.at, e.actor, e.action, e.target_type, e.target_id or "", e.label or "",
+                e.at,
+                e.actor,
+                e.action,
+                e.target_type,
+                e.target_id or "",
+                e.label or "",
                 json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "",
             ]
-        )  # fmt: skip
+        )
     return rows

@@ -50,9 +50,16 @@ from .store import UNSET, Workspace
 
 #: Tie kinds the community analyses read (the rest of the workspace is left in the store).
 HISTORY_TIE_KINDS: tuple[str, ...] = (
-    "MEMBER_OF", "KNOWS", "BOND_WITH", "HAS_ROLE", "ORGANISES", "PURSUES", "ABOUT",
-    "ACTIVE_IN", "SERVES",
-)  # fmt: skip
+    "MEMBER_OF",
+    "KNOWS",
+    "BOND_WITH",
+    "HAS_ROLE",
+    "ORGANISES",
+    "PURSUES",
+    "ABOUT",
+    "ACTIVE_IN",
+    "SERVES",
+)
 #: Text properties of a community (werkblad 4 and 6).
 TEXT_PROPS: tuple[str, ...] = ("vision", "own_goals", "norms", "challenges")
 #: How a definition links to other nodes: field → (tie kind, node kind).
@@ -122,10 +129,14 @@ def profile(G: nx.MultiDiGraph, community_id: str, *, as_of: dt.date) -> dict[st
             and G.nodes[v].get("kind") == node_kind.value
             and valid_on(d.get("since"), d.get("until"), as_of)
         }
-        linked[key] = sorted(({"id": i, "name": name(i)} for i in ids), key=lambda r: r["name"].casefold())
+        linked[key] = sorted(
+            ({"id": i, "name": name(i)} for i in ids), key=lambda r: r["name"].casefold()
+        )
     members: list[dict[str, Any]] = []
     organisations: list[dict[str, Any]] = []
-    in_edges = [(u, v, d) for u, v, d in G.in_edges(community_id, data=True) if d.get("kind") == "MEMBER_OF"]
+    in_edges = [
+        (u, v, d) for u, v, d in G.in_edges(community_id, data=True) if d.get("kind") == "MEMBER_OF"
+    ]
     for tie_id, versions in _by_tie(G, in_edges).items():
         who = versions[0]["source"]
         now = _current(versions, as_of)
@@ -141,7 +152,9 @@ def profile(G: nx.MultiDiGraph, community_id: str, *, as_of: dt.date) -> dict[st
             "joined": min(started) if started else None,
             "left": ended if ended is not None and ended <= as_of else None,
             "role": (now or versions[-1]).get("role"),
-            "ambassador_since": min((a for a in ambassador if a), default=None) if ambassador else None,
+            "ambassador_since": min((a for a in ambassador if a), default=None)
+            if ambassador
+            else None,
             "current": now is not None,
         }
         (organisations if G.nodes[who].get("kind") == "Organisation" else members).append(row)
@@ -152,9 +165,14 @@ def profile(G: nx.MultiDiGraph, community_id: str, *, as_of: dt.date) -> dict[st
     for u, _, d in G.in_edges(community_id, data=True):
         if d.get("kind") == "HAS_ROLE" and valid_on(d.get("since"), d.get("until"), as_of):
             roles.setdefault(d.get("role") or "", []).append(
-                {"id": u, "name": name(u), "since": d.get("since"), "until": d.get("until"),
-                 "tie": d.get("tie")}
-            )  # fmt: skip
+                {
+                    "id": u,
+                    "name": name(u),
+                    "since": d.get("since"),
+                    "until": d.get("until"),
+                    "tie": d.get("tie"),
+                }
+            )
     for holders in roles.values():
         holders.sort(key=lambda h: (h["name"].casefold(), h["id"]))
     staff = {h["id"] for holders in roles.values() for h in holders}
@@ -187,8 +205,16 @@ def describe(
                 rows.append({"id": item, "name": name(item)})
             elif key in ("weaker", "stronger"):
                 (a, b), before, after = item
-                rows.append({"a": name(a), "b": name(b), "a_id": a, "b_id": b,
-                             "before": before, "after": after})  # fmt: skip
+                rows.append(
+                    {
+                        "a": name(a),
+                        "b": name(b),
+                        "a_id": a,
+                        "b_id": b,
+                        "before": before,
+                        "after": after,
+                    }
+                )
             else:
                 a, b = item
                 rows.append({"a": name(a), "b": name(b), "a_id": a, "b_id": b})
@@ -213,9 +239,10 @@ def create_community(
 def _bond_type(value: str) -> str:
     if value not in BOND_TYPES:
         raise ValidationError(
-            f"bond type {value!r} is not one of {', '.join(BOND_TYPES)}", field="bond_type",
+            f"bond type {value!r} is not one of {', '.join(BOND_TYPES)}",
+            field="bond_type",
             value=value,
-        )  # fmt: skip
+        )
     return value
 
 
@@ -284,11 +311,14 @@ def set_role(ws: Workspace, community_id: str, role: str, staff_id: str | None, 
         if staff_id is not None:
             staff = ws.get_node(staff_id)
             if staff.kind is not NodeKind.STAFF:
-                raise ValidationError(f"{staff.name!r} is not library staff", field="staff", value=staff_id)
+                raise ValidationError(
+                    f"{staff.name!r} is not library staff", field="staff", value=staff_id
+                )
         holders = [
-            t for t in ws.ties(node=community_id, kind=RelKind.HAS_ROLE, as_of=day)
+            t
+            for t in ws.ties(node=community_id, kind=RelKind.HAS_ROLE, as_of=day)
             if t.target == community_id
-        ]  # fmt: skip
+        ]
         for tie in holders:
             if tie.role == role and tie.source != staff_id:
                 ws.end_tie(tie.id, on=day)
@@ -300,8 +330,9 @@ def set_role(ws: Workspace, community_id: str, role: str, staff_id: str | None, 
                 f"a community has no more than {MAX_COMMUNITY_STAFF} staff in its roles; "
                 f"free a role first"
             )
-        ws.add_tie(RelKind.HAS_ROLE, staff_id, community_id, role=role, since=day,
-                   origin="teamoverleg")  # fmt: skip
+        ws.add_tie(
+            RelKind.HAS_ROLE, staff_id, community_id, role=role, since=day, origin="teamoverleg"
+        )
 
 
 def add_member(
@@ -315,16 +346,25 @@ def add_member(
         for tie in ws.ties(node=member_id, kind=RelKind.MEMBER_OF, as_of=day):
             if tie.target == community_id:
                 raise ConflictError(f"{ws.get_node(member_id).name!r} is already a member then")
-        ws.add_tie(RelKind.MEMBER_OF, member_id, community_id, since=day, role=role or None,
-                   origin="werkblad 4")  # fmt: skip
+        ws.add_tie(
+            RelKind.MEMBER_OF,
+            member_id,
+            community_id,
+            since=day,
+            role=role or None,
+            origin="werkblad 4",
+        )
 
 
 def _membership(ws: Workspace, community_id: str, member_id: str, day: dt.date):  # type: ignore[no-untyped-def]
     for tie in ws.ties(node=member_id, kind=RelKind.MEMBER_OF, as_of=day):
         if tie.target == community_id and tie.source == member_id:
             return tie
-    raise ValidationError(f"{ws.get_node(member_id).name!r} is not a member on {day.isoformat()}",
-                          field="member", value=member_id)  # fmt: skip
+    raise ValidationError(
+        f"{ws.get_node(member_id).name!r} is not a member on {day.isoformat()}",
+        field="member",
+        value=member_id,
+    )
 
 
 def end_member(ws: Workspace, community_id: str, member_id: str, *, on: Any) -> None:
@@ -336,7 +376,9 @@ def end_member(ws: Workspace, community_id: str, member_id: str, *, on: Any) -> 
         ws.end_tie(_membership(ws, community_id, member_id, day).id, on=day)
 
 
-def set_member_role(ws: Workspace, community_id: str, member_id: str, role: str | None, *, on: Any) -> None:
+def set_member_role(
+    ws: Workspace, community_id: str, member_id: str, role: str | None, *, on: Any
+) -> None:
     """Change a member's role (e.g. to ``ambassador``) from ``on``; the old version is kept."""
     day = check_date(on, field="on")
     if day is None:

@@ -265,14 +265,10 @@ def scan_selection(
         ]
         touched = {n for u, v, _ in weak for n in (u, v)}
         selection.remove_edges_from(weak)
-        selection.remove_nodes_from(
-            [n for n in touched if n != theme and selection.degree(n) == 0]
-        )
+        selection.remove_nodes_from([n for n in touched if n != theme and selection.degree(n) == 0])
     if focus is not None:
         if focus not in selection:
-            raise ValidationError(
-                f"{focus!r} is not on this map", field="focus", value=focus
-            )
+            raise ValidationError(f"{focus!r} is not on this map", field="focus", value=focus)
         keep = {focus} | set(selection.predecessors(focus)) | set(selection.successors(focus))
         selection.remove_nodes_from([n for n in list(selection) if n not in keep])
     return selection
@@ -449,7 +445,10 @@ def node_tooltip(
 
 
 def _edge_title(
-    graph: nx.MultiDiGraph, ties: list[tuple[Any, Any, dict]], gettext: Gettext, lang: str,
+    graph: nx.MultiDiGraph,
+    ties: list[tuple[Any, Any, dict]],
+    gettext: Gettext,
+    lang: str,
     weight: str,
 ) -> str:
     lines = []
@@ -522,7 +521,12 @@ def map_network(
         x, y = positions[node]
         options: dict[str, Any] = {
             "title": node_tooltip(
-                selection, node, bond=bond, centre=centre, gettext=gettext, lang=lang,
+                selection,
+                node,
+                bond=bond,
+                centre=centre,
+                gettext=gettext,
+                lang=lang,
                 weight=weight,
             ),
             "size": style.size * (1.6 if node == centre else 1),
@@ -590,7 +594,12 @@ def scan_network(
     :func:`map_network` with the theme at the centre. Bonds with the library are taken from
     the whole ``graph``, so a filter never hides that someone has one."""
     selection = scan_selection(
-        graph, theme, kinds=kinds, min_step=min_step, bond_only=bond_only, focus=focus,
+        graph,
+        theme,
+        kinds=kinds,
+        min_step=min_step,
+        bond_only=bond_only,
+        focus=focus,
         weight=weight,
     )
     bonds = library_bonds(graph, selection.nodes, weight=weight)

@@ -27,6 +27,7 @@ mapper.errors.ValidationError: a WORKS_AT tie cannot go from Person to Theme (al
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -338,6 +339,20 @@ def strength_label(strength: float | None, lang: str = "nl") -> str:
         return "onbekend" if lang == "nl" else "unknown"
     _, nl, en = STRENGTH_STEPS[step - 1]
     return nl if lang == "nl" else en
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months, clamped to the last day of a shorter month.
+
+    >>> add_months(dt.date(2025, 3, 31), -1)
+    datetime.date(2025, 2, 28)
+    >>> add_months(dt.date(2025, 11, 15), 3)
+    datetime.date(2026, 2, 15)
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
 
 
 def valid_on(since: dt.date | None, until: dt.date | None, day: dt.date) -> bool:

@@ -243,7 +243,7 @@ def access_export(store: Store, workspace: str, node_id: str) -> dict[str, Any]:
             sources.add(tie.origin)
     return {
         "format": "community-mapper access export 1",
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "workspace": {"slug": workspace, "name": store.get_workspace(workspace).name},
         "entity": _node_dict(node),
         "lawful_basis": node.props.get(LAWFUL_BASIS),
@@ -428,31 +428,79 @@ def export_html(data: Mapping[str, Any], *, lang: str = "nl") -> str:
         "</dl>",
         f"<h2>{e(w['versions'])}</h2>",
         table(
-            [w["version"], w["name"], w["props"], w["since"], w["until"], w["source"],
-             w["recorded"]],
-            [[v["version"], v["name"], v["props"], v["since"], v["until"], v["origin"],
-              v["recorded_at"]] for v in data["versions"]],
-        ),  # fmt: skip
+            [
+                w["version"],
+                w["name"],
+                w["props"],
+                w["since"],
+                w["until"],
+                w["source"],
+                w["recorded"],
+            ],
+            [
+                [
+                    v["version"],
+                    v["name"],
+                    v["props"],
+                    v["since"],
+                    v["until"],
+                    v["origin"],
+                    v["recorded_at"],
+                ]
+                for v in data["versions"]
+            ],
+        ),
         f"<h2>{e(w['ties'])}</h2>",
         table(
-            [w["kind"], w["with"], w["version"], w["strength"], w["role"], w["since"],
-             w["until"], w["source"], w["recorded"]],
-            [[t["kind"], _other_text(t["other"]), t["version"], t["strength_label"]
-              if t["strength"] is not None else None, t["role"], t["since"], t["until"],
-              t["origin"], t["recorded_at"]] for t in data["ties"]],
-        ),  # fmt: skip
+            [
+                w["kind"],
+                w["with"],
+                w["version"],
+                w["strength"],
+                w["role"],
+                w["since"],
+                w["until"],
+                w["source"],
+                w["recorded"],
+            ],
+            [
+                [
+                    t["kind"],
+                    _other_text(t["other"]),
+                    t["version"],
+                    t["strength_label"] if t["strength"] is not None else None,
+                    t["role"],
+                    t["since"],
+                    t["until"],
+                    t["origin"],
+                    t["recorded_at"],
+                ]
+                for t in data["ties"]
+            ],
+        ),
         f"<h2>{e(w['contacts'])}</h2>",
         table(
             [w["on"], w["with"], w["mode"], w["notes"], w["outcome"], w["recorded"]],
-            [[c["on"], _other_text(c["with"]), c["mode"], c["notes"], c["outcome"],
-              c["recorded_at"]] for c in data["contacts"]],
-        ),  # fmt: skip
+            [
+                [
+                    c["on"],
+                    _other_text(c["with"]),
+                    c["mode"],
+                    c["notes"],
+                    c["outcome"],
+                    c["recorded_at"],
+                ]
+                for c in data["contacts"]
+            ],
+        ),
         f"<h2>{e(w['audit'])}</h2>",
         table(
             [w["recorded"], w["actor"], w["action"], w["what"]],
-            [[a["at"], a["actor"], a["action"],
-              f"{a['target_type']} {a['label'] or ''}".strip()] for a in data["audit"]],
-        ),  # fmt: skip
+            [
+                [a["at"], a["actor"], a["action"], f"{a['target_type']} {a['label'] or ''}".strip()]
+                for a in data["audit"]
+            ],
+        ),
         "</body></html>",
     ]
     return "\n".join(parts)

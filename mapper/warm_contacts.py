@@ -67,13 +67,13 @@ def resolve_target(ws: Any, kind: str | NodeKind, name: str) -> Node:
     if kind not in TARGET_OPTIONS.values():
         raise ValidationError(
             f"warm contacts are found for a {', '.join(TARGET_OPTIONS)}; not {kind!r}",
-            field="target", value=kind,
+            field="target",
+            value=kind,
         )
     return ws.lookup(name, kind=kind)
 
 
-def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS
-               ) -> nx.MultiDiGraph:
+def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS) -> nx.MultiDiGraph:
     """The workspace projected on ``as_of`` (default today) with effective strengths."""
     day = check_date(as_of, field="as_of") or dt.date.today()
     graph = ws.project(as_of=day)
@@ -98,8 +98,9 @@ def warm_contacts(
         raise ValidationError(
             f"{node.name!r} did not exist on {day.isoformat()}", field="date", value=day
         )
-    ranked = rank_warm_contacts(G, node.id, weight=STRENGTH_ATTR, limit=limit, cutoff=cutoff,
-                                as_of=day, lang=lang)
+    ranked = rank_warm_contacts(
+        G, node.id, weight=STRENGTH_ATTR, limit=limit, cutoff=cutoff, as_of=day, lang=lang
+    )
     return WarmResult(graph=G, target=node, day=day, contacts=ranked)
 
 
@@ -149,20 +150,28 @@ def log_conversation(
     if day is None:
         raise ValidationError("a conversation needs a date", field="on")
     if day > dt.date.today():
-        raise ValidationError(f"conversation date {day.isoformat()} lies in the future",
-                              field="on", value=day.isoformat())
+        raise ValidationError(
+            f"conversation date {day.isoformat()} lies in the future",
+            field="on",
+            value=day.isoformat(),
+        )
     if outcome is not None and outcome != "" and outcome not in OUTCOMES:
-        raise ValidationError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
-                              field="outcome", value=outcome)
+        raise ValidationError(
+            f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
+            field="outcome",
+            value=outcome,
+        )
     if strength is not KEEP:
         strength = check_strength(strength)
     with ws.atomic():
         staff_node = ws.get_node(staff)
         if staff_node.kind is not NodeKind.STAFF:
-            raise ValidationError(f"{staff_node.name!r} is not a staff member", field="staff",
-                                  value=staff)
-        contact = ws.add_contact(staff, person, on=day, mode=mode, notes=notes or None,
-                                 outcome=outcome or None)
+            raise ValidationError(
+                f"{staff_node.name!r} is not a staff member", field="staff", value=staff
+            )
+        contact = ws.add_contact(
+            staff, person, on=day, mode=mode, notes=notes or None, outcome=outcome or None
+        )
         tie = conversation_tie(ws, staff, person, on=day)
         if strength is KEEP:
             hand = tie.strength if tie is not None else None
@@ -176,8 +185,15 @@ def log_conversation(
             **({"derived_strength": round(value, 3)} if hand is None else {}),
         }
         if tie is None:
-            tie = ws.add_tie(RelKind.KNOWS, staff, person, strength=hand, since=day,
-                             origin=CONVERSATION_ORIGIN, props=props)
+            tie = ws.add_tie(
+                RelKind.KNOWS,
+                staff,
+                person,
+                strength=hand,
+                since=day,
+                origin=CONVERSATION_ORIGIN,
+                props=props,
+            )
         else:
             merged = {k: v for k, v in tie.props.items() if k != "derived_strength"}
             merged.update(props)

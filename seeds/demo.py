@@ -87,7 +87,7 @@ import hashlib
 import random
 from typing import Any
 
-from mapper.model import ID_PREFIX, NodeKind, RelKind, check_date
+from mapper.model import ID_PREFIX, NodeKind, RelKind, add_months, check_date
 from mapper.store.base import Store
 
 from . import rijnstad as town
@@ -114,25 +114,22 @@ _ORG_NAME_MIX: dict[str, dict[str, int]] = {
     "voedselbank": {"nl": 50, "ma": 20, "sr": 20, "pl": 10},
 }
 _MEMBER_ROLES = (("member", 60), ("volunteer", 25), ("board", 10), ("employee", 5))
-_EMPLOYER_TYPES = {"gemeente", "welzijnsorganisatie", "basisschool", "mbo-school", "museum",
-                   "archief", "zorginstelling", "jeugdgezondheidszorg", "woningcorporatie",
-                   "cultuurcentrum", "jongerenwerk"}
+_EMPLOYER_TYPES = {
+    "gemeente",
+    "welzijnsorganisatie",
+    "basisschool",
+    "mbo-school",
+    "museum",
+    "archief",
+    "zorginstelling",
+    "jeugdgezondheidszorg",
+    "woningcorporatie",
+    "cultuurcentrum",
+    "jongerenwerk",
+}
 #: Lawful basis (see mapper.privacy): residents the library knows personally gave consent;
 #: the others are recorded from public sources for the environment scan.
 _CONSENT, _LEGITIMATE = "consent", "legitimate_interest"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months, clamped to the end of a shorter month.
-
-    >>> add_months(dt.date(2026, 3, 31), -1)
-    datetime.date(2026, 2, 28)
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def stable_id(prefix: str, key: str) -> str:
@@ -192,15 +189,23 @@ class _Town:
         else:
             day = self.long_ago()
         if earliest is not None and day < earliest:
-            day = self.between(earliest, max(earliest + dt.timedelta(days=1),
-                                             self.today - dt.timedelta(days=14)))
+            day = self.between(
+                earliest, max(earliest + dt.timedelta(days=1), self.today - dt.timedelta(days=14))
+            )
         return day
 
     # ------------------------------------------------------------------ writing specs
 
-    def node(self, kind: NodeKind, key: str, name: str, props: dict[str, Any],
-             since: dt.date | None = None, until: dt.date | None = None,
-             origin: str = "omgevingsscan") -> str:
+    def node(
+        self,
+        kind: NodeKind,
+        key: str,
+        name: str,
+        props: dict[str, Any],
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        origin: str = "omgevingsscan",
+    ) -> str:
         node_id = stable_id(ID_PREFIX[kind], key)
         assert node_id not in self.kinds, key
         self.ids[key] = node_id
@@ -208,15 +213,37 @@ class _Town:
         self.node_names[node_id] = name
         self.node_since[node_id] = since
         self.node_until[node_id] = until
-        self.nodes.append(dict(id=node_id, kind=kind, name=name, props=props, since=since,
-                               until=until, origin=origin))
+        self.nodes.append(
+            dict(
+                id=node_id,
+                kind=kind,
+                name=name,
+                props=props,
+                since=since,
+                until=until,
+                origin=origin,
+            )
+        )
         return node_id
 
-    def tie(self, kind: RelKind, source: str, target: str, *, since: dt.date,
-            strength: float | None = None, role: str | None = None,
-            origin: str = "omgevingsscan", until: dt.date | None = None) -> str | None:
+    def tie(
+        self,
+        kind: RelKind,
+        source: str,
+        target: str,
+        *,
+        since: dt.date,
+        strength: float | None = None,
+        role: str | None = None,
+        origin: str = "omgevingsscan",
+        until: dt.date | None = None,
+    ) -> str | None:
         """Plan a tie; returns its id, or None if the same tie exists already."""
-        a, b = (min(source, target), max(source, target)) if kind is RelKind.KNOWS else (source, target)
+        a, b = (
+            (min(source, target), max(source, target))
+            if kind is RelKind.KNOWS
+            else (source, target)
+        )
         index = (kind.value, a, b)
         if index in self.tie_index or a == b:
             return None
@@ -231,8 +258,16 @@ class _Town:
         if until is not None and until <= since:
             return None
         tie_id = stable_id("tie", "/".join(index))
-        spec = dict(id=tie_id, kind=kind, source=a, target=b, strength=strength, since=since,
-                    role=role, origin=origin)
+        spec = dict(
+            id=tie_id,
+            kind=kind,
+            source=a,
+            target=b,
+            strength=strength,
+            since=since,
+            role=role,
+            origin=origin,
+        )
         self.ties.append(spec)
         self.tie_index[index] = spec
         self.tie_by_id[tie_id] = spec
@@ -270,11 +305,21 @@ class _Town:
         steps = round((high - low) / 0.05)
         return round(low + 0.05 * self.rng.randint(0, steps), 2)
 
-    def contact(self, a: str, b: str, on: dt.date, mode: str, notes: str,
-                outcome: str | None = None) -> None:
+    def contact(
+        self, a: str, b: str, on: dt.date, mode: str, notes: str, outcome: str | None = None
+    ) -> None:
         number = len(self.contacts)
-        self.contacts.append(dict(id=stable_id("cnt", str(number)), a=a, b=b, on=on, mode=mode,
-                                  notes=notes, outcome=outcome))
+        self.contacts.append(
+            dict(
+                id=stable_id("cnt", str(number)),
+                a=a,
+                b=b,
+                on=on,
+                mode=mode,
+                notes=notes,
+                outcome=outcome,
+            )
+        )
 
 
 # --------------------------------------------------------------------------- building
@@ -301,42 +346,80 @@ def _person_name(t: _Town, mix: dict[str, int], gender: str) -> str:
 
 def _frame(t: _Town) -> None:
     """Library, staff, themes and goals (werkblad 1 and 2)."""
-    lib = t.node(NodeKind.LIBRARY, "library", town.LIBRARY_NAME,
-                 {"town": town.TOWN, "address": "Kadeplein 1, Rijnstad"}, origin="beleidsplan")
+    lib = t.node(
+        NodeKind.LIBRARY,
+        "library",
+        town.LIBRARY_NAME,
+        {"town": town.TOWN, "address": "Kadeplein 1, Rijnstad"},
+        origin="beleidsplan",
+    )
     for key, (name, description, signals) in town.THEMES.items():
-        t.node(NodeKind.THEME, f"theme:{key}", name,
-               {"description": description, "signals": list(signals)})
+        t.node(
+            NodeKind.THEME,
+            f"theme:{key}",
+            name,
+            {"description": description, "signals": list(signals)},
+        )
     plan_start = t.month(-10)  # the policy plan began ten months before the window
     plan = f"beleidsplan {plan_start.year}–{plan_start.year + 3}"
     library_themes: list[str] = []
     for key, (name, description, themes) in town.GOALS.items():
-        goal = t.node(NodeKind.GOAL, f"goal:{key}", name,
-                      {"description": description, "policy_plan": plan},
-                      origin="beleidsplan")
+        goal = t.node(
+            NodeKind.GOAL,
+            f"goal:{key}",
+            name,
+            {"description": description, "policy_plan": plan},
+            origin="beleidsplan",
+        )
         # Digital inclusion entered the plan at its mid-term review, a year into the window.
         since = t.month(12) if key == "digitaal" else plan_start
         t.tie(RelKind.PURSUES, lib, goal, since=since, strength=1.0, origin=plan)
         for theme in themes:
-            t.tie(RelKind.ABOUT, goal, t.ids[f"theme:{theme}"], since=since, strength=1.0,
-                  origin=plan)
+            t.tie(
+                RelKind.ABOUT, goal, t.ids[f"theme:{theme}"], since=since, strength=1.0, origin=plan
+            )
             if theme not in library_themes:
                 library_themes.append(theme)
     for theme in library_themes:
-        t.tie(RelKind.ACTIVE_ON, lib, t.ids[f"theme:{theme}"], since=plan_start,
-              strength=0.8, origin=plan)
+        t.tie(
+            RelKind.ACTIVE_ON,
+            lib,
+            t.ids[f"theme:{theme}"],
+            since=plan_start,
+            strength=0.8,
+            origin=plan,
+        )
     for key, (name, title, themes, years) in town.STAFF.items():
         since = add_months(t.today, -10) if years == 0 else add_months(t.today, -12 * years)
         # A staff node is valid from the day they joined, so no tie of theirs starts earlier.
-        staff = t.node(NodeKind.STAFF, f"staff:{key}", name, {"job_title": title}, since=since,
-                       origin="personeelsadministratie")
-        t.tie(RelKind.WORKS_AT, staff, lib, since=since, strength=1.0,
-              origin="personeelsadministratie")
+        staff = t.node(
+            NodeKind.STAFF,
+            f"staff:{key}",
+            name,
+            {"job_title": title},
+            since=since,
+            origin="personeelsadministratie",
+        )
+        t.tie(
+            RelKind.WORKS_AT,
+            staff,
+            lib,
+            since=since,
+            strength=1.0,
+            origin="personeelsadministratie",
+        )
         for theme in themes:
-            t.tie(RelKind.ACTIVE_ON, staff, t.ids[f"theme:{theme}"], since=since,
-                  strength=t.strength(0.6, 1.0), origin="personeelsadministratie")
+            t.tie(
+                RelKind.ACTIVE_ON,
+                staff,
+                t.ids[f"theme:{theme}"],
+                since=since,
+                strength=t.strength(0.6, 1.0),
+                origin="personeelsadministratie",
+            )
     staff_ids = [t.ids[f"staff:{k}"] for k in town.STAFF]
     for i, a in enumerate(staff_ids):
-        for b in staff_ids[i + 1:]:
+        for b in staff_ids[i + 1 :]:
             since = max(_works_since(t, a), _works_since(t, b))
             t.tie(RelKind.KNOWS, a, b, since=since, strength=0.8, origin="collega's")
 
@@ -350,25 +433,50 @@ def _works_since(t: _Town, staff_id: str) -> dt.date:
 def _organisations(t: _Town) -> None:
     lib = t.ids["library"]
     for key, (name, kind, wijk, themes, _size, bond) in town.ORGANISATIONS.items():
-        org = t.node(NodeKind.ORGANISATION, f"org:{key}", name,
-                     {"type": kind, "neighbourhood": wijk})
+        org = t.node(
+            NodeKind.ORGANISATION, f"org:{key}", name, {"type": kind, "neighbourhood": wijk}
+        )
         for i, theme in enumerate(themes):
-            t.tie(RelKind.ACTIVE_ON, org, t.ids[f"theme:{theme}"], since=t.long_ago(),
-                  strength=t.strength(0.7, 1.0) if i == 0 else t.strength(0.4, 0.8))
+            t.tie(
+                RelKind.ACTIVE_ON,
+                org,
+                t.ids[f"theme:{theme}"],
+                since=t.long_ago(),
+                strength=t.strength(0.7, 1.0) if i == 0 else t.strength(0.4, 0.8),
+            )
         if bond is not None:
-            tie = t.tie(RelKind.BOND_WITH, lib, org, since=t.tie_since(0.3), strength=bond,
-                        origin="relatiebeheer")
+            tie = t.tie(
+                RelKind.BOND_WITH,
+                lib,
+                org,
+                since=t.tie_since(0.3),
+                strength=bond,
+                origin="relatiebeheer",
+            )
             if t.rng.random() < 0.3:
-                t.change(tie, t.between(t.month(3), t.month(22)),
-                         strength=round(min(1.0, bond + 0.2), 2), origin="gesprek")
+                t.change(
+                    tie,
+                    t.between(t.month(3), t.month(22)),
+                    strength=round(min(1.0, bond + 0.2), 2),
+                    origin="gesprek",
+                )
 
 
 def _people(t: _Town) -> None:
     # Hand-written residents first, then generated members for every organisation.
-    for key, (name, gender, wijk, orgs, role, description) in town.PEOPLE.items():
+    for key, (name, _gender, wijk, orgs, role, description) in town.PEOPLE.items():
         t.names.add(name)
-        _person(t, f"person:{key}", name, wijk, orgs, role, description, _CONSENT,
-                "gesprek met de bibliotheek")
+        _person(
+            t,
+            f"person:{key}",
+            name,
+            wijk,
+            orgs,
+            role,
+            description,
+            _CONSENT,
+            "gesprek met de bibliotheek",
+        )
     number = 0
     for org_key, (_n, kind, wijk, _themes, size, _bond) in town.ORGANISATIONS.items():
         mix = _ORG_NAME_MIX.get(kind, town.NAME_MIX)
@@ -379,13 +487,30 @@ def _people(t: _Town) -> None:
             home = wijk if t.rng.random() < 0.75 else t.rng.choice(town.WIJKEN)
             orgs = [org_key]
             if t.rng.random() < 0.3:  # a second membership: the bridges between circles
-                near = [k for k, o in town.ORGANISATIONS.items()
-                        if k != org_key and (o[2] == home or set(o[3]) & set(town.ORGANISATIONS[org_key][3]))]
+                near = [
+                    k
+                    for k, o in town.ORGANISATIONS.items()
+                    if k != org_key
+                    and (o[2] == home or set(o[3]) & set(town.ORGANISATIONS[org_key][3]))
+                ]
                 orgs.append(t.rng.choice(near))
-            role = "employee" if kind in _EMPLOYER_TYPES and t.rng.random() < 0.5 else _weighted(t.rng, _MEMBER_ROLES)
+            role = (
+                "employee"
+                if kind in _EMPLOYER_TYPES and t.rng.random() < 0.5
+                else _weighted(t.rng, _MEMBER_ROLES)
+            )
             description = _description(t, role, org_key, kind)
-            _person(t, f"person:gen{number:03d}", name, home, orgs, role, description,
-                    _LEGITIMATE, f"omgevingsscan: {town.ORGANISATIONS[org_key][0]}")
+            _person(
+                t,
+                f"person:gen{number:03d}",
+                name,
+                home,
+                orgs,
+                role,
+                description,
+                _LEGITIMATE,
+                f"omgevingsscan: {town.ORGANISATIONS[org_key][0]}",
+            )
 
 
 def _description(t: _Town, role: str, org_key: str, kind: str) -> str:
@@ -400,21 +525,43 @@ def _description(t: _Town, role: str, org_key: str, kind: str) -> str:
     return t.rng.choice(town.DESCRIPTIONS.get(kind, town.DEFAULT_DESCRIPTIONS))
 
 
-def _person(t: _Town, key: str, name: str, wijk: str, orgs: list[str], role: str,
-            description: str, basis: str, source: str) -> None:
-    pid = t.node(NodeKind.PERSON, key, name,
-                 {"neighbourhood": wijk, "description": description,
-                  "lawful_basis": basis, "data_source": source})
+def _person(
+    t: _Town,
+    key: str,
+    name: str,
+    wijk: str,
+    orgs: list[str],
+    role: str,
+    description: str,
+    basis: str,
+    source: str,
+) -> None:
+    pid = t.node(
+        NodeKind.PERSON,
+        key,
+        name,
+        {
+            "neighbourhood": wijk,
+            "description": description,
+            "lawful_basis": basis,
+            "data_source": source,
+        },
+    )
     t.person_orgs[pid] = list(orgs)
     t.person_wijk[pid] = wijk
     themes: list[str] = []
     for i, org_key in enumerate(orgs):
         org = t.ids[f"org:{org_key}"]
         since = t.tie_since(0.25)
-        tie = t.tie(RelKind.MEMBER_OF, pid, org, since=since,
-                    role=role if i == 0 else "member",
-                    strength=t.strength(0.6, 1.0) if i == 0 else t.strength(0.3, 0.6),
-                    origin="ledenlijst")
+        tie = t.tie(
+            RelKind.MEMBER_OF,
+            pid,
+            org,
+            since=since,
+            role=role if i == 0 else "member",
+            strength=t.strength(0.6, 1.0) if i == 0 else t.strength(0.3, 0.6),
+            origin="ledenlijst",
+        )
         if i > 0 and t.rng.random() < 0.15:  # some leave their second club
             t.end(tie, t.between(max(since, t.start) + dt.timedelta(days=30), t.today))
         org_themes = town.ORGANISATIONS[org_key][3]
@@ -423,22 +570,45 @@ def _person(t: _Town, key: str, name: str, wijk: str, orgs: list[str], role: str
                 themes.append(theme)
     t.person_themes[pid] = themes
     for i, theme in enumerate(themes):
-        tie = t.tie(RelKind.ACTIVE_ON, pid, t.ids[f"theme:{theme}"], since=t.tie_since(0.3),
-                    strength=t.strength(0.5, 0.9) if i == 0 else t.strength(0.2, 0.6))
+        tie = t.tie(
+            RelKind.ACTIVE_ON,
+            pid,
+            t.ids[f"theme:{theme}"],
+            since=t.tie_since(0.3),
+            strength=t.strength(0.5, 0.9) if i == 0 else t.strength(0.2, 0.6),
+        )
         if t.rng.random() < 0.1:
             t.change(tie, t.between(t.month(2), t.month(23)), strength=t.strength(0.6, 1.0))
 
 
 #: Acquaintances between the hand-written residents (their stories cross here).
 _STORY_TIES = [
-    ("fatma", "rasha", 0.8), ("fatma", "youssef", 0.6), ("gerrit", "theo", 0.8),
-    ("ingrid", "zoe", 0.8), ("eline", "zoe", 0.8), ("rene", "piotr", 1.0), ("rene", "hanneke", 0.6),
-    ("chloe", "rene", 0.6), ("annelies", "rene", 0.8), ("riet", "kees", 0.4), ("riet", "wilma", 0.8),
-    ("mehmet", "youssef", 0.8), ("theo", "margriet", 0.8), ("theo", "daniel_dh", 0.6),
-    ("noelle", "sanne", 0.6), ("bram", "tesfay", 0.6), ("sjoerd", "rene", 0.4),
-    ("jolanda", "khadija", 0.8), ("ravi", "jolanda", 0.6), ("agnieszka", "rasha", 0.6),
-    ("gerrit", "ingrid", 0.6), ("eline", "mehmet", 0.4), ("khadija", "fatma", 0.6),
-    ("wilma", "eline", 0.6), ("piotr", "agnieszka", 0.4), ("hanneke", "chloe", 0.4),
+    ("fatma", "rasha", 0.8),
+    ("fatma", "youssef", 0.6),
+    ("gerrit", "theo", 0.8),
+    ("ingrid", "zoe", 0.8),
+    ("eline", "zoe", 0.8),
+    ("rene", "piotr", 1.0),
+    ("rene", "hanneke", 0.6),
+    ("chloe", "rene", 0.6),
+    ("annelies", "rene", 0.8),
+    ("riet", "kees", 0.4),
+    ("riet", "wilma", 0.8),
+    ("mehmet", "youssef", 0.8),
+    ("theo", "margriet", 0.8),
+    ("theo", "daniel_dh", 0.6),
+    ("noelle", "sanne", 0.6),
+    ("bram", "tesfay", 0.6),
+    ("sjoerd", "rene", 0.4),
+    ("jolanda", "khadija", 0.8),
+    ("ravi", "jolanda", 0.6),
+    ("agnieszka", "rasha", 0.6),
+    ("gerrit", "ingrid", 0.6),
+    ("eline", "mehmet", 0.4),
+    ("khadija", "fatma", 0.6),
+    ("wilma", "eline", 0.6),
+    ("piotr", "agnieszka", 0.4),
+    ("hanneke", "chloe", 0.4),
 ]
 
 
@@ -453,13 +623,21 @@ def _acquaintances(t: _Town) -> None:
     for pid in people:
         by_wijk.setdefault(t.person_wijk[pid], []).append(pid)
     for a, b, strength in _STORY_TIES:
-        t.tie(RelKind.KNOWS, t.ids[f"person:{a}"], t.ids[f"person:{b}"], since=t.tie_since(0.2),
-              strength=strength, origin="gesprek")
+        t.tie(
+            RelKind.KNOWS,
+            t.ids[f"person:{a}"],
+            t.ids[f"person:{b}"],
+            since=t.tie_since(0.2),
+            strength=strength,
+            origin="gesprek",
+        )
     for pid in people:
         main = t.person_orgs[pid][0]
         circle = [p for p in members[main] if p != pid]
         weights = [3 if t.person_wijk[p] == t.person_wijk[pid] else 1 for p in circle]
-        for other in t.rng.choices(circle, weights=weights, k=min(len(circle), t.rng.randint(2, 4))):
+        for other in t.rng.choices(
+            circle, weights=weights, k=min(len(circle), t.rng.randint(2, 4))
+        ):
             _knows(t, pid, other, t.strength(0.4, 0.8))
         for org_key in t.person_orgs[pid][1:]:
             circle = [p for p in members[org_key] if p != pid]
@@ -478,8 +656,11 @@ def _knows(t: _Town, a: str, b: str, strength: float) -> None:
         return
     roll = t.rng.random()
     if roll < 0.12:
-        t.change(tie, t.between(max(since, t.start), t.today),
-                 strength=round(min(1.0, max(0.2, strength + t.rng.choice((-0.2, 0.2)))), 2))
+        t.change(
+            tie,
+            t.between(max(since, t.start), t.today),
+            strength=round(min(1.0, max(0.2, strength + t.rng.choice((-0.2, 0.2)))), 2),
+        )
     elif roll < 0.16:
         t.end(tie, t.between(max(since, t.start) + dt.timedelta(days=30), t.today))
 
@@ -487,7 +668,16 @@ def _knows(t: _Town, a: str, b: str, strength: float) -> None:
 def _activities(t: _Town) -> None:
     lib = t.ids["library"]
     goal_themes = {key: themes for key, (_n, _d, themes) in town.GOALS.items()}
-    for key, (name, themes, organisers, place, schedule, frequency, since_m, until_m) in town.ACTIVITIES.items():
+    for key, (
+        name,
+        themes,
+        organisers,
+        place,
+        schedule,
+        frequency,
+        since_m,
+        until_m,
+    ) in town.ACTIVITIES.items():
         since = t.month(since_m) + dt.timedelta(days=t.rng.randrange(28))
         until = t.month(until_m) if until_m is not None else None
         props: dict[str, Any] = {"schedule": schedule, "place": place, "frequency": frequency}
@@ -499,27 +689,57 @@ def _activities(t: _Town) -> None:
             t.tie(RelKind.ABOUT, act, t.ids[f"theme:{theme}"], since=since, strength=1.0)
         hosted_by_library = place.startswith(town.LIBRARY_NAME)
         if hosted_by_library:
-            t.tie(RelKind.ORGANISES, lib, act, since=since, role="host", strength=0.8,
-                  origin="programma bibliotheek")
+            t.tie(
+                RelKind.ORGANISES,
+                lib,
+                act,
+                since=since,
+                role="host",
+                strength=0.8,
+                origin="programma bibliotheek",
+            )
         library_run = hosted_by_library or any(o.startswith("staff:") for o in organisers)
         if library_run:
             for goal, gthemes in goal_themes.items():
                 if set(gthemes) & set(themes):
-                    t.tie(RelKind.SERVES, act, t.ids[f"goal:{goal}"], since=since, strength=0.8,
-                          origin="programma bibliotheek")
+                    t.tie(
+                        RelKind.SERVES,
+                        act,
+                        t.ids[f"goal:{goal}"],
+                        since=since,
+                        strength=0.8,
+                        origin="programma bibliotheek",
+                    )
         pool: list[str] = []
         for i, organiser in enumerate(organisers):
-            ref = organiser if organiser.startswith("staff:") else (
-                f"org:{organiser}" if organiser in town.ORGANISATIONS else f"person:{organiser}")
-            t.tie(RelKind.ORGANISES, t.ids[ref], act, since=since,
-                  role="organiser" if i == 0 else "co-organiser", strength=t.strength(0.8, 1.0))
+            ref = (
+                organiser
+                if organiser.startswith("staff:")
+                else (
+                    f"org:{organiser}" if organiser in town.ORGANISATIONS else f"person:{organiser}"
+                )
+            )
+            t.tie(
+                RelKind.ORGANISES,
+                t.ids[ref],
+                act,
+                since=since,
+                role="organiser" if i == 0 else "co-organiser",
+                strength=t.strength(0.8, 1.0),
+            )
             if organiser in town.ORGANISATIONS:
                 pool += [p for p, orgs in t.person_orgs.items() if organiser in orgs]
         pool += [p for p, th in t.person_themes.items() if set(th) & set(themes)]
         pool = list(dict.fromkeys(pool))
         for pid in t.rng.sample(pool, min(len(pool), t.rng.randint(6, 14))):
-            tie = t.tie(RelKind.ATTENDS, pid, act, since=t.tie_since(0.5, earliest=since),
-                        strength=t.strength(0.3, 0.8), origin="presentielijst")
+            tie = t.tie(
+                RelKind.ATTENDS,
+                pid,
+                act,
+                since=t.tie_since(0.5, earliest=since),
+                strength=t.strength(0.3, 0.8),
+                origin="presentielijst",
+            )
             if tie and t.rng.random() < 0.12:
                 t.end(tie, t.between(t.month(3), t.today))
 
@@ -552,33 +772,54 @@ def _sessions(t: _Town, since: dt.date, until: dt.date | None, frequency: str) -
 def _channels(t: _Town) -> None:
     lib = t.ids["library"]
     for key, (name, mode, medium, themes, description) in town.CHANNELS.items():
-        chn = t.node(NodeKind.CHANNEL, f"channel:{key}", name,
-                     {"mode": mode, "medium": medium, "description": description})
+        chn = t.node(
+            NodeKind.CHANNEL,
+            f"channel:{key}",
+            name,
+            {"mode": mode, "medium": medium, "description": description},
+        )
         for theme in themes:
             t.tie(RelKind.ABOUT, chn, t.ids[f"theme:{theme}"], since=t.long_ago(), strength=0.6)
     for key in ("kenniscloud", "fb_rijnstad", "courant", "markt"):
-        t.tie(RelKind.ACTIVE_IN, lib, t.ids[f"channel:{key}"], since=t.long_ago(),
-              strength=t.strength(0.4, 0.8))
+        t.tie(
+            RelKind.ACTIVE_IN,
+            lib,
+            t.ids[f"channel:{key}"],
+            since=t.long_ago(),
+            strength=t.strength(0.4, 0.8),
+        )
     channel_themes = {t.ids[f"channel:{k}"]: c[3] for k, c in town.CHANNELS.items()}
     online = [t.ids[f"channel:{k}"] for k, c in town.CHANNELS.items() if c[1] == "online"]
     for pid, themes in t.person_themes.items():
         if t.rng.random() < 0.45:
             fitting = [c for c, th in channel_themes.items() if set(th) & set(themes)]
             chn = t.rng.choice(fitting or online)
-            tie = t.tie(RelKind.ACTIVE_IN, pid, chn, since=t.tie_since(0.4),
-                        strength=t.strength(0.2, 0.8))
+            tie = t.tie(
+                RelKind.ACTIVE_IN, pid, chn, since=t.tie_since(0.4), strength=t.strength(0.2, 0.8)
+            )
             if t.rng.random() < 0.1:
                 t.change(tie, t.between(t.month(4), t.today), strength=t.strength(0.6, 1.0))
     for key, org in town.ORGANISATIONS.items():
         fitting = [c for c, th in channel_themes.items() if set(th) & set(org[3])]
         for chn in t.rng.sample(fitting, min(len(fitting), t.rng.randint(0, 2))):
-            t.tie(RelKind.ACTIVE_IN, t.ids[f"org:{key}"], chn, since=t.tie_since(0.2),
-                  strength=t.strength(0.4, 0.9))
+            t.tie(
+                RelKind.ACTIVE_IN,
+                t.ids[f"org:{key}"],
+                chn,
+                since=t.tie_since(0.2),
+                strength=t.strength(0.4, 0.9),
+            )
     for key, act in town.ACTIVITIES.items():
         fitting = [c for c, th in channel_themes.items() if set(th) & set(act[1])]
         if fitting:
-            t.tie(RelKind.ACTIVE_IN, t.ids[f"activity:{key}"], t.rng.choice(fitting),
-                  since=t.month(act[6]), strength=0.6, origin="aankondiging")
+            t.tie(
+                RelKind.ACTIVE_IN,
+                t.ids[f"activity:{key}"],
+                t.rng.choice(fitting),
+                since=t.month(act[6]),
+                strength=0.6,
+                origin="aankondiging",
+            )
 
 
 #: Residents no staff member knows yet: reachable only via via (good examples for the
@@ -586,8 +827,7 @@ def _channels(t: _Town) -> None:
 #: Fatma's circle).
 VIA_VIA: tuple[str, ...] = ("kees", "tesfay", "agnieszka")
 
-_STAFF_MODES = (("conversation", 45), ("meeting", 20), ("phone", 20), ("email", 10),
-                ("message", 5))
+_STAFF_MODES = (("conversation", 45), ("meeting", 20), ("phone", 20), ("email", 10), ("message", 5))
 
 
 def _staff_relations(t: _Town) -> None:
@@ -600,8 +840,9 @@ def _staff_relations(t: _Town) -> None:
         works = _works_since(t, sid)
         near = [p for p in key_people if set(t.person_themes[p]) & set(themes)]
         others = [p for p in generated if set(t.person_themes[p]) & set(themes)]
-        known = (t.rng.sample(near, min(len(near), t.rng.randint(4, 8)))
-                 + t.rng.sample(others, min(len(others), t.rng.randint(3, 7))))
+        known = t.rng.sample(near, min(len(near), t.rng.randint(4, 8))) + t.rng.sample(
+            others, min(len(others), t.rng.randint(3, 7))
+        )
         for pid in known:
             since = t.tie_since(0.35, earliest=works)
             strength = t.strength(0.4, 0.8) if pid in key_people else t.strength(0.2, 0.6)
@@ -611,19 +852,37 @@ def _staff_relations(t: _Town) -> None:
             else:
                 _staff_contacts(t, sid, pid, since, strength, tie, themes)
             if t.rng.random() < (0.6 if pid in key_people else 0.35):
-                t.tie(RelKind.BOND_WITH, sid, pid, since=t.between(since, t.today),
-                      strength=t.strength(0.4, 0.9), origin="relatiebeheer")
+                t.tie(
+                    RelKind.BOND_WITH,
+                    sid,
+                    pid,
+                    since=t.between(since, t.today),
+                    strength=t.strength(0.4, 0.9),
+                    origin="relatiebeheer",
+                )
     for staff_key, org_key in _STAFF_ORG_BONDS:
         sid = t.ids[f"staff:{staff_key}"]
-        t.tie(RelKind.BOND_WITH, sid, t.ids[f"org:{org_key}"],
-              since=t.tie_since(0.3, earliest=_works_since(t, sid)),
-              strength=t.strength(0.6, 1.0), origin="relatiebeheer")
+        t.tie(
+            RelKind.BOND_WITH,
+            sid,
+            t.ids[f"org:{org_key}"],
+            since=t.tie_since(0.3, earliest=_works_since(t, sid)),
+            strength=t.strength(0.6, 1.0),
+            origin="relatiebeheer",
+        )
 
 
 #: Staff who keep an organisation's relation personally (their contact person there).
-_STAFF_ORG_BONDS = (("samira", "taalhuis"), ("samira", "vluchtelingenwerk"), ("henk", "historisch"),
-                    ("daniel", "regenboog"), ("daniel", "cjg"), ("anouk", "repaircafe"),
-                    ("joost", "gemeente"), ("priya", "roc"))
+_STAFF_ORG_BONDS = (
+    ("samira", "taalhuis"),
+    ("samira", "vluchtelingenwerk"),
+    ("henk", "historisch"),
+    ("daniel", "regenboog"),
+    ("daniel", "cjg"),
+    ("anouk", "repaircafe"),
+    ("joost", "gemeente"),
+    ("priya", "roc"),
+)
 
 
 def _notes_for(t: _Town, themes: list[str], name: str) -> str:
@@ -632,8 +891,9 @@ def _notes_for(t: _Town, themes: list[str], name: str) -> str:
     return t.rng.choice(notes).format(name=name)
 
 
-def _staff_contacts(t: _Town, sid: str, pid: str, since: dt.date, strength: float, tie: str,
-                    staff_themes: list[str]) -> None:
+def _staff_contacts(
+    t: _Town, sid: str, pid: str, since: dt.date, strength: float, tie: str, staff_themes: list[str]
+) -> None:
     first_name = t.node_names[pid].split(" ")[0]
     themes = [th for th in t.person_themes[pid] if th in staff_themes] or t.person_themes[pid]
     begin = max(since, t.start)
@@ -654,12 +914,16 @@ def _staff_contacts(t: _Town, sid: str, pid: str, since: dt.date, strength: floa
         t.change(tie, days[3], strength=round(min(1.0, strength + 0.2), 2), origin="contactlog")
 
 
-_WELCOME_NOTES = (("Welkomstgesprek {c}", "conversation"),
-                  ("{name} kwam voor het eerst bij {c}", "event"),
-                  ("Nagebeld na de eerste bijeenkomst van {c}", "phone"))
-_CHECK_IN_NOTES = (("Bijgepraat over de plannen van {c}", "conversation"),
-                   ("Kennisgemaakt als nieuw aanspreekpunt voor {c}", "meeting"),
-                   ("Gevraagd wat {name} nodig heeft van de bibliotheek", "phone"))
+_WELCOME_NOTES = (
+    ("Welkomstgesprek {c}", "conversation"),
+    ("{name} kwam voor het eerst bij {c}", "event"),
+    ("Nagebeld na de eerste bijeenkomst van {c}", "phone"),
+)
+_CHECK_IN_NOTES = (
+    ("Bijgepraat over de plannen van {c}", "conversation"),
+    ("Kennisgemaakt als nieuw aanspreekpunt voor {c}", "meeting"),
+    ("Gevraagd wat {name} nodig heeft van de bibliotheek", "phone"),
+)
 
 
 def _community_contacts(t: _Town) -> None:
@@ -670,8 +934,13 @@ def _community_contacts(t: _Town) -> None:
         com = t.ids[f"community:{key}"]
         name = str(c["name"])
         roles = [s for s in t.ties if s["kind"] is RelKind.HAS_ROLE and s["target"] == com]
-        members = [s for s in t.ties if s["kind"] is RelKind.MEMBER_OF and s["target"] == com
-                   and t.kinds[s["source"]] is NodeKind.PERSON]
+        members = [
+            s
+            for s in t.ties
+            if s["kind"] is RelKind.MEMBER_OF
+            and s["target"] == com
+            and t.kinds[s["source"]] is NodeKind.PERSON
+        ]
         ambassadors = {t.ids[f"person:{k}"] for k in c["ambassadors"]}  # type: ignore[attr-defined]
         core = {t.ids[f"person:{k}"] for k in c["core"]}  # type: ignore[attr-defined]
         carriers |= ambassadors | core
@@ -683,37 +952,68 @@ def _community_contacts(t: _Town) -> None:
                 pid = member["source"]
                 first = t.node_names[pid].split(" ")[0]
                 begin = max(member["since"], role["since"], t.start)
-                end = min(role_end, t.ends.get(member["id"], t.today), begin + dt.timedelta(days=45))
-                if end <= begin or not (pid in ambassadors or pid in core or t.rng.random() < share):
+                end = min(
+                    role_end, t.ends.get(member["id"], t.today), begin + dt.timedelta(days=45)
+                )
+                if end <= begin or not (
+                    pid in ambassadors or pid in core or t.rng.random() < share
+                ):
                     continue
                 day = t.between(begin, end)
                 if member["since"] >= max(role["since"], t.start):  # a new member
                     note, mode = t.rng.choice(_WELCOME_NOTES)
                 else:  # a member already when this staff member took the role
                     note, mode = t.rng.choice(_CHECK_IN_NOTES)
-                events.append((day, sid, pid, mode, note.format(c=name, name=first),
-                               t.rng.choice(town.OUTCOMES) if t.rng.random() < 0.3 else None))
+                events.append(
+                    (
+                        day,
+                        sid,
+                        pid,
+                        mode,
+                        note.format(c=name, name=first),
+                        t.rng.choice(town.OUTCOMES) if t.rng.random() < 0.3 else None,
+                    )
+                )
                 if pid in ambassadors:
                     for _ in range(t.rng.randint(2, 4)):
                         later = t.between(day, role_end)
                         if later > day:
-                            events.append((later, sid, pid, "meeting",
-                                           f"Overleg met de ambassadeurs van {name}",
-                                           t.rng.choice(town.OUTCOMES)))
+                            events.append(
+                                (
+                                    later,
+                                    sid,
+                                    pid,
+                                    "meeting",
+                                    f"Overleg met de ambassadeurs van {name}",
+                                    t.rng.choice(town.OUTCOMES),
+                                )
+                            )
     # In date order, so an acquaintance begins at the first meeting, whichever community it was.
     for day, sid, pid, mode, note, outcome in sorted(events, key=lambda e: e[:3]):
-        t.tie(RelKind.KNOWS, sid, pid, since=day, strength=t.strength(0.3, 0.6),
-              origin="contactlog")
+        t.tie(
+            RelKind.KNOWS, sid, pid, since=day, strength=t.strength(0.3, 0.6), origin="contactlog"
+        )
         t.contact(sid, pid, day, mode, note, outcome)
         if pid in carriers:  # the library's bond with those who carry a community
-            t.tie(RelKind.BOND_WITH, sid, pid, since=t.between(day, day + dt.timedelta(days=90)),
-                  strength=t.strength(0.6, 1.0), origin="werkblad 4")
+            t.tie(
+                RelKind.BOND_WITH,
+                sid,
+                pid,
+                since=t.between(day, day + dt.timedelta(days=90)),
+                strength=t.strength(0.6, 1.0),
+                origin="werkblad 4",
+            )
 
 
 def _resident_contacts(t: _Town, target: int) -> None:
     """About ``target`` contact moments between residents who know each other."""
-    pairs = [s for s in t.ties if s["kind"] is RelKind.KNOWS
-             and t.kinds[s["source"]] is NodeKind.PERSON and t.kinds[s["target"]] is NodeKind.PERSON]
+    pairs = [
+        s
+        for s in t.ties
+        if s["kind"] is RelKind.KNOWS
+        and t.kinds[s["source"]] is NodeKind.PERSON
+        and t.kinds[s["target"]] is NodeKind.PERSON
+    ]
     made = 0
     for spec in t.rng.sample(pairs, len(pairs)):
         if made >= target:
@@ -733,26 +1033,65 @@ def _communities(t: _Town) -> None:
     lib = t.ids["library"]
     for key, c in town.COMMUNITIES.items():
         founded = t.month(int(c["founded"])) + dt.timedelta(days=t.rng.randrange(21))
-        com = t.node(NodeKind.COMMUNITY, f"community:{key}", str(c["name"]),
-                     {"bond_type": c["bond_type"], "traits": list(c["traits"]),  # type: ignore[call-overload]
-                      "vision": c["vision"]}, since=founded, origin="werkblad 4")
-        t.tie(RelKind.ABOUT, com, t.ids[f"theme:{c['theme']}"], since=founded, strength=1.0,
-              origin="werkblad 4")
-        t.tie(RelKind.SERVES, com, t.ids[f"goal:{c['goal']}"], since=founded, strength=1.0,
-              origin="werkblad 4")
+        com = t.node(
+            NodeKind.COMMUNITY,
+            f"community:{key}",
+            str(c["name"]),
+            {
+                "bond_type": c["bond_type"],
+                "traits": list(c["traits"]),  # type: ignore[call-overload]
+                "vision": c["vision"],
+            },
+            since=founded,
+            origin="werkblad 4",
+        )
+        t.tie(
+            RelKind.ABOUT,
+            com,
+            t.ids[f"theme:{c['theme']}"],
+            since=founded,
+            strength=1.0,
+            origin="werkblad 4",
+        )
+        t.tie(
+            RelKind.SERVES,
+            com,
+            t.ids[f"goal:{c['goal']}"],
+            since=founded,
+            strength=1.0,
+            origin="werkblad 4",
+        )
         t.tie(RelKind.BOND_WITH, lib, com, since=founded, strength=0.8, origin="werkblad 4")
         for chn in c["channels"]:  # type: ignore[attr-defined]
-            t.tie(RelKind.ACTIVE_IN, com, t.ids[f"channel:{chn}"], since=founded,
-                  strength=t.strength(0.5, 0.9), origin="werkblad 6")
+            t.tie(
+                RelKind.ACTIVE_IN,
+                com,
+                t.ids[f"channel:{chn}"],
+                since=founded,
+                strength=t.strength(0.5, 0.9),
+                origin="werkblad 6",
+            )
         for org_key in c["organisations"]:  # type: ignore[attr-defined]
-            t.tie(RelKind.MEMBER_OF, t.ids[f"org:{org_key}"], com,
-                  since=founded + dt.timedelta(days=30), strength=0.8, origin="werkblad 4")
+            t.tie(
+                RelKind.MEMBER_OF,
+                t.ids[f"org:{org_key}"],
+                com,
+                since=founded + dt.timedelta(days=30),
+                strength=0.8,
+                origin="werkblad 4",
+            )
         for role, holders in c["roles"].items():  # type: ignore[attr-defined]
             for staff_key, from_m, until_m in holders:
-                t.tie(RelKind.HAS_ROLE, t.ids[f"staff:{staff_key}"], com,
-                      since=max(founded, t.month(from_m)), role=role, strength=0.8,
-                      until=t.month(until_m) if until_m is not None else None,
-                      origin="teamoverleg")
+                t.tie(
+                    RelKind.HAS_ROLE,
+                    t.ids[f"staff:{staff_key}"],
+                    com,
+                    since=max(founded, t.month(from_m)),
+                    role=role,
+                    strength=0.8,
+                    until=t.month(until_m) if until_m is not None else None,
+                    origin="teamoverleg",
+                )
         _community_members(t, key, c, com, founded)
 
 
@@ -790,13 +1129,25 @@ def _community_members(t: _Town, key: str, c: dict[str, Any], com: str, founded:
     leaving = [p for _, p in joins if p not in core and p not in ambassadors]
     leaving = t.rng.sample(leaving[: len(leaving) * 2 // 3], leavers)
     for day, pid in joins:
-        tie = t.tie(RelKind.MEMBER_OF, pid, com, since=day, role="member",
-                    strength=t.strength(0.4, 0.7), origin="werkblad 4")
+        tie = t.tie(
+            RelKind.MEMBER_OF,
+            pid,
+            com,
+            since=day,
+            role="member",
+            strength=t.strength(0.4, 0.7),
+            origin="werkblad 4",
+        )
         if pid in ambassadors:
             # The founders carry the group from early on; later ambassadors grow into it.
             latest = day + dt.timedelta(days=120) if pid in core else t.today - dt.timedelta(days=7)
-            t.change(tie, t.between(day + dt.timedelta(days=30), min(latest, t.today)),
-                     role="ambassador", strength=0.9, origin="gesprek")
+            t.change(
+                tie,
+                t.between(day + dt.timedelta(days=30), min(latest, t.today)),
+                role="ambassador",
+                strength=0.9,
+                origin="gesprek",
+            )
         elif pid in leaving:
             t.end(tie, t.between(day + dt.timedelta(days=45), t.today - dt.timedelta(days=7)))
         elif t.rng.random() < 0.25:
@@ -804,32 +1155,72 @@ def _community_members(t: _Town, key: str, c: dict[str, Any], com: str, founded:
         # Members meet in the community: new acquaintances dated from the join.
         for other in t.rng.sample(joined, min(len(joined), t.rng.randint(1, 2))):
             met = t.between(day, min(t.today, day + dt.timedelta(days=60)))
-            t.tie(RelKind.KNOWS, pid, other, since=met, strength=t.strength(0.3, 0.6),
-                  origin=f"via {c['name']}")
+            t.tie(
+                RelKind.KNOWS,
+                pid,
+                other,
+                since=met,
+                strength=t.strength(0.3, 0.6),
+                origin=f"via {c['name']}",
+            )
         joined.append(pid)
-    for activity in {"taalmaatjes": ["maatjesavond", "nt2"], "repair": ["repair_meetup", "repair_bieb"],
-                     "samen": ["koffie_samen", "huiskamer"]}.get(key, []):
-        t.tie(RelKind.ORGANISES, com, t.ids[f"activity:{activity}"], since=founded,
-              role="co-organiser", strength=0.8, origin="werkblad 6")
+    for activity in {
+        "taalmaatjes": ["maatjesavond", "nt2"],
+        "repair": ["repair_meetup", "repair_bieb"],
+        "samen": ["koffie_samen", "huiskamer"],
+    }.get(key, []):
+        t.tie(
+            RelKind.ORGANISES,
+            com,
+            t.ids[f"activity:{activity}"],
+            since=founded,
+            role="co-organiser",
+            strength=0.8,
+            origin="werkblad 6",
+        )
 
 
 def _smart_goals(t: _Town) -> None:
     for number, (com_key, name, spec) in enumerate(town.SMART_GOALS):
         c = town.COMMUNITIES[com_key]
-        deadline = add_months(t.today.replace(day=1), int(spec["deadline_months"])) - dt.timedelta(days=1)  # type: ignore[call-overload]
+        deadline = add_months(t.today.replace(day=1), int(spec["deadline_months"])) - dt.timedelta(
+            days=1
+        )  # type: ignore[call-overload]
         founded = t.node_since[t.ids[f"community:{com_key}"]]
         assert founded is not None
         set_on = max(founded + dt.timedelta(days=60), t.start)
-        props = {"metric": spec["metric"], "target": spec["target"],
-                 "deadline": deadline.isoformat(), "description": name}
-        sgl = t.node(NodeKind.SMART_GOAL, f"smartgoal:{number}", name, props, since=set_on,
-                     origin="werkblad 6")
+        props = {
+            "metric": spec["metric"],
+            "target": spec["target"],
+            "deadline": deadline.isoformat(),
+            "description": name,
+        }
+        sgl = t.node(
+            NodeKind.SMART_GOAL,
+            f"smartgoal:{number}",
+            name,
+            props,
+            since=set_on,
+            origin="werkblad 6",
+        )
         com = t.ids[f"community:{com_key}"]
         t.tie(RelKind.PURSUES, com, sgl, since=set_on, strength=1.0, origin="werkblad 6")
-        t.tie(RelKind.SERVES, sgl, t.ids[f"goal:{c['goal']}"], since=set_on, strength=1.0,
-              origin="werkblad 6")
-        t.tie(RelKind.ABOUT, sgl, t.ids[f"theme:{c['theme']}"], since=set_on, strength=1.0,
-              origin="werkblad 6")
+        t.tie(
+            RelKind.SERVES,
+            sgl,
+            t.ids[f"goal:{c['goal']}"],
+            since=set_on,
+            strength=1.0,
+            origin="werkblad 6",
+        )
+        t.tie(
+            RelKind.ABOUT,
+            sgl,
+            t.ids[f"theme:{c['theme']}"],
+            since=set_on,
+            strength=1.0,
+            origin="werkblad 6",
+        )
 
 
 def build_town(today: dt.date | str | None = None) -> _Town:
@@ -881,9 +1272,13 @@ def seed_demo(
     acting_as = getattr(store, "acting_as", None)  # the audit trail names the seeder
     with acting_as("seeds.demo") if acting_as else contextlib.nullcontext(), store.atomic():
         store.create_workspace(
-            workspace, WORKSPACE_NAME,
-            settings={"town": town.TOWN, "library_id": t.ids["library"],
-                      "demo_today": t.today.isoformat()},
+            workspace,
+            WORKSPACE_NAME,
+            settings={
+                "town": town.TOWN,
+                "library_id": t.ids["library"],
+                "demo_today": t.today.isoformat(),
+            },
         )
         store.add_nodes(workspace, t.nodes)
         store.add_ties(workspace, t.ties)
@@ -898,5 +1293,15 @@ def seed_demo(
     return counts
 
 
-__all__ = ["seed_demo", "build_town", "add_months", "stable_id", "DEFAULT_TODAY",
-           "HISTORY_MONTHS", "SEED", "XSS_NAME", "WORKSPACE_NAME", "VIA_VIA"]
+__all__ = [
+    "seed_demo",
+    "build_town",
+    "add_months",
+    "stable_id",
+    "DEFAULT_TODAY",
+    "HISTORY_MONTHS",
+    "SEED",
+    "XSS_NAME",
+    "WORKSPACE_NAME",
+    "VIA_VIA",
+]

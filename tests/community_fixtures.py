@@ -32,23 +32,75 @@ D4 = dt.date(2025, 7, 1)
 
 #: The metrics on D1–D4, computed by hand (see the module docstring and test_community.py).
 EXPECTED: dict[dt.date, dict[str, Any]] = {
-    D1: dict(members=2, organisations=0, ties=1, density=1.0, average_strength=0.8,
-             components=1, largest_component_share=1.0, clustering=0.0, bonded=1 / 2,
-             library_reach=1.0, ambassadors=1, activities_30d=0, activities_90d=0,
-             roles_filled=1, staff=1),
-    D2: dict(members=4, organisations=0, ties=3, density=3 / 6, average_strength=1.6 / 3,
-             components=2, largest_component_share=3 / 4, clustering=3 / 4, bonded=1 / 4,
-             library_reach=3 / 4, ambassadors=1, activities_30d=1, activities_90d=2,
-             roles_filled=1, staff=1),
-    D3: dict(members=4, organisations=0, ties=3, density=3 / 6, average_strength=1.2 / 3,
-             components=2, largest_component_share=3 / 4, clustering=3 / 4, bonded=2 / 4,
-             library_reach=1.0, ambassadors=1, activities_30d=1, activities_90d=3,
-             roles_filled=1, staff=1),
-    D4: dict(members=3, organisations=0, ties=1, density=1 / 3, average_strength=0.4,
-             components=2, largest_component_share=2 / 3, clustering=0.0, bonded=2 / 3,
-             library_reach=1.0, ambassadors=1, activities_30d=0, activities_90d=1,
-             roles_filled=1, staff=1),
-}  # fmt: skip
+    D1: dict(
+        members=2,
+        organisations=0,
+        ties=1,
+        density=1.0,
+        average_strength=0.8,
+        components=1,
+        largest_component_share=1.0,
+        clustering=0.0,
+        bonded=1 / 2,
+        library_reach=1.0,
+        ambassadors=1,
+        activities_30d=0,
+        activities_90d=0,
+        roles_filled=1,
+        staff=1,
+    ),
+    D2: dict(
+        members=4,
+        organisations=0,
+        ties=3,
+        density=3 / 6,
+        average_strength=1.6 / 3,
+        components=2,
+        largest_component_share=3 / 4,
+        clustering=3 / 4,
+        bonded=1 / 4,
+        library_reach=3 / 4,
+        ambassadors=1,
+        activities_30d=1,
+        activities_90d=2,
+        roles_filled=1,
+        staff=1,
+    ),
+    D3: dict(
+        members=4,
+        organisations=0,
+        ties=3,
+        density=3 / 6,
+        average_strength=1.2 / 3,
+        components=2,
+        largest_component_share=3 / 4,
+        clustering=3 / 4,
+        bonded=2 / 4,
+        library_reach=1.0,
+        ambassadors=1,
+        activities_30d=1,
+        activities_90d=3,
+        roles_filled=1,
+        staff=1,
+    ),
+    D4: dict(
+        members=3,
+        organisations=0,
+        ties=1,
+        density=1 / 3,
+        average_strength=0.4,
+        components=2,
+        largest_component_share=2 / 3,
+        clustering=0.0,
+        bonded=2 / 3,
+        library_reach=1.0,
+        ambassadors=1,
+        activities_30d=0,
+        activities_90d=1,
+        roles_filled=1,
+        staff=1,
+    ),
+}
 
 
 def build_leesclub(ws: Workspace) -> dict[str, str]:
@@ -69,8 +121,13 @@ def build_leesclub(ws: Workspace) -> dict[str, str]:
     node("voorlees", "Activity", "Voorleesavond", props={"dates": ["2025-02-10", "2025-03-20"]})
     node("ruil", "Activity", "Boekenruil", props={"date": "2025-04-10"})
     node("feest", "Activity", "Zomerfeest", since="2025-07-01")
-    node("goal", "SmartGoal", "4 leden",
-         props={"metric": "members", "target": 4, "deadline": "2025-04-30"}, since="2025-01-01")
+    node(
+        "goal",
+        "SmartGoal",
+        "4 leden",
+        props={"metric": "members", "target": 4, "deadline": "2025-04-30"},
+        since="2025-01-01",
+    )
 
     def tie(kind: str, a: str, b: str, **fields: Any) -> str:
         t = ws.add_tie(kind, ids[a], ids[b], **fields)

@@ -24,8 +24,14 @@ def app(tmp_path):
     store.create_workspace("demo", "Bibliotheek Test")
     store.close()
     return create_app(
-        {"TESTING": True, "DATABASE_URL": url, "WORKSPACE": "demo", "SECRET_KEY": "test",
-         "WTF_CSRF_ENABLED": True, **SINGLE_USER}
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "WORKSPACE": "demo",
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": True,
+            **SINGLE_USER,
+        }
     )
 
 
@@ -54,8 +60,13 @@ def demo_app(demo_db, tmp_path):
     path = tmp_path / "demo.db"
     shutil.copy(demo_db, path)
     return create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "WORKSPACE": "demo",
-         "SECRET_KEY": "test", **SINGLE_USER}
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{path}",
+            "WORKSPACE": "demo",
+            "SECRET_KEY": "test",
+            **SINGLE_USER,
+        }
     )
 
 
@@ -138,11 +149,18 @@ def browser(tmp_path):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-extensions", "--window-size=1440,1000",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--window-size=1440,1000",
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):  # fmt: skip
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

@@ -48,9 +48,11 @@ def seed_workspace(store: SQLiteStore, slug: str, tag: str) -> tuple[dict[str, s
     theme = ws.add_node("Theme", f"Thema {tag}")
     org = ws.add_node("Organisation", f"Vereniging {tag}", props={"description": f"over {tag}"})
     person = ws.add_node(
-        "Person", f"Persoon {tag}",
-        props={"lawful_basis": "consent", "data_source": f"gesprek {tag}"}, origin="scan",
-    )  # fmt: skip
+        "Person",
+        f"Persoon {tag}",
+        props={"lawful_basis": "consent", "data_source": f"gesprek {tag}"},
+        origin="scan",
+    )
     other = ws.add_node("Person", f"Buur {tag}")
     community = ws.add_node("Community", f"Community {tag}")
     activity = ws.add_node("Activity", f"Activiteit {tag}")
@@ -67,10 +69,17 @@ def seed_workspace(store: SQLiteStore, slug: str, tag: str) -> tuple[dict[str, s
     ws.add_tie("ABOUT", community.id, theme.id)
     ws.add_contact(staff.id, person.id, on="2024-05-01", notes=f"koffie met {tag}")
     ids = {
-        "library": lib.id, "staff": staff.id, "theme": theme.id, "organisation": org.id,
-        "person": person.id, "other": other.id, "community": community.id,
-        "activity": activity.id, "channel": channel.id, "tie": knows.id,
-    }  # fmt: skip
+        "library": lib.id,
+        "staff": staff.id,
+        "theme": theme.id,
+        "organisation": org.id,
+        "person": person.id,
+        "other": other.id,
+        "community": community.id,
+        "activity": activity.id,
+        "channel": channel.id,
+        "tie": knows.id,
+    }
     return ids, [f"Persoon {tag}", f"Vereniging {tag}", f"koffie met {tag}", f"Buur {tag}"]
 
 

@@ -196,10 +196,11 @@ def test_session_cookie_flags(app):
     page = secure.get("/login", base_url="https://mapper.example").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
     response = secure.post(
-        "/login", base_url="https://mapper.example",
+        "/login",
+        base_url="https://mapper.example",
         headers={"Referer": "https://mapper.example/login"},
         data={"email": "editor@alpha.nl", "password": PASSWORD, "csrf_token": token},
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"]
     assert "max-age" in response.headers["Strict-Transport-Security"]
@@ -244,8 +245,9 @@ def test_single_user_mode_still_needs_csrf_tokens(town):
     forged = client.post(f"/privacy/person/{person}/basis", data={"lawful_basis": "contract"})
     assert forged.status_code == 400
     token = csrf_token(client, f"/privacy/person/{person}")
-    fine = client.post(f"/privacy/person/{person}/basis",
-                       data={"lawful_basis": "contract", "csrf_token": token})  # fmt: skip
+    fine = client.post(
+        f"/privacy/person/{person}/basis", data={"lawful_basis": "contract", "csrf_token": token}
+    )
     assert fine.status_code == 302
     with SQLiteStore(town.path) as store:
         assert store.get_node("alpha", person).props["lawful_basis"] == "contract"
@@ -313,7 +315,9 @@ def test_editor_writes_but_cannot_manage_users(app, town):
                 response = client.open(url, method=method, data={"csrf_token": token})
                 assert response.status_code == 403, (method, url)
     # An editor cannot erase either.
-    erase = client.post(f"/privacy/person/{person}/erase", data={"csrf_token": token, "confirm": "y"})
+    erase = client.post(
+        f"/privacy/person/{person}/erase", data={"csrf_token": token, "confirm": "y"}
+    )
     assert erase.status_code == 403
     with SQLiteStore(town.path) as store:
         assert store.get_node("alpha", person)
@@ -328,16 +332,23 @@ def test_admin_manages_users_of_own_workspace(app, town):
     token = fresh_token(client)
     response = client.post(
         "/admin/users",
-        data={"csrf_token": token, "email": "new@alpha.nl", "name": "Nieuw",
-              "password": "another long password", "role": "editor"},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "email": "new@alpha.nl",
+            "name": "Nieuw",
+            "password": "another long password",
+            "role": "editor",
+        },
+    )
     assert response.status_code == 302
     with Accounts(town.path) as accounts:
         new = accounts.user("new@alpha.nl")
         assert accounts.roles(new.id) == {"alpha": "editor"}
     viewer_id = town.users["viewer@alpha.nl"]
-    client.post(f"/admin/users/{viewer_id}/role", data={f"u{viewer_id}-csrf_token": token,
-                                                         f"u{viewer_id}-role": "editor"})
+    client.post(
+        f"/admin/users/{viewer_id}/role",
+        data={f"u{viewer_id}-csrf_token": token, f"u{viewer_id}-role": "editor"},
+    )
     with Accounts(town.path) as accounts:
         assert accounts.roles(viewer_id) == {"alpha": "editor"}
     # The admin of alpha cannot touch beta's admin: not found.
@@ -347,19 +358,24 @@ def test_admin_manages_users_of_own_workspace(app, town):
     with Accounts(town.path) as accounts:
         assert accounts.roles(beta_admin) == {"beta": "admin"}
     editor_id = town.users["editor@alpha.nl"]
-    response = client.post(f"/admin/users/{editor_id}/remove",
-                           data={f"r{editor_id}-csrf_token": token})  # fmt: skip
+    response = client.post(
+        f"/admin/users/{editor_id}/remove", data={f"r{editor_id}-csrf_token": token}
+    )
     assert response.status_code == 302
     with Accounts(town.path) as accounts:
         assert accounts.roles(editor_id) == {}
     # The last admin cannot remove themself.
     me = town.users["admin@alpha.nl"]
-    client.post(f"/admin/users/{me}/role", data={f"u{me}-csrf_token": token, f"u{me}-role": "viewer"})
+    client.post(
+        f"/admin/users/{me}/role", data={f"u{me}-csrf_token": token, f"u{me}-role": "viewer"}
+    )
     with Accounts(town.path) as accounts:
         assert accounts.roles(me) == {"alpha": "admin"}
     # The organisations-only setting is refused while people are held.
-    client.post("/admin/settings", data={"csrf_token": token, "organisations_only": "y",
-                                         "review_months": "6"})  # fmt: skip
+    client.post(
+        "/admin/settings",
+        data={"csrf_token": token, "organisations_only": "y", "review_months": "6"},
+    )
     with SQLiteStore(town.path) as store:
         assert not store.get_workspace("alpha").settings.get("organisations_only")
 
@@ -412,7 +428,9 @@ def test_every_form_post_without_csrf_token_is_refused(app, town):
     with SQLiteStore(town.path) as store:
         assert store.get_node("alpha", town.ids["alpha"]["person"])
     # The login form itself needs its token too.
-    response = app.test_client().post("/login", data={"email": "admin@alpha.nl", "password": PASSWORD})
+    response = app.test_client().post(
+        "/login", data={"email": "admin@alpha.nl", "password": PASSWORD}
+    )
     assert response.status_code == 400
 
 
@@ -422,12 +440,15 @@ def test_api_token_works_without_csrf_and_respects_roles(app, town):
     client = app.test_client()
     assert client.get("/", headers=editor).status_code == 200
     response = client.post(
-        f"/privacy/person/{person}/basis", headers=editor,
+        f"/privacy/person/{person}/basis",
+        headers=editor,
         data={"lawful_basis": "contract", "data_source": "api"},
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     viewer = {"Authorization": f"Bearer {town.tokens['viewer@alpha.nl']}"}
-    assert client.post(f"/privacy/person/{person}/basis", headers=viewer, data={}).status_code == 403
+    assert (
+        client.post(f"/privacy/person/{person}/basis", headers=viewer, data={}).status_code == 403
+    )
     bad = client.get("/", headers={"Authorization": "Bearer cm_not-a-token"})
     assert bad.status_code == 401 and bad.get_json()["error"] == 401
     # A token never opens a session: the next request without it is anonymous.
@@ -471,8 +492,19 @@ def test_other_workspace_entities_are_not_found_everywhere(app, town, via):
 
 
 #: Query parameters pages and the API take an entity id in.
-ID_PARAMS = ("target", "node", "id", "theme", "community", "person", "focus", "a", "b", "keep",
-             "drop")  # fmt: skip
+ID_PARAMS = (
+    "target",
+    "node",
+    "id",
+    "theme",
+    "community",
+    "person",
+    "focus",
+    "a",
+    "b",
+    "keep",
+    "drop",
+)
 #: Query parameters pages search names with.
 NAME_PARAMS = ("q", "query", "search", "name")
 
@@ -485,8 +517,10 @@ def test_pages_without_ids_show_nothing_of_other_workspace(app, town):
     token = {"Authorization": f"Bearer {town.tokens['admin@alpha.nl']}"}
 
     def both(url, query):
-        answers = (client.get(url, query_string=query),
-                   app.test_client().get(url, query_string=query, headers=token))  # fmt: skip
+        answers = (
+            client.get(url, query_string=query),
+            app.test_client().get(url, query_string=query, headers=token),
+        )
         with client.session_transaction() as session:
             session.pop("_flashes", None)  # a message echoing the query is not a leak
         return answers
@@ -528,8 +562,20 @@ def test_sql_and_cypher_looking_input_is_plain_text(app, town):
             assert [n.id for n in ws.find_nodes(f"Club {text}")] == [node_id]
         assert ws.find_nodes("' OR 1=1 --") == []
     client = client_as(app, "admin@alpha.nl")
-    params = ("q", "query", "search", "kind", "theme", "filter", "as_of", "months", "lang",
-              "community", "target", "limit")  # fmt: skip
+    params = (
+        "q",
+        "query",
+        "search",
+        "kind",
+        "theme",
+        "filter",
+        "as_of",
+        "months",
+        "lang",
+        "community",
+        "target",
+        "limit",
+    )
     for rule in rules(app, methods={"GET"}, with_args=False):
         for text in INJECTIONS:
             response = client.get(rule.rule, query_string={p: text for p in params})
@@ -544,8 +590,13 @@ def test_sql_and_cypher_looking_input_is_plain_text(app, town):
 
 
 def test_error_pages_show_no_internals(town):
-    app = make_app(town, PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=1024,
-                   SINGLE_USER=True, HOST="127.0.0.1")  # fmt: skip
+    app = make_app(
+        town,
+        PROPAGATE_EXCEPTIONS=False,
+        MAX_CONTENT_LENGTH=1024,
+        SINGLE_USER=True,
+        HOST="127.0.0.1",
+    )
 
     @app.get("/test-crash")
     def crash():  # type: ignore[no-untyped-def]
@@ -586,8 +637,16 @@ def test_api_token_from_the_account_page(app, town):
 def test_own_pages_have_unique_element_ids(app, town):
     client = client_as(app, "admin@alpha.nl")
     person = town.ids["alpha"]["person"]
-    for url in ("/admin/", "/admin/settings", "/account", "/privacy/", "/privacy/audit",
-                f"/privacy/person/{person}", f"/privacy/person/{person}/erase", "/"):
+    for url in (
+        "/admin/",
+        "/admin/settings",
+        "/account",
+        "/privacy/",
+        "/privacy/audit",
+        f"/privacy/person/{person}",
+        f"/privacy/person/{person}/erase",
+        "/",
+    ):
         ids = re.findall(r'\sid="([^"]+)"', client.get(url).get_data(as_text=True))
         duplicates = {i for i in ids if ids.count(i) > 1}
         assert not duplicates, (url, duplicates)

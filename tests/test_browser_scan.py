@@ -92,9 +92,7 @@ def test_scan_map_draws_shows_text_as_text_and_stays_local(live_server, browser)
     assert drawn == expected > 10
     assert browser.execute_script("return window.scanMap.network.body.nodeIndices.length;") == drawn
     # physics is off once the map has settled: it does not keep moving
-    assert browser.execute_script(
-        "return window.scanMap.network.physics.physicsEnabled;"
-    ) is False
+    assert browser.execute_script("return window.scanMap.network.physics.physicsEnabled;") is False
 
     # the XSS name is shown as text, in the tables and in the tooltip, and nothing ran
     assert_no_alert(browser)
@@ -103,19 +101,26 @@ def test_scan_map_draws_shows_text_as_text_and_stays_local(live_server, browser)
     x, y = node_offset(browser, evil_id)
     container = browser.find_element(By.ID, "scan-map")
     ActionChains(browser).move_to_element_with_offset(container, x + 30, y + 30).pause(
-        0.2).move_to_element_with_offset(container, x, y).perform()
+        0.2
+    ).move_to_element_with_offset(container, x, y).perform()
     tooltip = WebDriverWait(browser, WAIT).until(
         lambda d: next(
-            (t for t in d.find_elements(By.CSS_SELECTOR, "div.vis-tooltip")
-             if t.is_displayed() and XSS in t.text),
+            (
+                t
+                for t in d.find_elements(By.CSS_SELECTOR, "div.vis-tooltip")
+                if t.is_displayed() and XSS in t.text
+            ),
             None,
         )
     )
     assert "Band met de bibliotheek" in tooltip.text
     # innerText turns line breaks into <br>; anything else would be markup from the data
-    assert browser.execute_script(
-        "return document.querySelectorAll('div.vis-tooltip *:not(br)').length;"
-    ) == 0
+    assert (
+        browser.execute_script(
+            "return document.querySelectorAll('div.vis-tooltip *:not(br)').length;"
+        )
+        == 0
+    )
     assert_no_alert(browser)
 
     # search finds a node and offers to focus on its neighbourhood
@@ -146,7 +151,8 @@ def test_scan_map_draws_shows_text_as_text_and_stays_local(live_server, browser)
     assert any(url.endswith("/vis-network.min.js") for url in requests)
     # (chrome:// and data: URLs are the browser's own pages and inline images, not network)
     foreign = [
-        url for url in requests
+        url
+        for url in requests
         if urlsplit(url).scheme not in ("data", "chrome", "about")
         and urlsplit(url).netloc != live_server.netloc
     ]

@@ -87,7 +87,9 @@ def test_series_equals_the_per_date_results(leesclub):
 
 def test_series_dates_monthly_weekly_and_errors():
     assert series_dates("2025-01-31", "2025-03-31") == [
-        dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 3, 31)
+        dt.date(2025, 1, 31),
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 31),
     ]
     assert len(series_dates("2025-01-01", "2026-12-01")) == 24
     assert series_dates("2025-01-01", "2025-01-20", every="week")[-1] == dt.date(2025, 1, 20)
@@ -142,30 +144,60 @@ def _random_graph(seed: int, people: int = 24) -> nx.MultiDiGraph:
     names = [f"p{i:02}" for i in range(people)]
     for p in names:
         s, u = interval() if r.random() < 0.3 else (None, None)
-        G.add_node(p, kind=r.choice(["Person", "Person", "Person", "Organisation"]), since=s, until=u)
+        G.add_node(
+            p, kind=r.choice(["Person", "Person", "Person", "Organisation"]), since=s, until=u
+        )
     k = 0
     for p in names:
         for _ in range(r.randrange(0, 3)):
             s, u = interval()
             k += 1
-            G.add_edge(p, "com", key=f"t{k}", kind="MEMBER_OF", since=s, until=u,
-                       role=r.choice([None, "ambassador", "member"]))
+            G.add_edge(
+                p,
+                "com",
+                key=f"t{k}",
+                kind="MEMBER_OF",
+                since=s,
+                until=u,
+                role=r.choice([None, "ambassador", "member"]),
+            )
     for _ in range(people * 3):
         a, b = r.sample(names, 2)
         s, u = interval()
         k += 1
-        G.add_edge(a, b, key=f"t{k}", kind=r.choice(["KNOWS", "KNOWS", "MEMBER_OF", "ATTENDS"]),
-                   since=s, until=u, strength=r.choice([None, 0.2, 0.4, 0.6, 0.8, 1.0]))
+        G.add_edge(
+            a,
+            b,
+            key=f"t{k}",
+            kind=r.choice(["KNOWS", "KNOWS", "MEMBER_OF", "ATTENDS"]),
+            since=s,
+            until=u,
+            strength=r.choice([None, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        )
     for _ in range(people):
         s, u = interval()
         k += 1
-        G.add_edge(r.choice(["lib", "s0", "s1", "s2"]), r.choice(names), key=f"t{k}",
-                   kind=r.choice(["BOND_WITH", "KNOWS"]), since=s, until=u, strength=0.5)
+        G.add_edge(
+            r.choice(["lib", "s0", "s1", "s2"]),
+            r.choice(names),
+            key=f"t{k}",
+            kind=r.choice(["BOND_WITH", "KNOWS"]),
+            since=s,
+            until=u,
+            strength=0.5,
+        )
     for i in range(3):
         s, u = interval()
         k += 1
-        G.add_edge(f"s{i}", "com", key=f"t{k}", kind="HAS_ROLE", since=s, until=u,
-                   role=r.choice(["builder", "connector", "driver"]))
+        G.add_edge(
+            f"s{i}",
+            "com",
+            key=f"t{k}",
+            kind="HAS_ROLE",
+            since=s,
+            until=u,
+            role=r.choice(["builder", "connector", "driver"]),
+        )
     for i in range(8):
         G.add_node(f"a{i}", kind="Activity", since=day(), props={})
         k += 1
@@ -177,9 +209,7 @@ def _random_graph(seed: int, people: int = 24) -> nx.MultiDiGraph:
 def test_sweep_equals_per_date_on_random_histories(seed):
     G = _random_graph(seed)
     days = series_dates("2023-12-01", "2026-02-01")
-    assert connectedness_series(G, "com", days) == [
-        connectedness(G, "com", as_of=d) for d in days
-    ]
+    assert connectedness_series(G, "com", days) == [connectedness(G, "com", as_of=d) for d in days]
 
 
 def test_project_history_filtered_by_date_is_the_projection(ws):
@@ -191,7 +221,12 @@ def test_project_history_filtered_by_date_is_the_projection(ws):
     ws.change_tie(t, on="2025-03-01", strength=0.8)
     ws.add_tie("KNOWS", a, c, since="2025-01-01", until="2025-04-01")
     history = ws.project_history()
-    for day in (dt.date(2025, 1, 15), dt.date(2025, 3, 1), dt.date(2025, 5, 1), dt.date(2025, 7, 1)):
+    for day in (
+        dt.date(2025, 1, 15),
+        dt.date(2025, 3, 1),
+        dt.date(2025, 5, 1),
+        dt.date(2025, 7, 1),
+    ):
         projected = ws.project(as_of=day)
         nodes = {n for n, d in history.nodes(data=True) if valid_on(d["since"], d["until"], day)}
         assert nodes == set(projected)
@@ -200,7 +235,10 @@ def test_project_history_filtered_by_date_is_the_projection(ws):
             for u, v, d in history.edges(data=True)
             if u in nodes and v in nodes and valid_on(d["since"], d["until"], day)
         }
-        assert edges == {(u, v, k, d["version"], d["strength"]) for u, v, k, d in projected.edges(keys=True, data=True)}
+        assert edges == {
+            (u, v, k, d["version"], d["strength"])
+            for u, v, k, d in projected.edges(keys=True, data=True)
+        }
 
 
 # --------------------------------------------------------------------------- what changed
@@ -250,8 +288,12 @@ def test_goal_flips_from_behind_to_met_on_the_day_the_fourth_member_joins(leescl
 def test_goal_missed_after_deadline_and_on_track_above_the_line(store):
     ws = store.create_workspace("doelen")
     ids = build_leesclub(ws)
-    sgl = ws.add_node("SmartGoal", "5 ambassadeurs", since="2025-01-01",
-                      props={"metric": "ambassadors", "target": 5, "deadline": "2025-03-01"})
+    sgl = ws.add_node(
+        "SmartGoal",
+        "5 ambassadeurs",
+        since="2025-01-01",
+        props={"metric": "ambassadors", "target": 5, "deadline": "2025-03-01"},
+    )
     ws.add_tie("PURSUES", ids["club"], sgl.id, since="2025-01-01")
     history = ws.project_history()
     assert goal_progress(history, sgl.id, as_of="2025-01-01")["status"] == "on_track"
@@ -263,19 +305,29 @@ def test_goal_missed_after_deadline_and_on_track_above_the_line(store):
 def test_manual_goal_uses_hand_entered_measurements(store):
     ws = store.create_workspace("handwerk")
     ids = build_leesclub(ws)
-    props = {"metric": "manual", "target": 5, "deadline": "2025-12-31",
-             "description": "5 leden die maandelijks posten"}
+    props = {
+        "metric": "manual",
+        "target": 5,
+        "deadline": "2025-12-31",
+        "description": "5 leden die maandelijks posten",
+    }
     props = add_measurement(props, "2025-02-01", 2)
     props = add_measurement(props, "2025-09-01", "5", note="telling in de Facebookgroep")
     sgl = ws.add_node("SmartGoal", "5 posters", props=check_goal_props(props), since="2025-01-01")
     ws.add_tie("PURSUES", ids["club"], sgl.id, since="2025-01-01")
     history = ws.project_history()
-    got = {d: goal_progress(history, sgl.id, as_of=d) for d in ("2025-01-15", "2025-08-31", "2025-09-01")}
+    got = {
+        d: goal_progress(history, sgl.id, as_of=d)
+        for d in ("2025-01-15", "2025-08-31", "2025-09-01")
+    }
     assert got["2025-01-15"]["status"] == "unmeasured" and got["2025-01-15"]["manual"]
     assert got["2025-08-31"]["value"] == 2 and got["2025-08-31"]["status"] == "behind"
     assert got["2025-09-01"]["status"] == "met"
     # a measurement on the same day replaces the earlier one
-    assert [m["value"] for m in add_measurement(props, "2025-09-01", 4)["measurements"]] == [2.0, 4.0]
+    assert [m["value"] for m in add_measurement(props, "2025-09-01", 4)["measurements"]] == [
+        2.0,
+        4.0,
+    ]
 
 
 def test_goal_props_are_validated_with_the_bad_value_named():
@@ -285,7 +337,12 @@ def test_goal_props_are_validated_with_the_bad_value_named():
         check_goal_props({"metric": "members", "target": "veel", "deadline": "2026-01-01"})
     with pytest.raises(ValidationError, match="deadline"):
         check_goal_props({"metric": "members", "target": 5})
-    assert check_goal_props({"metric": "library_reach", "target": "60", "deadline": "2026-01-01"})["target"] == 0.6
+    assert (
+        check_goal_props({"metric": "library_reach", "target": "60", "deadline": "2026-01-01"})[
+            "target"
+        ]
+        == 0.6
+    )
     with pytest.raises(ValidationError, match="more than 100%"):
         check_goal_props({"metric": "bonded", "target": 150, "deadline": "2026-01-01"})
 
@@ -298,7 +355,9 @@ def test_profile_lists_members_with_joined_left_and_roles(leesclub):
     prof = com.profile(ws.project_history(), ids["club"], as_of=D4)
     rows = {r["name"]: r for r in prof["members"]}
     assert set(rows) == {"Anna de Vries", "Bart Jansen", "Dirk van Dam", "Eva Öztürk"}
-    assert rows["Dirk van Dam"]["left"] == dt.date(2025, 6, 1) and not rows["Dirk van Dam"]["current"]
+    assert (
+        rows["Dirk van Dam"]["left"] == dt.date(2025, 6, 1) and not rows["Dirk van Dam"]["current"]
+    )
     assert rows["Anna de Vries"]["role"] == "ambassador" and rows["Anna de Vries"]["current"]
     assert rows["Eva Öztürk"]["joined"] == dt.date(2025, 4, 1)
     assert [r["name"] for r in prof["members"]][-1] == "Dirk van Dam"  # former members last
@@ -333,7 +392,9 @@ def test_roles_keep_history_and_allow_no_more_than_three_staff(leesclub):
     with pytest.raises(ValidationError, match="not library staff"):
         com.set_role(ws, ids["club"], "driver", ids["anna"], on="2025-04-01")
     com.set_role(ws, ids["club"], "driver", None, on="2025-05-01")  # leave the role empty
-    assert com.profile(ws.project_history(), ids["club"], as_of=dt.date(2025, 5, 1))["empty_roles"] == ["driver"]
+    assert com.profile(ws.project_history(), ids["club"], as_of=dt.date(2025, 5, 1))[
+        "empty_roles"
+    ] == ["driver"]
 
 
 def test_members_join_leave_and_become_ambassador(leesclub):
@@ -357,10 +418,17 @@ def test_definition_links_end_and_begin_on_the_day(leesclub):
     lezen = ws.add_node("Theme", "lezen").id
     taal = ws.add_node("Theme", "taal").id
     fb = ws.add_node("Channel", "Facebookgroep De Linde", props={"mode": "online"}).id
-    com.update_definition(ws, ids["club"], on="2025-01-01", links={"themes": [lezen], "channels": [fb]},
-                          traits=["wonen in De Linde", " "], texts={"vision": "Samen lezen"})
-    com.update_definition(ws, ids["club"], on="2025-06-01", links={"themes": [taal]},
-                          bond_type="geography")
+    com.update_definition(
+        ws,
+        ids["club"],
+        on="2025-01-01",
+        links={"themes": [lezen], "channels": [fb]},
+        traits=["wonen in De Linde", " "],
+        texts={"vision": "Samen lezen"},
+    )
+    com.update_definition(
+        ws, ids["club"], on="2025-06-01", links={"themes": [taal]}, bond_type="geography"
+    )
     history = ws.project_history()
     before = com.profile(history, ids["club"], as_of=dt.date(2025, 5, 1))
     after = com.profile(history, ids["club"], as_of=dt.date(2025, 6, 1))
@@ -382,8 +450,14 @@ def test_definition_links_end_and_begin_on_the_day(leesclub):
 def test_readiness_has_the_workbooks_eight_questions_and_blocks():
     assert len(QUESTIONS) == 8
     assert [q.block for q in QUESTIONS] == [
-        "strategie", "strategie", "medewerkers", "samenwerking", "interne communicatie",
-        "vestiging", "flexibiliteit", "tijd en geld",
+        "strategie",
+        "strategie",
+        "medewerkers",
+        "samenwerking",
+        "interne communicatie",
+        "vestiging",
+        "flexibiliteit",
+        "tijd en geld",
     ]
 
 
@@ -391,12 +465,19 @@ def test_readiness_advice_follows_the_majority():
     keys = [q.key for q in QUESTIONS]
     five = readiness({k: i < 5 for i, k in enumerate(keys)})
     assert (five["yes"], five["no"], five["verdict"]) == (5, 3, "go_ahead")
-    assert [w["block"] for w in five["to_work_on"]] == ["vestiging", "flexibiliteit", "tijd en geld"]
+    assert [w["block"] for w in five["to_work_on"]] == [
+        "vestiging",
+        "flexibiliteit",
+        "tijd en geld",
+    ]
     four = readiness({k: i < 4 for i, k in enumerate(keys)})
     assert four["verdict"] == "not_yet"
     partial = readiness({k: True for k in keys[:4]})
     assert (partial["unanswered"], partial["verdict"]) == (4, "incomplete")
-    assert check_answers({"support": "ja", "venue": "nee", "skills": ""}) == {"support": True, "venue": False}
+    assert check_answers({"support": "ja", "venue": "nee", "skills": ""}) == {
+        "support": True,
+        "venue": False,
+    }
     with pytest.raises(ValidationError, match="'budget'"):
         readiness({"budget": True})
     with pytest.raises(ValidationError, match="'misschien'"):
@@ -411,8 +492,12 @@ def test_every_metric_is_in_a_point(leesclub):
 
 @pytest.mark.parametrize(
     "name",
-    ["mapper.analysis.community", "mapper.analysis.goals", "mapper.analysis.readiness",
-     "web.community_charts"],
+    [
+        "mapper.analysis.community",
+        "mapper.analysis.goals",
+        "mapper.analysis.readiness",
+        "web.community_charts",
+    ],
 )
 def test_docstring_examples_run(name):
     import doctest

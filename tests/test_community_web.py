@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from typing import Any
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -48,7 +48,11 @@ class _FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and not self.found and (self.form_id is None or a.get("id") == self.form_id):
+        if (
+            tag == "form"
+            and not self.found
+            and (self.form_id is None or a.get("id") == self.form_id)
+        ):
             self.inside, self.found, self.action = True, True, a.get("action")
         if not self.inside:
             return
@@ -110,9 +114,9 @@ def ids(demo_app):
 def test_communities_list_has_the_three_demo_communities(demo_client, ids):
     html = demo_client.get("/communities/").get_data(as_text=True)
     assert len(ids) == 3
-    for name, cid in ids.items():
+    for _name, cid in ids.items():
         assert f'href="/communities/{cid}"' in html
-    table = html[html.index('<table id="communities">'):html.index("</table>")]
+    table = html[html.index('<table id="communities">') : html.index("</table>")]
     assert table.count('<th scope="row">') == 3
     assert "Binnen twee stappen van de bibliotheek" in table  # Dutch by default
 
@@ -122,9 +126,16 @@ def test_community_page_has_definition_members_roles_goals_and_charts(demo_clien
     response = demo_client.get(f"/communities/{cid}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    for text in ("Definitie", "Leden", "Rollen van de bibliotheek", "SMART-doelen",
-                 "Verbondenheid door de tijd", "identiteit (wie mensen zijn)",
-                 "Iedereen in Rijnstad kan meedoen", "Minstens 50 leden aan het eind van het jaar"):
+    for text in (
+        "Definitie",
+        "Leden",
+        "Rollen van de bibliotheek",
+        "SMART-doelen",
+        "Verbondenheid door de tijd",
+        "identiteit (wie mensen zijn)",
+        "Iedereen in Rijnstad kan meedoen",
+        "Minstens 50 leden aan het eind van het jaar",
+    ):
         assert text in html, text
     assert html.count('<svg class="chart"') >= 8 + 2  # eight connectedness charts, two goals
     # every chart has a table beside it
@@ -134,15 +145,20 @@ def test_community_page_has_definition_members_roles_goals_and_charts(demo_clien
 
 def test_chart_tables_hold_the_series(demo_app, demo_client, ids):
     cid = ids["Repair & Reuse Rijnstad"]
-    html = demo_client.get(f"/communities/{cid}?from=2025-06-01&to=2026-06-01&lang=en").get_data(as_text=True)
+    html = demo_client.get(f"/communities/{cid}?from=2025-06-01&to=2026-06-01&lang=en").get_data(
+        as_text=True
+    )
     store = store_of(demo_app)
     try:
         history = com.load_history(store.workspace("demo"))
     finally:
         store.close()
     points = connectedness_series(history, cid, series_dates("2025-06-01", "2026-06-01"))
-    block = html[html.index('id="chart-0"'):html.index('id="chart-1"')]
-    rows = re.findall(r'<tr><th scope="row">([0-9-]+)</th><td class="num">([0-9,.]+)</td><td class="num">([0-9,.]+)</td>', block)
+    block = html[html.index('id="chart-0"') : html.index('id="chart-1"')]
+    rows = re.findall(
+        r'<tr><th scope="row">([0-9-]+)</th><td class="num">([0-9,.]+)</td><td class="num">([0-9,.]+)</td>',
+        block,
+    )
     assert [(d, int(m), int(a)) for d, m, a in rows] == [
         (p["date"], p["members"], p["ambassadors"]) for p in points
     ]
@@ -152,26 +168,34 @@ def test_chart_tables_hold_the_series(demo_app, demo_client, ids):
 
 def test_empty_driver_role_is_flagged(demo_client, ids):
     html = demo_client.get(f"/communities/{ids['Samen in de Wijk']}").get_data(as_text=True)
-    driver = html[html.index('id="role-driver"'):]
+    driver = html[html.index('id="role-driver"') :]
     driver = driver[: driver.index("</li>")]
     assert "Niemand heeft deze rol." in driver and 'class="role empty"' in html
 
 
 def test_english_interface(demo_client, ids):
     html = demo_client.get(f"/communities/{ids['Samen in de Wijk']}?lang=en").get_data(as_text=True)
-    assert "Library roles" in html and "Nobody has this role." in html and "Connectedness over time" in html
+    assert (
+        "Library roles" in html
+        and "Nobody has this role." in html
+        and "Connectedness over time" in html
+    )
 
 
 def test_goal_status_is_shown(demo_client, ids):
-    html = demo_client.get(f"/communities/{ids['Samen in de Wijk']}?as_of=2026-11-01&lang=en").get_data(as_text=True)
-    goal = html[html.index('class="goal '):]
+    html = demo_client.get(
+        f"/communities/{ids['Samen in de Wijk']}?as_of=2026-11-01&lang=en"
+    ).get_data(as_text=True)
+    goal = html[html.index('class="goal ') :]
     assert "30 buren doen mee" in goal
-    assert re.search(r'badge status (met|on_track|behind|missed)', goal)
+    assert re.search(r"badge status (met|on_track|behind|missed)", goal)
 
 
 def test_changes_page_lists_what_changed(demo_app, demo_client, ids):
     cid = ids["Samen in de Wijk"]
-    html = demo_client.get(f"/communities/{cid}/changes?from=2026-05-01&to=2026-11-01&lang=en").get_data(as_text=True)
+    html = demo_client.get(
+        f"/communities/{cid}/changes?from=2026-05-01&to=2026-11-01&lang=en"
+    ).get_data(as_text=True)
     store = store_of(demo_app)
     try:
         history = com.load_history(store.workspace("demo"))
@@ -181,7 +205,9 @@ def test_changes_page_lists_what_changed(demo_app, demo_client, ids):
     assert expected["new_members"] and expected["new_ties"]  # the demo's history shows change
     keys = list(expected)
     for key, following in zip(keys, keys[1:] + [None]):
-        section = html[html.index(f'id="{key}"'):html.index(f'id="{following}"') if following else None]
+        section = html[
+            html.index(f'id="{key}"') : html.index(f'id="{following}"') if following else None
+        ]
         assert f'<span class="badge">{len(expected[key])}</span>' in section
         for row in expected[key]:
             name = row.get("name") or row["a"]
@@ -199,7 +225,9 @@ def test_map_as_of_a_date_with_month_steps(demo_client, ids):
     assert 'aria-current="page">2026-03</a>' in html
     earlier = demo_client.get(f"/communities/{cid}/map?as_of=2024-06-01").get_data(as_text=True)
     assert earlier.count("<tr") < html.count("<tr")  # fewer on the map two years earlier
-    before = demo_client.get(f"/communities/{ids['Samen in de Wijk']}/map?as_of=2024-01-01").get_data(as_text=True)
+    before = demo_client.get(
+        f"/communities/{ids['Samen in de Wijk']}/map?as_of=2024-01-01"
+    ).get_data(as_text=True)
     assert "bestond op 2024-01-01 nog niet" in before
 
 
@@ -223,8 +251,14 @@ def test_post_without_csrf_token_changes_nothing(demo_app, demo_client, ids):
     finally:
         store.close()
     html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    response = submit(demo_client, html, "role-form-driver", driver__csrf_token=None,
-                      driver__staff=staff, driver__on="2026-11-01")
+    response = submit(
+        demo_client,
+        html,
+        "role-form-driver",
+        driver__csrf_token=None,
+        driver__staff=staff,
+        driver__on="2026-11-01",
+    )
     # refused by the app's CSRF check (400), or else by the form itself (error, redirect)
     assert response.status_code in (400, 302)
     if response.status_code == 302:
@@ -243,23 +277,40 @@ def test_role_form_fills_the_empty_role_and_keeps_history(demo_app, demo_client,
         staff = {n.name: n.id for n in ws.nodes(kind="Staff")}
     finally:
         store.close()
-    response = submit(demo_client, html, "role-form-driver", driver__staff=staff["Priya Ramdin"],
-                      driver__on="2026-11-10")
+    response = submit(
+        demo_client,
+        html,
+        "role-form-driver",
+        driver__staff=staff["Priya Ramdin"],
+        driver__on="2026-11-10",
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("#roles")
     page = demo_client.get(f"/communities/{cid}?as_of=2026-11-10").get_data(as_text=True)
-    driver = page[page.index('id="role-driver"'):]
+    driver = page[page.index('id="role-driver"') :]
     assert "Priya Ramdin" in driver[: driver.index("</li>")]
     # hand the role over: the first holder's tie ends, it is not overwritten
     page = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    submit(demo_client, page, "role-form-driver", driver__staff=staff["Anouk de Groot"],
-           driver__on="2026-11-20")
+    submit(
+        demo_client,
+        page,
+        "role-form-driver",
+        driver__staff=staff["Anouk de Groot"],
+        driver__on="2026-11-20",
+    )
     store = store_of(demo_app)
     try:
-        ties = [t for t in store.workspace("demo").ties(node=cid, kind="HAS_ROLE", history=True) if t.role == "driver"]
+        ties = [
+            t
+            for t in store.workspace("demo").ties(node=cid, kind="HAS_ROLE", history=True)
+            if t.role == "driver"
+        ]
     finally:
         store.close()
-    assert {(t.source, t.since.isoformat(), t.until.isoformat() if t.until else None) for t in ties} == {
-        (staff["Priya Ramdin"], "2026-11-10", "2026-11-20"), (staff["Anouk de Groot"], "2026-11-20", None)
+    assert {
+        (t.source, t.since.isoformat(), t.until.isoformat() if t.until else None) for t in ties
+    } == {
+        (staff["Priya Ramdin"], "2026-11-10", "2026-11-20"),
+        (staff["Anouk de Groot"], "2026-11-20", None),
     }
 
 
@@ -272,18 +323,26 @@ def test_member_forms_add_and_record_leaving(demo_app, demo_client, ids):
     finally:
         store.close()
     html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    response = submit(demo_client, html, "add-member", member=evil, role="ambassador", since="2026-11-05")
+    response = submit(
+        demo_client, html, "add-member", member=evil, role="ambassador", since="2026-11-05"
+    )
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?as_of=2026-11-06").get_data(as_text=True)
     assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    response = submit(demo_client, page, "change-member", member=evil, change="leave", on="2026-11-08")
+    response = submit(
+        demo_client, page, "change-member", member=evil, change="leave", on="2026-11-08"
+    )
     assert response.status_code == 302
     store = store_of(demo_app)
     try:
         (tie,) = [t for t in store.workspace("demo").ties(node=evil, kind="MEMBER_OF")]
     finally:
         store.close()
-    assert (tie.since, tie.until, tie.role) == (dt.date(2026, 11, 5), dt.date(2026, 11, 8), "ambassador")
+    assert (tie.since, tie.until, tie.role) == (
+        dt.date(2026, 11, 5),
+        dt.date(2026, 11, 8),
+        "ambassador",
+    )
 
 
 def test_definition_form_saves_through_the_store(demo_app, demo_client, ids):
@@ -292,11 +351,22 @@ def test_definition_form_saves_through_the_store(demo_app, demo_client, ids):
     parser = _FormParser("definition-form")
     parser.feed(html)
     assert parser.fields["themes"] and parser.fields["channels"], "the current links are ticked"
-    assert parser.fields["name"] == "Repair & Reuse Rijnstad" and parser.fields["bond_type"] == "affinity"
+    assert (
+        parser.fields["name"] == "Repair & Reuse Rijnstad"
+        and parser.fields["bond_type"] == "affinity"
+    )
     # untick the channels, keep the rest as the form shows it
-    response = submit(demo_client, html, "definition-form", url=f"/communities/{cid}/edit",
-                      channels=None, own_goals="Elke maand een reparatiemiddag",
-                      norms="Iedereen helpt iedereen", vision=XSS, on="2026-11-01")
+    response = submit(
+        demo_client,
+        html,
+        "definition-form",
+        url=f"/communities/{cid}/edit",
+        channels=None,
+        own_goals="Elke maand een reparatiemiddag",
+        norms="Iedereen helpt iedereen",
+        vision=XSS,
+        on="2026-11-01",
+    )
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
     assert "Iedereen helpt iedereen" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -314,30 +384,56 @@ def test_definition_form_saves_through_the_store(demo_app, demo_client, ids):
 def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
     cid = ids["Taalmaatjes Rijnstad"]
     html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    response = submit(demo_client, html, "add-goal", goal__name="5 leden die maandelijks posten",
-                      goal__metric="manual", goal__target="5", goal__start="2026-01-01",
-                      goal__deadline="2026-12-31")
+    response = submit(
+        demo_client,
+        html,
+        "add-goal",
+        goal__name="5 leden die maandelijks posten",
+        goal__metric="manual",
+        goal__target="5",
+        goal__start="2026-01-01",
+        goal__deadline="2026-12-31",
+    )
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
-    goal = page[page.index("<h3>5 leden die maandelijks posten"):]
+    goal = page[page.index("<h3>5 leden die maandelijks posten") :]
     assert "not measured yet" in goal[:400] and "hand-entered measurements" in goal[:2000]
     goal_id = re.search(r'action="/goals/([^"]+)/measurements"', goal).group(1)
-    response = submit(demo_client, page, f"measure-{goal_id}", **{
-        f"m-{goal_id}-date": "2026-06-01", f"m-{goal_id}-value": "5", f"m-{goal_id}-note": "telling"})
+    response = submit(
+        demo_client,
+        page,
+        f"measure-{goal_id}",
+        **{
+            f"m-{goal_id}-date": "2026-06-01",
+            f"m-{goal_id}-value": "5",
+            f"m-{goal_id}-note": "telling",
+        },
+    )
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
-    goal = page[page.index("<h3>5 leden die maandelijks posten"):]
-    assert 'badge status met' in goal[:600]
+    goal = page[page.index("<h3>5 leden die maandelijks posten") :]
+    assert "badge status met" in goal[:600]
     # a bad target is refused with the value named
     html = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
-    submit(demo_client, html, "add-goal", goal__name="Veel", goal__metric="members",
-           goal__target="veel", goal__deadline="2026-12-31")
-    assert "target &#39;veel&#39; is not a number" in demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    submit(
+        demo_client,
+        html,
+        "add-goal",
+        goal__name="Veel",
+        goal__metric="members",
+        goal__target="veel",
+        goal__deadline="2026-12-31",
+    )
+    assert "target &#39;veel&#39; is not a number" in demo_client.get(
+        f"/communities/{cid}"
+    ).get_data(as_text=True)
 
 
 def test_new_community_form(demo_client):
     html = demo_client.get("/communities/").get_data(as_text=True)
-    response = submit(demo_client, html, "new-community", name="Leesclub Zuid", bond_type="geography")
+    response = submit(
+        demo_client, html, "new-community", name="Leesclub Zuid", bond_type="geography"
+    )
     assert response.status_code == 302
     page = demo_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Leesclub Zuid" in page and "geografie" in page
@@ -379,13 +475,15 @@ def test_every_message_has_a_dutch_translation():
     with open(root / "translations" / "nl" / "community.po", "rb") as fh:
         translated = {m.id for m in read_po(fh) if m.id and m.string}
     files = [("python", root / "community.py")] + [
-        ("jinja2.ext:babel_extract", p) for p in sorted((root / "templates" / "community").glob("*.html"))
+        ("jinja2.ext:babel_extract", p)
+        for p in sorted((root / "templates" / "community").glob("*.html"))
     ]
     missing = []
     for method, path in files:
         options = {"extensions": "jinja2.ext.i18n"} if method != "python" else {}
-        for _, message, _, _ in extract_from_file(method, str(path), keywords={"_": None, "_l": None},
-                                                  options=options):  # fmt: skip
+        for _, message, _, _ in extract_from_file(
+            method, str(path), keywords={"_": None, "_l": None}, options=options
+        ):
             if message not in translated:
                 missing.append((path.name, message))
     assert not missing
@@ -401,20 +499,29 @@ def test_community_map_draws_and_steps_a_month_back(live_server, browser):
 
     cid = community_ids(live_server.app)["Taalmaatjes Rijnstad"]
     browser.get(f"{live_server.url}/communities/{cid}/map?as_of=2026-06-01")
-    drawn = int(WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")))
+    drawn = int(
+        WebDriverWait(browser, 30).until(
+            lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
+        )
+    )
     rows = len(browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr"))
     assert drawn == rows > 10
     browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
     WebDriverWait(browser, 30).until(lambda d: "2026-05-01" in d.current_url)
-    earlier = int(WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")))
+    earlier = int(
+        WebDriverWait(browser, 30).until(
+            lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
+        )
+    )
     assert earlier <= drawn
     # "play" steps to the next month by itself, and keeps playing until paused
     browser.find_element(By.ID, "map-play").click()
-    WebDriverWait(browser, 30).until(lambda d: "as_of=2026-06-01" in d.current_url and "play=1" in d.current_url)
     WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "true")
+        lambda d: "as_of=2026-06-01" in d.current_url and "play=1" in d.current_url
+    )
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "true"
+    )
     browser.find_element(By.ID, "map-play").click()
     WebDriverWait(browser, 30).until(lambda d: "play=1" not in d.current_url)
     browser.get(f"{live_server.url}/communities/{cid}")

@@ -42,8 +42,20 @@ def _content(store: SQLiteStore, workspace: str) -> tuple[list, list, list]:
         for n in store.nodes(workspace)
     ]
     ties = [
-        (t.id, t.version, t.kind, t.source, t.target, t.strength, t.since, t.until, t.role,
-         t.origin, t.props, t.current)
+        (
+            t.id,
+            t.version,
+            t.kind,
+            t.source,
+            t.target,
+            t.strength,
+            t.since,
+            t.until,
+            t.role,
+            t.origin,
+            t.props,
+            t.current,
+        )
         for t in store.ties(workspace, history=True)
     ]
     contacts = [
@@ -54,8 +66,10 @@ def _content(store: SQLiteStore, workspace: str) -> tuple[list, list, list]:
 
 def _members(graph: nx.MultiDiGraph, community: str, role: str | None = None) -> list[str]:
     return [
-        u for u, _, data in graph.in_edges(community, data=True)
-        if data["kind"] == "MEMBER_OF" and graph.nodes[u]["kind"] == "Person"
+        u
+        for u, _, data in graph.in_edges(community, data=True)
+        if data["kind"] == "MEMBER_OF"
+        and graph.nodes[u]["kind"] == "Person"
         and (role is None or data["role"] == role)
     ]
 
@@ -65,8 +79,11 @@ def _members(graph: nx.MultiDiGraph, community: str, role: str | None = None) ->
 
 def test_counts_meet_the_minimums(seeded):
     store, counts = seeded
-    assert counts == {**store.counts(WS), "tie_changes": counts["tie_changes"],
-                      "ties_ended": counts["ties_ended"]}
+    assert counts == {
+        **store.counts(WS),
+        "tie_changes": counts["tie_changes"],
+        "ties_ended": counts["ties_ended"],
+    }
     assert counts["Library"] == 1
     assert 6 <= counts["Staff"] <= 8
     assert counts["Person"] >= 150
@@ -85,7 +102,13 @@ def test_channels_are_online_and_offline(seeded):
     modes = Counter(n.props["mode"] for n in store.nodes(WS, kind="Channel"))
     assert modes["online"] >= 4 and modes["offline"] >= 3
     media = {n.props["medium"] for n in store.nodes(WS, kind="Channel")}
-    assert {"Facebook-groep", "WhatsApp-groep", "meetup.com", "KennisCloud", "lokale krant"} <= media
+    assert {
+        "Facebook-groep",
+        "WhatsApp-groep",
+        "meetup.com",
+        "KennisCloud",
+        "lokale krant",
+    } <= media
 
 
 def test_entities_carry_their_documented_props(seeded):
@@ -93,8 +116,9 @@ def test_entities_carry_their_documented_props(seeded):
     assert all(n.props.get("type") for n in store.nodes(WS, kind="Organisation"))
     for act in store.nodes(WS, kind="Activity"):
         assert act.props["schedule"] and act.props["place"] and act.since is not None
-    assert any(a.until is not None and a.until <= DEFAULT_TODAY
-               for a in store.nodes(WS, kind="Activity"))
+    assert any(
+        a.until is not None and a.until <= DEFAULT_TODAY for a in store.nodes(WS, kind="Activity")
+    )
     for person in store.nodes(WS, kind="Person"):
         assert person.props["lawful_basis"] in ("consent", "legitimate_interest")
         assert person.props["data_source"]
@@ -202,11 +226,17 @@ def test_communities_grow_over_24_months(seeded, graph):
     then = store.project(WS, as_of=START)
     half = store.project(WS, as_of=add_months(DEFAULT_TODAY, -12))
     communities = {n.name: n.id for n in store.nodes(WS, kind="Community")}
-    assert set(communities) == {"Taalmaatjes Rijnstad", "Repair & Reuse Rijnstad", "Samen in de Wijk"}
-    size_then = {name: len(_members(then, cid)) if cid in then else 0
-                 for name, cid in communities.items()}
-    size_half = {name: len(_members(half, cid)) if cid in half else 0
-                 for name, cid in communities.items()}
+    assert set(communities) == {
+        "Taalmaatjes Rijnstad",
+        "Repair & Reuse Rijnstad",
+        "Samen in de Wijk",
+    }
+    size_then = {
+        name: len(_members(then, cid)) if cid in then else 0 for name, cid in communities.items()
+    }
+    size_half = {
+        name: len(_members(half, cid)) if cid in half else 0 for name, cid in communities.items()
+    }
     size_now = {name: len(_members(graph, cid)) for name, cid in communities.items()}
     for name in communities:
         assert size_then[name] <= size_half[name] < size_now[name], name
@@ -228,15 +258,22 @@ def test_communities_have_ambassadors_roles_and_smart_goals(seeded, graph):
         roles[name] = sorted(
             d["role"] for _, _, d in graph.in_edges(com.id, data=True) if d["kind"] == "HAS_ROLE"
         )
-        out = [(graph.nodes[v]["kind"], d["kind"]) for _, v, d in graph.out_edges(com.id, data=True)]
+        out = [
+            (graph.nodes[v]["kind"], d["kind"]) for _, v, d in graph.out_edges(com.id, data=True)
+        ]
         assert ("Theme", "ABOUT") in out and ("Goal", "SERVES") in out
         assert ("SmartGoal", "PURSUES") in out
     assert {c.props["bond_type"] for c in communities.values()} == {
-        "geography", "identity", "affinity"}
+        "geography",
+        "identity",
+        "affinity",
+    }
     assert roles["Taalmaatjes Rijnstad"] == ["builder", "connector", "driver"]
     assert roles["Samen in de Wijk"] == ["builder", "connector"]  # the driver is missing
     # An ambassador became one after joining (a role change in history).
-    promoted = [t for t in store.ties(WS, kind="MEMBER_OF") if t.role == "ambassador" and t.version > 1]
+    promoted = [
+        t for t in store.ties(WS, kind="MEMBER_OF") if t.role == "ambassador" and t.version > 1
+    ]
     assert promoted
 
 
@@ -249,10 +286,21 @@ def test_names_look_like_a_mixed_dutch_town(seeded):
     assert len(names) == len(set(names))
     for particle in (" de ", " van ", " van der ", " van den ", " ter "):
         assert any(particle in f" {name} " for name in names), particle
-    accented = [n for n in names if any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", n))
-                or "ı" in n or "ł" in n.lower()]
+    accented = [
+        n
+        for n in names
+        if any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", n))
+        or "ı" in n
+        or "ł" in n.lower()
+    ]
     assert len(accented) >= 20
-    for name in ("Eline Çelik", "Fatma Yılmaz", "René de Bruijn", "Daniël Bakker", "Chloë van Dijk"):
+    for name in (
+        "Eline Çelik",
+        "Fatma Yılmaz",
+        "René de Bruijn",
+        "Daniël Bakker",
+        "Chloë van Dijk",
+    ):
         assert name in names
     assert any(name.startswith("Zoë ") for name in names)
     assert XSS_NAME not in names and not any("<" in name for name in names)
@@ -262,7 +310,8 @@ def test_knows_network_has_communities_and_bridges(graph):
     people = nx.Graph()
     people.add_nodes_from(n for n, d in graph.nodes(data=True) if d["kind"] == "Person")
     people.add_edges_from(
-        (u, v) for u, v, d in graph.edges(data=True)
+        (u, v)
+        for u, v, d in graph.edges(data=True)
         if d["kind"] == "KNOWS" and u in people and v in people
     )
     assert people.number_of_edges() >= 2 * people.number_of_nodes()
@@ -302,8 +351,11 @@ def test_every_library_theme_has_an_ecosystem(graph):
         with_bond = 0
         for u, _, d in graph.in_edges(theme, data=True):
             kind = graph.nodes[u]["kind"]
-            if (d["kind"], kind) in {("ACTIVE_ON", "Person"), ("ACTIVE_ON", "Organisation"),
-                                     ("ABOUT", "Activity")}:
+            if (d["kind"], kind) in {
+                ("ACTIVE_ON", "Person"),
+                ("ACTIVE_ON", "Organisation"),
+                ("ABOUT", "Activity"),
+            }:
                 around[kind] += 1
                 with_bond += u in bonded
         name = graph.nodes[theme]["name"]
@@ -358,7 +410,11 @@ def test_some_residents_are_reachable_only_via_via(seeded, graph):
 
     store, _ = seeded
     staff = {n.id for n in store.nodes(WS, kind="Staff")}
-    names = {"kees": "Kees Dekker", "tesfay": "Tesfay Ghebremedhin", "agnieszka": "Agnieszka Wiśniewska"}
+    names = {
+        "kees": "Kees Dekker",
+        "tesfay": "Tesfay Ghebremedhin",
+        "agnieszka": "Agnieszka Wiśniewska",
+    }
     assert set(VIA_VIA) == set(names)
     knows = nx.Graph(
         (u, v) for u, v, d in graph.edges(data=True) if d["kind"] in ("KNOWS", "BOND_WITH")

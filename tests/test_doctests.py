@@ -5,8 +5,14 @@ import importlib
 
 import pytest
 
-MODULES = ["mapper.model", "mapper.store.base", "mapper.store.sqlite", "mapper.store",
-           "mapper.maps", "mapper.analysis.scan"]
+MODULES = [
+    "mapper.model",
+    "mapper.store.base",
+    "mapper.store.sqlite",
+    "mapper.store",
+    "mapper.maps",
+    "mapper.analysis.scan",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

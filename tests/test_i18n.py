@@ -10,7 +10,13 @@ from web.i18n import load_catalog
 
 WEB = Path(__file__).parent.parent / "web"
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
+}
 
 
 def _messages():
@@ -34,5 +40,11 @@ def test_extraction_finds_messages():
 
 def test_every_message_has_a_dutch_translation():
     catalog = load_catalog("nl")
-    missing = {m: where for m, where in _messages().items() if not (catalog.get(m) and catalog.get(m).string)}
-    assert not missing, "no Dutch translation for:\n" + "\n".join(f"{w}: {m!r}" for m, w in sorted(missing.items(), key=lambda x: x[1]))
+    missing = {
+        m: where
+        for m, where in _messages().items()
+        if not (catalog.get(m) and catalog.get(m).string)
+    }
+    assert not missing, "no Dutch translation for:\n" + "\n".join(
+        f"{w}: {m!r}" for m, w in sorted(missing.items(), key=lambda x: x[1])
+    )

@@ -20,9 +20,15 @@ def live_app(tmp_path):
     store.create_workspace("demo", "Bibliotheek Test")
     store.close()
     return create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "WORKSPACE": "demo",
-         "SECRET_KEY": "test", "IMPORT_FOLDER": str(tmp_path / "imports"), **SINGLE_USER}
-    )  # fmt: skip
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{path}",
+            "WORKSPACE": "demo",
+            "SECRET_KEY": "test",
+            "IMPORT_FOLDER": str(tmp_path / "imports"),
+            **SINGLE_USER,
+        }
+    )
 
 
 def _upload(browser, live_server, path):
@@ -37,7 +43,9 @@ def _upload(browser, live_server, path):
     WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
 
 
-def test_preview_shows_bad_rows_then_a_good_file_imports_with_progress(live_server, browser, tmp_path):
+def test_preview_shows_bad_rows_then_a_good_file_imports_with_progress(
+    live_server, browser, tmp_path
+):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
@@ -63,5 +71,7 @@ def test_preview_shows_bad_rows_then_a_good_file_imports_with_progress(live_serv
     assert store.lookup("demo", "Zoë Müller", kind="Person")
     store.close()
     # (the preview with bad rows answers 422 on purpose; that is logged as a network error)
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and e["source"] != "network"]
+    errors = [
+        e for e in browser.get_log("browser") if e["level"] == "SEVERE" and e["source"] != "network"
+    ]
     assert errors == []

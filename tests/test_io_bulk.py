@@ -27,7 +27,10 @@ def small_threshold(monkeypatch):
 
 
 def people(store: SQLiteStore, n: int) -> list[str]:
-    return [node.id for node in store.add_nodes("w", [dict(kind="Person", name=f"P{i}") for i in range(n)])]
+    return [
+        node.id
+        for node in store.add_nodes("w", [dict(kind="Person", name=f"P{i}") for i in range(n)])
+    ]
 
 
 def test_bulk_write_rebuilds_the_tie_indexes_and_reads_stay_right(file_store, small_threshold):
@@ -35,7 +38,9 @@ def test_bulk_write_rebuilds_the_tie_indexes_and_reads_stay_right(file_store, sm
     ids = people(file_store, 4)
     with file_store.bulk_write(ties=3):
         assert "ties_source" not in tie_indexes(file_store)  # dropped for the load
-        file_store.add_ties("w", [dict(kind="KNOWS", source=ids[0], target=ids[i]) for i in (1, 2, 3)])
+        file_store.add_ties(
+            "w", [dict(kind="KNOWS", source=ids[0], target=ids[i]) for i in (1, 2, 3)]
+        )
         # reads inside the block are still right, only slower
         assert len(list(file_store.ties("w", node=ids[0]))) == 3
     assert tie_indexes(file_store) == {"ties_source", "ties_target"}
@@ -52,7 +57,9 @@ def test_a_failed_bulk_write_leaves_nothing_and_keeps_the_indexes(file_store, sm
     ids = people(file_store, 3)
     with pytest.raises(RuntimeError):
         with file_store.bulk_write(ties=2):
-            file_store.add_ties("w", [dict(kind="KNOWS", source=ids[0], target=ids[i]) for i in (1, 2)])
+            file_store.add_ties(
+                "w", [dict(kind="KNOWS", source=ids[0], target=ids[i]) for i in (1, 2)]
+            )
             raise RuntimeError("crash halfway")
     assert list(file_store.ties("w")) == []
     assert "tie" not in {e.target_type for e in file_store.audit("w")}
@@ -71,7 +78,7 @@ def test_an_import_through_the_bulk_write_is_complete_and_erasable(file_store, s
     file_store.create_workspace("w")
     file_store.add_nodes("w", [dict(kind="Person", name=n) for n in ("Jan", "Piet", "Els")])
     found = read_bytes(
-        "van;naar;soort relatie\nJan;Piet;kent\nJan;Els;kent\nPiet;Els;kent\n".encode(),
+        b"van;naar;soort relatie\nJan;Piet;kent\nJan;Els;kent\nPiet;Els;kent\n",
         "relaties.csv",
     )
     plan = plan_import(file_store, "w", found)
@@ -92,8 +99,9 @@ def test_many_rows_per_statement_keep_every_row_and_the_order(store):
     store.create_workspace("w")
     ids = people(store, 60)
     pairs = [(a, b) for a in range(60) for b in range(a + 1, 60)][:1234]
-    made = store.add_ties("w", [dict(kind="KNOWS", source=ids[a], target=ids[b], strength=0.5)
-                                for a, b in pairs])  # fmt: skip
+    made = store.add_ties(
+        "w", [dict(kind="KNOWS", source=ids[a], target=ids[b], strength=0.5) for a, b in pairs]
+    )
     stored = {t.id: t for t in store.ties("w")}
     assert len(stored) == 1234
     assert all(stored[t.id].source == t.source and stored[t.id].target == t.target for t in made)
@@ -105,9 +113,15 @@ def test_many_rows_per_statement_keep_every_row_and_the_order(store):
 def test_a_bad_row_deep_in_a_big_batch_writes_nothing(store):
     store.create_workspace("w")
     ids = people(store, 60)
-    specs = [dict(kind="KNOWS", source=ids[a], target=ids[b]) for a in range(50) for b in range(a + 1, 60)][:1200]
+    specs = [
+        dict(kind="KNOWS", source=ids[a], target=ids[b])
+        for a in range(50)
+        for b in range(a + 1, 60)
+    ][:1200]
     first = store.add_ties("w", specs[:1])[0]
-    specs = specs[1:700] + [dict(kind="KNOWS", source=ids[0], target=ids[1], id=first.id)] + specs[700:]
+    specs = (
+        specs[1:700] + [dict(kind="KNOWS", source=ids[0], target=ids[1], id=first.id)] + specs[700:]
+    )
     with pytest.raises(ConflictError):
         store.add_ties("w", specs)
     assert [t.id for t in store.ties("w")] == [first.id]

@@ -35,7 +35,9 @@ def town(store):
     ws.add_tie("WORKS_AT", anna.id, lib.id, id="tie-works")
     ws.add_tie("ACTIVE_ON", jan.id, duur.id, strength=0.6, since="2024-01-01", id="tie-jan-duur")
     ws.change_tie("tie-jan-duur", on="2025-01-01", strength=0.8)
-    ws.add_tie("MEMBER_OF", jan.id, repair.id, role="volunteer", since="2023-05-01", id="tie-member")
+    ws.add_tie(
+        "MEMBER_OF", jan.id, repair.id, role="volunteer", since="2023-05-01", id="tie-member"
+    )
     ws.end_tie("tie-member", on="2025-06-01")
     ws.add_tie("ACTIVE_ON", repair.id, duur.id, id="tie-repair-duur")
     ws.add_tie("ACTIVE_IN", jan.id, fb.id, id="tie-jan-fb")
@@ -92,8 +94,9 @@ def test_gexf_is_dynamic_so_the_timeline_plays_the_history(town):
     # one strength per version, each with its own interval
     # (networkx reads an open end back as the text "None")
     assert [(v, start) for v, start, _ in sorted(changed["strength"])] == [
-        (0.6, "2024-01-01"), (0.8, "2025-01-01")
-    ]  # fmt: skip
+        (0.6, "2024-01-01"),
+        (0.8, "2025-01-01"),
+    ]
     assert sorted(changed["strength"])[0][2] == "2025-01-01"
     assert changed["start"] == "2024-01-01"
     _, _, ended = next(e for e in graph.edges(data=True) if e[2]["id"] == "tie-member")
@@ -121,8 +124,13 @@ def test_exports_import_back_into_an_empty_workspace(town):
 def test_one_themes_scan(town):
     selection = exporter.select(town.store, town.slug, theme="duurzaamheid")
     names = {n.name for n in selection.nodes}
-    assert names == {"duurzaamheid", "Jan de Vries", "Stichting Repair Café", "Facebook Duurzaam",
-                     "Bibliotheek Rijnstad"}  # fmt: skip
+    assert names == {
+        "duurzaamheid",
+        "Jan de Vries",
+        "Stichting Repair Café",
+        "Facebook Duurzaam",
+        "Bibliotheek Rijnstad",
+    }
     assert "tie-els-lezen" not in {t.id for t in selection.ties}
     out = io.BytesIO()
     exporter.export(town.store, town.slug, "json", out, theme="thm-duur")
@@ -163,8 +171,9 @@ def test_backup_restore_round_trips_without_loss(town, tmp_path):
     assert checksum(after) == checksum(before)
     assert [v.name for v in restored.node_history("per-jan")] == ["Jan", "Jan de Vries"]
     assert [(v.strength, v.current) for v in restored.tie_history("tie-jan-duur")] == [
-        (0.6, False), (0.8, True)
-    ]  # fmt: skip
+        (0.6, False),
+        (0.8, True),
+    ]
     with pytest.raises(ConflictError):
         restore(other, path)
     copy = restore(other, path, workspace="kopie")
@@ -192,8 +201,9 @@ def test_merging_duplicates_keeps_ties_contacts_and_history(town):
     assert merged.props["also_known_as"] == ["J. de Vries"]
     assert merged.props["phone"] == "06" and merged.props["notes"] == "fietsenmaker"
     assert [(v.source, v.target, v.strength) for v in town.tie_history("tie-knows")] == [
-        ("per-jan", "per-els", 0.4), ("per-jan", "per-els", 0.6)
-    ]  # fmt: skip
+        ("per-jan", "per-els", 0.4),
+        ("per-jan", "per-els", 0.6),
+    ]
     assert {c.notes for c in town.contacts(node="per-jan")} == {"kennismaking", "tweede gesprek"}
     assert "tie-self" not in {t.id for t in town.ties(history=True)}
     assert [n.name for n in town.nodes(kind="Person")] == ["Els Boekhout", "Jan de Vries"]
@@ -208,7 +218,9 @@ def test_cli_import_export_backup_restore(tmp_path, monkeypatch):
     runner = CliRunner()
 
     def run(*args: str) -> str:
-        result = runner.invoke(main, [*args], catch_exceptions=False, env={"MAPPER_DATABASE_URL": db})
+        result = runner.invoke(
+            main, [*args], catch_exceptions=False, env={"MAPPER_DATABASE_URL": db}
+        )
         assert result.exit_code == 0, result.output
         return result.output
 
@@ -216,7 +228,9 @@ def test_cli_import_export_backup_restore(tmp_path, monkeypatch):
     run("template", "sjabloon.xlsx")
     out = run("import", "sjabloon.xlsx", "--dry-run", "--workspace", "rijnstad")
     assert "dry run: nothing written" in out and "Jan de Vries" in out
-    assert "Person      " not in run("info", "--workspace", "rijnstad").replace("Person         0", "")
+    assert "Person      " not in run("info", "--workspace", "rijnstad").replace(
+        "Person         0", ""
+    )
     run("import", "sjabloon.xlsx", "--workspace", "rijnstad")
     assert "nothing to change" in run("import", "sjabloon.xlsx", "--workspace", "rijnstad")
     run("export", "-o", "scan.gexf", "--workspace", "rijnstad", "--theme", "duurzaamheid")
@@ -224,10 +238,13 @@ def test_cli_import_export_backup_restore(tmp_path, monkeypatch):
     run("backup", "backup.json.gz", "--workspace", "rijnstad")
     assert "restored" in run("restore", "backup.json.gz", "--workspace", "kopie")
     (tmp_path / "bad.csv").write_text("soort;naam;sterkte band\npersoon;Piet;7\npersoon;;\n")
-    result = runner.invoke(main, ["import", "bad.csv", "--workspace", "rijnstad"],
-                           env={"MAPPER_DATABASE_URL": db})  # fmt: skip
+    result = runner.invoke(
+        main, ["import", "bad.csv", "--workspace", "rijnstad"], env={"MAPPER_DATABASE_URL": db}
+    )
     assert result.exit_code == 1
-    assert "row 2, column 'sterkte band': strength '7' is not between 0 and 1 or 1–5" in result.output
+    assert (
+        "row 2, column 'sterkte band': strength '7' is not between 0 and 1 or 1–5" in result.output
+    )
     assert "row 3, column 'naam'" in result.output
     out = run("duplicates", "--workspace", "rijnstad")
     assert "no duplicates found" in out
@@ -244,7 +261,7 @@ def test_cli_duplicates_and_merge(tmp_path):
     db = tmp_path / "dup.db"
     store = SQLiteStore(db)
     ws = store.create_workspace("rijnstad")
-    a = ws.add_node("Person", "Jan de Vries", id="per-a")
+    ws.add_node("Person", "Jan de Vries", id="per-a")
     b = ws.add_node("Person", "J. de Vries", id="per-b")
     theme = ws.add_node("Theme", "lezen", id="thm-l")
     ws.add_tie("ACTIVE_ON", b.id, theme.id, id="tie-b")
@@ -257,7 +274,9 @@ def test_cli_duplicates_and_merge(tmp_path):
     assert out.exit_code == 0 and "merged into Jan de Vries (per-a)" in out.output
     out = runner.invoke(main, ["merge", "per-a", "per-zz", "--workspace", "rijnstad"], env=env)
     assert out.exit_code == 1 and "per-zz" in out.output
-    out = runner.invoke(main, ["export", "-o", str(tmp_path / "x.zip"), "--workspace", "rijnstad"], env=env)
+    out = runner.invoke(
+        main, ["export", "-o", str(tmp_path / "x.zip"), "--workspace", "rijnstad"], env=env
+    )
     assert out.exit_code == 0 and "(csv)" in out.output
     store = SQLiteStore(db)
     assert store.get_tie("rijnstad", "tie-b").source == "per-a"

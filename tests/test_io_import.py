@@ -14,15 +14,42 @@ from mapper.io.readers import ReadError, read_bytes, read_file
 from mapper.model import NodeKind
 from mapper.store.base import fold
 
-HEADER = ["soort", "naam", "waar actief online", "waar actief offline", "activiteiten", "thema's",
-          "band met bibliotheek", "sterkte band", "notities"]  # fmt: skip
+HEADER = [
+    "soort",
+    "naam",
+    "waar actief online",
+    "waar actief offline",
+    "activiteiten",
+    "thema's",
+    "band met bibliotheek",
+    "sterkte band",
+    "notities",
+]
 PEOPLE = [
-    ["persoon", "Zoë Müller", "Facebook-groep Duurzaam", "Café De Brug", "Repair Café",
-     "duurzaamheid; eenzaamheid", "ja", "0.6", "Contact via de wijkcoördinator"],
-    ["organisatie", "Stichting Repair Café", "", "Café De Brug", "Repair Café", "duurzaamheid",
-     "nee", "", "€ 5 per jaar"],
+    [
+        "persoon",
+        "Zoë Müller",
+        "Facebook-groep Duurzaam",
+        "Café De Brug",
+        "Repair Café",
+        "duurzaamheid; eenzaamheid",
+        "ja",
+        "0.6",
+        "Contact via de wijkcoördinator",
+    ],
+    [
+        "organisatie",
+        "Stichting Repair Café",
+        "",
+        "Café De Brug",
+        "Repair Café",
+        "duurzaamheid",
+        "nee",
+        "",
+        "€ 5 per jaar",
+    ],
     ["persoon", "René Öztürk", "", "", "", "eenzaamheid", "ja", "4", ""],
-]  # fmt: skip
+]
 
 
 def csv_text(rows: list[list[str]], delimiter: str) -> str:
@@ -36,7 +63,9 @@ def csv_text(rows: list[list[str]], delimiter: str) -> str:
 def snapshot(store, slug: str) -> tuple:
     """What a workspace holds, by names (ids differ between imports)."""
     nodes = {n.id: n for n in store.nodes(slug)}
-    entities = sorted((n.kind.value, n.name, tuple(sorted(n.props.items()))) for n in nodes.values())
+    entities = sorted(
+        (n.kind.value, n.name, tuple(sorted(n.props.items()))) for n in nodes.values()
+    )
     ties = sorted(
         (t.kind.value, nodes[t.source].name, nodes[t.target].name, t.strength)
         for t in store.ties(slug)
@@ -151,7 +180,11 @@ def test_a_second_import_of_the_same_file_changes_nothing(store, tmp_path):
     assert second.counts().get("entities_create", 0) == 0
     assert ws.dump_workspace() == after_first
     member = next(t for t in ws.ties(kind="MEMBER_OF"))
-    assert (member.strength, member.role, member.since.isoformat()) == (0.8, "volunteer", "2024-03-01")
+    assert (member.strength, member.role, member.since.isoformat()) == (
+        0.8,
+        "volunteer",
+        "2024-03-01",
+    )
 
 
 def test_a_changed_strength_opens_a_new_version_instead_of_overwriting(store):
@@ -160,7 +193,9 @@ def test_a_changed_strength_opens_a_new_version_instead_of_overwriting(store):
     setup = "soort;naam\npersoon;Anna\npersoon;Jan\n"
     import_file(store, "rijnstad", setup.encode(), filename="mensen.csv")
     import_file(store, "rijnstad", rows.encode(), filename="relaties.csv")
-    plan = import_file(store, "rijnstad", rows.replace(";2", ";4").encode(), filename="relaties.csv")
+    plan = import_file(
+        store, "rijnstad", rows.replace(";2", ";4").encode(), filename="relaties.csv"
+    )
     assert plan.counts()["ties_change"] == 1
     (tie,) = ws.ties()
     assert [v.strength for v in ws.tie_history(tie.id)] == [0.4, 0.8]
@@ -170,10 +205,12 @@ def test_near_duplicates_are_proposed_not_merged(store):
     ws = store.create_workspace("rijnstad")
     jan = ws.add_node("Person", "Jan de Vries")
     repair = ws.add_node("Organisation", "Stichting Repair Café")
-    data = ("soort;naam;thema's\n"
-            "persoon;J. de Vries;duurzaamheid\n"
-            "persoon;jan  de vries;duurzaamheid\n"
-            "organisatie;Repair Cafe;duurzaamheid\n").encode()  # fmt: skip
+    data = (
+        b"soort;naam;thema's\n"
+        b"persoon;J. de Vries;duurzaamheid\n"
+        b"persoon;jan  de vries;duurzaamheid\n"
+        b"organisatie;Repair Cafe;duurzaamheid\n"
+    )
     plan = plan_import(store, "rijnstad", read_bytes(data, "scan.csv"))
     proposals = {p.entity.name: [c.id for c in p.candidates] for p in plan.proposals}
     assert proposals == {"J. de Vries": [jan.id], "Repair Cafe": [repair.id]}
@@ -225,12 +262,20 @@ def test_graphml_and_gexf_written_by_networkx_import(store, tmp_path):
         import_file(store, slug, tmp_path / name)
         by_name = {n.name: n for n in ws.nodes()}
         assert {n: by_name[n].kind.value for n in by_name} == {
-            "Jan de Vries": "Person", "Repair Café": "Organisation", "duurzaamheid": "Theme"
-        }  # fmt: skip
+            "Jan de Vries": "Person",
+            "Repair Café": "Organisation",
+            "duurzaamheid": "Theme",
+        }
         assert by_name["Jan de Vries"].props == {"age": 54}
-        ties = {(t.kind.value, ws.get_node(t.source).name, ws.get_node(t.target).name):
-                (t.strength, t.since and t.since.isoformat(), t.until and t.until.isoformat(), t.role)
-                for t in ws.ties()}  # fmt: skip
+        ties = {
+            (t.kind.value, ws.get_node(t.source).name, ws.get_node(t.target).name): (
+                t.strength,
+                t.since and t.since.isoformat(),
+                t.until and t.until.isoformat(),
+                t.role,
+            )
+            for t in ws.ties()
+        }
         assert ties == {
             ("MEMBER_OF", "Jan de Vries", "Repair Café"): (0.8, "2024-01-01", None, "volunteer"),
             ("ACTIVE_ON", "Jan de Vries", "duurzaamheid"): (0.4, None, None, None),
@@ -249,8 +294,9 @@ def test_graph_without_kinds_reports_each_node(store, tmp_path):
     nx.write_graphml(g, tmp_path / "plain.graphml")
     plan = plan_import(store, "rijnstad", read_file(tmp_path / "plain.graphml"))
     assert {(e.sheet, e.row, e.column) for e in plan.errors} >= {
-        ("nodes", 1, "soort"), ("nodes", 2, "soort")
-    }  # fmt: skip
+        ("nodes", 1, "soort"),
+        ("nodes", 2, "soort"),
+    }
 
 
 def test_unknown_file_and_sheet_give_clear_errors(tmp_path):
@@ -278,7 +324,10 @@ def test_the_empty_templates_import(store, fmt):
     (bond,) = ws.ties(node=jan.id, kind="BOND_WITH")
     assert bond.strength == 0.8 and ws.get_node(bond.source).kind is NodeKind.LIBRARY
     (contact,) = ws.contacts()
-    assert {ws.get_node(contact.a).name, ws.get_node(contact.b).name} == {"Anna Bakker", "Jan de Vries"}
+    assert {ws.get_node(contact.a).name, ws.get_node(contact.b).name} == {
+        "Anna Bakker",
+        "Jan de Vries",
+    }
     assert contact.mode == "conversation"
 
 
@@ -297,20 +346,26 @@ def test_every_template_sheet_round_trips(demo_db, fmt):
         store.close()
     target = SQLiteStore(":memory:")
     target.create_workspace("kopie")
-    plan = plan_import(target, "kopie", read_bytes(out.getvalue(), "export" + exporter.FORMATS[fmt]))
+    plan = plan_import(
+        target, "kopie", read_bytes(out.getvalue(), "export" + exporter.FORMATS[fmt])
+    )
     assert plan.ok, plan.errors[:5]
     plan.apply()
     second = exporter.template_rows(exporter.select(target, "kopie"))
     for key in exporter.SHEETS:
         assert first[key], f"the demo town has no rows for sheet {key}"
         assert second[key] == first[key], key
-    assert plan_import(target, "kopie", read_bytes(out.getvalue(), "x" + exporter.FORMATS[fmt])).changes_nothing()
+    assert plan_import(
+        target, "kopie", read_bytes(out.getvalue(), "x" + exporter.FORMATS[fmt])
+    ).changes_nothing()
     target.close()
 
 
 def test_organisations_only_workspace_refuses_people_per_row(store):
     store.create_workspace("orgs", settings={"organisations_only": True})
-    plan = plan_import(store, "orgs", read_bytes(b"soort;naam\norganisatie;IVN\npersoon;Jan\n", "s.csv"))
+    plan = plan_import(
+        store, "orgs", read_bytes(b"soort;naam\norganisatie;IVN\npersoon;Jan\n", "s.csv")
+    )
     assert [(e.row, e.column) for e in plan.errors] == [(3, "soort")]
 
 

@@ -55,18 +55,19 @@ def store_of(app) -> SQLiteStore:
 
 
 BAD = (
-    "soort;naam;thema's;sterkte band\n"
-    "persoon;Jan de Vries;duurzaamheid;4\n"
-    "persoon;Piet <b>Jansen</b>;duurzaamheid;7\n"
-    "vogel;Tweety;;\n"
-).encode("utf-8")
+    b"soort;naam;thema's;sterkte band\n"
+    b"persoon;Jan de Vries;duurzaamheid;4\n"
+    b"persoon;Piet <b>Jansen</b>;duurzaamheid;7\n"
+    b"vogel;Tweety;;\n"
+)
 
 
 def test_upload_without_csrf_token_is_refused(client, app):
     from pathlib import Path
 
-    response = client.post("/io/upload", data={"file": (io.BytesIO(b"x"), "a.csv")},
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        "/io/upload", data={"file": (io.BytesIO(b"x"), "a.csv")}, content_type="multipart/form-data"
+    )
     # refused by the app-wide check (400) or by the form's own token check (back to the form)
     assert response.status_code == 400 or response.headers["Location"].endswith("/io/")
     folder = Path(app.config["IMPORT_FOLDER"])
@@ -92,11 +93,15 @@ def test_the_preview_shows_every_bad_row_and_nothing_is_written(client, app):
     assert "Importeren</button>" not in html  # no confirm button with errors
     # confirming anyway writes nothing
     token = preview_url.rsplit("/", 1)[1]
-    response = client.post(preview_url, data={"csrf_token": csrf(client.get("/io/").get_data(as_text=True))})
+    response = client.post(
+        preview_url, data={"csrf_token": csrf(client.get("/io/").get_data(as_text=True))}
+    )
     assert response.status_code == 302
     state = wait_for(client, response.headers["Location"])
     assert state["state"] == "failed" and "2 bad row(s), nothing imported" in state["error"]
-    assert "nothing was written" in client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "nothing was written" in client.get(response.headers["Location"] + "?lang=en").get_data(
+        as_text=True
+    )
     store = store_of(app)
     assert store.counts("demo")["Person"] == 0
     store.close()
@@ -140,11 +145,15 @@ def test_proposals_are_shown_and_can_be_accepted(client, app):
     store = store_of(app)
     jan = store.add_node("demo", "Person", "Jan de Vries")
     store.close()
-    preview_url = upload(client, b"soort;naam;thema's\npersoon;J. de Vries;lezen\n", "s.csv").headers["Location"]
+    preview_url = upload(
+        client, b"soort;naam;thema's\npersoon;J. de Vries;lezen\n", "s.csv"
+    ).headers["Location"]
     html = client.get(preview_url).get_data(as_text=True)
     select = re.search(r'<select id="choice-1" name="([^"]+)">', html)
     assert select and f'value="{jan.id}"' in html
-    response = client.post(preview_url, data={"csrf_token": csrf(html), select.group(1).replace("&#39;", "'"): jan.id})
+    response = client.post(
+        preview_url, data={"csrf_token": csrf(html), select.group(1).replace("&#39;", "'"): jan.id}
+    )
     assert wait_for(client, response.headers["Location"])["state"] == "done"
     store = store_of(app)
     assert [n.name for n in store.nodes("demo", kind="Person")] == ["Jan de Vries"]
@@ -192,18 +201,25 @@ def test_template_and_export_downloads(client, app):
 
 def test_duplicates_page_merges_with_csrf(client, app):
     store = store_of(app)
-    a = store.add_node("demo", "Organisation", "Stichting Repair Café")
+    store.add_node("demo", "Organisation", "Stichting Repair Café")
     b = store.add_node("demo", "Organisation", "Repair Cafe")
     t = store.add_node("demo", "Theme", "duurzaamheid")
     store.add_tie("demo", "ACTIVE_ON", b.id, t.id)
     store.close()
     html = client.get("/io/duplicates").get_data(as_text=True)
     assert "Stichting Repair Café" in html and "Repair Cafe" in html
-    forms = re.findall(r'<form method="post" action="/io/merge" class="inline">(.*?)</form>', html, re.S)
+    forms = re.findall(
+        r'<form method="post" action="/io/merge" class="inline">(.*?)</form>', html, re.S
+    )
     assert len(forms) == 2
     fields = dict(re.findall(r'name="([^"]+)" type="hidden" value="([^"]+)"', forms[0]))
     keep = next(v for k, v in fields.items() if k.endswith("keep"))
-    assert client.post("/io/merge", data={k: v for k, v in fields.items() if not k.endswith("csrf_token")}).status_code == 400
+    assert (
+        client.post(
+            "/io/merge", data={k: v for k, v in fields.items() if not k.endswith("csrf_token")}
+        ).status_code
+        == 400
+    )
     response = client.post("/io/merge", data=fields)
     assert response.status_code == 302
     store = store_of(app)
@@ -215,7 +231,9 @@ def test_duplicates_page_merges_with_csrf(client, app):
     assert "Keep" not in client.get("/io/duplicates?lang=en").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("lang,word", [("nl", "Importeren en exporteren"), ("en", "Import and export")])
+@pytest.mark.parametrize(
+    "lang,word", [("nl", "Importeren en exporteren"), ("en", "Import and export")]
+)
 def test_pages_speak_dutch_by_default_and_english_on_request(client, lang, word):
     html = client.get(f"/io/?lang={lang}").get_data(as_text=True)
     assert word in html

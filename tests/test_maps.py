@@ -7,7 +7,14 @@ import json
 import networkx as nx
 import pytest
 
-from mapper.analysis.scan import BOTH, LIBRARY_ONLY, TOWN_ONLY, ecosystem, theme_scan, worksheet_rows
+from mapper.analysis.scan import (
+    BOTH,
+    LIBRARY_ONLY,
+    TOWN_ONLY,
+    ecosystem,
+    theme_scan,
+    worksheet_rows,
+)
 from mapper.errors import NotFoundError, ValidationError
 from mapper.maps import (
     BOND_BORDER_WIDTH,
@@ -92,7 +99,19 @@ def edge_between(net, a, b):
 
 def test_ecosystem_holds_what_werkblad_3_asks(town):
     graph, n = town
-    expected = {"theme", "anna", "bert", "carla", "org", "act", "online", "place", "com", "lib", "staff"}
+    expected = {
+        "theme",
+        "anna",
+        "bert",
+        "carla",
+        "org",
+        "act",
+        "online",
+        "place",
+        "com",
+        "lib",
+        "staff",
+    }
     assert ecosystem(graph, n["theme"]) == {n[k] for k in expected}
 
 
@@ -163,7 +182,9 @@ def test_dutch_words_in_tooltips(town):
     graph, n = town
     words = {"Person": "Persoon", "Bond with the library": "Band met de bibliotheek"}
     anna = kinds_of(scan_network(graph, n["theme"], gettext=lambda s: words.get(s, s)))[n["anna"]]
-    assert "Persoon" in anna["title"] and "Band met de bibliotheek: zeer sterk (0,90)" in anna["title"]
+    assert (
+        "Persoon" in anna["title"] and "Band met de bibliotheek: zeer sterk (0,90)" in anna["title"]
+    )
 
 
 def test_filter_by_kind_keeps_the_theme(town):
@@ -181,9 +202,7 @@ def test_filter_by_minimum_strength(town):
     # of the activity is structure and stays.
     assert n["bert"] not in sel and n["carla"] not in sel
     assert {n["anna"], n["org"], n["act"], n["theme"]} <= set(sel)
-    assert all(
-        d["strength"] is None or d["strength"] > 0.4 for _, _, d in sel.edges(data=True)
-    )
+    assert all(d["strength"] is None or d["strength"] > 0.4 for _, _, d in sel.edges(data=True))
     with pytest.raises(ValidationError, match="6"):
         scan_selection(graph, n["theme"], min_step=6)
 
@@ -238,7 +257,9 @@ def test_large_selection_gets_server_positions_and_no_physics():
     data = network_data(scan_network(graph, "t"))
     assert len(data["nodes"]) == PHYSICS_LIMIT + 21
     assert data["options"]["physics"]["enabled"] is False
-    assert all(isinstance(node["x"], float) and isinstance(node["y"], float) for node in data["nodes"])
+    assert all(
+        isinstance(node["x"], float) and isinstance(node["y"], float) for node in data["nodes"]
+    )
     spread = {(node["x"], node["y"]) for node in data["nodes"]}
     assert len(spread) == len(data["nodes"])  # no two nodes on the same spot
 

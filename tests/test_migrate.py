@@ -16,7 +16,9 @@ from mapper.store.dump import checksum
 
 
 def _fill(store, slug="rijnstad"):
-    ws = store.create_workspace(slug, "Bibliotheek Rijnstad", settings={"organisations_only": False})
+    ws = store.create_workspace(
+        slug, "Bibliotheek Rijnstad", settings={"organisations_only": False}
+    )
     with store.acting_as("anna@bibliotheek.nl"):
         anna = ws.add_node("Staff", "Anna Bakker", id="stf-anna")
         jan = ws.add_node("Person", "Jan de Vries", id="per-jan", props={"wijk": "Noord"})
@@ -41,9 +43,13 @@ def test_migrate_copies_every_workspace_with_history(two_files):
     reports = migrate(f"sqlite:///{src}", f"sqlite:///{dst}")
     assert [r.source for r in reports] == ["dorp", "rijnstad"]
     assert reports[1].counts == {
-        "nodes": 2, "node_versions": 3, "ties": 1, "tie_versions": 2, "contacts": 1,
+        "nodes": 2,
+        "node_versions": 3,
+        "ties": 1,
+        "tie_versions": 2,
+        "contacts": 1,
         "audit": reports[1].counts["audit"],
-    }  # fmt: skip
+    }
     assert reports[1].counts["audit"] >= 6
     by_name = {r.source: r for r in reports}
     with SQLiteStore(src) as a, SQLiteStore(dst) as b:
@@ -62,7 +68,9 @@ def test_migrate_refuses_to_overwrite_and_can_rename(two_files):
     [report] = migrate(str(src), str(dst), ["rijnstad"], to_workspace="rijnstad-kopie")
     assert report.target == "rijnstad-kopie"
     with SQLiteStore(dst) as b:
-        assert checksum(b.dump_workspace("rijnstad-kopie")) == checksum(b.dump_workspace("rijnstad"))
+        assert checksum(b.dump_workspace("rijnstad-kopie")) == checksum(
+            b.dump_workspace("rijnstad")
+        )
     with pytest.raises(NotFoundError):
         migrate(str(src), str(dst), ["nergens"])
 
@@ -86,12 +94,26 @@ def test_cli_migrate(two_files):
     src, dst = two_files
     runner = CliRunner()
     result = runner.invoke(
-        main, ["migrate", "--from", f"sqlite:///{src}", "--to", f"sqlite:///{dst}", "--workspace", "rijnstad"]
+        main,
+        [
+            "migrate",
+            "--from",
+            f"sqlite:///{src}",
+            "--to",
+            f"sqlite:///{dst}",
+            "--workspace",
+            "rijnstad",
+        ],
     )
     assert result.exit_code == 0, result.output
-    assert "copied rijnstad: 2 entities (3 versions), 1 ties (2 versions), 1 contact moments" in result.output
+    assert (
+        "copied rijnstad: 2 entities (3 versions), 1 ties (2 versions), 1 contact moments"
+        in result.output
+    )
     assert "verified" in result.output
-    again = runner.invoke(main, ["migrate", "--from", str(src), "--to", str(dst), "--workspace", "rijnstad"])
+    again = runner.invoke(
+        main, ["migrate", "--from", str(src), "--to", str(dst), "--workspace", "rijnstad"]
+    )
     assert again.exit_code == 1
     assert "Error: workspace 'rijnstad' already exists in the target store" in again.output
     assert "Traceback" not in again.output

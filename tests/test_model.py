@@ -34,7 +34,9 @@ def test_bad_strengths_are_refused(value):
     assert repr(value) in str(info.value)
 
 
-@pytest.mark.parametrize("value,expected", [(0, 0.0), (1, 1.0), ("0,5", 0.5), ("0.25", 0.25), (None, None), ("", None)])
+@pytest.mark.parametrize(
+    "value,expected", [(0, 0.0), (1, 1.0), ("0,5", 0.5), ("0.25", 0.25), (None, None), ("", None)]
+)
 def test_good_strengths(value, expected):
     assert model.check_strength(value) == expected
 
@@ -69,7 +71,11 @@ def test_strength_steps_round_trip():
     for step in range(1, 6):
         assert model.strength_step(model.step_strength(step)) == step
     assert [model.strength_label(s) for s in (0.1, 0.3, 0.5, 0.7, 0.9)] == [
-        "vluchtig", "zwak", "redelijk", "sterk", "zeer sterk"
+        "vluchtig",
+        "zwak",
+        "redelijk",
+        "sterk",
+        "zeer sterk",
     ]
     assert model.strength_label(0.9, "en") == "very strong"
     assert model.strength_label(None) == "onbekend"

@@ -36,11 +36,17 @@ needs_server = [
 
 def test_url_parts_are_split_and_the_password_kept_out_of_the_address():
     assert parse_url("neo4j://anna:s%3Acret@db.local:7687?database=bibliotheken") == (
-        "neo4j://db.local:7687", "anna", "s:cret", "bibliotheken"
-    )  # fmt: skip
+        "neo4j://db.local:7687",
+        "anna",
+        "s:cret",
+        "bibliotheken",
+    )
     assert parse_url("neo4j+s://abc123.databases.neo4j.io") == (
-        "neo4j+s://abc123.databases.neo4j.io", None, None, None
-    )  # fmt: skip
+        "neo4j+s://abc123.databases.neo4j.io",
+        None,
+        None,
+        None,
+    )
     assert parse_url("bolt://[::1]:7687")[0] == "bolt://[::1]:7687"
 
 
@@ -99,8 +105,13 @@ class TestWithServer:
 
     def test_constraints_and_indexes_exist(self, neo):
         names = {r["name"] for r in _cypher(neo, "SHOW CONSTRAINTS YIELD name RETURN name")}
-        assert {"mapper_workspace_slug", "mapper_entity_key", "mapper_node_version_key",
-                "mapper_contact_key", "mapper_audit_key"} <= names  # fmt: skip
+        assert {
+            "mapper_workspace_slug",
+            "mapper_entity_key",
+            "mapper_node_version_key",
+            "mapper_contact_key",
+            "mapper_audit_key",
+        } <= names
         indexes = {r["name"] for r in _cypher(neo, "SHOW INDEXES YIELD name RETURN name")}
         assert {"mapper_entity_workspace", "mapper_tie_knows_id"} <= indexes
 
@@ -113,15 +124,20 @@ class TestWithServer:
 
     def test_wrong_password_is_a_clear_error(self):
         with pytest.raises(StoreUnavailableError, match="refused the login"):
-            open_store(os.environ["NEO4J_URI"], user=os.environ["NEO4J_USER"],
-                       password="not-the-password-" + uuid.uuid4().hex)  # fmt: skip
+            open_store(
+                os.environ["NEO4J_URI"],
+                user=os.environ["NEO4J_USER"],
+                password="not-the-password-" + uuid.uuid4().hex,
+            )
 
     def test_every_record_carries_its_workspace_and_kinds_are_labels(self, neo):
         a, b = _new(neo), _new(neo)
         for ws in (a, b):
             p = ws.add_node("Person", "Jan", id="per-same")
             t = ws.add_node("Theme", "lezen", id="thm-same")
-            tie = ws.add_tie("ACTIVE_ON", p.id, t.id, strength=0.5, since="2024-01-01", id="tie-same")
+            tie = ws.add_tie(
+                "ACTIVE_ON", p.id, t.id, strength=0.5, since="2024-01-01", id="tie-same"
+            )
             ws.change_tie(tie.id, on="2024-06-01", strength=0.7)
             ws.update_node(p.id, name="Jan de Vries")
             ws.add_contact(p.id, t.id, on="2024-02-02", id="cnt-same")
@@ -140,15 +156,21 @@ class TestWithServer:
             ws=a.slug,
         )
         assert {r["label"]: r["n"] for r in per_label} == {
-            "AuditEntry": len(a.store.audit(a.slug)), "Contact": 1, "Entity": 2,
-            "NodeVersion": 1, "Person": 1, "Theme": 1,
-        }  # fmt: skip
+            "AuditEntry": len(a.store.audit(a.slug)),
+            "Contact": 1,
+            "Entity": 2,
+            "NodeVersion": 1,
+            "Person": 1,
+            "Theme": 1,
+        }
         # Same ids in two workspaces, never mixed: each sees exactly its own history.
         assert [v.version for v in a.tie_history("tie-same")] == [1, 2]
         assert [v.version for v in b.tie_history("tie-same")] == [1, 2]
         assert len(a.node_history("per-same")) == 2
         neo.delete_workspace(b.slug)
-        assert _cypher(neo, "MATCH (n {workspace: $ws}) RETURN count(n) AS n", ws=b.slug) == [{"n": 0}]
+        assert _cypher(neo, "MATCH (n {workspace: $ws}) RETURN count(n) AS n", ws=b.slug) == [
+            {"n": 0}
+        ]
         assert [v.version for v in a.tie_history("tie-same")] == [1, 2]
 
     def test_concurrent_changes_to_one_tie_lose_no_update(self, neo):
@@ -222,7 +244,9 @@ class TestWithServer:
                 assert back.dump_workspace(source_slug) == original
                 day = "2024-05-01"
                 g1, g2 = first.project(source_slug, as_of=day), neo.project(target, as_of=day)
-                assert sorted(g1.edges(keys=True, data=True)) == sorted(g2.edges(keys=True, data=True))
+                assert sorted(g1.edges(keys=True, data=True)) == sorted(
+                    g2.edges(keys=True, data=True)
+                )
 
     def test_failed_nested_block_is_compensated_on_the_server(self, neo):
         ws = _new(neo)
@@ -238,5 +262,7 @@ class TestWithServer:
                     raise RuntimeError("inner block fails")
         assert ws.get_node(keep.id).name == "Blijft"
         assert len(ws.node_history(keep.id)) == 1
-        assert [(t.version, t.current, t.until) for t in ws.tie_history(tie.id)] == [(1, True, None)]
+        assert [(t.version, t.current, t.until) for t in ws.tie_history(tie.id)] == [
+            (1, True, None)
+        ]
         assert [n.id for n in ws.nodes(kind="Person")] == [keep.id]

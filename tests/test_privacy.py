@@ -45,31 +45,52 @@ def everything_about(store, slug):
     ws = store.workspace(slug)
     with store.acting_as("anna@bibliotheek.nl"):
         person = ws.add_node(
-            "Person", SECRET,
-            props={"lawful_basis": "consent", "data_source": "Repair Café 2024",
-                   "note": f"{SECRET} fixes bikes"},
+            "Person",
+            SECRET,
+            props={
+                "lawful_basis": "consent",
+                "data_source": "Repair Café 2024",
+                "note": f"{SECRET} fixes bikes",
+            },
             origin="omgevingsscan",
-        )  # fmt: skip
+        )
         friend = ws.add_node("Person", "Fatma Yılmaz")
         org = ws.add_node("Organisation", "Repair Café Rijnstad")
         staff = ws.add_node("Staff", "Anna (bieb)")
         theme = ws.add_node("Theme", "duurzaamheid")
         ws.update_node(person.id, name=f"{SECRET} Jr.", props={"phone": "06-12345678"})
-        knows = ws.add_tie("KNOWS", person.id, friend.id, strength=0.4, since="2024-01-01",
-                           origin="gesprek", props={"how": f"{SECRET} met at the café"})
+        knows = ws.add_tie(
+            "KNOWS",
+            person.id,
+            friend.id,
+            strength=0.4,
+            since="2024-01-01",
+            origin="gesprek",
+            props={"how": f"{SECRET} met at the café"},
+        )
         ws.change_tie(knows.id, on="2024-06-01", strength=0.8, origin="tweede gesprek")
         member = ws.add_tie("MEMBER_OF", person.id, org.id, role="volunteer", origin="ledenlijst")
         ws.end_tie(member.id, on="2025-01-01")
         bond = ws.add_tie("BOND_WITH", staff.id, person.id, strength=0.6)
         ws.add_tie("ACTIVE_ON", friend.id, theme.id)  # not about the person
-        c1 = ws.add_contact(staff.id, person.id, on="2024-03-01", mode="conversation",
-                            notes=f"talked with {SECRET}", outcome="will help")
+        c1 = ws.add_contact(
+            staff.id,
+            person.id,
+            on="2024-03-01",
+            mode="conversation",
+            notes=f"talked with {SECRET}",
+            outcome="will help",
+        )
         c2 = ws.add_contact(person.id, friend.id, on="2024-09-15", notes="coffee")
         ws.add_contact(staff.id, friend.id, on="2024-10-01", notes="about the theme")
     return {
-        "person": person.id, "friend": friend.id, "org": org.id, "staff": staff.id,
-        "ties": {knows.id, member.id, bond.id}, "contacts": {c1.id, c2.id},
-    }  # fmt: skip
+        "person": person.id,
+        "friend": friend.id,
+        "org": org.id,
+        "staff": staff.id,
+        "ties": {knows.id, member.id, bond.id},
+        "contacts": {c1.id, c2.id},
+    }
 
 
 # --------------------------------------------------------------------------- audit trail
@@ -98,11 +119,19 @@ def test_a_failed_write_leaves_no_audit_entry(ws):
     a = ws.add_node("Person", "A")
     before = len(ws.audit())
     with pytest.raises(NotFoundError):
-        ws.add_ties([{"kind": "KNOWS", "source": a.id, "target": a.id},
-                     {"kind": "KNOWS", "source": a.id, "target": "per-missing"}])  # fmt: skip
+        ws.add_ties(
+            [
+                {"kind": "KNOWS", "source": a.id, "target": a.id},
+                {"kind": "KNOWS", "source": a.id, "target": "per-missing"},
+            ]
+        )
     with pytest.raises(ValidationError):
-        ws.add_nodes([{"kind": "Person", "name": "B"},
-                      {"kind": "Person", "name": "C", "props": {"lawful_basis": "because"}}])  # fmt: skip
+        ws.add_nodes(
+            [
+                {"kind": "Person", "name": "B"},
+                {"kind": "Person", "name": "C", "props": {"lawful_basis": "because"}},
+            ]
+        )
     assert len(ws.audit()) == before
     assert [n.name for n in ws.nodes()] == ["A"]
 
@@ -111,8 +140,14 @@ def test_record_audit_for_writes_made_elsewhere(store):
     ws = store.create_workspace("w")
     a, b = ws.add_node("Person", "A"), ws.add_node("Person", "B")
     with store.acting_as("merge-tool"):
-        entry = ws.record_audit("merge", target_type="node", target_id=a.id, refs=[b.id],
-                                label="A", detail={"merged": [b.id]})  # fmt: skip
+        entry = ws.record_audit(
+            "merge",
+            target_type="node",
+            target_id=a.id,
+            refs=[b.id],
+            label="A",
+            detail={"merged": [b.id]},
+        )
     assert entry.refs == (a.id, b.id)
     assert ws.audit(entity=b.id)[0].action == "merge"
     assert ws.audit(entity=b.id)[0].actor == "merge-tool"
@@ -124,7 +159,7 @@ def test_record_audit_for_writes_made_elsewhere(store):
 
 def test_audit_rows_for_csv(store):
     ws = store.create_workspace("w")
-    ws.add_node("Organisation", "=HYPERLINK(\"http://x\")")
+    ws.add_node("Organisation", '=HYPERLINK("http://x")')
     rows = audit_rows(ws.audit())
     assert rows[0][:3] == ["at", "actor", "action"]
     assert [r[2] for r in rows[1:]] == ["create", "create"]
@@ -214,7 +249,11 @@ def test_access_export_holds_every_item_on_the_person(ws):
     assert data["lawful_basis"] == "consent"
     assert data["last_contact"] == "2024-09-15"
     assert set(data["sources"]) == {
-        "omgevingsscan", "Repair Café 2024", "gesprek", "tweede gesprek", "ledenlijst"
+        "omgevingsscan",
+        "Repair Café 2024",
+        "gesprek",
+        "tweede gesprek",
+        "ledenlijst",
     }
     others = {t["other"]["name"] for t in data["ties"]}
     assert others == {"Fatma Yılmaz", "Repair Café Rijnstad", "Anna (bieb)"}
@@ -243,8 +282,17 @@ def test_readable_export_shows_everything_as_text(store):
     text = "".join(parser.text)
     assert "script" not in parser.tags and "img" not in parser.tags
     assert XSS in text
-    for expected in (SECRET, "talked with", "coffee", "Fatma Yılmaz", "Repair Café 2024",
-                     "toestemming", "ledenlijst", "anna@bibliotheek.nl", "06-12345678"):
+    for expected in (
+        SECRET,
+        "talked with",
+        "coffee",
+        "Fatma Yılmaz",
+        "Repair Café 2024",
+        "toestemming",
+        "ledenlijst",
+        "anna@bibliotheek.nl",
+        "06-12345678",
+    ):
         assert expected in text, expected
 
 
@@ -260,12 +308,20 @@ def test_erasure_removes_the_person_from_the_store(ws):
     file_store = ws.store
     made = everything_about(file_store, ws.slug)
     pid = made["person"]
-    friend_ties_before = [t for t in ws.ties(node=made["friend"]) if pid not in (t.source, t.target)]
+    friend_ties_before = [
+        t for t in ws.ties(node=made["friend"]) if pid not in (t.source, t.target)
+    ]
     with file_store.acting_as("privacy@bieb.nl"):
         report = ws.erase_node(pid)
     compacted = report.pop("compacted")
-    assert report == {"kind": "Person", "versions": 2, "ties": 3, "tie_versions": 4,
-                      "contacts": 2, "audit": 9}  # fmt: skip
+    assert report == {
+        "kind": "Person",
+        "versions": 2,
+        "ties": 3,
+        "tie_versions": 4,
+        "contacts": 2,
+        "audit": 9,
+    }
     assert compacted is (file_store.backend == "sqlite")
     with pytest.raises(NotFoundError):
         ws.node_history(pid)
@@ -294,8 +350,12 @@ def test_erasure_removes_the_name_from_the_file_bytes(tmp_path):
     # Some churn, so old pages and WAL frames hold copies of the name.
     for i in range(30):
         ws.update_node(made["person"], props={"counter": i})
-    needles = [SECRET.encode(), b"06-12345678", f"talked with {SECRET}".encode(),
-               made["person"].encode()]  # fmt: skip
+    needles = [
+        SECRET.encode(),
+        b"06-12345678",
+        f"talked with {SECRET}".encode(),
+        made["person"].encode(),
+    ]
     before = raw_bytes(path)
     assert all(n in before for n in needles)  # the check below can fail
     report = ws.erase_node(made["person"])
@@ -364,8 +424,9 @@ def test_web_erasure_needs_admin_and_confirmation(web_app, town):
     assert unconfirmed.status_code == 200  # the form again; nothing erased
     with SQLiteStore(town.path) as store:
         assert store.get_node("alpha", person)
-    done = client.post(f"/privacy/person/{person}/erase",
-                       data={"csrf_token": token, "confirm": "y"})  # fmt: skip
+    done = client.post(
+        f"/privacy/person/{person}/erase", data={"csrf_token": token, "confirm": "y"}
+    )
     assert done.status_code == 302 and done.headers["Location"] == "/privacy/"
     assert client.get(f"/privacy/person/{person}").status_code == 404
     client.get("/")  # the request that erased has closed its store
@@ -418,17 +479,27 @@ def test_organisations_only_setting_through_admin_page(tmp_path):
         accounts.set_role("admin@orgs.nl", "orgs", "admin")
     from web import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'orgs.db'}",
-                      "SECRET_KEY": "t", "WORKSPACE": "orgs"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'orgs.db'}",
+            "SECRET_KEY": "t",
+            "WORKSPACE": "orgs",
+        }
+    )
     client = app.test_client()
     assert login(client, "admin@orgs.nl").status_code == 302
     token = csrf_token(client)
-    response = client.post("/admin/settings", data={"csrf_token": token, "organisations_only": "y",
-                                                   "review_months": "18"})  # fmt: skip
+    response = client.post(
+        "/admin/settings",
+        data={"csrf_token": token, "organisations_only": "y", "review_months": "18"},
+    )
     assert response.status_code == 302
     with SQLiteStore(tmp_path / "orgs.db") as store:
-        assert store.get_workspace("orgs").settings == {"organisations_only": True,
-                                                        "review_months": 18}  # fmt: skip
+        assert store.get_workspace("orgs").settings == {
+            "organisations_only": True,
+            "review_months": 18,
+        }
         with pytest.raises(ValidationError):
             store.add_node("orgs", "Person", "Jan")
 
@@ -441,34 +512,91 @@ def test_cli_users_and_privacy(tmp_path):
     runner = CliRunner()
     env = {"MAPPER_ACCOUNTS_PATH": "", "MAPPER_SINGLE_USER": ""}
     assert runner.invoke(main, ["init-workspace", "rijnstad", "--database", db]).exit_code == 0
-    result = runner.invoke(main, ["user", "add", "anna@bieb.nl", "--workspace", "rijnstad",
-                                  "--role", "admin", "--password", "een lang wachtwoord",
-                                  "--database", db], env=env)  # fmt: skip
+    result = runner.invoke(
+        main,
+        [
+            "user",
+            "add",
+            "anna@bieb.nl",
+            "--workspace",
+            "rijnstad",
+            "--role",
+            "admin",
+            "--password",
+            "een lang wachtwoord",
+            "--database",
+            db,
+        ],
+        env=env,
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(main, ["user", "add", "anna@bieb.nl", "--workspace", "nowhere",
-                                  "--password", "een lang wachtwoord", "--database", db], env=env)  # fmt: skip
+    result = runner.invoke(
+        main,
+        [
+            "user",
+            "add",
+            "anna@bieb.nl",
+            "--workspace",
+            "nowhere",
+            "--password",
+            "een lang wachtwoord",
+            "--database",
+            db,
+        ],
+        env=env,
+    )
     assert result.exit_code == 1 and "nowhere" in result.output
-    result = runner.invoke(main, ["user", "set-role", "anna@bieb.nl", "--workspace", "rijnstad",
-                                  "--role", "editor", "--database", db], env=env)  # fmt: skip
+    result = runner.invoke(
+        main,
+        [
+            "user",
+            "set-role",
+            "anna@bieb.nl",
+            "--workspace",
+            "rijnstad",
+            "--role",
+            "editor",
+            "--database",
+            db,
+        ],
+        env=env,
+    )
     assert result.exit_code == 0
     listed = runner.invoke(main, ["user", "list", "--database", db], env=env)
     assert "anna@bieb.nl  rijnstad: editor" in listed.output
-    short = runner.invoke(main, ["user", "set-password", "anna@bieb.nl", "--password", "kort",
-                                 "--database", db], env=env)  # fmt: skip
+    short = runner.invoke(
+        main,
+        ["user", "set-password", "anna@bieb.nl", "--password", "kort", "--database", db],
+        env=env,
+    )
     assert short.exit_code == 1 and "10 characters" in short.output
     with SQLiteStore(tmp_path / "cli.db") as store:
         node = store.add_node("rijnstad", "Person", SECRET)
-    exported = runner.invoke(main, ["privacy", "export", node.id, "--format", "json",
-                                    "--database", db, "--workspace", "rijnstad"])  # fmt: skip
+    exported = runner.invoke(
+        main,
+        [
+            "privacy",
+            "export",
+            node.id,
+            "--format",
+            "json",
+            "--database",
+            db,
+            "--workspace",
+            "rijnstad",
+        ],
+    )
     assert json.loads(exported.output)["entity"]["name"] == SECRET
-    erased = runner.invoke(main, ["privacy", "erase", node.id, "--yes", "--database", db,
-                                  "--workspace", "rijnstad"])  # fmt: skip
+    erased = runner.invoke(
+        main, ["privacy", "erase", node.id, "--yes", "--database", db, "--workspace", "rijnstad"]
+    )
     assert erased.exit_code == 0 and "file compacted: yes" in erased.output
     assert SECRET.encode() not in raw_bytes(tmp_path / "cli.db")
     compacted = runner.invoke(main, ["privacy", "compact", "--database", db])
     assert compacted.exit_code == 0 and "compacted" in compacted.output
-    review = runner.invoke(main, ["privacy", "review", "--months", "1", "--database", db,
-                                  "--workspace", "rijnstad"])  # fmt: skip
+    review = runner.invoke(
+        main, ["privacy", "review", "--months", "1", "--database", db, "--workspace", "rijnstad"]
+    )
     assert review.exit_code == 0 and "0 to review" in review.output
 
 

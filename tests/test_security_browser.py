@@ -24,7 +24,7 @@ def payload(field: str) -> str:
     inserted as HTML instead of text."""
     return (
         f'<b class="{MARKER_CLASS}">{field}</b><script>alert("{field}")</script>'
-        f'<img src=x onerror="alert(\'{field}\')">"\'><svg onload=alert(1)>'
+        f"<img src=x onerror=\"alert('{field}')\">\"'><svg onload=alert(1)>"
     )
 
 
@@ -34,15 +34,32 @@ def xss_town(tmp_path):
     store = SQLiteStore(path)
     ws = store.create_workspace("xss", payload("workspace")[:190])
     ids = {}
-    for kind in ("Library", "Staff", "Theme", "Person", "Organisation", "Activity", "Channel",
-                 "Community", "Goal", "SmartGoal"):  # fmt: skip
+    for kind in (
+        "Library",
+        "Staff",
+        "Theme",
+        "Person",
+        "Organisation",
+        "Activity",
+        "Channel",
+        "Community",
+        "Goal",
+        "SmartGoal",
+    ):
         node = ws.add_node(
-            kind, payload(f"name-{kind}")[:190],
-            props={"description": payload(f"description-{kind}"), "notes": payload("notes"),
-                   "data_source": payload("data_source"), "lawful_basis": "consent",
-                   "where": payload("where"), "mode": "online", "bond_type": "affinity"},
+            kind,
+            payload(f"name-{kind}")[:190],
+            props={
+                "description": payload(f"description-{kind}"),
+                "notes": payload("notes"),
+                "data_source": payload("data_source"),
+                "lawful_basis": "consent",
+                "where": payload("where"),
+                "mode": "online",
+                "bond_type": "affinity",
+            },
             origin=payload(f"origin-{kind}")[:190],
-        )  # fmt: skip
+        )
         ids[kind] = node.id
     ws.update_node(ids["Person"], name=payload("renamed-person")[:190])
     ties = [
@@ -59,14 +76,32 @@ def xss_town(tmp_path):
         ("HAS_ROLE", "Staff", "Community", "builder"),
     ]
     for kind, source, target, role in ties:
-        tie = ws.add_tie(kind, ids[source], ids[target], strength=0.6, since="2024-01-01",
-                         role=role, origin=payload(f"tie-origin-{kind}")[:190],
-                         props={"note": payload(f"tie-note-{kind}")})  # fmt: skip
+        tie = ws.add_tie(
+            kind,
+            ids[source],
+            ids[target],
+            strength=0.6,
+            since="2024-01-01",
+            role=role,
+            origin=payload(f"tie-origin-{kind}")[:190],
+            props={"note": payload(f"tie-note-{kind}")},
+        )
     ws.change_tie(tie.id, on="2024-06-01", strength=0.8, origin=payload("changed-tie")[:190])
-    ws.add_contact(ids["Staff"], ids["Person"], on="2024-05-01", mode="conversation",
-                   notes=payload("contact-notes"), outcome=payload("contact-outcome"))  # fmt: skip
-    ws.add_contact(ids["Person"], ids["Organisation"], on="2024-07-01",
-                   mode=payload("contact-mode")[:190], notes=payload("contact-notes-2"))  # fmt: skip
+    ws.add_contact(
+        ids["Staff"],
+        ids["Person"],
+        on="2024-05-01",
+        mode="conversation",
+        notes=payload("contact-notes"),
+        outcome=payload("contact-outcome"),
+    )
+    ws.add_contact(
+        ids["Person"],
+        ids["Organisation"],
+        on="2024-07-01",
+        mode=payload("contact-mode")[:190],
+        notes=payload("contact-notes-2"),
+    )
     store.close()
     with Accounts(path) as accounts:
         accounts.add_user("admin@xss.nl", PASSWORD, name=payload("account-name")[:190])

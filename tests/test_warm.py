@@ -127,8 +127,7 @@ def test_routes_longer_than_the_cutoff_are_not_warm():
 def test_bounded_search_is_not_dijkstra_with_a_hop_cutoff():
     # The best route to x is 3 steps long and cannot be extended to t within 3 steps; the
     # 2-step route s-x-t through the weak direct tie must be found instead.
-    G = graph([("s", "a", 1.0), ("a", "b", 1.0), ("b", "x", 1.0), ("s", "x", 0.3),
-               ("x", "t", 1.0)])
+    G = graph([("s", "a", 1.0), ("a", "b", 1.0), ("b", "x", 1.0), ("s", "x", 0.3), ("x", "t", 1.0)])
     route = warm_routes(G, ["s"])["t"]
     assert route.path == ("s", "x", "t")
     assert route.warmth == pytest.approx(0.3)
@@ -138,8 +137,7 @@ def test_bounded_search_is_not_dijkstra_with_a_hop_cutoff():
 
 
 def test_equal_routes_go_to_fewer_steps_then_smaller_ids():
-    G = graph([("s", "b", 1.0), ("b", "t", 0.5), ("s", "a", 1.0), ("a", "t", 0.5),
-               ("s", "t", 0.5)])
+    G = graph([("s", "b", 1.0), ("b", "t", 0.5), ("s", "a", 1.0), ("a", "t", 0.5), ("s", "t", 0.5)])
     assert warm_routes(G, ["s"])["t"].path == ("s", "t")
     G.remove_edge("s", "t")
     assert warm_routes(G, ["s"])["t"].path == ("s", "a", "t")
@@ -190,8 +188,9 @@ def test_warmth_equals_brute_force_over_simple_paths(case):
             # is its warmth.
             assert route.path[0] in sources and route.path[-1] == node
             assert len(set(route.path)) == len(route.path) and route.hops <= cutoff
-            product = math.prod(G.edges[a, b]["strength"]
-                                for a, b in zip(route.path, route.path[1:]))
+            product = math.prod(
+                G.edges[a, b]["strength"] for a, b in zip(route.path, route.path[1:])
+            )
             assert route.warmth == pytest.approx(product, rel=1e-12)
 
 
@@ -208,8 +207,9 @@ def test_warmth_for_chosen_targets_equals_brute_force(case, data):
     for node, route in routes.items():
         assert route.warmth == pytest.approx(expected[node], rel=1e-12)
         assert route.hops <= cutoff and route.path[0] in sources
-    assert routes == {t: r for t, r in warm_routes(G, sources, cutoff=cutoff).items()
-                      if t in targets}
+    assert routes == {
+        t: r for t, r in warm_routes(G, sources, cutoff=cutoff).items() if t in targets
+    }
 
 
 @settings(max_examples=150, deadline=None)
@@ -257,8 +257,9 @@ def test_expired_ties_never_count(case, data):
             expired.append((a, b))
     pruned = G.copy()
     pruned.remove_edges_from(expired)
-    assert warmth(G, sources, cutoff=cutoff, as_of=day) == warmth(pruned, sources,
-                                                                  cutoff=cutoff, as_of=day)
+    assert warmth(G, sources, cutoff=cutoff, as_of=day) == warmth(
+        pruned, sources, cutoff=cutoff, as_of=day
+    )
 
 
 @settings(max_examples=50, deadline=None)
@@ -361,8 +362,15 @@ def test_expired_tie_never_counts_in_the_ranking(store):
     # Bas knew Piet well until 2021: the projection leaves the tie out ...
     assert not G.has_edge(t["bas"], t["piet"])
     # ... and the ranking ignores it even on a graph that still holds it.
-    G.add_edge(t["bas"], t["piet"], key="old", kind="KNOWS", strength=1.0,
-               since=dt.date(2020, 1, 1), until=dt.date(2021, 1, 1))
+    G.add_edge(
+        t["bas"],
+        t["piet"],
+        key="old",
+        kind="KNOWS",
+        strength=1.0,
+        since=dt.date(2020, 1, 1),
+        until=dt.date(2021, 1, 1),
+    )
     ranked = {c.id: c for c in rank_warm_contacts(G, t["duurzaam"], limit=None, as_of=TODAY)}
     assert ranked[t["piet"]].warmth == pytest.approx(0.096)
     assert t["bas"] not in ranked[t["piet"]].path
@@ -385,9 +393,15 @@ def test_targets_of_every_kind(store):
 
 def test_english_reasons(store):
     ws, t, G = projection_town(store)
-    fatma = next(c for c in rank_warm_contacts(G, t["duurzaam"], as_of=TODAY, lang="en")
-                 if c.id == t["fatma"])
-    assert fatma.reasons[0] == "Via: Anna de Boer (library) → Jan de Vries (Repair Café) → Fatma Yılmaz"
+    fatma = next(
+        c
+        for c in rank_warm_contacts(G, t["duurzaam"], as_of=TODAY, lang="en")
+        if c.id == t["fatma"]
+    )
+    assert (
+        fatma.reasons[0]
+        == "Via: Anna de Boer (library) → Jan de Vries (Repair Café) → Fatma Yılmaz"
+    )
 
 
 def test_route_graph_holds_the_routes(store):
@@ -441,8 +455,14 @@ def test_warm_contacts_for_a_workspace_and_logging_changes_the_ranking(store):
     before = {c.id: c for c in warm_contacts(ws, theme, as_of=TODAY, limit=None).contacts}
     assert before[ids["piet"]].warmth == pytest.approx(0.096)
 
-    contact, tie = log_conversation(ws, staff=ids["bas"], person=ids["piet"], on=TODAY,
-                                    notes="Koffie bij de markt", outcome="follow-up")
+    contact, tie = log_conversation(
+        ws,
+        staff=ids["bas"],
+        person=ids["piet"],
+        on=TODAY,
+        notes="Koffie bij de markt",
+        outcome="follow-up",
+    )
     assert tie.strength is None and tie.props["strength_source"] == "derived"
     assert tie.origin == "conversation"
     after = {c.id: c for c in warm_contacts(ws, theme, as_of=TODAY, limit=None).contacts}
@@ -471,8 +491,9 @@ def test_log_conversation_is_all_or_nothing(store):
     with pytest.raises(ValidationError, match="not a staff member"):
         log_conversation(ws, staff=ids["jan"], person=ids["piet"], on=TODAY)
     with pytest.raises(ValidationError, match="lies in the future"):
-        log_conversation(ws, staff=ids["bas"], person=ids["piet"],
-                         on=dt.date.today() + dt.timedelta(days=1))
+        log_conversation(
+            ws, staff=ids["bas"], person=ids["piet"], on=dt.date.today() + dt.timedelta(days=1)
+        )
     with pytest.raises(ValidationError, match="outcome 'great'"):
         log_conversation(ws, staff=ids["bas"], person=ids["piet"], on=TODAY, outcome="great")
     assert list(ws.contacts()) == []
@@ -496,9 +517,17 @@ def test_docstring_examples(name):
 
 def test_community_target_signals():
     G = nx.MultiDiGraph(as_of=TODAY)
-    for n, kind in [("lib", "Library"), ("anna", "Staff"), ("com", "Community"),
-                    ("thema", "Theme"), ("act", "Activity"), ("amb", "Person"),
-                    ("org", "Person"), ("fan", "Person"), ("old", "Person")]:
+    for n, kind in [
+        ("lib", "Library"),
+        ("anna", "Staff"),
+        ("com", "Community"),
+        ("thema", "Theme"),
+        ("act", "Activity"),
+        ("amb", "Person"),
+        ("org", "Person"),
+        ("fan", "Person"),
+        ("old", "Person"),
+    ]:
         G.add_node(n, kind=kind, name=n.title())
     G.add_edge("amb", "com", kind="MEMBER_OF", role="ambassador")
     G.add_edge("old", "com", kind="MEMBER_OF", until=dt.date(2025, 1, 1))  # left: not counted
@@ -509,8 +538,11 @@ def test_community_target_signals():
     G.add_edge("anna", "amb", kind="KNOWS", strength=0.8)
     G.add_edge("amb", "fan", kind="KNOWS", strength=0.5)
     signals = {p: {s.code for s in sigs} for p, sigs in ecosystem_signals(G, "com").items()}
-    assert signals == {"amb": {"ambassador", "central"}, "org": {"organises"},
-                       "fan": {"community_theme", "central"}}
+    assert signals == {
+        "amb": {"ambassador", "central"},
+        "org": {"organises"},
+        "fan": {"community_theme", "central"},
+    }
     ranked = rank_warm_contacts(G, "com", limit=None)
     assert [c.id for c in ranked][0] == "amb"
     fan = next(c for c in ranked if c.id == "fan")

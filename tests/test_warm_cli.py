@@ -52,9 +52,10 @@ def test_table_shows_route_and_reasons(town):
     assert result.output.count("\n  1  ") == 1 and "\n  3  " not in result.output
 
 
-@pytest.mark.parametrize("option, name", [("--organisation", "Repair Café"),
-                                          ("--person", "Fatma Yilmaz"),
-                                          ("--community", None)])
+@pytest.mark.parametrize(
+    "option, name",
+    [("--organisation", "Repair Café"), ("--person", "Fatma Yilmaz"), ("--community", None)],
+)
 def test_other_targets(town, option, name):
     url, ids = town
     if name is None:  # no community in the small town: a clear error, no traceback

@@ -38,7 +38,7 @@ def test_pick_page_and_unknown_target_with_close_matches(client, town):
     page = client.get("/warm-contacts")
     assert page.status_code == 200
     assert "Warme contacten" in page.get_data(as_text=True)
-    assert f'/warm-contacts/{town["duurzaam"]}' in page.get_data(as_text=True)
+    assert f"/warm-contacts/{town['duurzaam']}" in page.get_data(as_text=True)
     found = client.get("/warm-contacts?kind=theme&name=Duurzaamheid")
     assert found.status_code == 302 and found.headers["Location"].endswith(town["duurzaam"])
     missing = client.get("/warm-contacts?kind=theme&name=duurzaam")
@@ -69,8 +69,12 @@ def test_ranking_page_shows_list_reasons_and_route_map(client, town):
 def test_user_text_is_escaped(client, town, tmp_path):
     store = open_store(tmp_path)
     ws = store.workspace("demo")
-    evil = ws.add_node("Person", "<img src=x onerror=alert(1)>", since="2024-01-01",
-                       props={"lawful_basis": "consent", "data_source": "test"})
+    evil = ws.add_node(
+        "Person",
+        "<img src=x onerror=alert(1)>",
+        since="2024-01-01",
+        props={"lawful_basis": "consent", "data_source": "test"},
+    )
     ws.add_tie("ACTIVE_ON", evil.id, town["duurzaam"], since="2024-01-01")
     ws.add_tie("KNOWS", town["anna"], evil.id, strength=0.6, since="2024-01-01")
     store.close()
@@ -85,13 +89,23 @@ def test_conversation_sheet_has_werkblad_5(client, town):
     response = client.get(f"/warm-contacts/{town['duurzaam']}/sheet/{town['fatma']}?as_of={DAY}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for text in ("Gespreksvoorbereiding", "Fatma Yılmaz", "Repair Café (ambassadeur)",
-                 "Anna de Boer (bibliotheek) → Jan de Vries (Repair Café) → Fatma Yılmaz",
-                 "Jan de Vries kan je voorstellen.",
-                 "Hoe gaat je dag/week tot nu toe?", "Wat inspireert jou?",
-                 "Koester stiltes", "Let op lichaamstaal", "Gedeelde contacten",
-                 "Jan de Vries — bekend bij Anna de Boer", 'name="csrf_token"',
-                 "Na het gesprek: leg het vast", "warm_sheet.js", "@media print"):
+    for text in (
+        "Gespreksvoorbereiding",
+        "Fatma Yılmaz",
+        "Repair Café (ambassadeur)",
+        "Anna de Boer (bibliotheek) → Jan de Vries (Repair Café) → Fatma Yılmaz",
+        "Jan de Vries kan je voorstellen.",
+        "Hoe gaat je dag/week tot nu toe?",
+        "Wat inspireert jou?",
+        "Koester stiltes",
+        "Let op lichaamstaal",
+        "Gedeelde contacten",
+        "Jan de Vries — bekend bij Anna de Boer",
+        'name="csrf_token"',
+        "Na het gesprek: leg het vast",
+        "warm_sheet.js",
+        "@media print",
+    ):
         if text == "@media print":
             assert "warm.css" in html
             continue
@@ -105,15 +119,24 @@ def test_logging_a_conversation_changes_the_ranking(client, town, tmp_path):
     target, piet = town["duurzaam"], town["piet"]
     before = client.get(f"/warm-contacts/{target}?as_of={DAY}").get_data(as_text=True)
     sheet = client.get(f"/warm-contacts/{target}/sheet/{piet}?as_of={DAY}").get_data(as_text=True)
-    form = {"staff": town["bas"], "on": DAY, "outcome": "follow-up", "strength": "derive",
-            "notes": "Koffie op de <markt>", "csrf_token": csrf_token(sheet)}
+    form = {
+        "staff": town["bas"],
+        "on": DAY,
+        "outcome": "follow-up",
+        "strength": "derive",
+        "notes": "Koffie op de <markt>",
+        "csrf_token": csrf_token(sheet),
+    }
 
     # Without the CSRF token nothing is written.
-    refused = client.post(f"/warm-contacts/{target}/log/{piet}",
-                          data={k: v for k, v in form.items() if k != "csrf_token"})
+    refused = client.post(
+        f"/warm-contacts/{target}/log/{piet}",
+        data={k: v for k, v in form.items() if k != "csrf_token"},
+    )
     # (400 from the app-wide check, or the form's own check sending you back to the sheet)
     assert refused.status_code == 400 or (
-        refused.status_code == 302 and f"/sheet/{piet}" in refused.headers["Location"])
+        refused.status_code == 302 and f"/sheet/{piet}" in refused.headers["Location"]
+    )
     store = open_store(tmp_path)
     assert list(store.workspace("demo").contacts()) == []
     store.close()
@@ -131,8 +154,11 @@ def test_logging_a_conversation_changes_the_ranking(client, town, tmp_path):
     (contact,) = ws.contacts()
     assert (contact.a, contact.b, contact.on.isoformat()) == (town["bas"], piet, DAY)
     assert contact.notes == "Koffie op de <markt>" and contact.outcome == "follow-up"
-    (tie,) = [t for t in ws.ties(node=piet, kind="KNOWS") if town["bas"] in (t.source, t.target)
-              and t.until is None]
+    (tie,) = [
+        t
+        for t in ws.ties(node=piet, kind="KNOWS")
+        if town["bas"] in (t.source, t.target) and t.until is None
+    ]
     assert tie.strength is None and tie.props["strength_source"] == "derived"
     store.close()
     sheet_after = client.get(f"/warm-contacts/{target}/sheet/{piet}?as_of={DAY}")
@@ -141,7 +167,7 @@ def test_logging_a_conversation_changes_the_ranking(client, town, tmp_path):
     # Setting the strength by hand: "zeer sterk" makes Bas's route the warmest.
     form["strength"], form["on"] = "5", "2026-06-02"
     assert client.post(f"/warm-contacts/{target}/log/{piet}", data=form).status_code == 302
-    api = client.get(f"/api/warm-contacts?theme=duurzaamheid&date=2026-06-02&limit=50").json
+    api = client.get("/api/warm-contacts?theme=duurzaamheid&date=2026-06-02&limit=50").json
     piet_item = next(i for i in api if i["id"] == piet)
     assert piet_item["warmth"] == 1.0 and piet_item["links"][0]["source"] == "hand-set"
     store = open_store(tmp_path)
@@ -153,12 +179,17 @@ def test_logging_a_conversation_changes_the_ranking(client, town, tmp_path):
 def test_log_form_errors_are_shown_not_written(client, town, tmp_path):
     target, piet = town["duurzaam"], town["piet"]
     sheet = client.get(f"/warm-contacts/{target}/sheet/{piet}").get_data(as_text=True)
-    bad = client.post(f"/warm-contacts/{target}/log/{piet}",
-                      data={"staff": town["jan"], "on": DAY, "strength": "keep",
-                            "csrf_token": csrf_token(sheet)}, follow_redirects=True)
+    bad = client.post(
+        f"/warm-contacts/{target}/log/{piet}",
+        data={"staff": town["jan"], "on": DAY, "strength": "keep", "csrf_token": csrf_token(sheet)},
+        follow_redirects=True,
+    )
     assert bad.status_code == 200
-    assert "Not a valid choice" in bad.get_data(as_text=True) or "ongeldig" in bad.get_data(
-        as_text=True).lower() or "Geen geldige" in bad.get_data(as_text=True)
+    assert (
+        "Not a valid choice" in bad.get_data(as_text=True)
+        or "ongeldig" in bad.get_data(as_text=True).lower()
+        or "Geen geldige" in bad.get_data(as_text=True)
+    )
     store = open_store(tmp_path)
     assert list(store.workspace("demo").contacts()) == []
     store.close()
@@ -175,7 +206,7 @@ def test_json_api(client, town):
     fatma = next(i for i in items if i["id"] == town["fatma"])
     assert [p["name"] for p in fatma["path"]] == ["Anna de Boer", "Jan de Vries", "Fatma Yılmaz"]
     assert fatma["warmth"] == pytest.approx(0.48)
-    assert len(client.get(f"/api/warm-contacts?theme=duurzaamheid&limit=2").json) == 2
+    assert len(client.get("/api/warm-contacts?theme=duurzaamheid&limit=2").json) == 2
     person = client.get(f"/api/warm-contacts?person=Fatma%20Yilmaz&date={DAY}")
     assert person.status_code == 200
     assert {i["id"] for i in person.json} == {town["fatma"], town["jan"], town["piet"]}
@@ -200,12 +231,14 @@ def test_demo_town_page_sheet_and_log(demo_client):
     last = ids[-1]
     theme_id = page_url.rsplit("/", 1)[1]
     sheet = demo_client.get(f"/warm-contacts/{theme_id}/sheet/{last}").get_data(as_text=True)
-    staff = re.search(r'<select id="staff" name="staff"[^>]*>\s*<option (?:selected )?value="([^"]+)"',
-                      sheet).group(1)
+    staff = re.search(
+        r'<select id="staff" name="staff"[^>]*>\s*<option (?:selected )?value="([^"]+)"', sheet
+    ).group(1)
     today = dt.date.today().isoformat()
-    done = demo_client.post(f"/warm-contacts/{theme_id}/log/{last}",
-                            data={"staff": staff, "on": today, "strength": "5",
-                                  "csrf_token": csrf_token(sheet)})
+    done = demo_client.post(
+        f"/warm-contacts/{theme_id}/log/{last}",
+        data={"staff": staff, "on": today, "strength": "5", "csrf_token": csrf_token(sheet)},
+    )
     assert done.status_code == 302 and "/sheet/" not in done.headers["Location"]
     after = ranked_ids(demo_client.get(done.headers["Location"]).get_data(as_text=True))
     assert after.index(last) < ids.index(last)
@@ -246,8 +279,9 @@ def test_in_the_browser_page_map_sheet_and_log(live_server, browser):
     browser.find_element(By.ID, "submit").click()
     wait.until(EC.presence_of_element_located((By.ID, "warm-list")))
     assert "vastgelegd" in browser.find_element(By.CSS_SELECTOR, "p.flash").text
-    after = [i.get_attribute("data-id")
-             for i in browser.find_elements(By.CSS_SELECTOR, "li.warm-item")]
+    after = [
+        i.get_attribute("data-id") for i in browser.find_elements(By.CSS_SELECTOR, "li.warm-item")
+    ]
     assert after.index(last) < before.index(last)
     # Nothing was loaded from anywhere but the app itself.
     for url in network_requests(browser):

@@ -75,8 +75,11 @@ def test_dutch_by_default_english_on_request(demo_client):
 def test_navigation_lists_the_worksheets(demo_client):
     page = demo_client.get("/").get_data(as_text=True)
     nav = page.split("<nav", 1)[1].split("</nav>", 1)[0]
-    for href, word in [("/frame", "1 · De kapstok"), ("/themes", "2 · Themascan"),
-                       ("/scan/", "3 · Omgevingsscan")]:
+    for href, word in [
+        ("/frame", "1 · De kapstok"),
+        ("/themes", "2 · Themascan"),
+        ("/scan/", "3 · Omgevingsscan"),
+    ]:
         assert f'href="{href}"' in nav and word in nav
 
 
@@ -153,8 +156,12 @@ def test_scan_filters(demo_client, library_themes):
 
 @pytest.mark.parametrize(
     "query, message",
-    [("as_of=31-12-2024", "is geen datum"), ("min=9", "geen stap van 1 tot 5"),
-     ("focus=per-nobody", "Kan niet inzoomen"), ("kind=Martian", "Onbekende soort")],
+    [
+        ("as_of=31-12-2024", "is geen datum"),
+        ("min=9", "geen stap van 1 tot 5"),
+        ("focus=per-nobody", "Kan niet inzoomen"),
+        ("kind=Martian", "Onbekende soort"),
+    ],
 )
 def test_bad_filter_values_are_named_not_fatal(demo_client, library_themes, query, message):
     response = demo_client.get(f"/scan/{library_themes[0].theme}?{query}")
@@ -218,7 +225,9 @@ def test_user_text_is_escaped_everywhere(demo_client, demo_store, library_themes
     assert node["label"] == f"★ {XSS}" and node["title"].startswith(XSS)
 
 
-def test_too_many_nodes_asks_to_filter_and_keeps_the_tables(demo_client, library_themes, monkeypatch):
+def test_too_many_nodes_asks_to_filter_and_keeps_the_tables(
+    demo_client, library_themes, monkeypatch
+):
     import web.views
 
     monkeypatch.setattr(web.views, "MAX_MAP_NODES", 5)
@@ -239,7 +248,8 @@ def test_every_message_of_these_pages_has_a_dutch_translation():
 
     root = Path(__file__).resolve().parent.parent / "web"
     files = [root / "views.py", root / "templates" / "base.html"] + [
-        p for p in (root / "templates").glob("*.html")
+        p
+        for p in (root / "templates").glob("*.html")
         if p.name.startswith(("index", "frame", "themes", "scan", "entity"))
     ]
     message = re.compile(r"""\b_l?\(\s*(["'])((?:(?!\1).)+)\1""")

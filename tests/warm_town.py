@@ -40,30 +40,52 @@ def build_town(store: Any, slug: str = "demo") -> dict[str, str]:
         ("markt", "Activity", "Duurzaamheidsmarkt"),
     ]
     nodes = ws.add_nodes(
-        [{"kind": kind, "name": name, "since": SINCE,
-          **({"props": {"lawful_basis": "legitimate_interest", "data_source": "test"}}
-             if kind == "Person" else {})}
-         for _, kind, name in spec]
+        [
+            {
+                "kind": kind,
+                "name": name,
+                "since": SINCE,
+                **(
+                    {"props": {"lawful_basis": "legitimate_interest", "data_source": "test"}}
+                    if kind == "Person"
+                    else {}
+                ),
+            }
+            for _, kind, name in spec
+        ]
     )
     ids = {key: node.id for (key, _, _), node in zip(spec, nodes)}
     t = ids
-    ws.add_ties([
-        dict(kind="WORKS_AT", source=t["anna"], target=t["lib"], since=SINCE),
-        dict(kind="WORKS_AT", source=t["bas"], target=t["lib"], since=SINCE),
-        dict(kind="KNOWS", source=t["anna"], target=t["jan"], strength=0.8, since=SINCE),
-        dict(kind="KNOWS", source=t["jan"], target=t["fatma"], strength=0.6, since=SINCE),
-        dict(kind="KNOWS", source=t["fatma"], target=t["piet"], strength=0.2, since=SINCE),
-        dict(kind="KNOWS", source=t["bas"], target=t["piet"], strength=1.0, since="2020-01-01",
-             until="2021-01-01"),
-        dict(kind="BOND_WITH", source=t["lib"], target=t["els"], strength=0.4, since=SINCE),
-        dict(kind="MEMBER_OF", source=t["jan"], target=t["repair"], since=SINCE),
-        dict(kind="MEMBER_OF", source=t["fatma"], target=t["repair"], role="ambassador",
-             since=SINCE),
-        dict(kind="ACTIVE_ON", source=t["repair"], target=t["duurzaam"], since=SINCE),
-        dict(kind="ACTIVE_ON", source=t["fatma"], target=t["duurzaam"], since=SINCE),
-        dict(kind="ACTIVE_ON", source=t["els"], target=t["duurzaam"], since=SINCE),
-        dict(kind="ACTIVE_ON", source=t["piet"], target=t["duurzaam"], since=SINCE),
-        dict(kind="ABOUT", source=t["markt"], target=t["duurzaam"], since=SINCE),
-        dict(kind="ORGANISES", source=t["piet"], target=t["markt"], since=SINCE),
-    ])
+    ws.add_ties(
+        [
+            dict(kind="WORKS_AT", source=t["anna"], target=t["lib"], since=SINCE),
+            dict(kind="WORKS_AT", source=t["bas"], target=t["lib"], since=SINCE),
+            dict(kind="KNOWS", source=t["anna"], target=t["jan"], strength=0.8, since=SINCE),
+            dict(kind="KNOWS", source=t["jan"], target=t["fatma"], strength=0.6, since=SINCE),
+            dict(kind="KNOWS", source=t["fatma"], target=t["piet"], strength=0.2, since=SINCE),
+            dict(
+                kind="KNOWS",
+                source=t["bas"],
+                target=t["piet"],
+                strength=1.0,
+                since="2020-01-01",
+                until="2021-01-01",
+            ),
+            dict(kind="BOND_WITH", source=t["lib"], target=t["els"], strength=0.4, since=SINCE),
+            dict(kind="MEMBER_OF", source=t["jan"], target=t["repair"], since=SINCE),
+            dict(
+                kind="MEMBER_OF",
+                source=t["fatma"],
+                target=t["repair"],
+                role="ambassador",
+                since=SINCE,
+            ),
+            dict(kind="ACTIVE_ON", source=t["repair"], target=t["duurzaam"], since=SINCE),
+            dict(kind="ACTIVE_ON", source=t["fatma"], target=t["duurzaam"], since=SINCE),
+            dict(kind="ACTIVE_ON", source=t["els"], target=t["duurzaam"], since=SINCE),
+            dict(kind="ACTIVE_ON", source=t["piet"], target=t["duurzaam"], since=SINCE),
+            dict(kind="ABOUT", source=t["markt"], target=t["duurzaam"], since=SINCE),
+            dict(kind="ORGANISES", source=t["piet"], target=t["markt"], since=SINCE),
+        ]
+    )
     return ids

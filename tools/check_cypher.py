@@ -123,8 +123,10 @@ def main() -> int:
     statements = collect()
     node = shutil.which("node")
     if node is None or not (LINT / "node_modules").exists():
-        print(f"collected {len(statements)} statements; to check them, install Node.js and run "
-              "`npm install --prefix tools/cypher-lint` first")  # fmt: skip
+        print(
+            f"collected {len(statements)} statements; to check them, install Node.js and run "
+            "`npm install --prefix tools/cypher-lint` first"
+        )
         return 2
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(statements, f)

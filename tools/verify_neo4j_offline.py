@@ -37,8 +37,17 @@ def main() -> int:
     assert neo._date(None) is None and neo._date(dt.date(2024, 1, 1)) == dt.date(2024, 1, 1)
 
     # A node as written, then as read back: null properties are simply absent.
-    node = Node("per-a", NodeKind.PERSON, "Jan", {"tags": ["a", "b"], "n": 1, "x": None},
-                dt.date(2024, 1, 1), None, None, 2, "2024-01-01T00:00:00Z")  # fmt: skip
+    node = Node(
+        "per-a",
+        NodeKind.PERSON,
+        "Jan",
+        {"tags": ["a", "b"], "n": 1, "x": None},
+        dt.date(2024, 1, 1),
+        None,
+        None,
+        2,
+        "2024-01-01T00:00:00Z",
+    )
     row = neo._node_row("w", node)
     stored = {k: v for k, v in row.items() if v is not None}
     stored["since"] = neo4j.time.Date(2024, 1, 1)
@@ -46,13 +55,28 @@ def main() -> int:
     assert back == node, (back, node)
     assert isinstance(row["props"], str)  # maps/lists/nulls never become Neo4j properties
 
-    tie = Tie("tie-1", RelKind.KNOWS, "per-a", "per-b", 0.5, dt.date(2024, 1, 1),
-              dt.date(2024, 6, 1), None, "scan", {}, 1, False, None)  # fmt: skip
+    tie = Tie(
+        "tie-1",
+        RelKind.KNOWS,
+        "per-a",
+        "per-b",
+        0.5,
+        dt.date(2024, 1, 1),
+        dt.date(2024, 6, 1),
+        None,
+        "scan",
+        {},
+        1,
+        False,
+        None,
+    )
     p = {k: v for k, v in neo._tie_props("w", tie).items() if v is not None}
     p["since"], p["until"] = neo4j.time.Date(2024, 1, 1), neo4j.time.Date(2024, 6, 1)
     got = neo._tie({"r": p, "kind": "KNOWS", "source": "per-a", "target": "per-b"})
     assert got == tie, (got, tie)
-    contact = neo._contact({"id": "cnt-1", "a": "x", "b": "y", "on_date": neo4j.time.Date(2024, 3, 1)})
+    contact = neo._contact(
+        {"id": "cnt-1", "a": "x", "b": "y", "on_date": neo4j.time.Date(2024, 3, 1)}
+    )
     assert contact.on == dt.date(2024, 3, 1) and contact.mode is None
 
     # The driver API the store calls, with the arguments it passes (no connection is made).
@@ -71,11 +95,13 @@ def main() -> int:
 
     # Every public write that opens a transaction runs as one retried managed transaction.
     missing = [
-        name for name, fn in inspect.getmembers(Store, inspect.isfunction)
-        if not name.startswith("_") and "self.atomic()" in inspect.getsource(fn)
+        name
+        for name, fn in inspect.getmembers(Store, inspect.isfunction)
+        if not name.startswith("_")
+        and "self.atomic()" in inspect.getsource(fn)
         and name not in {"bulk_write", "dump_workspace"}  # not writes of their own
         and not hasattr(getattr(neo.Neo4jStore, name), "__wrapped__")
-    ]  # fmt: skip
+    ]
     assert not missing, f"public writes not retried as a whole: {missing}"
     print("ok: row conversions, driver API, retried writes")
     return 0

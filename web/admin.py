@@ -109,7 +109,10 @@ def add_user():  # type: ignore[no-untyped-def]
     form = AddUserForm()
     form.role.choices = _role_choices()
     if not form.validate_on_submit():
-        flash(_("Fill in an e-mail address and a role; a password needs at least 10 characters."), "error")
+        flash(
+            _("Fill in an e-mail address and a role; a password needs at least 10 characters."),
+            "error",
+        )
         return redirect(url_for("admin.users"))
     accounts = get_accounts()
     email = form.email.data.strip()
@@ -153,7 +156,9 @@ def remove_user(user_id: int):  # type: ignore[no-untyped-def]
             flash(_("You are the last administrator of this workspace."), "error")
         else:
             get_accounts().set_role(user.email, ws.slug, None)
-            flash(_("%(email)s no longer has access to this workspace.", email=user.email), "success")
+            flash(
+                _("%(email)s no longer has access to this workspace.", email=user.email), "success"
+            )
     return redirect(url_for("admin.users"))
 
 
@@ -180,12 +185,16 @@ def settings():  # type: ignore[no-untyped-def]
                 },
             )
         except ConflictError:
-            flash(_("This workspace still holds people. Erase them first, then choose "
-                    "organisations only."), "error")  # fmt: skip
+            flash(
+                _(
+                    "This workspace still holds people. Erase them first, then choose "
+                    "organisations only."
+                ),
+                "error",
+            )
         except MapperError as exc:
             flash(str(exc), "error")
         else:
             flash(_("Settings saved."), "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, workspace=info)
-

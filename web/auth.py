@@ -40,10 +40,10 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import HTTPException
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 from wtforms import EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length
 

@@ -55,12 +55,12 @@ from mapper.analysis.goals import (
 )
 from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY, check_answers, readiness
 from mapper.analysis.scan import library_bonds
-from mapper.errors import MapperError, ValidationError
+from mapper.errors import MapperError
 from mapper.maps import KIND_STYLES, legend, map_network, network_data, strength_legend
 from mapper.model import BOND_TYPES, COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, ROLES, NodeKind, RelKind
-from mapper.model import check_date
 
 from .community_charts import column, line_chart
+from .dates import date_arg, month_links
 from .db import current_workspace
 
 bp = Blueprint("community", __name__)
@@ -118,12 +118,20 @@ METRIC_LABELS = {
 METRIC_HELP = {
     "members": _l("People with a membership tie to the community on the day."),
     "ties": _l("Pairs of members who know each other."),
-    "average_strength": _l("The mean strength (0–1) of those ties; the strongest tie of a pair counts."),
+    "average_strength": _l(
+        "The mean strength (0–1) of those ties; the strongest tie of a pair counts."
+    ),
     "density": _l("The share of all member pairs that know each other."),
-    "components": _l("Groups of members not connected to each other; 1 means everyone is connected via via."),
+    "components": _l(
+        "Groups of members not connected to each other; 1 means everyone is connected via via."
+    ),
     "clustering": _l("How often two acquaintances of a member also know each other (0–1)."),
-    "bonded": _l("Members with a bond with the library or a staff member, or who know a staff member."),
-    "library_reach": _l("Members with a direct bond, or who know (or belong to) someone who has one."),
+    "bonded": _l(
+        "Members with a bond with the library or a staff member, or who know a staff member."
+    ),
+    "library_reach": _l(
+        "Members with a direct bond, or who know (or belong to) someone who has one."
+    ),
     "ambassadors": _l("Members whose membership has the role ambassador."),
     "activities_30d": _l("Sessions of activities organised by the community or its members."),
     "roles_filled": _l("Of builder, connector and driver."),
@@ -176,8 +184,11 @@ def fmt_value(metric: str, value: Any) -> str:
     if value is None:
         return "–"
     if metric in SHARE_METRICS:
-        return format_percent(value, format="#,##0%") if metric not in ("density", "clustering") \
+        return (
+            format_percent(value, format="#,##0%")
+            if metric not in ("density", "clustering")
             else format_decimal(value, format="0.00")
+        )
     if metric == "average_strength":
         return format_decimal(value, format="0.00")
     if isinstance(value, float) and not value.is_integer():
@@ -188,29 +199,6 @@ def fmt_value(metric: str, value: Any) -> str:
 def fmt_date(text: str | dt.date) -> str:
     day = text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
     return day.isoformat()
-
-
-def date_arg(name: str, default: dt.date) -> dt.date:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return check_date(raw, field=name) or default
-    except ValidationError:
-        flash(_("%(value)s is not a date (use YYYY-MM-DD); using %(default)s.", value=raw,
-                default=default.isoformat()), "error")  # fmt: skip
-        return default
-
-
-def month_links(day: dt.date) -> dict[str, str]:
-    """This page one month earlier/later and today, keeping the other arguments."""
-    def link(target: dt.date) -> str:
-        args = request.args.to_dict(flat=False)
-        args["as_of"] = [target.isoformat()]
-        return url_for(request.endpoint or "community.index", **(request.view_args or {}), **args)
-
-    return {"prev": link(add_months(day, -1)), "next": link(add_months(day, 1)),
-            "today": link(dt.date.today())}  # fmt: skip
 
 
 def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
@@ -315,11 +303,16 @@ def readiness_form_class() -> type[FlaskForm]:
         submit = SubmitField(_l("Save answers"))
 
     for question in QUESTIONS:
-        setattr(ReadinessForm, question.key, RadioField(
-            question.nl if lang() == "nl" else question.en,
-            choices=pick([("yes", _l("yes")), ("no", _l("no")), ("", _l("not answered"))]),
-            default="", validate_choice=True,
-        ))  # fmt: skip
+        setattr(
+            ReadinessForm,
+            question.key,
+            RadioField(
+                question.nl if lang() == "nl" else question.en,
+                choices=pick([("yes", _l("yes")), ("no", _l("no")), ("", _l("not answered"))]),
+                default="",
+                validate_choice=True,
+            ),
+        )
     return ReadinessForm
 
 
@@ -340,14 +333,22 @@ def index():  # type: ignore[no-untyped-def]
         point = connectedness(history, node.id, as_of=day)
         goals = community_goals(history, node.id)
         statuses = [goal_progress_series(history, g, [day])[0]["status"] for g in goals]
-        rows.append({"node": node, "point": point, "goals": len(goals),
-                     "goals_met": statuses.count("met")})  # fmt: skip
+        rows.append(
+            {"node": node, "point": point, "goals": len(goals), "goals_met": statuses.count("met")}
+        )
     form = NewCommunityForm()
     form.bond_type.choices = pick(_bond_choices())
     answers = ws.info.settings.get(SETTINGS_KEY) or {}
     check = readiness(answers.get("answers", {}) if isinstance(answers, dict) else {})
-    return render_template("community/index.html", rows=rows, day=day, form=form,
-                           check=check, verdicts=VERDICT_LABELS, fmt=fmt_value)  # fmt: skip
+    return render_template(
+        "community/index.html",
+        rows=rows,
+        day=day,
+        form=form,
+        check=check,
+        verdicts=VERDICT_LABELS,
+        fmt=fmt_value,
+    )
 
 
 @bp.post("/communities/")
@@ -358,8 +359,9 @@ def create():  # type: ignore[no-untyped-def]
         form_errors(form)
         return redirect(url_for("community.index"))
     try:
-        node = com.create_community(current_workspace(), form.name.data,
-                                    bond_type=form.bond_type.data or None)  # fmt: skip
+        node = com.create_community(
+            current_workspace(), form.name.data, bond_type=form.bond_type.data or None
+        )
     except MapperError as error:
         flash(str(error), "error")
         return redirect(url_for("community.index"))
@@ -379,8 +381,15 @@ def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
             fmt=lambda v, m=first: fmt_value(m, v),
             date_label=fmt_date,
         )
-        blocks.append({"id": f"chart-{index}", "title": title, "metrics": metrics,
-                       "chart": chart, "help": [METRIC_HELP.get(m) for m in metrics if m in METRIC_HELP]})  # fmt: skip
+        blocks.append(
+            {
+                "id": f"chart-{index}",
+                "title": title,
+                "metrics": metrics,
+                "chart": chart,
+                "help": [METRIC_HELP.get(m) for m in metrics if m in METRIC_HELP],
+            }
+        )
     return blocks
 
 
@@ -392,16 +401,25 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
     day = date_arg("as_of", today)
     end = date_arg("to", day)
     first = community_start(history, community_id)
-    default_start = max(first, add_months(end, -DEFAULT_MONTHS)) if first and first < end \
+    default_start = (
+        max(first, add_months(end, -DEFAULT_MONTHS))
+        if first and first < end
         else add_months(end, -12)
+    )
     start = date_arg("from", default_start)
     every = request.args.get("every", "month")
     if every not in ("month", "week"):
         flash(_("Step %(value)s is not month or week; showing months.", value=every), "error")
         every = "month"
     if start > end:
-        flash(_("The start %(start)s lies after the end %(end)s; showing 12 months.",
-                start=start.isoformat(), end=end.isoformat()), "error")  # fmt: skip
+        flash(
+            _(
+                "The start %(start)s lies after the end %(end)s; showing 12 months.",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            ),
+            "error",
+        )
         start = add_months(end, -12)
     dates = series_dates(start, end, every=every)
     points = connectedness_series(history, community_id, dates)
@@ -421,15 +439,26 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
         role_forms[role] = form
     current_ids = {m["id"] for m in profile["members"] + profile["organisations"] if m["current"]}
     member_form = MemberForm()
-    member_form.member.choices = pick([
-        (n.id, f"{n.name}") for kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
-        for n in sorted(ws.nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id))
-        if n.id not in current_ids
-    ])  # fmt: skip
-    member_form.role.choices = pick([(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]])
+    member_form.member.choices = pick(
+        [
+            (n.id, f"{n.name}")
+            for kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
+            for n in sorted(ws.nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id))
+            if n.id not in current_ids
+        ]
+    )
+    member_form.role.choices = pick(
+        [(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]]
+    )
     member_form.since.data = today
     change_form = MemberChangeForm()
-    change_form.member.choices = pick([(m["id"], m["name"]) for m in profile["members"] + profile["organisations"] if m["current"]])
+    change_form.member.choices = pick(
+        [
+            (m["id"], m["name"])
+            for m in profile["members"] + profile["organisations"]
+            if m["current"]
+        ]
+    )
     change_form.change.choices = pick(change_choices())
     change_form.on.data = today
     goal_form = new_goal_form()
@@ -463,8 +492,11 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
 
 
 def change_choices() -> list[tuple[str, str]]:
-    return [("leave", _("left the community")), ("ambassador", _("became an ambassador")),
-            ("member", _("is an ordinary member again"))]  # fmt: skip
+    return [
+        ("leave", _("left the community")),
+        ("ambassador", _("became an ambassador")),
+        ("member", _("is an ordinary member again")),
+    ]
 
 
 def new_goal_form() -> GoalForm:
@@ -485,19 +517,27 @@ def goal_block(history: nx.MultiDiGraph, goal: Any, day: dt.date) -> dict[str, A
     metric = goal.metric if goal.metric != MANUAL else "members"
     chart = line_chart(
         [p["date"] for p in series],
-        [("value", _("measured"), [p["value"] for p in series]),
-         ("expected", _("on track from the start"), [p["expected"] for p in series])],
+        [
+            ("value", _("measured"), [p["value"] for p in series]),
+            ("expected", _("on track from the start"), [p["expected"] for p in series]),
+        ],
         share=goal.metric in SHARE_METRICS,
         fmt=lambda v: fmt_value(metric, v),
         date_label=fmt_date,
         references=[(_("target"), goal.target)],
-    )  # fmt: skip
+    )
     form = None
     if goal.manual:
         form = MeasurementForm(prefix=f"m-{goal.id}")
         form.date.data = dt.date.today()
-    return {"goal": goal, "now": now, "series": series, "chart": chart, "form": form,
-            "metric": metric}  # fmt: skip
+    return {
+        "goal": goal,
+        "now": now,
+        "series": series,
+        "chart": chart,
+        "form": form,
+        "metric": metric,
+    }
 
 
 @bp.route("/communities/<community_id>/edit", methods=["GET", "POST"])
@@ -512,12 +552,19 @@ def edit(community_id: str):  # type: ignore[no-untyped-def]
         if form.validate_on_submit():
             try:
                 com.update_definition(
-                    current_workspace(), community_id, on=form.on.data, name=form.name.data,
-                    bond_type=form.bond_type.data or "", traits=(form.traits.data or "").splitlines(),
+                    current_workspace(),
+                    community_id,
+                    on=form.on.data,
+                    name=form.name.data,
+                    bond_type=form.bond_type.data or "",
+                    traits=(form.traits.data or "").splitlines(),
                     texts={k: getattr(form, k).data for k in com.TEXT_PROPS},
-                    links={"themes": form.themes.data, "channels": form.channels.data,
-                           "goals": form.goals.data},
-                )  # fmt: skip
+                    links={
+                        "themes": form.themes.data,
+                        "channels": form.channels.data,
+                        "goals": form.goals.data,
+                    },
+                )
             except MapperError as error:
                 flash(str(error), "error")
             else:
@@ -551,7 +598,9 @@ def set_role(community_id: str, role: str):  # type: ignore[no-untyped-def]
         form_errors(form)
         return back_to(community_id, "#roles")
     try:
-        com.set_role(current_workspace(), community_id, role, form.staff.data or None, on=form.on.data)
+        com.set_role(
+            current_workspace(), community_id, role, form.staff.data or None, on=form.on.data
+        )
     except MapperError as error:
         flash(str(error), "error")
     else:
@@ -569,8 +618,13 @@ def add_member(community_id: str):  # type: ignore[no-untyped-def]
         form_errors(form)
         return back_to(community_id, "#members")
     try:
-        com.add_member(current_workspace(), community_id, form.member.data, since=form.since.data,
-                       role=form.role.data)  # fmt: skip
+        com.add_member(
+            current_workspace(),
+            community_id,
+            form.member.data,
+            since=form.since.data,
+            role=form.role.data,
+        )
     except MapperError as error:
         flash(str(error), "error")
     else:
@@ -592,7 +646,9 @@ def change_member(community_id: str):  # type: ignore[no-untyped-def]
         if form.change.data == "leave":
             com.end_member(ws, community_id, form.member.data, on=form.on.data)
         else:
-            com.set_member_role(ws, community_id, form.member.data, form.change.data, on=form.on.data)
+            com.set_member_role(
+                ws, community_id, form.member.data, form.change.data, on=form.on.data
+            )
     except MapperError as error:
         flash(str(error), "error")
     else:
@@ -609,18 +665,28 @@ def add_goal(community_id: str):  # type: ignore[no-untyped-def]
         return back_to(community_id, "#goals")
     ws = current_workspace()
     try:
-        props = check_goal_props({
-            "metric": form.metric.data, "target": form.target.data,
-            "deadline": form.deadline.data, "direction": form.direction.data,
-            "description": (form.description.data or "").strip() or None,
-            **({"measurements": []} if form.metric.data == MANUAL else {}),
-        })  # fmt: skip
+        props = check_goal_props(
+            {
+                "metric": form.metric.data,
+                "target": form.target.data,
+                "deadline": form.deadline.data,
+                "direction": form.direction.data,
+                "description": (form.description.data or "").strip() or None,
+                **({"measurements": []} if form.metric.data == MANUAL else {}),
+            }
+        )
         props = {k: v for k, v in props.items() if v is not None}
         with ws.atomic():
-            goal = ws.add_node(NodeKind.SMART_GOAL, form.name.data, props=props,
-                               since=form.start.data, origin="werkblad 6")  # fmt: skip
-            ws.add_tie(RelKind.PURSUES, community_id, goal.id, since=form.start.data,
-                       origin="werkblad 6")  # fmt: skip
+            goal = ws.add_node(
+                NodeKind.SMART_GOAL,
+                form.name.data,
+                props=props,
+                since=form.start.data,
+                origin="werkblad 6",
+            )
+            ws.add_tie(
+                RelKind.PURSUES, community_id, goal.id, since=form.start.data, origin="werkblad 6"
+            )
     except MapperError as error:
         flash(str(error), "error")
     else:
@@ -661,15 +727,30 @@ def changes(community_id: str):  # type: ignore[no-untyped-def]
     end = date_arg("to", dt.date.today())
     start = date_arg("from", add_months(end, -3))
     if start > end:
-        flash(_("The start %(start)s lies after the end %(end)s; they were swapped.",
-                start=start.isoformat(), end=end.isoformat()), "error")  # fmt: skip
+        flash(
+            _(
+                "The start %(start)s lies after the end %(end)s; they were swapped.",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            ),
+            "error",
+        )
         start, end = end, start
     described = com.describe(history, community_changes(history, community_id, start, end))
     before = connectedness(history, community_id, as_of=start)
     after = connectedness(history, community_id, as_of=end)
-    return render_template("community/changes.html", node=node, start=start, end=end,
-                           changes=described, labels=CHANGE_LABELS, before=before, after=after,
-                           metric_labels=METRIC_LABELS, fmt=fmt_value)  # fmt: skip
+    return render_template(
+        "community/changes.html",
+        node=node,
+        start=start,
+        end=end,
+        changes=described,
+        labels=CHANGE_LABELS,
+        before=before,
+        after=after,
+        metric_labels=METRIC_LABELS,
+        fmt=fmt_value,
+    )
 
 
 def community_selection(graph: nx.MultiDiGraph, community_id: str) -> nx.MultiDiGraph:
@@ -677,7 +758,7 @@ def community_selection(graph: nx.MultiDiGraph, community_id: str) -> nx.MultiDi
     partner organisations, the library staff in its roles or with a bond with a member, the
     library, and the ties among them."""
     keep = {community_id}
-    for u, _, d in graph.in_edges(community_id, data=True):
+    for u, _v, d in graph.in_edges(community_id, data=True):
         if d.get("kind") in ("MEMBER_OF", "HAS_ROLE"):
             keep.add(u)
     for u, v, d in graph.edges(data=True):
@@ -708,8 +789,13 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
         data = network_data(net)
         data["links"] = {str(n): url_for("main.entity", node_id=n) for n in selection.nodes}
         data["names"] = {str(n): selection.nodes[n].get("name", n) for n in selection.nodes}
-        listed = sorted(selection.nodes, key=lambda n: (str(selection.nodes[n].get("kind")),
-                                                        str(selection.nodes[n].get("name", n)).casefold()))  # fmt: skip
+        listed = sorted(
+            selection.nodes,
+            key=lambda n: (
+                str(selection.nodes[n].get("kind")),
+                str(selection.nodes[n].get("name", n)).casefold(),
+            ),
+        )
     first = community_start(com.load_history(ws), community_id)
     months = []
     if first is not None:
@@ -719,13 +805,33 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
             cursor = add_months(cursor, 1)
     point = connectedness(graph, community_id) if not missing else None
     return render_template(
-        "community/map.html", node=node, day=day, data=data, selection=selection, listed=listed,
-        bonds=bonds, missing=missing, month_links=month_links(day), months=months, point=point,
-        legend=legend(_, kinds=[NodeKind.COMMUNITY, NodeKind.PERSON, NodeKind.ORGANISATION,
-                                NodeKind.STAFF, NodeKind.LIBRARY]),
-        strength_legend=strength_legend(lang()), styles=KIND_STYLES, fmt=fmt_value,
-        metric_labels=METRIC_LABELS, last_day=add_months(dt.date.today(), -1),
-    )  # fmt: skip
+        "community/map.html",
+        node=node,
+        day=day,
+        data=data,
+        selection=selection,
+        listed=listed,
+        bonds=bonds,
+        missing=missing,
+        month_links=month_links(day),
+        months=months,
+        point=point,
+        legend=legend(
+            _,
+            kinds=[
+                NodeKind.COMMUNITY,
+                NodeKind.PERSON,
+                NodeKind.ORGANISATION,
+                NodeKind.STAFF,
+                NodeKind.LIBRARY,
+            ],
+        ),
+        strength_legend=strength_legend(lang()),
+        styles=KIND_STYLES,
+        fmt=fmt_value,
+        metric_labels=METRIC_LABELS,
+        last_day=add_months(dt.date.today(), -1),
+    )
 
 
 @bp.route("/readiness", methods=["GET", "POST"])
@@ -736,13 +842,19 @@ def readiness_page():  # type: ignore[no-untyped-def]
     saved = stored.get("answers", {}) if isinstance(stored, dict) else {}
     if request.method == "POST":
         if form.validate_on_submit():
-            answers = {q.key: {"yes": True, "no": False}.get(getattr(form, q.key).data)
-                       for q in QUESTIONS}  # fmt: skip
+            answers = {
+                q.key: {"yes": True, "no": False}.get(getattr(form, q.key).data) for q in QUESTIONS
+            }
             try:
-                ws.store.update_workspace(ws.slug, settings={SETTINGS_KEY: {
-                    "answers": {k: v for k, v in check_answers(answers).items()},
-                    "answered_on": dt.date.today().isoformat(),
-                }})  # fmt: skip
+                ws.store.update_workspace(
+                    ws.slug,
+                    settings={
+                        SETTINGS_KEY: {
+                            "answers": {k: v for k, v in check_answers(answers).items()},
+                            "answered_on": dt.date.today().isoformat(),
+                        }
+                    },
+                )
             except MapperError as error:
                 flash(str(error), "error")
             else:
@@ -755,7 +867,12 @@ def readiness_page():  # type: ignore[no-untyped-def]
             value = saved.get(q.key)
             getattr(form, q.key).data = "" if value is None else ("yes" if value else "no")
     result = readiness(saved)
-    return render_template("community/readiness.html", form=form, questions=QUESTIONS,
-                           result=result, verdicts=VERDICT_LABELS, stored=stored or {},
-                           lang=lang())  # fmt: skip
-
+    return render_template(
+        "community/readiness.html",
+        form=form,
+        questions=QUESTIONS,
+        result=result,
+        verdicts=VERDICT_LABELS,
+        stored=stored or {},
+        lang=lang(),
+    )

@@ -108,8 +108,13 @@ def line_chart(
                 current = []
                 continue
             current.append(f"{x(i):.1f},{y(v):.1f}")
-            line.dots.append({"x": round(x(i), 1), "y": round(y(v), 1),
-                              "title": f"{date_label(dates[i])}: {label} {fmt(v)}"})  # fmt: skip
+            line.dots.append(
+                {
+                    "x": round(x(i), 1),
+                    "y": round(y(v), 1),
+                    "title": f"{date_label(dates[i])}: {label} {fmt(v)}",
+                }
+            )
         if current:
             line.segments.append(" ".join(current))
         drawn.append(line)
@@ -119,10 +124,13 @@ def line_chart(
     if n > 1 and (n - 1) % step:
         shown.append(n - 1)
     labels = [
-        (round(x(i), 1), date_label(dates[i]),
-         "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle"))
+        (
+            round(x(i), 1),
+            date_label(dates[i]),
+            "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle"),
+        )
         for i in shown
-    ]  # fmt: skip
+    ]
     return Chart(
         width=WIDTH,
         height=HEIGHT,

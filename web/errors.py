@@ -20,18 +20,32 @@ from mapper.errors import NotFoundError, ValidationError
 
 #: Title and explanation per status code (English msgids, translated in auth.po).
 MESSAGES: dict[int, tuple[Any, Any]] = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
     401: (_l("Login needed"), _l("Log in to use this page.")),
     403: (_l("Not allowed"), _l("Your role in this workspace does not allow this.")),
     404: (_l("Not found"), _l("There is nothing here, or it is not in your workspace.")),
     405: (_l("Not allowed"), _l("This page cannot be used this way.")),
     413: (_l("Too large"), _l("The file is larger than this app accepts.")),
-    429: (_l("Too many attempts"), _l("Too many failed logins. Wait a quarter of an hour and try again.")),
-    500: (_l("Something went wrong"), _l("The app could not finish this. Nothing was changed. Please try again later.")),
-    503: (_l("Not available"), _l("The app cannot reach its data right now. Please try again later.")),
-}  # fmt: skip
-CSRF_MESSAGE = _l("The form was too old or incomplete (its security token was missing). "
-                  "Please go back, reload the page and try again.")  # fmt: skip
+    429: (
+        _l("Too many attempts"),
+        _l("Too many failed logins. Wait a quarter of an hour and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("The app could not finish this. Nothing was changed. Please try again later."),
+    ),
+    503: (
+        _l("Not available"),
+        _l("The app cannot reach its data right now. Please try again later."),
+    ),
+}
+CSRF_MESSAGE = _l(
+    "The form was too old or incomplete (its security token was missing). "
+    "Please go back, reload the page and try again."
+)
 
 
 def _wants_json() -> bool:

@@ -10,7 +10,7 @@ Dutch translation.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -37,7 +37,7 @@ def load_catalog(lang: str) -> Catalog:
     return merged
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations_for(lang: str) -> NullTranslations:
     if lang not in LANGUAGES or not (TRANSLATIONS / lang).is_dir():
         return NullTranslations()

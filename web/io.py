@@ -70,7 +70,10 @@ class UploadForm(FlaskForm):
         _l("File"),
         validators=[
             FileRequired(_l("Choose a file.")),
-            FileAllowed(UPLOAD_EXTENSIONS, _l("Use an Excel file (.xlsx), CSV, zip of CSVs, GraphML or GEXF.")),
+            FileAllowed(
+                UPLOAD_EXTENSIONS,
+                _l("Use an Excel file (.xlsx), CSV, zip of CSVs, GraphML or GEXF."),
+            ),
             FileSize(DEFAULT_MAX_BYTES, message=_l("The file is too large.")),
         ],
     )
@@ -176,15 +179,19 @@ def upload():  # type: ignore[no-untyped-def]
     _cleanup(folder)
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.{ext}").write_bytes(data)
-    _write_json(folder / f"{token}.json",
-                {"filename": original[:200], "ext": ext, "workspace": ws.slug, "size": len(data)})  # fmt: skip
+    _write_json(
+        folder / f"{token}.json",
+        {"filename": original[:200], "ext": ext, "workspace": ws.slug, "size": len(data)},
+    )
     return redirect(url_for("io.preview", token=token))
 
 
 def _plan(path: Path, meta: dict[str, Any], decisions: dict[str, str] | None = None) -> Any:
     ws = current_workspace()
     found = read_bytes(path.read_bytes(), meta["filename"])
-    return plan_import(ws.store, ws.slug, found, origin=f"import {meta['filename']}", decisions=decisions)
+    return plan_import(
+        ws.store, ws.slug, found, origin=f"import {meta['filename']}", decisions=decisions
+    )
 
 
 @bp.get("/preview/<token>")
@@ -193,14 +200,21 @@ def preview(token: str):  # type: ignore[no-untyped-def]
     try:
         plan = _plan(path, meta)
     except MapperError as exc:
-        return render_template("io/preview.html", meta=meta, token=token, unreadable=str(exc),
-                               summary=None, form=None), 422  # fmt: skip
+        return render_template(
+            "io/preview.html", meta=meta, token=token, unreadable=str(exc), summary=None, form=None
+        ), 422
     summary = plan.summary(limit=PREVIEW_ROWS)
     status = 422 if plan.errors else 200
     return render_template(
-        "io/preview.html", meta=meta, token=token, summary=summary, unreadable=None,
-        form=ConfirmForm(), nothing=plan.changes_nothing(), kind_label=kind_label,
-    ), status  # fmt: skip
+        "io/preview.html",
+        meta=meta,
+        token=token,
+        summary=summary,
+        unreadable=None,
+        form=ConfirmForm(),
+        nothing=plan.changes_nothing(),
+        kind_label=kind_label,
+    ), status
 
 
 @bp.post("/preview/<token>")
@@ -210,10 +224,10 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         abort(400)
     decisions = {
-        key[len("choice:"):]: value
+        key[len("choice:") :]: value
         for key, value in request.form.items()
         if key.startswith("choice:") and value
-    }  # fmt: skip
+    }
     progress_path = _folder() / f"{token}.progress.json"
     if progress_path.exists():
         return redirect(url_for("io.progress", token=token))
@@ -223,18 +237,26 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
     url = current_app.config["DATABASE_URL"]
     actor = g.get("actor")
     worker = threading.Thread(
-        target=_run_import, args=(url, actor, current_workspace().slug, path, meta, decisions,
-                                  progress_path),
-        name=f"import-{token[:8]}", daemon=True,
-    )  # fmt: skip
+        target=_run_import,
+        args=(url, actor, current_workspace().slug, path, meta, decisions, progress_path),
+        name=f"import-{token[:8]}",
+        daemon=True,
+    )
     worker.start()
     if current_app.config.get("IMPORT_SYNCHRONOUS"):  # e.g. for scripts driving the app
         worker.join()
     return redirect(url_for("io.progress", token=token))
 
 
-def _run_import(url: str, actor: str | None, slug: str, path: Path, meta: dict[str, Any],
-                decisions: dict[str, str], progress_path: Path) -> None:  # fmt: skip
+def _run_import(
+    url: str,
+    actor: str | None,
+    slug: str,
+    path: Path,
+    meta: dict[str, Any],
+    decisions: dict[str, str],
+    progress_path: Path,
+) -> None:
     """The import in a background thread, with its own store; progress goes to a file."""
     last = [0.0]
 
@@ -242,19 +264,20 @@ def _run_import(url: str, actor: str | None, slug: str, path: Path, meta: dict[s
         now = time.monotonic()
         if now - last[0] > 0.3 or done == total:
             last[0] = now
-            _write_json(progress_path, {"state": "running", "done": done, "total": total, "step": what})
+            _write_json(
+                progress_path, {"state": "running", "done": done, "total": total, "step": what}
+            )
 
     try:
         store = open_store(url)
         try:
             store.actor = actor
             found = read_bytes(path.read_bytes(), meta["filename"])
-            plan = plan_import(store, slug, found, origin=f"import {meta['filename']}",
-                               decisions=decisions)  # fmt: skip
+            plan = plan_import(
+                store, slug, found, origin=f"import {meta['filename']}", decisions=decisions
+            )
             if plan.errors:
-                raise MapperError(
-                    _BAD_ROWS.format(n=len(plan.errors), first=plan.errors[0])
-                )
+                raise MapperError(_BAD_ROWS.format(n=len(plan.errors), first=plan.errors[0]))
             result = plan.apply(progress=progress)
         finally:
             store.close()
@@ -311,8 +334,12 @@ def template(fmt: str):  # type: ignore[no-untyped-def]
     out = io.BytesIO()
     exporter.write_templates(kinds[fmt], out)
     out.seek(0)
-    return send_file(out, mimetype=exporter.MIMETYPES[kinds[fmt]], as_attachment=True,
-                     download_name=f"omgevingsscan-sjabloon.{fmt}")  # fmt: skip
+    return send_file(
+        out,
+        mimetype=exporter.MIMETYPES[kinds[fmt]],
+        as_attachment=True,
+        download_name=f"omgevingsscan-sjabloon.{fmt}",
+    )
 
 
 @bp.get("/export")
@@ -330,8 +357,12 @@ def export():  # type: ignore[no-untyped-def]
         return redirect(url_for("io.index"))
     out.seek(0)
     stem = ws.slug + (f"-{re.sub(r'[^a-z0-9-]+', '-', theme.lower())}" if theme else "")
-    return send_file(out, mimetype=exporter.MIMETYPES[fmt], as_attachment=True,
-                     download_name=f"{stem}{exporter.FORMATS[fmt]}")  # fmt: skip
+    return send_file(
+        out,
+        mimetype=exporter.MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=f"{stem}{exporter.FORMATS[fmt]}",
+    )
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -339,11 +370,17 @@ def export():  # type: ignore[no-untyped-def]
 
 def kind_label(kind: str) -> str:
     labels = {
-        "Person": _("person"), "Organisation": _("organisation"), "Activity": _("activity"),
-        "Staff": _("staff member"), "Community": _("community"), "Theme": _("theme"),
-        "Channel": _("channel"), "Library": _("library"), "Goal": _("goal"),
+        "Person": _("person"),
+        "Organisation": _("organisation"),
+        "Activity": _("activity"),
+        "Staff": _("staff member"),
+        "Community": _("community"),
+        "Theme": _("theme"),
+        "Channel": _("channel"),
+        "Library": _("library"),
+        "Goal": _("goal"),
         "SmartGoal": _("SMART goal"),
-    }  # fmt: skip
+    }
     return labels.get(kind, kind)
 
 
@@ -354,9 +391,17 @@ def duplicates():  # type: ignore[no-untyped-def]
     for a, b, reason in find_duplicates(ws.nodes()):
         ties_a = sum(1 for _ in ws.ties(node=a.id))
         ties_b = sum(1 for _ in ws.ties(node=b.id))
-        pairs.append({"a": a, "b": b, "reason": reason, "ties_a": ties_a, "ties_b": ties_b,
-                      "form_a": MergeForm(keep=a.id, drop=b.id, prefix=f"m-{a.id}-{b.id}-a"),
-                      "form_b": MergeForm(keep=b.id, drop=a.id, prefix=f"m-{a.id}-{b.id}-b")})  # fmt: skip
+        pairs.append(
+            {
+                "a": a,
+                "b": b,
+                "reason": reason,
+                "ties_a": ties_a,
+                "ties_b": ties_b,
+                "form_a": MergeForm(keep=a.id, drop=b.id, prefix=f"m-{a.id}-{b.id}-a"),
+                "form_b": MergeForm(keep=b.id, drop=a.id, prefix=f"m-{a.id}-{b.id}-b"),
+            }
+        )
     return render_template("io/duplicates.html", pairs=pairs, kind_label=kind_label)
 
 

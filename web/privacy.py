@@ -145,9 +145,7 @@ def index():  # type: ignore[no-untyped-def]
     months = max(1, min(months, MAX_REVIEW_MONTHS))
     items = review_list(get_store(), ws.slug, months=months)
     people = sum(1 for _ in ws.nodes(kind=NodeKind.PERSON))
-    without_basis = [
-        n for n in ws.nodes(kind=NodeKind.PERSON) if not n.props.get(LAWFUL_BASIS)
-    ]
+    without_basis = [n for n in ws.nodes(kind=NodeKind.PERSON) if not n.props.get(LAWFUL_BASIS)]
     return render_template(
         "privacy/index.html",
         workspace=info,
@@ -238,8 +236,13 @@ def erase(node_id: str):  # type: ignore[no-untyped-def]
             "success",
         )
         if not report["compacted"]:
-            flash(_("The database file could not be compacted yet (the app is busy); it will be "
-                    "at the next erasure, or run: mapper privacy compact"), "error")  # fmt: skip
+            flash(
+                _(
+                    "The database file could not be compacted yet (the app is busy); it will be "
+                    "at the next erasure, or run: mapper privacy compact"
+                ),
+                "error",
+            )
         return redirect(url_for("privacy.index"))
     ws = current_workspace()
     return render_template(
@@ -258,7 +261,9 @@ def erase(node_id: str):  # type: ignore[no-untyped-def]
 def audit():  # type: ignore[no-untyped-def]
     ws = current_workspace()
     entries = ws.audit(limit=AUDIT_PAGE)
-    return render_template("privacy/audit.html", workspace=ws.info, entries=entries, limit=AUDIT_PAGE)
+    return render_template(
+        "privacy/audit.html", workspace=ws.info, entries=entries, limit=AUDIT_PAGE
+    )
 
 
 def _csv(rows: list[list[str]], filename: str) -> Response:

@@ -8,7 +8,6 @@ can be shared and the page works without JavaScript (the tables show what the ma
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from typing import Any
@@ -19,8 +18,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from mapper.analysis.scan import BOTH, LIBRARY_ONLY, TOWN_ONLY, ecosystem, library_bonds
-from mapper.analysis.scan import theme_scan, worksheet_rows
+from mapper.analysis.scan import (
+    BOTH,
+    LIBRARY_ONLY,
+    TOWN_ONLY,
+    ecosystem,
+    library_bonds,
+    theme_scan,
+    worksheet_rows,
+)
 from mapper.errors import MapperError, ValidationError
 from mapper.maps import (
     KIND_LABELS,
@@ -36,8 +42,9 @@ from mapper.maps import (
     scan_selection,
     strength_legend,
 )
-from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, check_date, node_kind
+from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind
 
+from .dates import date_arg, month_links
 from .db import current_workspace
 
 bp = Blueprint("main", __name__)
@@ -111,30 +118,6 @@ def strength_text(strength: float | None) -> str:
 
 def role_word(role: str | None) -> str:
     return _(role) if role else ""
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months, clamped to the month's last day.
-
-    >>> add_months(dt.date(2025, 3, 31), -1)
-    datetime.date(2025, 2, 28)
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def as_of_arg() -> dt.date:
-    """The projection date from ``?as_of=``; today when absent or not a date (flashed)."""
-    raw = request.args.get("as_of", "").strip()
-    if not raw:
-        return dt.date.today()
-    try:
-        return check_date(raw, field="as_of") or dt.date.today()
-    except ValidationError:
-        flash(_("%(value)s is not a date (use YYYY-MM-DD); showing today.", value=raw), "error")
-        return dt.date.today()
 
 
 def projection(day: dt.date) -> nx.MultiDiGraph:
@@ -218,7 +201,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/frame")
 def frame():  # type: ignore[no-untyped-def]
-    day = as_of_arg()
+    day = date_arg()
     graph = projection(day)
     goals = by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == "Goal"))
     themes_of: dict[Any, list[Any]] = defaultdict(list)
@@ -243,26 +226,12 @@ def frame():  # type: ignore[no-untyped-def]
     )
 
 
-def month_links(day: dt.date) -> dict[str, str]:
-    """Links to the same page one month earlier/later and today, keeping the other args."""
-    def link(target: dt.date) -> str:
-        args = request.args.to_dict(flat=False)
-        args["as_of"] = [target.isoformat()]
-        return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
-
-    return {
-        "prev": link(add_months(day, -1)),
-        "next": link(add_months(day, 1)),
-        "today": link(dt.date.today()),
-    }
-
-
 # --------------------------------------------------------------------------- werkblad 2
 
 
 @bp.get("/themes")
 def themes():  # type: ignore[no-untyped-def]
-    day = as_of_arg()
+    day = date_arg()
     graph = projection(day)
     rows = theme_scan(graph)
     return render_template(
@@ -285,7 +254,7 @@ def themes():  # type: ignore[no-untyped-def]
 
 @bp.get("/scan/")
 def scan_pick():  # type: ignore[no-untyped-def]
-    day = as_of_arg()
+    day = date_arg()
     graph = projection(day)
     rows = theme_scan(graph)
     return render_template("scan_pick.html", rows=rows, day=day, both=BOTH)
@@ -305,8 +274,9 @@ def scan_filters(graph: nx.MultiDiGraph) -> dict[str, Any]:
         if raw_min.isdigit() and 1 <= int(raw_min) <= 5:
             min_step = int(raw_min)
         else:
-            flash(_("Minimum strength %(value)s is not a step from 1 to 5.", value=raw_min),
-                  "error")
+            flash(
+                _("Minimum strength %(value)s is not a step from 1 to 5.", value=raw_min), "error"
+            )
     focus = request.args.get("focus", "").strip() or None
     if focus is not None and focus not in graph:
         flash(_("Cannot focus on %(value)s: not on the map on this date.", value=focus), "error")
@@ -322,16 +292,23 @@ def scan_filters(graph: nx.MultiDiGraph) -> dict[str, Any]:
 @bp.get("/scan/<theme_id>")
 def scan(theme_id: str):  # type: ignore[no-untyped-def]
     ws = current_workspace()
-    day = as_of_arg()
+    day = date_arg()
     graph = projection(day)
     if theme_id not in graph or graph.nodes[theme_id].get("kind") != "Theme":
         node = ws.get_node(theme_id)  # NotFoundError → 404
         if node.kind is not NodeKind.THEME:
             abort(404, description=_("%(name)s is not a theme.", name=node.name))
         flash(_("This theme did not exist yet on %(day)s.", day=day.isoformat()), "error")
-        return render_template("scan.html", theme=node, day=day, missing=True,
-                               month_links=month_links(day), filters={}, kinds=[],
-                               steps=STRENGTH_STEPS)
+        return render_template(
+            "scan.html",
+            theme=node,
+            day=day,
+            missing=True,
+            month_links=month_links(day),
+            filters={},
+            kinds=[],
+            steps=STRENGTH_STEPS,
+        )
     filters = scan_filters(graph)
     try:
         selection = scan_selection(graph, theme_id, **filters)
@@ -359,7 +336,8 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         ties_between[(u, v)].append(d)
         ties_between[(v, u)].append(d)
     listed = [
-        n for kind in [NodeKind.THEME, *SCAN_KINDS]
+        n
+        for kind in [NodeKind.THEME, *SCAN_KINDS]
         for n in by_name(graph, (m for m in selection if graph.nodes[m].get("kind") == kind))
     ]
     return render_template(

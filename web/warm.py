@@ -43,6 +43,7 @@ from mapper.warm_contacts import (
     warm_graph,
 )
 
+from .dates import date_arg
 from .db import current_workspace
 
 bp = Blueprint("warm", __name__)
@@ -69,62 +70,108 @@ TARGET_LABELS = {
 # Werkblad 5, "Gespreksvoorbereiding": the workbook's questions and tips (English msgids, the
 # workbook's Dutch words in web/translations/nl/warm.po).
 QUESTIONS: list[tuple[Any, list[Any]]] = [
-    (_l("Questions to start the conversation and break the ice"), [
-        _l("How is your day/week going so far?"),
-        _l("Thank you for choosing this place. Is it your favourite (café, workplace, etc.)?"),
-        _l("Tell me about your work."),
-        _l("How did you end up in the work you do now?"),
-        _l("How long have you been involved in your organisation/community?"),
-    ]),
-    (_l("Questions that help you understand what the community is worth"), [
-        _l("What inspires you?"),
-        _l("What gives you the most satisfaction in your life at the moment?"),
-    ]),
-    (_l("Questions about the challenges they meet"), [
-        _l("Tell me about a challenge you have come across. What did you learn from it?"),
-        _l("What worries you most within your community?"),
-        _l("What do you need?"),
-    ]),
-    (_l("Questions about their goals"), [
-        _l("What changes would you like to see in your community?"),
-        _l("Would you tell me about one of your goals in life?"),
-        _l("(For an organisation): which practical goals do you pursue?"),
-    ]),
-    (_l("Questions about their own contribution"), [
-        _l("Could you tell me a bit more about yourself and your work?"),
-        _l("What does your (day or week) schedule look like?"),
-    ]),
-    (_l("Questions about what success looks like for this community"), [
-        _l("What does a great day look like for you?"),
-        _l("What does a place look like where you feel safe, happy, accepted and valued?"),
-        _l("What can we do to help you reach your goals?"),
-        _l("What does the ideal outcome of our cooperation (this project) look like?"),
-    ]),
+    (
+        _l("Questions to start the conversation and break the ice"),
+        [
+            _l("How is your day/week going so far?"),
+            _l("Thank you for choosing this place. Is it your favourite (café, workplace, etc.)?"),
+            _l("Tell me about your work."),
+            _l("How did you end up in the work you do now?"),
+            _l("How long have you been involved in your organisation/community?"),
+        ],
+    ),
+    (
+        _l("Questions that help you understand what the community is worth"),
+        [
+            _l("What inspires you?"),
+            _l("What gives you the most satisfaction in your life at the moment?"),
+        ],
+    ),
+    (
+        _l("Questions about the challenges they meet"),
+        [
+            _l("Tell me about a challenge you have come across. What did you learn from it?"),
+            _l("What worries you most within your community?"),
+            _l("What do you need?"),
+        ],
+    ),
+    (
+        _l("Questions about their goals"),
+        [
+            _l("What changes would you like to see in your community?"),
+            _l("Would you tell me about one of your goals in life?"),
+            _l("(For an organisation): which practical goals do you pursue?"),
+        ],
+    ),
+    (
+        _l("Questions about their own contribution"),
+        [
+            _l("Could you tell me a bit more about yourself and your work?"),
+            _l("What does your (day or week) schedule look like?"),
+        ],
+    ),
+    (
+        _l("Questions about what success looks like for this community"),
+        [
+            _l("What does a great day look like for you?"),
+            _l("What does a place look like where you feel safe, happy, accepted and valued?"),
+            _l("What can we do to help you reach your goals?"),
+            _l("What does the ideal outcome of our cooperation (this project) look like?"),
+        ],
+    ),
 ]
 TIPS: list[tuple[Any, Any]] = [
-    (_l("Use open questions"),
-     _l("Yes/no questions, or questions that can be answered in one word, give no insight "
-        "into thoughts and emotions.")),
-    (_l("Encourage telling stories"),
-     _l("Avoid standard answers. Ask so that you learn about their experiences and what they "
-        "value in them. Do NOT ask: do you like walking in the woods? DO ask: tell me about "
-        "the last time you had a good time in nature.")),
-    (_l("Ask neutral questions"),
-     _l("Avoid asking in a way that implies there is a correct answer; give room to answer "
-        "in their own way. Do NOT ask: what frustrates you about…? DO ask: what do you "
-        "think of…?")),
-    (_l("Cherish silences"),
-     _l("Long pauses will happen, and that is fine. Give your conversation partner time to "
-        "reflect, and let them break the silence themselves.")),
-    (_l("Be prepared to open up"),
-     _l("If you ask personal questions, be prepared to be asked them too. You need not "
-        "prepare answers, but be open to investing personally in the conversation.")),
-    (_l("Wandering off is fine"),
-     _l("Conversations will leave the script, and that is fine. Resist the urge to steer "
-        "back to the subject: a passionate conversation shows how they see things.")),
-    (_l("Watch body language"),
-     _l("Non-verbal signals can show how someone feels before they can say it. Use your own "
-        "judgement: take a step back, or go all in.")),
+    (
+        _l("Use open questions"),
+        _l(
+            "Yes/no questions, or questions that can be answered in one word, give no insight "
+            "into thoughts and emotions."
+        ),
+    ),
+    (
+        _l("Encourage telling stories"),
+        _l(
+            "Avoid standard answers. Ask so that you learn about their experiences and what they "
+            "value in them. Do NOT ask: do you like walking in the woods? DO ask: tell me about "
+            "the last time you had a good time in nature."
+        ),
+    ),
+    (
+        _l("Ask neutral questions"),
+        _l(
+            "Avoid asking in a way that implies there is a correct answer; give room to answer "
+            "in their own way. Do NOT ask: what frustrates you about…? DO ask: what do you "
+            "think of…?"
+        ),
+    ),
+    (
+        _l("Cherish silences"),
+        _l(
+            "Long pauses will happen, and that is fine. Give your conversation partner time to "
+            "reflect, and let them break the silence themselves."
+        ),
+    ),
+    (
+        _l("Be prepared to open up"),
+        _l(
+            "If you ask personal questions, be prepared to be asked them too. You need not "
+            "prepare answers, but be open to investing personally in the conversation."
+        ),
+    ),
+    (
+        _l("Wandering off is fine"),
+        _l(
+            "Conversations will leave the script, and that is fine. Resist the urge to steer "
+            "back to the subject: a passionate conversation shows how they see things."
+        ),
+    ),
+    (
+        _l("Watch body language"),
+        _l(
+            "Non-verbal signals can show how someone feels before they can say it. Use your own "
+            "judgement: take a step back, or go all in."
+        ),
+    ),
 ]
 
 
@@ -135,25 +182,14 @@ def lang() -> str:
     return str(get_locale() or "nl")
 
 
-def day_arg() -> dt.date:
-    """The day from ``?as_of=`` (or ``?date=``); today when absent; a bad date is flashed."""
-    raw = (request.args.get("as_of") or request.args.get("date") or "").strip()
-    if not raw:
-        return dt.date.today()
-    try:
-        return check_date(raw, field="as_of") or dt.date.today()
-    except ValidationError:
-        flash(_("%(value)s is not a date (use YYYY-MM-DD); showing today.", value=raw), "error")
-        return dt.date.today()
-
-
 def limit_arg(default: int = PAGE_LIMIT) -> int:
     raw = request.args.get("limit", "").strip()
     if not raw:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ValidationError(f"limit {raw!r} must be a whole number from 1 to {MAX_LIMIT}",
-                              field="limit", value=raw)
+        raise ValidationError(
+            f"limit {raw!r} must be a whole number from 1 to {MAX_LIMIT}", field="limit", value=raw
+        )
     return int(raw)
 
 
@@ -179,7 +215,7 @@ def route_map(graph: nx.MultiDiGraph, contacts: list[WarmContact]) -> dict[str, 
     """vis-network data of the introduction routes, drawn like every map of the app."""
     routes = route_graph(graph, contacts)
     selection = nx.MultiDiGraph()
-    for n, data in routes.nodes(data=True):
+    for n in routes.nodes:
         selection.add_node(n, **{**graph.nodes[n], "kind": graph.nodes[n].get("kind")})
     for a, b, data in routes.edges(data=True):
         kind = None
@@ -219,19 +255,31 @@ def pick():  # type: ignore[no-untyped-def]
             node = resolve_target(current_workspace(), kind, name)
         except NotFoundError as exc:
             return render_template(
-                "warm/pick.html", lists=pick_lists(), labels=TARGET_LABELS, kind=kind,
-                name=name, missing=exc.message, suggestions=exc.suggestions,
+                "warm/pick.html",
+                lists=pick_lists(),
+                labels=TARGET_LABELS,
+                kind=kind,
+                name=name,
+                missing=exc.message,
+                suggestions=exc.suggestions,
             ), 404
         args = {k: v for k, v in request.args.items() if k in ("as_of", "limit")}
         return redirect(url_for("warm.page", node_id=node.id, **args))
-    return render_template("warm/pick.html", lists=pick_lists(), labels=TARGET_LABELS,
-                           kind=kind, name="", missing=None, suggestions=[])
+    return render_template(
+        "warm/pick.html",
+        lists=pick_lists(),
+        labels=TARGET_LABELS,
+        kind=kind,
+        name="",
+        missing=None,
+        suggestions=[],
+    )
 
 
 @bp.get("/warm-contacts/<node_id>")
 def page(node_id: str):  # type: ignore[no-untyped-def]
     node = target_node(node_id)
-    day = day_arg()
+    day = date_arg("as_of", aliases=("date",))
     try:
         limit = limit_arg()
         result = warm_contacts(current_workspace(), node, as_of=day, limit=limit, lang=lang())
@@ -269,8 +317,10 @@ class LogForm(FlaskForm):
         self.strength.choices = [
             ("keep", _("Keep as it is")),
             ("derive", _("Derive from the logged contact moments")),
-        ] + [(str(step), f"{step} · {nl if lang() == 'nl' else en}")
-             for step, nl, en in STRENGTH_STEPS]
+        ] + [
+            (str(step), f"{step} · {nl if lang() == 'nl' else en}")
+            for step, nl, en in STRENGTH_STEPS
+        ]
 
 
 def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
@@ -285,10 +335,13 @@ def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
         abort(404)
     person = ws.get_node(person_id)
     related: dict[str, list[tuple[str, str | None]]] = {
-        "themes": [], "organisations": [], "activities": [], "channels": [],
+        "themes": [],
+        "organisations": [],
+        "activities": [],
+        "channels": [],
     }
     knows: set[Any] = set()
-    for u, v, d in list(graph.out_edges(person_id, data=True)) + [
+    for _u, v, d in list(graph.out_edges(person_id, data=True)) + [
         (v, u, d) for u, v, d in graph.in_edges(person_id, data=True)
     ]:
         other, kind = v, d.get("kind")
@@ -299,8 +352,9 @@ def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
         elif kind == RelKind.MEMBER_OF:
             related["organisations"].append((name, d.get("role")))
         elif kind in (RelKind.ORGANISES, RelKind.ATTENDS):
-            related["activities"].append((name, _("organises") if kind == RelKind.ORGANISES
-                                          else _("takes part")))
+            related["activities"].append(
+                (name, _("organises") if kind == RelKind.ORGANISES else _("takes part"))
+            )
         elif kind == RelKind.ACTIVE_IN:
             related["channels"].append((name, None))
         elif kind == RelKind.KNOWS and other_kind == NodeKind.PERSON:
@@ -315,11 +369,20 @@ def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
             shared.append((graph.nodes[other]["name"], other, holders))
     shared.sort(key=lambda t: (t[0].casefold(), t[1]))
     sources = [n for n, k in graph.nodes(data="kind") if k in SOURCE_KINDS]
-    routes = warm_routes(graph, sources, weight=STRENGTH_ATTR, targets=knows,
-                         tie_kinds=INTRODUCTION_TIES, as_of=day, default=FLOOR)
+    routes = warm_routes(
+        graph,
+        sources,
+        weight=STRENGTH_ATTR,
+        targets=knows,
+        tie_kinds=INTRODUCTION_TIES,
+        as_of=day,
+        default=FLOOR,
+    )
     introducers = sorted(
-        ((graph.nodes[n]["name"], n, r, describe_route(graph, r.path, lang=lang()))
-         for n, r in routes.items()),
+        (
+            (graph.nodes[n]["name"], n, r, describe_route(graph, r.path, lang=lang()))
+            for n, r in routes.items()
+        ),
         key=lambda t: (-t[2].warmth, t[0].casefold(), t[1]),
     )
     staff = sorted(ws.nodes(kind="Staff", as_of=day), key=lambda n: n.name.casefold())
@@ -330,10 +393,14 @@ def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
         "target": node,
         "person": person,
         "contact": contact,
-        "route_text": (describe_route(graph, contact.route.path, lang=lang())
-                       if contact.route is not None else None),
-        "related": {k: sorted(set(v), key=lambda t: str(t[0]).casefold())
-                    for k, v in related.items()},
+        "route_text": (
+            describe_route(graph, contact.route.path, lang=lang())
+            if contact.route is not None
+            else None
+        ),
+        "related": {
+            k: sorted(set(v), key=lambda t: str(t[0]).casefold()) for k, v in related.items()
+        },
         "shared": shared,
         "introducers": introducers[:5],
         "staff": staff,
@@ -346,12 +413,19 @@ def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
 @bp.get("/warm-contacts/<node_id>/sheet/<person_id>")
 def sheet(node_id: str, person_id: str):  # type: ignore[no-untyped-def]
     node = target_node(node_id)
-    day = day_arg()
+    day = date_arg("as_of", aliases=("date",))
     ctx = sheet_context(node, person_id, day)
     form = LogForm()
     form.fill(ctx["staff"], ctx["default_staff"])
-    return render_template("warm/sheet.html", form=form, questions=QUESTIONS, tips=TIPS,
-                           outcome_labels=OUTCOME_LABELS, kind_word=kind_word, **ctx)
+    return render_template(
+        "warm/sheet.html",
+        form=form,
+        questions=QUESTIONS,
+        tips=TIPS,
+        outcome_labels=OUTCOME_LABELS,
+        kind_word=kind_word,
+        **ctx,
+    )
 
 
 @bp.post("/warm-contacts/<node_id>/log/<person_id>")
@@ -372,19 +446,28 @@ def log(node_id: str, person_id: str):  # type: ignore[no-untyped-def]
                 flash(f"{getattr(form, field).label.text}: {error}", "error")
         return redirect(url_for("warm.sheet", node_id=node.id, person_id=person.id))
     choice = form.strength.data
-    strength: Any = (KEEP if choice == "keep" else None if choice == "derive"
-                     else step_strength(int(choice)))
+    strength: Any = (
+        KEEP if choice == "keep" else None if choice == "derive" else step_strength(int(choice))
+    )
     try:
-        log_conversation(ws, staff=form.staff.data, person=person.id, on=form.on.data,
-                         notes=form.notes.data, outcome=form.outcome.data or None,
-                         strength=strength)
+        log_conversation(
+            ws,
+            staff=form.staff.data,
+            person=person.id,
+            on=form.on.data,
+            notes=form.notes.data,
+            outcome=form.outcome.data or None,
+            strength=strength,
+        )
     except MapperError as exc:
         flash(str(exc), "error")
         return redirect(url_for("warm.sheet", node_id=node.id, person_id=person.id))
-    flash(_("Conversation with %(name)s logged; the ranking is updated.", name=person.name),
-          "success")
-    return redirect(url_for("warm.page", node_id=node.id, as_of=form.on.data.isoformat())
-                    + f"#c-{person.id}")
+    flash(
+        _("Conversation with %(name)s logged; the ranking is updated.", name=person.name), "success"
+    )
+    return redirect(
+        url_for("warm.page", node_id=node.id, as_of=form.on.data.isoformat()) + f"#c-{person.id}"
+    )
 
 
 # --------------------------------------------------------------------------- JSON API
@@ -396,8 +479,10 @@ def api():  # type: ignore[no-untyped-def]
     ``&limit=N&date=YYYY-MM-DD``. A list, best first."""
     given = [(k, request.args[k].strip()) for k in TARGET_OPTIONS if request.args.get(k)]
     if len(given) != 1:
-        return jsonify(error="give exactly one target: theme, organisation, community or "
-                             "person", suggestions=[]), 400
+        return jsonify(
+            error="give exactly one target: theme, organisation, community or person",
+            suggestions=[],
+        ), 400
     kind, name = given[0]
     ws = current_workspace()
     try:

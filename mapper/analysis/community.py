@@ -76,7 +76,6 @@ Examples
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import gc
 import math
@@ -88,7 +87,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import NotFoundError, ValidationError
-from ..model import COMMUNITY_ROLES, check_date, valid_on
+from ..model import COMMUNITY_ROLES, add_months, check_date, valid_on
 
 #: Tie kinds that join two members in the member graph.
 MEMBER_TIE_KINDS: tuple[str, ...] = ("KNOWS",)
@@ -224,7 +223,9 @@ def _activity_days(G: nx.MultiDiGraph, community: str) -> list[dt.date]:
     for act in G.nodes:
         if _kind(G, act) != "Activity":
             continue
-        organisers = [(u, d) for u, _, d in G.in_edges(act, data=True) if d.get("kind") == "ORGANISES"]
+        organisers = [
+            (u, d) for u, _, d in G.in_edges(act, data=True) if d.get("kind") == "ORGANISES"
+        ]
         if not organisers:
             continue
         for day in activity_dates(G.nodes[act]):
@@ -429,9 +430,7 @@ def connectedness(
     reached = 0
     for m in members:
         if m in bonded or any(
-            v in bonded
-            and data.get("kind") in reach_kinds
-            and _edge_ok(G, m, v, data, day)
+            v in bonded and data.get("kind") in reach_kinds and _edge_ok(G, m, v, data, day)
             for _, v, data in _incident(G, m)
         ):
             reached += 1
@@ -452,18 +451,6 @@ def connectedness(
 
 
 # --------------------------------------------------------------------------- dates
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months, clamped to the month's last day.
-
-    >>> add_months(dt.date(2025, 1, 31), 1)
-    datetime.date(2025, 2, 28)
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def series_dates(start: Any, end: Any, *, every: str = "month") -> list[dt.date]:
@@ -567,10 +554,12 @@ class _Sweep:
                 pair_ok = u_member and v_member
                 reach_ok = ku in PEOPLE_KINDS and kv in PEOPLE_KINDS and (u_member or v_member)
                 bonded = (
-                    v if ku in LIBRARY_KINDS and kv in PEOPLE_KINDS
-                    else u if kv in LIBRARY_KINDS and ku in PEOPLE_KINDS
+                    v
+                    if ku in LIBRARY_KINDS and kv in PEOPLE_KINDS
+                    else u
+                    if kv in LIBRARY_KINDS and ku in PEOPLE_KINDS
                     else None
-                )  # fmt: skip
+                )
                 if not (pair_ok or reach_ok or bonded is not None):
                     continue
                 for d in keyed.values():

@@ -137,9 +137,10 @@ def check_goal_props(props: Mapping[str, Any]) -> dict[str, Any]:
         out["target"] = out["target"] / 100
         if out["target"] > 1:
             raise ValidationError(
-                f"target {props.get('target')!r} is more than 100%", field="target",
+                f"target {props.get('target')!r} is more than 100%",
+                field="target",
                 value=props.get("target"),
-            )  # fmt: skip
+            )
     deadline = check_date(props.get("deadline"), field="deadline")
     if deadline is None:
         raise ValidationError("a SMART goal needs a deadline", field="deadline")
@@ -168,7 +169,9 @@ def _number(value: Any, *, field: str) -> float:
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{field} {value!r} is not a number", field=field, value=value) from None
+        raise ValidationError(
+            f"{field} {value!r} is not a number", field=field, value=value
+        ) from None
     if math.isnan(number) or math.isinf(number) or number < 0:
         raise ValidationError(
             f"{field} {value!r} is not a number of zero or more", field=field, value=value

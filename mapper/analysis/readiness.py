@@ -47,7 +47,9 @@ class Question:
 #: The eight questions, in the workbook's order.
 QUESTIONS: tuple[Question, ...] = (
     Question(
-        "support", "strategie", "strategy",
+        "support",
+        "strategie",
+        "strategy",
         "Is er ondersteuning van de directie en sluit werken met community’s aan op de missie "
         "en visie van de organisatie?",
         "Does the management support it, and does working with communities fit the "
@@ -58,14 +60,18 @@ QUESTIONS: tuple[Question, ...] = (
         "and record that support in the policy plan.",
     ),
     Question(
-        "means", "strategie", "strategy",
+        "means",
+        "strategie",
+        "strategy",
         "Is het werken met community’s het juiste middel voor het doel dat je hebt?",
         "Is working with communities the right means for the goal you have?",
         "Ga terug naar de kapstok (werkblad 1): welke organisatiedoelen dient een community?",
         "Go back to the frame (worksheet 1): which of the library's goals does a community serve?",
     ),
     Question(
-        "skills", "medewerkers", "staff",
+        "skills",
+        "medewerkers",
+        "staff",
         "Zijn binnen jouw organisatie de juiste vaardigheden en competenties aanwezig of is er "
         "tijd om te leren hoe het moet?",
         "Does your organisation have the right skills and competences, or the time to learn them?",
@@ -75,22 +81,27 @@ QUESTIONS: tuple[Question, ...] = (
         "sharing out the roles of builder, connector and driver.",
     ),
     Question(
-        "partners", "samenwerking", "cooperation",
+        "partners",
+        "samenwerking",
+        "cooperation",
         "Zijn er buiten de organisatie partners met wie je samen kunt optrekken?",
         "Are there partners outside the organisation you can work with?",
         "Maak een omgevingsscan (werkblad 3) om partners rond je thema te vinden.",
         "Make an environment scan (worksheet 3) to find partners around your theme.",
     ),
     Question(
-        "internal", "interne communicatie", "internal communication",
+        "internal",
+        "interne communicatie",
+        "internal communication",
         "Beschik je over de middelen om intern de juiste personen te betrekken?",
         "Do you have the means to involve the right people inside the organisation?",
-        "Vertel collega’s wat je doet en waarom; betrek ze vroeg, bijvoorbeeld in een "
-        "teamoverleg.",
+        "Vertel collega’s wat je doet en waarom; betrek ze vroeg, bijvoorbeeld in een teamoverleg.",
         "Tell colleagues what you do and why; involve them early, e.g. in a team meeting.",
     ),
     Question(
-        "venue", "vestiging", "premises",
+        "venue",
+        "vestiging",
+        "premises",
         "Is jouw fysieke vestiging en/of online omgeving geschikt voor het ontvangen van "
         "community’s?",
         "Are your building and/or online environment fit to host communities?",
@@ -98,20 +109,24 @@ QUESTIONS: tuple[Question, ...] = (
         "See whether there is a place where a community can meet, in the building or online.",
     ),
     Question(
-        "flexible", "flexibiliteit", "flexibility",
+        "flexible",
+        "flexibiliteit",
+        "flexibility",
         "Is jouw organisatie flexibel genoeg om in te spelen op vragen vanuit de gemeenschap?",
         "Is your organisation flexible enough to respond to what the community asks?",
         "Spreek af wie mag beslissen over wat een community vraagt, zonder lange lijnen.",
         "Agree who may decide on what a community asks for, without long chains of approval.",
     ),
     Question(
-        "resources", "tijd en geld", "time and money",
+        "resources",
+        "tijd en geld",
+        "time and money",
         "En niet onbelangrijk: is er voldoende tijd en geld om te besteden?",
         "And not least: is there enough time and money to spend?",
         "Reken op een jaar voor de opstartfase, en maak uren en budget vrij voordat je begint.",
         "Reckon a year for the start-up phase, and set aside hours and budget before you start.",
     ),
-)  # fmt: skip
+)
 
 QUESTION_KEYS: tuple[str, ...] = tuple(q.key for q in QUESTIONS)
 
@@ -133,7 +148,14 @@ def check_answers(answers: Mapping[str, Any]) -> dict[str, bool]:
             continue
         if isinstance(value, bool):
             out[key] = value
-        elif isinstance(value, str) and value.strip().lower() in ("ja", "yes", "y", "j", "true", "1"):
+        elif isinstance(value, str) and value.strip().lower() in (
+            "ja",
+            "yes",
+            "y",
+            "j",
+            "true",
+            "1",
+        ):
             out[key] = True
         elif isinstance(value, str) and value.strip().lower() in ("nee", "no", "n", "false", "0"):
             out[key] = False
@@ -174,12 +196,17 @@ def readiness(answers: Mapping[str, Any]) -> dict[str, Any]:
         "verdict": verdict,
         "answers": given,
         "to_work_on": [
-            {"key": q.key, "block": q.block, "block_en": q.block_en, "advice_nl": q.advice_nl,
-             "advice_en": q.advice_en}
+            {
+                "key": q.key,
+                "block": q.block,
+                "block_en": q.block_en,
+                "advice_nl": q.advice_nl,
+                "advice_en": q.advice_en,
+            }
             for q in QUESTIONS
             if given.get(q.key) is False
         ],
-    }  # fmt: skip
+    }
 
 
 __all__ = ["QUESTIONS", "QUESTION_KEYS", "SETTINGS_KEY", "Question", "check_answers", "readiness"]

@@ -157,9 +157,12 @@ def theme_scan(graph: nx.MultiDiGraph) -> list[ThemeScanRow]:
                     row.goals.append(source)
             elif kind == R.ACTIVE_ON and source_kind == K.LIBRARY:
                 row.library_active = True
-            elif kind == R.ACTIVE_ON and source_kind in (K.PERSON, K.ORGANISATION):
-                seen[source_kind].add(source)
-            elif kind == R.ABOUT and source_kind in (K.ACTIVITY, K.CHANNEL):
+            elif (
+                kind == R.ACTIVE_ON
+                and source_kind in (K.PERSON, K.ORGANISATION)
+                or kind == R.ABOUT
+                and source_kind in (K.ACTIVITY, K.CHANNEL)
+            ):
                 seen[source_kind].add(source)
         row.goals.sort(key=lambda g: (str(graph.nodes[g].get("name", "")).casefold(), str(g)))
         row.counts = {k: len(v) for k, v in seen.items()}

@@ -87,8 +87,12 @@ INTRODUCTION_TIES: frozenset[str] = frozenset({R.KNOWS.value, R.BOND_WITH.value,
 #: Kinds of node routes start from: the library itself and its staff.
 SOURCE_KINDS: frozenset[str] = frozenset({K.LIBRARY.value, K.STAFF.value})
 #: Kinds of target the ranking takes.
-TARGET_KINDS: tuple[str, ...] = (K.THEME.value, K.ORGANISATION.value, K.COMMUNITY.value,
-                                 K.PERSON.value)
+TARGET_KINDS: tuple[str, ...] = (
+    K.THEME.value,
+    K.ORGANISATION.value,
+    K.COMMUNITY.value,
+    K.PERSON.value,
+)
 #: How much warmth, relevance and reach count in the score (they add up to 1).
 WEIGHTS: Mapping[str, float] = {"warmth": 0.5, "relevance": 0.3, "reach": 0.2}
 #: A person is reached warmly by the library from this warmth on (e.g. 0.8 × 0.5).
@@ -113,8 +117,11 @@ SIGNALS: dict[str, tuple[float, str, str]] = {
     "attends": (0.25, "Doet mee aan {x}", "Takes part in {x}"),
     "knows_target": (0.5, "Kent {x}", "Knows {x}"),
     "comember": (0.2, "Zit samen met de persoon in {x}", "Shares {x} with the person"),
-    "community_theme": (0.3, "Actief op {x}, een thema van de community",
-                        "Active on {x}, a theme of the community"),
+    "community_theme": (
+        0.3,
+        "Actief op {x}, een thema van de community",
+        "Active on {x}, a theme of the community",
+    ),
     "channel": (0.15, "Actief in {x}", "Active in {x}"),
     "central": (0.3, "Kent {x} anderen uit dit netwerk", "Knows {x} others in this network"),
 }
@@ -135,7 +142,8 @@ _TEXT = {
         "reach": "Kent {n} mensen uit dit netwerk die de bibliotheek nog niet warm bereikt",
         "reach_one": "Kent 1 persoon uit dit netwerk die de bibliotheek nog niet warm bereikt",
         "central_one": "Kent 1 ander uit dit netwerk",
-        HAND_SET: "handmatig", DERIVED: "afgeleid uit contactmomenten",
+        HAND_SET: "handmatig",
+        DERIVED: "afgeleid uit contactmomenten",
         UNKNOWN: "sterkte onbekend",
     },
     "en": {
@@ -148,7 +156,8 @@ _TEXT = {
         "reach": "Knows {n} people in this network the library does not yet reach warmly",
         "reach_one": "Knows 1 person in this network the library does not yet reach warmly",
         "central_one": "Knows 1 other in this network",
-        HAND_SET: "hand-set", DERIVED: "derived from contact moments",
+        HAND_SET: "hand-set",
+        DERIVED: "derived from contact moments",
         UNKNOWN: "strength unknown",
     },
 }
@@ -221,7 +230,8 @@ def _strength_fn(
         if not 0.0 <= s <= 1.0:
             raise ValidationError(
                 f"strength {s!r} on the tie {u!r}–{v!r} is not between 0 and 1",
-                field=weight, value=s,
+                field=weight,
+                value=s,
             )
         return s
 
@@ -257,13 +267,11 @@ def _neighbours_fn(
     def neighbours(v: Any) -> Iterator[tuple[Any, float]]:
         for adj in adjs:
             for u, dd in adj[v].items():
-                for d in (dd.values() if multi else (dd,)):
+                for d in dd.values() if multi else (dd,):
                     if kinds is not None and d.get("kind") not in kinds:
                         continue
                     since, until = d.get("since"), d.get("until")
-                    if (since is not None and since > day) or (
-                        until is not None and until <= day
-                    ):
+                    if (since is not None and since > day) or (until is not None and until <= day):
                         continue
                     s = d.get(weight)
                     if s is None:
@@ -273,7 +281,8 @@ def _neighbours_fn(
                     elif not 0.0 <= s <= 1.0:
                         raise ValidationError(
                             f"strength {s!r} on the tie {v!r}–{u!r} is not between 0 and 1",
-                            field=weight, value=s,
+                            field=weight,
+                            value=s,
                         )
                     if s:
                         yield u, s
@@ -378,11 +387,13 @@ def warm_routes(
     (('staff', 'c'), ('staff', 'a', 'b'))
     """
     if not isinstance(cutoff, int) or isinstance(cutoff, bool) or cutoff < 0:
-        raise ValidationError(f"cutoff {cutoff!r} must be a whole number ≥ 0", field="cutoff",
-                              value=cutoff)
+        raise ValidationError(
+            f"cutoff {cutoff!r} must be a whole number ≥ 0", field="cutoff", value=cutoff
+        )
     if method not in ("layered", "dijkstra"):
-        raise ValidationError(f"unknown method {method!r} (allowed: layered, dijkstra)",
-                              field="method", value=method)
+        raise ValidationError(
+            f"unknown method {method!r} (allowed: layered, dijkstra)", field="method", value=method
+        )
     source_list = list(dict.fromkeys(sources))
     for s in source_list:
         if s not in G:
@@ -428,8 +439,9 @@ def _best_link(
     return best
 
 
-def _route_from(path: list[Any], strength: Callable[..., float | None],
-                incident: Callable[..., Iterable]) -> Route:
+def _route_from(
+    path: list[Any], strength: Callable[..., float | None], incident: Callable[..., Iterable]
+) -> Route:
     strengths = tuple(_best_link(a, b, strength, incident) for a, b in zip(path, path[1:]))
     value = 1.0
     for s in strengths:
@@ -469,8 +481,9 @@ def _layered_routes(
                     if fu is None:
                         continue
                     val = fu[0] * s
-                    if val > current or (val == current and chosen is not None
-                                         and _key(u) < _key(chosen)):
+                    if val > current or (
+                        val == current and chosen is not None and _key(u) < _key(chosen)
+                    ):
                         current, chosen, used = val, u, s
                 if chosen is not None:
                     improved[t] = (current, chosen, used)
@@ -531,8 +544,13 @@ class _HopLayered(nx.Graph):
     ``(v, h)`` has an arc to ``(u, h + 1)`` for every counting tie v–u while ``h < cutoff``,
     weighted ``-log(strength)`` of the strongest such tie."""
 
-    def __init__(self, G: nx.Graph, cutoff: int, strength: Callable[..., float | None],
-                 incident: Callable[..., Iterable]):
+    def __init__(
+        self,
+        G: nx.Graph,
+        cutoff: int,
+        strength: Callable[..., float | None],
+        incident: Callable[..., Iterable],
+    ):
         super().__init__()
         base = G
 
@@ -550,8 +568,12 @@ class _HopLayered(nx.Graph):
 
         class _Nodes(dict):  # type: ignore[type-arg]
             def __contains__(self, state: object) -> bool:
-                return (isinstance(state, tuple) and len(state) == 2 and state[0] in base
-                        and 0 <= state[1] <= cutoff)
+                return (
+                    isinstance(state, tuple)
+                    and len(state) == 2
+                    and state[0] in base
+                    and 0 <= state[1] <= cutoff
+                )
 
         self._adj = _Adj()
         self._node = _Nodes()
@@ -579,9 +601,7 @@ def _dijkstra_routes(
         return (new.hops, [_key(n) for n in new.path]) < (old.hops, [_key(n) for n in old.path])
 
     for s in sources:
-        _, paths = nx.single_source_dijkstra(
-            layered, (s, 0), weight=lambda u, v, p: -math.log(p)
-        )
+        _, paths = nx.single_source_dijkstra(layered, (s, 0), weight=lambda u, v, p: -math.log(p))
         for (node, h), states in paths.items():
             if h == 0 or node in source_set or (targets is not None and node not in targets):
                 continue
@@ -638,8 +658,9 @@ class _View:
     def name(self, n: Any) -> str:
         return str(self.nodes[n].get("name", n))
 
-    def ties(self, n: Any, kind: str, other: str | Collection[str] | None = None
-             ) -> Iterator[tuple[Any, dict[str, Any]]]:
+    def ties(
+        self, n: Any, kind: str, other: str | Collection[str] | None = None
+    ) -> Iterator[tuple[Any, dict[str, Any]]]:
         day = self.day
         for u, d in self._incident(n):
             if d.get("kind") != kind:
@@ -654,9 +675,7 @@ class _View:
             yield u, d
 
 
-def ecosystem_signals(
-    G: nx.Graph, target: Any, *, as_of: Any = None
-) -> dict[Any, list[Signal]]:
+def ecosystem_signals(G: nx.Graph, target: Any, *, as_of: Any = None) -> dict[Any, list[Signal]]:
     """The people of a target's ecosystem, each with the signals that put them there.
 
     Parameters
@@ -691,8 +710,9 @@ def ecosystem_signals(
     kind = view.kind(target)
     if kind not in TARGET_KINDS:
         raise ValidationError(
-            f"{target!r} is a {kind}; warm contacts are found for a "
-            f"{', '.join(TARGET_KINDS)}", field="target", value=target,
+            f"{target!r} is a {kind}; warm contacts are found for a {', '.join(TARGET_KINDS)}",
+            field="target",
+            value=target,
         )
     found: dict[Any, dict[str, Signal]] = {}
     P = K.PERSON.value
@@ -707,8 +727,13 @@ def ecosystem_signals(
     def members(group: Any) -> None:
         for u, d in view.ties(group, R.MEMBER_OF.value, P):
             role = d.get("role")
-            code = ("ambassador" if role in AMBASSADOR_ROLES
-                    else "board" if role in BOARD_ROLES else "member")
+            code = (
+                "ambassador"
+                if role in AMBASSADOR_ROLES
+                else "board"
+                if role in BOARD_ROLES
+                else "member"
+            )
             add(u, code, view.name(group))
 
     def activity_people(activity: Any) -> None:
@@ -744,8 +769,7 @@ def ecosystem_signals(
         add(target, "is_target", name)
         for u, _ in view.ties(target, R.KNOWS.value, P):
             add(u, "knows_target", name)
-        for g, _ in view.ties(target, R.MEMBER_OF.value, (K.ORGANISATION.value,
-                                                          K.COMMUNITY.value)):
+        for g, _ in view.ties(target, R.MEMBER_OF.value, (K.ORGANISATION.value, K.COMMUNITY.value)):
             for u, _ in view.ties(g, R.MEMBER_OF.value, P):
                 if u != target:
                     add(u, "comember", view.name(g))
@@ -902,24 +926,32 @@ def rank_warm_contacts(
     if lang not in _TEXT:
         raise ValidationError(f"language {lang!r} is not nl or en", field="lang", value=lang)
     if limit is not None and (not isinstance(limit, int) or limit < 0):
-        raise ValidationError(f"limit {limit!r} must be a whole number ≥ 0", field="limit",
-                              value=limit)
+        raise ValidationError(
+            f"limit {limit!r} must be a whole number ≥ 0", field="limit", value=limit
+        )
     day = _day(G, as_of)
     view = _View(G, day)
     found = ecosystem_signals(G, target, as_of=day)
     if sources is None:
-        sources = sorted((n for n, d in G._node.items() if d.get("kind") in SOURCE_KINDS),
-                         key=_key)
+        sources = sorted((n for n, d in G._node.items() if d.get("kind") in SOURCE_KINDS), key=_key)
     source_list = list(sources)
-    routes = warm_routes(G, source_list, weight=weight, cutoff=cutoff, targets=found,
-                         tie_kinds=tie_kinds, as_of=day, default=default, method=method)
+    routes = warm_routes(
+        G,
+        source_list,
+        weight=weight,
+        cutoff=cutoff,
+        targets=found,
+        tie_kinds=tie_kinds,
+        as_of=day,
+        default=default,
+        method=method,
+    )
     warm = {n: r.warmth for n, r in routes.items()}
     strength = _strength_fn(weight, day, tie_kinds, default)
     incident = _incident_fn(G)
     ecosystem_orgs = {a for sigs in found.values() for s in sigs for a in s.about}
     text = _TEXT[lang]
-    w_warm, w_rel, w_reach = (float(weights.get(k, 0.0)) for k in ("warmth", "relevance",
-                                                                   "reach"))
+    w_warm, w_rel, w_reach = (float(weights.get(k, 0.0)) for k in ("warmth", "relevance", "reach"))
     neighbours = _neighbours_fn(G, weight, day, tie_kinds, default)
     scored = []
     for person, signals in found.items():
@@ -927,8 +959,11 @@ def rank_warm_contacts(
         w = round(route.warmth, DIGITS) if route is not None else 0.0
         rel = relevance(signals)
         reached = sorted(
-            {u for u, _ in neighbours(person)
-             if u in found and u != person and warm.get(u, 0.0) < WARM_ENOUGH},
+            {
+                u
+                for u, _ in neighbours(person)
+                if u in found and u != person and warm.get(u, 0.0) < WARM_ENOUGH
+            },
             key=_key,
         )
         n = len(reached)
@@ -940,50 +975,72 @@ def rank_warm_contacts(
         }
         score = round(sum(contributions.values()), DIGITS)
         name = view.name(person)
-        scored.append(((-score, -w, -rel, name.casefold(), _key(person)),
-                       (person, name, score, w, rel, rch, contributions, route, signals,
-                        reached)))
+        scored.append(
+            (
+                (-score, -w, -rel, name.casefold(), _key(person)),
+                (person, name, score, w, rel, rch, contributions, route, signals, reached),
+            )
+        )
     scored.sort(key=lambda item: item[0])
     if limit is not None:
         scored = scored[:limit]
     # Explanations only for the results returned.
     results = []
-    for _, (person, name, score, w, rel, rch, contributions, route, signals,
-            reached) in scored:
+    for _, (person, name, score, w, rel, rch, contributions, route, signals, reached) in scored:
         n = len(reached)
-        via_library = (route is not None and view.kind(route.path[0]) == K.LIBRARY.value)
+        via_library = route is not None and view.kind(route.path[0]) == K.LIBRARY.value
         links = _links(view, route, strength, incident, lang) if route else []
         reasons = _route_reasons(view, route, links, via_library, cutoff, ecosystem_orgs, lang)
         reasons += [s.text(lang) for s in sorted(signals, key=lambda s: (-s.points, s.code))]
         if n:
             reasons.append(text["reach_one"] if n == 1 else text["reach"].format(n=n))
-        results.append(WarmContact(
-            id=person, name=name, score=score, warmth=w, relevance=rel,
-            reach=rch, contributions=contributions, route=route, via_library=via_library,
-            links=links, signals=signals, reached=reached, reasons=reasons,
-        ))
+        results.append(
+            WarmContact(
+                id=person,
+                name=name,
+                score=score,
+                warmth=w,
+                relevance=rel,
+                reach=rch,
+                contributions=contributions,
+                route=route,
+                via_library=via_library,
+                links=links,
+                signals=signals,
+                reached=reached,
+                reasons=reasons,
+            )
+        )
     return results
 
 
-def _links(view: _View, route: Route, strength: Callable[..., float | None],
-           incident: Callable[..., Iterable], lang: str) -> list[dict[str, Any]]:
+def _links(
+    view: _View,
+    route: Route,
+    strength: Callable[..., float | None],
+    incident: Callable[..., Iterable],
+    lang: str,
+) -> list[dict[str, Any]]:
     links = []
     for a, b, s in zip(route.path, route.path[1:], route.strengths):
         kind, source = None, None
         for u, d in incident(a):
             if u == b and strength(a, b, d) == s:
                 kind = d.get("kind")
-                source = d.get(SOURCE_ATTR) or (HAND_SET if d.get("strength") is not None
-                                                else UNKNOWN)
+                source = d.get(SOURCE_ATTR) or (
+                    HAND_SET if d.get("strength") is not None else UNKNOWN
+                )
                 break
-        links.append({
-            "from": {"id": a, "name": view.name(a)},
-            "to": {"id": b, "name": view.name(b)},
-            "kind": kind,
-            "strength": s,
-            "label": strength_label(s, lang),
-            "source": source,
-        })
+        links.append(
+            {
+                "from": {"id": a, "name": view.name(a)},
+                "to": {"id": b, "name": view.name(b)},
+                "kind": kind,
+                "strength": s,
+                "label": strength_label(s, lang),
+                "source": source,
+            }
+        )
     return links
 
 
@@ -994,21 +1051,27 @@ def _affiliation(view: _View, n: Any, prefer: set[str], lang: str) -> str | None
     if kind != K.PERSON.value:
         return None
     groups = sorted(
-        ((view.name(g) not in prefer, -(d.get("strength") or 0.0), view.name(g))
-         for g, d in view.ties(n, R.MEMBER_OF.value, (K.ORGANISATION.value, K.COMMUNITY.value))),
+        (
+            (view.name(g) not in prefer, -(d.get("strength") or 0.0), view.name(g))
+            for g, d in view.ties(n, R.MEMBER_OF.value, (K.ORGANISATION.value, K.COMMUNITY.value))
+        ),
     )
     return groups[0][2] if groups else None
 
 
-def describe_route(view_or_graph: Any, path: Iterable[Any], *, lang: str = "nl",
-                   prefer: Iterable[str] = ()) -> str:
+def describe_route(
+    view_or_graph: Any, path: Iterable[Any], *, lang: str = "nl", prefer: Iterable[str] = ()
+) -> str:
     """A route as text: ``"Anna (bibliotheek) → Jan de Vries (Repair Café) → Fatma"``.
 
     Every node but the last gets its affiliation in brackets: "bibliotheek" for staff, the
     organisation or community a person is a member of (those in ``prefer`` first).
     """
-    view = view_or_graph if isinstance(view_or_graph, _View) else _View(
-        view_or_graph, _day(view_or_graph, None))
+    view = (
+        view_or_graph
+        if isinstance(view_or_graph, _View)
+        else _View(view_or_graph, _day(view_or_graph, None))
+    )
     nodes = list(path)
     prefer_set = set(prefer)
     parts = []
@@ -1022,8 +1085,15 @@ def describe_route(view_or_graph: Any, path: Iterable[Any], *, lang: str = "nl",
     return " → ".join(parts)
 
 
-def _route_reasons(view: _View, route: Route | None, links: list[dict[str, Any]],
-                   via_library: bool, cutoff: int, prefer: set[str], lang: str) -> list[str]:
+def _route_reasons(
+    view: _View,
+    route: Route | None,
+    links: list[dict[str, Any]],
+    via_library: bool,
+    cutoff: int,
+    prefer: set[str],
+    lang: str,
+) -> list[str]:
     text = _TEXT[lang]
     if route is None:
         return [text["none"].format(k=cutoff)]
@@ -1032,14 +1102,20 @@ def _route_reasons(view: _View, route: Route | None, links: list[dict[str, Any]]
         fill = {"label": first["label"], "source": text[first["source"] or UNKNOWN]}
         if via_library:
             return [text["direct_library"].format(**fill)]
-        return [text["direct_staff"].format(staff=first["from"]["name"],
-                                            name=first["to"]["name"], **fill)]
+        return [
+            text["direct_staff"].format(
+                staff=first["from"]["name"], name=first["to"]["name"], **fill
+            )
+        ]
     weakest = links[route.weakest]  # type: ignore[index]
     return [
         text["route"].format(route=describe_route(view, route.path, lang=lang, prefer=prefer)),
-        text["weakest"].format(a=weakest["from"]["name"], b=weakest["to"]["name"],
-                               label=weakest["label"],
-                               source=text[weakest["source"] or UNKNOWN]),
+        text["weakest"].format(
+            a=weakest["from"]["name"],
+            b=weakest["to"]["name"],
+            label=weakest["label"],
+            source=text[weakest["source"] or UNKNOWN],
+        ),
     ]
 
 
@@ -1052,20 +1128,33 @@ def route_graph(G: nx.Graph, contacts: Iterable[WarmContact]) -> nx.Graph:
     """
     H = nx.Graph()
     for rank, c in enumerate(contacts, start=1):
-        H.add_node(c.id, kind=G.nodes[c.id].get("kind"), name=c.name, role="candidate",
-                   rank=rank, score=c.score, warmth=c.warmth)
+        H.add_node(
+            c.id,
+            kind=G.nodes[c.id].get("kind"),
+            name=c.name,
+            role="candidate",
+            rank=rank,
+            score=c.score,
+            warmth=c.warmth,
+        )
         if c.route is None:
             continue
-        for i, n in enumerate(c.route.path[:-1]):
+        for _i, n in enumerate(c.route.path[:-1]):
             if n in H:
                 continue
             kind = G.nodes[n].get("kind")
-            role = ("library" if kind == K.LIBRARY.value else "staff" if kind == K.STAFF.value
-                    else "go-between")
+            role = (
+                "library"
+                if kind == K.LIBRARY.value
+                else "staff"
+                if kind == K.STAFF.value
+                else "go-between"
+            )
             H.add_node(n, kind=kind, name=str(G.nodes[n].get("name", n)), role=role)
         for link in c.links:
             a, b = link["from"]["id"], link["to"]["id"]
             if not H.has_edge(a, b):
-                H.add_edge(a, b, strength=link["strength"], label=link["label"],
-                           source=link["source"])
+                H.add_edge(
+                    a, b, strength=link["strength"], label=link["label"], source=link["source"]
+                )
     return H

@@ -58,12 +58,17 @@ def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...]) -> 
         [_fmt(key, row.get(key)) for key, _ in columns] for row in rows
     ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
+    lines = [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def _span(history: Any, community_id: str, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+def _span(
+    history: Any, community_id: str, start: dt.date | None, end: dt.date | None
+) -> tuple[dt.date, dt.date]:
     end = end or dt.date.today()
     if start is None:
         earliest = add_months(end, -DEFAULT_SPAN_MONTHS)
@@ -74,18 +79,34 @@ def _span(history: Any, community_id: str, start: dt.date | None, end: dt.date |
 
 @main.command("connectedness")
 @with_workspace
-@click.option("--community", "community_ref", required=True, metavar="NAME",
-              help="The community, by name (or id).")
-@click.option("--from", "start", type=date_type(), default=None,
-              help="First date (default: the community's first member, at most 24 months "
-              "before --to).")
+@click.option(
+    "--community",
+    "community_ref",
+    required=True,
+    metavar="NAME",
+    help="The community, by name (or id).",
+)
+@click.option(
+    "--from",
+    "start",
+    type=date_type(),
+    default=None,
+    help="First date (default: the community's first member, at most 24 months before --to).",
+)
 @click.option("--to", "end", type=date_type(), default=None, help="Last date (default: today).")
-@click.option("--every", type=click.Choice(["month", "week"]), default="month", show_default=True,
-              help="Step between points.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-def connectedness_cmd(ws, community_ref: str, start: dt.datetime | None, end: dt.datetime | None,
-                      every: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--every",
+    type=click.Choice(["month", "week"]),
+    default="month",
+    show_default=True,
+    help="Step between points.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def connectedness_cmd(
+    ws, community_ref: str, start: dt.datetime | None, end: dt.datetime | None, every: str, fmt: str
+) -> None:  # type: ignore[no-untyped-def]
     """How connected a community is, month by month (or week by week).
 
     Each point gives the members, the ties among them and their average strength, density,
@@ -97,8 +118,9 @@ def connectedness_cmd(ws, community_ref: str, start: dt.datetime | None, end: dt
     """
     node = com.community(ws, community_ref)
     history = com.load_history(ws)
-    first, last = _span(history, node.id, start.date() if start else None,
-                        end.date() if end else None)  # fmt: skip
+    first, last = _span(
+        history, node.id, start.date() if start else None, end.date() if end else None
+    )
     points = connectedness_series(history, node.id, series_dates(first, last, every=every))
     if fmt == "json":
         click.echo(json.dumps(points, indent=2, ensure_ascii=False))
@@ -109,11 +131,17 @@ def connectedness_cmd(ws, community_ref: str, start: dt.datetime | None, end: dt
 
 @main.command("goals")
 @with_workspace
-@click.option("--community", "community_ref", required=True, metavar="NAME",
-              help="The community, by name (or id).")
+@click.option(
+    "--community",
+    "community_ref",
+    required=True,
+    metavar="NAME",
+    help="The community, by name (or id).",
+)
 @click.option("--as-of", "as_of", type=date_type(), default=None, help="Day (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
     """The SMART goals of a community and their progress on a day (met, on track, behind,
     missed), computed from the graph.
@@ -126,17 +154,30 @@ def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> No
     rows = []
     for goal in community_goals(history, node.id):
         progress = goal_progress(history, goal, as_of=day)
-        rows.append({"goal": goal.name, "id": goal.id, "metric": goal.metric,
-                     "direction": goal.direction, "deadline": goal.deadline.isoformat(),
-                     **progress})  # fmt: skip
+        rows.append(
+            {
+                "goal": goal.name,
+                "id": goal.id,
+                "metric": goal.metric,
+                "direction": goal.direction,
+                "deadline": goal.deadline.isoformat(),
+                **progress,
+            }
+        )
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
         click.echo(f"{node.name} has no SMART goals")
         return
-    columns = (("goal", "goal"), ("metric", "metric"), ("value", "value"), ("target", "target"),
-               ("deadline", "deadline"), ("status", "status"))  # fmt: skip
+    columns = (
+        ("goal", "goal"),
+        ("metric", "metric"),
+        ("value", "value"),
+        ("target", "target"),
+        ("deadline", "deadline"),
+        ("status", "status"),
+    )
     click.echo(_table(rows, columns))
 
 
@@ -145,9 +186,12 @@ def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> No
 @click.option("--community", "community_ref", required=True, metavar="NAME")
 @click.option("--from", "start", type=date_type(), required=True, help="Earlier date.")
 @click.option("--to", "end", type=date_type(), default=None, help="Later date (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-def changes_cmd(ws, community_ref: str, start: dt.datetime, end: dt.datetime | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def changes_cmd(
+    ws, community_ref: str, start: dt.datetime, end: dt.datetime | None, fmt: str
+) -> None:  # type: ignore[no-untyped-def]
     """What changed in a community between two dates: new and lost members, new and lost
     ties among them, newly bonded with the library, ties grown weaker or stronger.
 

@@ -8,7 +8,13 @@ import click
 
 from ..store import default_url
 from . import main
-from .options import database_option, open_from_options, resolve_url, with_workspace, workspace_option
+from .options import (
+    database_option,
+    open_from_options,
+    resolve_url,
+    with_workspace,
+    workspace_option,
+)
 
 
 def _serve(
@@ -19,15 +25,23 @@ def _serve(
 
     from .users import serve_settings  # login or single-user mode, accounts file
 
-    app = create_app({"DATABASE_URL": url, "WORKSPACE": workspace, **serve_settings(url, host, single_user)})
+    app = create_app(
+        {"DATABASE_URL": url, "WORKSPACE": workspace, **serve_settings(url, host, single_user)}
+    )
     click.echo(f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace})")
     app.run(host=host, port=port, debug=debug, use_reloader=False)
 
 
 def serve_options(func):  # type: ignore[no-untyped-def]
-    func = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")(func)
-    func = click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")(func)
-    func = click.option("--debug", is_flag=True, help="Flask debug mode (never on a shared server).")(func)
+    func = click.option(
+        "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+    )(func)
+    func = click.option(
+        "--port", default=5000, show_default=True, type=int, help="Port to listen on."
+    )(func)
+    func = click.option(
+        "--debug", is_flag=True, help="Flask debug mode (never on a shared server)."
+    )(func)
     func = click.option(
         "--single-user/--login",
         "single_user",
@@ -44,7 +58,11 @@ def serve_options(func):  # type: ignore[no-untyped-def]
 @workspace_option
 @serve_options
 def serve(
-    database: str | None, workspace: str, host: str, port: int, debug: bool,
+    database: str | None,
+    workspace: str,
+    host: str,
+    port: int,
+    debug: bool,
     single_user: bool | None,
 ) -> None:
     """Serve the web app on what the store holds (login required unless --single-user).
@@ -60,8 +78,13 @@ def serve(
 @serve_options
 @click.option("--no-serve", is_flag=True, help="Only seed the demo town, don't serve it.")
 def demo(
-    database: str | None, workspace: str, host: str, port: int, debug: bool,
-    single_user: bool | None, no_serve: bool,
+    database: str | None,
+    workspace: str,
+    host: str,
+    port: int,
+    debug: bool,
+    single_user: bool | None,
+    no_serve: bool,
 ) -> None:
     """Seed the demo town into an empty workspace (if not there yet) and serve it, in
     single-user mode on this computer unless --login is given.

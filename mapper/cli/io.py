@@ -30,10 +30,14 @@ def _echo_plan(plan: Any) -> None:
     for what in ("entities", "ties", "contacts"):
         parts = [
             f"{counts.get(f'{what}_{action}', 0)} {label}"
-            for action, label in (("create", "new"), ("update", "updated"), ("change", "changed"),
-                                  ("match", "unchanged"))
+            for action, label in (
+                ("create", "new"),
+                ("update", "updated"),
+                ("change", "changed"),
+                ("match", "unchanged"),
+            )
             if counts.get(f"{what}_{action}")
-        ]  # fmt: skip
+        ]
         click.echo(f"{what}: {', '.join(parts) or 'none'}")
     for action, label in (("create", "new"), ("update", "updated")):
         for item in summary["entities"].get(action, []):
@@ -41,7 +45,9 @@ def _echo_plan(plan: Any) -> None:
             click.echo(f"  {label}: {item['kind']} {item['name']}{changes}")
     for p in summary["proposals"]:
         names = ", ".join(f"{c['name']} ({c['id']})" for c in p["candidates"])
-        click.echo(f"  maybe the same: {p['kind']} {p['name']!r} ({p['sheet']} row {p['row']}) ~ {names}")
+        click.echo(
+            f"  maybe the same: {p['kind']} {p['name']!r} ({p['sheet']} row {p['row']}) ~ {names}"
+        )
     for d in summary["file_duplicates"]:
         click.echo(f"  similar names in the file: {d['a']!r} / {d['b']!r} ({d['rows']})")
     for e in plan.errors:
@@ -51,9 +57,14 @@ def _echo_plan(plan: Any) -> None:
 @main.command("import")
 @with_workspace
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Only show what would be created, updated and matched.")
-@click.option("--accept-matches", is_flag=True,
-              help="Treat every proposed near-duplicate as the existing entity (default: new).")  # fmt: skip
+@click.option(
+    "--dry-run", is_flag=True, help="Only show what would be created, updated and matched."
+)
+@click.option(
+    "--accept-matches",
+    is_flag=True,
+    help="Treat every proposed near-duplicate as the existing entity (default: new).",
+)
 def import_command(ws, file: Path, dry_run: bool, accept_matches: bool) -> None:  # type: ignore[no-untyped-def]
     """Import a scan from XLSX, CSV (Dutch Excel or UTF-8), a zip of CSVs, GraphML or GEXF.
 
@@ -85,15 +96,27 @@ def import_command(ws, file: Path, dry_run: bool, accept_matches: bool) -> None:
             result = plan.apply(progress=progress)
         except ImportErrors as exc:  # pragma: no cover - errors are caught above
             raise click.ClickException(str(exc)) from exc
-    click.echo("imported: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if v))
+    click.echo(
+        "imported: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if v)
+    )
 
 
 @main.command("export")
 @with_workspace
-@click.option("--format", "fmt", type=click.Choice(list(exporter.FORMATS)), default=None,
-              help="File format (default: from the file's ending; .zip is csv).")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(exporter.FORMATS)),
+    default=None,
+    help="File format (default: from the file's ending; .zip is csv).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write.",
+)
 @click.option("--theme", default=None, help="Only this theme's scan (name or id).")
 def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None:  # type: ignore[no-untyped-def]
     """Export the workspace (or one theme's scan) as csv (zip), xlsx, graphml, gexf or json.
@@ -111,8 +134,13 @@ def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None
 
 @main.command("template")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default=None,
-              help="xlsx (one workbook) or csv (a zip of CSV files); default from the ending.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default=None,
+    help="xlsx (one workbook) or csv (a zip of CSV files); default from the ending.",
+)
 def template_command(file: Path, fmt: str | None) -> None:
     """Write the empty templates (werkblad 3, relations, activities, contact moments).
 
@@ -141,8 +169,11 @@ def backup_command(ws, file: Path) -> None:  # type: ignore[no-untyped-def]
 @main.command("restore")
 @database_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--workspace", default=None,
-              help="Restore under this name (default: the name in the backup; it must not exist).")  # fmt: skip
+@click.option(
+    "--workspace",
+    default=None,
+    help="Restore under this name (default: the name in the backup; it must not exist).",
+)
 def restore_command(database: str | None, file: Path, workspace: str | None) -> None:
     """Restore a workspace from a backup into a new workspace, exactly as it was.
 
@@ -154,7 +185,9 @@ def restore_command(database: str | None, file: Path, workspace: str | None) -> 
         counts = ws.counts()
     finally:
         store.close()
-    click.echo(f"restored: workspace {ws.slug!r} ({counts['ties']} ties, {counts['contacts']} contact moments)")
+    click.echo(
+        f"restored: workspace {ws.slug!r} ({counts['ties']} ties, {counts['contacts']} contact moments)"
+    )
 
 
 @main.command("duplicates")
@@ -188,5 +221,12 @@ def merge_command(ws, keep: str, drop: str) -> None:  # type: ignore[no-untyped-
     click.echo(f"merged into {node.name} ({node.id})")
 
 
-__all__ = ["import_command", "export_command", "template_command", "backup_command",
-           "restore_command", "duplicates_command", "merge_command"]  # fmt: skip
+__all__ = [
+    "import_command",
+    "export_command",
+    "template_command",
+    "backup_command",
+    "restore_command",
+    "duplicates_command",
+    "merge_command",
+]

@@ -9,14 +9,34 @@ from . import main
 
 
 @main.command("migrate")
-@click.option("--from", "source", required=True, metavar="URL",
-              help="Store to copy from: a SQLite file, sqlite:///FILE or neo4j://HOST:7687.")
-@click.option("--to", "target", required=True, metavar="URL",
-              help="Store to copy to (the workspace must not exist there yet).")
-@click.option("--workspace", "workspaces", multiple=True, metavar="NAME",
-              help="Workspace to copy (repeatable; default: every workspace in --from).")
-@click.option("--as", "rename", default=None, metavar="NAME",
-              help="New name for the copy (only with a single --workspace).")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="URL",
+    help="Store to copy from: a SQLite file, sqlite:///FILE or neo4j://HOST:7687.",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="Store to copy to (the workspace must not exist there yet).",
+)
+@click.option(
+    "--workspace",
+    "workspaces",
+    multiple=True,
+    metavar="NAME",
+    help="Workspace to copy (repeatable; default: every workspace in --from).",
+)
+@click.option(
+    "--as",
+    "rename",
+    default=None,
+    metavar="NAME",
+    help="New name for the copy (only with a single --workspace).",
+)
 def migrate(source: str, target: str, workspaces: tuple[str, ...], rename: str | None) -> None:
     """Copy workspaces from one store to another with their whole history (every version of
     every entity and tie, contact moments, settings, audit trail), then verify each copy by

@@ -54,9 +54,14 @@ def user() -> None:
     "--password", envvar="MAPPER_NEW_PASSWORD", help="At least 10 characters (asked if not given)."
 )
 def user_add(
-    database: str | None, accounts: str | None, email: str, workspace: str, role: str,
-    name: str | None, password: str,
-) -> None:  # fmt: skip
+    database: str | None,
+    accounts: str | None,
+    email: str,
+    workspace: str,
+    role: str,
+    name: str | None,
+    password: str,
+) -> None:
     """Create an account with a role in a workspace (the first admin is made this way).
 
     Example: mapper user add anna@bibliotheek.nl --workspace rijnstad --role admin
@@ -93,9 +98,11 @@ def user_list(database: str | None, accounts: str | None) -> None:
 @click.argument("email")
 @click.option("--workspace", required=True)
 @click.option(
-    "--role", type=click.Choice([*ROLES, "none"]), required=True,
+    "--role",
+    type=click.Choice([*ROLES, "none"]),
+    required=True,
     help="The new role; 'none' removes the account from the workspace.",
-)  # fmt: skip
+)
 def user_set_role(
     database: str | None, accounts: str | None, email: str, workspace: str, role: str
 ) -> None:
@@ -113,7 +120,9 @@ def user_set_role(
 @accounts_option
 @click.argument("email")
 @click.password_option("--password", envvar="MAPPER_NEW_PASSWORD")
-def user_set_password(database: str | None, accounts: str | None, email: str, password: str) -> None:
+def user_set_password(
+    database: str | None, accounts: str | None, email: str, password: str
+) -> None:
     """Set a new password for an account (ends its sessions).
 
     Example: mapper user set-password anna@bibliotheek.nl
@@ -147,8 +156,15 @@ def privacy() -> None:
 @privacy.command("export")
 @with_workspace
 @click.argument("node_id")
-@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: print).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: print).",
+)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 def privacy_export(ws, node_id: str, fmt: str, output: Path | None, lang: str) -> None:  # type: ignore[no-untyped-def]
     """Everything held on one person, as a readable file (access request).
@@ -205,7 +221,12 @@ def privacy_compact(database: str | None) -> None:
 
 @privacy.command("review")
 @with_workspace
-@click.option("--months", type=click.IntRange(1, 240), default=None, help="Default: the workspace setting (12).")
+@click.option(
+    "--months",
+    type=click.IntRange(1, 240),
+    default=None,
+    help="Default: the workspace setting (12).",
+)
 def privacy_review(ws, months: int | None) -> None:  # type: ignore[no-untyped-def]
     """List people not contacted for a number of months.
 
@@ -238,7 +259,9 @@ def serve_settings(url: str, host: str, single_user: bool | None = None) -> dict
         single_user = wanted in ("1", "true", "yes", "on")
     single = bool(single_user) and host in LOOPBACK_HOSTS
     if single_user and not single:
-        click.echo(f"single-user mode refused: the app is bound to {host}, not only to this computer")
+        click.echo(
+            f"single-user mode refused: the app is bound to {host}, not only to this computer"
+        )
     if single:
         click.echo("single-user mode: no login, reachable only from this computer")
     else:
@@ -246,8 +269,11 @@ def serve_settings(url: str, host: str, single_user: bool | None = None) -> dict
             has_accounts = acc.count() > 0
         click.echo(
             "login required"
-            + ("" if has_accounts else
-               " — no accounts yet: create the first admin with `mapper user add`, or serve"
-               " only to this computer with --single-user")
-        )  # fmt: skip
+            + (
+                ""
+                if has_accounts
+                else " — no accounts yet: create the first admin with `mapper user add`, or serve"
+                " only to this computer with --single-user"
+            )
+        )
     return {"HOST": host, "ACCOUNTS_PATH": path, "SINGLE_USER": single}

@@ -13,20 +13,37 @@ from .options import date_type, with_workspace
 
 def _target_options(func):  # type: ignore[no-untyped-def]
     for name in reversed(list(TARGET_OPTIONS)):
-        func = click.option(f"--{name}", name, metavar="NAME",
-                            help=f"Target: the {name} called NAME.")(func)
+        func = click.option(
+            f"--{name}", name, metavar="NAME", help=f"Target: the {name} called NAME."
+        )(func)
     return func
 
 
 @main.command("warm-contacts")
 @with_workspace
 @_target_options
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
-              help="Number of contacts to show.")
-@click.option("--date", "day", type=date_type(), default=None,
-              help="Rank on this day (YYYY-MM-DD; default today): only ties valid then count.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output as a table or as JSON (a list, best first).")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Number of contacts to show.",
+)
+@click.option(
+    "--date",
+    "day",
+    type=date_type(),
+    default=None,
+    help="Rank on this day (YYYY-MM-DD; default today): only ties valid then count.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output as a table or as JSON (a list, best first).",
+)
 def warm_contacts_command(ws, limit, day, fmt, **targets):  # type: ignore[no-untyped-def]
     """Rank warm contacts for a theme, organisation, community or person: the people to
     approach first, with the introduction route, its weakest link and the reasons.

@@ -72,8 +72,9 @@ ENTITY_KINDS = (NodeKind.PERSON, NodeKind.ORGANISATION)
 #: Characters that would split a name in a list cell.
 LIST_SEPARATORS = (";", ",", "\n")
 #: Tie kinds that bring a theme member's neighbours into the theme's scan.
-SCAN_REACH = frozenset({RelKind.ORGANISES, RelKind.ACTIVE_IN, RelKind.BOND_WITH,
-                        RelKind.MEMBER_OF, RelKind.ABOUT})  # fmt: skip
+SCAN_REACH = frozenset(
+    {RelKind.ORGANISES, RelKind.ACTIVE_IN, RelKind.BOND_WITH, RelKind.MEMBER_OF, RelKind.ABOUT}
+)
 
 
 @dataclass
@@ -116,7 +117,9 @@ def select(store: Store, workspace: str, *, theme: str | None = None) -> Selecti
                 if t.target in members:
                     keep.add(t.source)
         nodes = {i: n for i, n in nodes.items() if i in keep}
-    history = [t for t in store.ties(workspace, history=True) if t.source in nodes and t.target in nodes]
+    history = [
+        t for t in store.ties(workspace, history=True) if t.source in nodes and t.target in nodes
+    ]
     ties = [t for t in history if t.current]
     contacts = [c for c in store.contacts(workspace) if c.a in nodes and c.b in nodes]
     ordered = sorted(nodes.values(), key=lambda n: (n.kind.value, fold(n.name), n.id))
@@ -151,17 +154,16 @@ def template_rows(selection: Selection) -> dict[str, list[list[Any]]]:
         return node.name if name_count[fold(node.name)] == 1 else node.id
 
     def listed(ids: Iterable[str]) -> str:
-        names = sorted({ref(i) for i in ids if not any(s in ref(i) for s in LIST_SEPARATORS)},
-                       key=fold)  # fmt: skip
+        names = sorted(
+            {ref(i) for i in ids if not any(s in ref(i) for s in LIST_SEPARATORS)}, key=fold
+        )
         return "; ".join(names)
 
     out: dict[str, defaultdict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     bond: dict[str, Tie] = {}
     for t in selection.ties:
         s, g = nodes[t.source], nodes[t.target]
-        if t.kind is RelKind.ACTIVE_ON:
-            out[s.id]["themes"].append(g.id)
-        elif t.kind is RelKind.ABOUT:
+        if t.kind is RelKind.ACTIVE_ON or t.kind is RelKind.ABOUT:
             out[s.id]["themes"].append(g.id)
         elif t.kind is RelKind.ACTIVE_IN:
             column = "online" if g.props.get("mode") == "online" else "offline"
@@ -182,33 +184,76 @@ def template_rows(selection: Selection) -> dict[str, list[list[Any]]]:
         notes = n.props.get("notes", "")
         if n.kind in ENTITY_KINDS:
             b = bond.get(n.id)
-            rows["entities"].append([
-                n.id, NODE_KIND_DUTCH[n.kind], n.name, listed(cells["online"]),
-                listed(cells["offline"]), listed(cells["activities"]), listed(cells["themes"]),
-                "ja" if b else "", format_strength(b.strength) if b else "",
-                listed(cells["bond_staff"]), notes, _extra(n.props),
-            ])  # fmt: skip
+            rows["entities"].append(
+                [
+                    n.id,
+                    NODE_KIND_DUTCH[n.kind],
+                    n.name,
+                    listed(cells["online"]),
+                    listed(cells["offline"]),
+                    listed(cells["activities"]),
+                    listed(cells["themes"]),
+                    "ja" if b else "",
+                    format_strength(b.strength) if b else "",
+                    listed(cells["bond_staff"]),
+                    notes,
+                    _extra(n.props),
+                ]
+            )
         elif n.kind is NodeKind.ACTIVITY:
-            rows["activities"].append([
-                n.id, n.name, listed(cells["themes"]), listed(cells["organisers"]),
-                listed(cells["channels"]), _d(n.since), _d(n.until), notes, _extra(n.props),
-            ])  # fmt: skip
+            rows["activities"].append(
+                [
+                    n.id,
+                    n.name,
+                    listed(cells["themes"]),
+                    listed(cells["organisers"]),
+                    listed(cells["channels"]),
+                    _d(n.since),
+                    _d(n.until),
+                    notes,
+                    _extra(n.props),
+                ]
+            )
         else:
-            rows["others"].append([
-                n.id, NODE_KIND_DUTCH[n.kind], n.name, n.props.get("mode", ""), _d(n.since),
-                _d(n.until), notes, _extra(n.props),
-            ])  # fmt: skip
+            rows["others"].append(
+                [
+                    n.id,
+                    NODE_KIND_DUTCH[n.kind],
+                    n.name,
+                    n.props.get("mode", ""),
+                    _d(n.since),
+                    _d(n.until),
+                    notes,
+                    _extra(n.props),
+                ]
+            )
     for t in sorted(selection.ties, key=lambda t: (t.kind.value, fold(nodes[t.source].name), t.id)):
-        rows["ties"].append([
-            t.id, ref(t.source), ref(t.target), REL_KIND_DUTCH[t.kind],
-            format_strength(t.strength), _d(t.since), _d(t.until), t.role or "", t.origin or "",
-            json.dumps(t.props, ensure_ascii=False, sort_keys=True) if t.props else "",
-        ])  # fmt: skip
+        rows["ties"].append(
+            [
+                t.id,
+                ref(t.source),
+                ref(t.target),
+                REL_KIND_DUTCH[t.kind],
+                format_strength(t.strength),
+                _d(t.since),
+                _d(t.until),
+                t.role or "",
+                t.origin or "",
+                json.dumps(t.props, ensure_ascii=False, sort_keys=True) if t.props else "",
+            ]
+        )
     for c in selection.contacts:
-        rows["contacts"].append([
-            c.id, c.on.isoformat(), ref(c.a), ref(c.b),
-            CONTACT_MODE_DUTCH.get(c.mode or "", c.mode or ""), c.notes or "", c.outcome or "",
-        ])  # fmt: skip
+        rows["contacts"].append(
+            [
+                c.id,
+                c.on.isoformat(),
+                ref(c.a),
+                ref(c.b),
+                CONTACT_MODE_DUTCH.get(c.mode or "", c.mode or ""),
+                c.notes or "",
+                c.outcome or "",
+            ]
+        )
     return rows
 
 
@@ -336,8 +381,9 @@ def to_graph(selection: Selection, *, dynamic: bool = False) -> nx.MultiDiGraph:
                 attrs["end"] = last.until.isoformat()
             spells = [
                 (float(v.strength), _d(v.since) or None, _d(v.until) or None)
-                for v in vs if v.strength is not None
-            ]  # fmt: skip
+                for v in vs
+                if v.strength is not None
+            ]
             if len(vs) > 1 and spells:
                 attrs["strength"] = spells
         graph.add_edge(t.source, t.target, key=t.id, **attrs)
@@ -352,7 +398,9 @@ def to_json(selection: Selection) -> dict[str, Any]:
         "format": "community-mapper-export",
         "version": 1,
         "workspace": {"slug": selection.workspace, "name": selection.name},
-        "theme": {"id": selection.theme.id, "name": selection.theme.name} if selection.theme else None,
+        "theme": {"id": selection.theme.id, "name": selection.theme.name}
+        if selection.theme
+        else None,
         "nodes": [node_to_dict(n) for n in selection.nodes],
         "ties": [tie_to_dict(t) for t in selection.history],
         "contacts": [contact_to_dict(c) for c in selection.contacts],
@@ -373,7 +421,9 @@ def write(selection: Selection, fmt: str, out: IO[bytes]) -> None:
         out.write(json.dumps(to_json(selection), ensure_ascii=False, indent=1).encode("utf-8"))
     else:
         raise ValidationError(
-            f"export format {fmt!r} is not known (use {', '.join(FORMATS)})", field="format", value=fmt
+            f"export format {fmt!r} is not known (use {', '.join(FORMATS)})",
+            field="format",
+            value=fmt,
         )
 
 
@@ -389,7 +439,9 @@ def export(
     binary file or a path. See the module docstring for an example."""
     if fmt not in FORMATS:
         raise ValidationError(
-            f"export format {fmt!r} is not known (use {', '.join(FORMATS)})", field="format", value=fmt
+            f"export format {fmt!r} is not known (use {', '.join(FORMATS)})",
+            field="format",
+            value=fmt,
         )
     selection = select(store, workspace, theme=theme)
     if isinstance(out, (str, Path)):
@@ -402,7 +454,9 @@ def export(
 def write_templates(fmt: str, out: IO[bytes] | str | Path) -> None:
     """Write the empty templates (with example rows) as ``xlsx`` or ``csv`` (a zip)."""
     if fmt not in ("xlsx", "csv"):
-        raise ValidationError(f"templates come as xlsx or csv, not {fmt!r}", field="format", value=fmt)
+        raise ValidationError(
+            f"templates come as xlsx or csv, not {fmt!r}", field="format", value=fmt
+        )
     writer = write_xlsx if fmt == "xlsx" else write_csv_zip
     if isinstance(out, (str, Path)):
         with open(out, "wb") as fh:

@@ -39,17 +39,63 @@ from .templates import cached_fold
 
 #: Words of a legal form or an article, left out when comparing organisation names.
 LEGAL_WORDS = frozenset(
-    {"stichting", "stg", "st", "vereniging", "ver", "bv", "nv", "vof", "cv", "cooperatie",
-     "coop", "ua", "vzw", "de", "het", "den", "the", "foundation", "b", "v", "n"}
-)  # fmt: skip
+    {
+        "stichting",
+        "stg",
+        "st",
+        "vereniging",
+        "ver",
+        "bv",
+        "nv",
+        "vof",
+        "cv",
+        "cooperatie",
+        "coop",
+        "ua",
+        "vzw",
+        "de",
+        "het",
+        "den",
+        "the",
+        "foundation",
+        "b",
+        "v",
+        "n",
+    }
+)
 #: Surname particles (tussenvoegsels).
 PARTICLES = frozenset(
-    {"van", "de", "der", "den", "het", "ter", "ten", "te", "la", "le", "du", "d", "op", "in",
-     "t", "s", "von", "di", "da", "el", "al", "bin", "ben", "uit"}
-)  # fmt: skip
+    {
+        "van",
+        "de",
+        "der",
+        "den",
+        "het",
+        "ter",
+        "ten",
+        "te",
+        "la",
+        "le",
+        "du",
+        "d",
+        "op",
+        "in",
+        "t",
+        "s",
+        "von",
+        "di",
+        "da",
+        "el",
+        "al",
+        "bin",
+        "ben",
+        "uit",
+    }
+)
 #: Kinds whose near-duplicates are proposed.
-MATCHED_KINDS = frozenset({NodeKind.PERSON, NodeKind.ORGANISATION, NodeKind.ACTIVITY,
-                           NodeKind.STAFF, NodeKind.COMMUNITY})  # fmt: skip
+MATCHED_KINDS = frozenset(
+    {NodeKind.PERSON, NodeKind.ORGANISATION, NodeKind.ACTIVITY, NodeKind.STAFF, NodeKind.COMMUNITY}
+)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 #: Minimum ``difflib.SequenceMatcher`` ratio for a spelling difference to count.
 TYPO_RATIO = 0.9
@@ -82,7 +128,9 @@ def _person_tokens(name: str) -> list[str]:
 
 def match_keys(kind: NodeKind, name: str) -> set[str]:
     """The keys under which two names of the same kind count as near-duplicates."""
-    tokens = _person_tokens(name) if kind in (NodeKind.PERSON, NodeKind.STAFF) else name_tokens(name)
+    tokens = (
+        _person_tokens(name) if kind in (NodeKind.PERSON, NodeKind.STAFF) else name_tokens(name)
+    )
     if not tokens:
         return set()
     keys = {"c:" + "".join(tokens)}
@@ -162,9 +210,7 @@ class NameIndex:
                     if item not in found and _typo(name, self._names[item][1]):
                         found[item] = None
         wanted = cached_fold(name)
-        return [
-            i for i in found if not (exclude_same and cached_fold(self._names[i][1]) == wanted)
-        ]  # fmt: skip
+        return [i for i in found if not (exclude_same and cached_fold(self._names[i][1]) == wanted)]
 
 
 def find_duplicates(nodes: Iterable[Node]) -> Iterator[tuple[Node, Node, str]]:

@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from ..errors import MapperError, ValidationError
@@ -42,11 +42,11 @@ from ..model import (
     check_role,
     check_tie_kinds,
 )
-from ..store.base import ID_RE, Store, new_id, new_ids, now_iso
 from ..privacy import PERSONAL_KINDS, check_privacy_props, organisations_only
+from ..store.base import ID_RE, Store, new_id, new_ids, now_iso
 from .matching import MATCHED_KINDS, NameIndex
-from .templates import cached_fold as fold
 from .readers import Found, Table
+from .templates import cached_fold as fold
 from .templates import parse_contact_mode, parse_node_kind, parse_rel_kind, parse_role
 from .values import parse_date, parse_extra, parse_strength, parse_yes, split_list, text
 
@@ -223,7 +223,9 @@ class ImportPlan:
 
     @property
     def proposals(self) -> list[Proposal]:
-        return [Proposal(e, e.proposals) for e in self.entities if e.proposals and e.existing is None]
+        return [
+            Proposal(e, e.proposals) for e in self.entities if e.proposals and e.existing is None
+        ]
 
     def counts(self) -> dict[str, int]:
         """How many entities, ties and contact moments would be created, updated, matched."""
@@ -244,25 +246,44 @@ class ImportPlan:
         for e in self.entities:
             if len(entities[e.action]) < limit:
                 entities[e.action].append(
-                    {"kind": e.kind.value, "name": e.name, "id": e.node_id, "sheet": e.sheet,
-                     "row": e.row, "how": e.how, "changes": sorted(e.changes),
-                     "existing": e.existing.name if e.existing else None}
-                )  # fmt: skip
+                    {
+                        "kind": e.kind.value,
+                        "name": e.name,
+                        "id": e.node_id,
+                        "sheet": e.sheet,
+                        "row": e.row,
+                        "how": e.how,
+                        "changes": sorted(e.changes),
+                        "existing": e.existing.name if e.existing else None,
+                    }
+                )
         ties: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for t in self.ties:
             if len(ties[t.action]) < limit:
                 ties[t.action].append(
-                    {"kind": t.kind.value, "source": _ref_name(t.source),
-                     "target": _ref_name(t.target), "strength": t.strength, "sheet": t.sheet,
-                     "row": t.row, "changes": sorted(t.changes or ())}
-                )  # fmt: skip
+                    {
+                        "kind": t.kind.value,
+                        "source": _ref_name(t.source),
+                        "target": _ref_name(t.target),
+                        "strength": t.strength,
+                        "sheet": t.sheet,
+                        "row": t.row,
+                        "changes": sorted(t.changes or ()),
+                    }
+                )
         contacts: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for c in self.contacts:
             if len(contacts[c.action]) < limit:
                 contacts[c.action].append(
-                    {"on": c.on.isoformat(), "a": _ref_name(c.a), "b": _ref_name(c.b),
-                     "mode": c.mode, "sheet": c.sheet, "row": c.row}
-                )  # fmt: skip
+                    {
+                        "on": c.on.isoformat(),
+                        "a": _ref_name(c.a),
+                        "b": _ref_name(c.b),
+                        "mode": c.mode,
+                        "sheet": c.sheet,
+                        "row": c.row,
+                    }
+                )
         return {
             "format": self.found.format,
             "notes": list(self.found.notes),
@@ -271,22 +292,36 @@ class ImportPlan:
             "ties": dict(ties),
             "contacts": dict(contacts),
             "proposals": [
-                {"token": p.token, "kind": p.entity.kind.value, "name": p.entity.name,
-                 "sheet": p.entity.sheet, "row": p.entity.row,
-                 "candidates": [{"id": n.id, "name": n.name} for n in p.candidates],
-                 "choice": self.decisions.get(p.token, "new")}
+                {
+                    "token": p.token,
+                    "kind": p.entity.kind.value,
+                    "name": p.entity.name,
+                    "sheet": p.entity.sheet,
+                    "row": p.entity.row,
+                    "candidates": [{"id": n.id, "name": n.name} for n in p.candidates],
+                    "choice": self.decisions.get(p.token, "new"),
+                }
                 for p in self.proposals
-            ],  # fmt: skip
+            ],
             "file_duplicates": [
-                {"a": a.name, "b": b.name, "kind": a.kind.value,
-                 "rows": f"{a.sheet} {a.row} / {b.sheet} {b.row}"}
+                {
+                    "a": a.name,
+                    "b": b.name,
+                    "kind": a.kind.value,
+                    "rows": f"{a.sheet} {a.row} / {b.sheet} {b.row}",
+                }
                 for a, b in self.file_duplicates
-            ],  # fmt: skip
+            ],
             "errors": [
-                {"sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value,
-                 "message": e.message}
+                {
+                    "sheet": e.sheet,
+                    "row": e.row,
+                    "column": e.column,
+                    "value": e.value,
+                    "message": e.message,
+                }
                 for e in self.errors
-            ],  # fmt: skip
+            ],
         }
 
     def changes_nothing(self) -> bool:
@@ -333,7 +368,9 @@ class ImportPlan:
                 self._by_ref[r] = entity
         return entity
 
-    def _entity_row(self, table: Table, row: int, rec: Mapping[str, Any], kind: NodeKind | None) -> None:
+    def _entity_row(
+        self, table: Table, row: int, rec: Mapping[str, Any], kind: NodeKind | None
+    ) -> None:
         """One row of an entity sheet (entities, others, activities, graph nodes)."""
         before = len(self.errors)
         try:
@@ -362,7 +399,13 @@ class ImportPlan:
         if text(rec.get("mode")):
             mode = fold(text(rec.get("mode")) or "")
             if mode not in ("online", "offline"):
-                self.error(table, row, "mode", rec.get("mode"), f"{text(rec.get('mode'))!r} is not online or offline")
+                self.error(
+                    table,
+                    row,
+                    "mode",
+                    rec.get("mode"),
+                    f"{text(rec.get('mode'))!r} is not online or offline",
+                )
             else:
                 props["mode"] = mode
         try:
@@ -371,8 +414,13 @@ class ImportPlan:
         except ValidationError as exc:
             self.error(table, row, "extra", rec.get("extra"), exc.message)
         if kind is not None and kind in PERSONAL_KINDS and self._orgs_only:
-            self.error(table, row, "kind", rec.get("kind") or kind.value,
-                       f"this workspace keeps organisations only: no {kind.value} can be added")  # fmt: skip
+            self.error(
+                table,
+                row,
+                "kind",
+                rec.get("kind") or kind.value,
+                f"this workspace keeps organisations only: no {kind.value} can be added",
+            )
         since = until = None
         for col in ("since", "until"):
             try:
@@ -390,9 +438,21 @@ class ImportPlan:
             if kind is not None and name is not None:
                 self._add_entity(Entity(kind, name, table.title, row, given, cells={"bad": True}))
             return
-        cells = {k: rec.get(k) for k in ("online", "offline", "activities", "themes", "bond",
-                                         "bond_strength", "bond_staff", "organisers", "channels")
-                 if not _blank(rec.get(k))}  # fmt: skip
+        cells = {
+            k: rec.get(k)
+            for k in (
+                "online",
+                "offline",
+                "activities",
+                "themes",
+                "bond",
+                "bond_strength",
+                "bond_staff",
+                "organisers",
+                "channels",
+            )
+            if not _blank(rec.get(k))
+        }
         self._add_entity(
             Entity(kind, name, table.title, row, given, props, since, until, cells=cells),
             ref=text(rec.get("ref")),
@@ -403,8 +463,13 @@ class ImportPlan:
             if e.given_id is not None and e.given_id in self._existing:
                 node = self._existing[e.given_id]
                 if node.kind is not e.kind:
-                    self.error(e.sheet, e.row, "id", e.given_id,
-                               f"id {e.given_id!r} belongs to a {node.kind.value}, not a {e.kind.value}")  # fmt: skip
+                    self.error(
+                        e.sheet,
+                        e.row,
+                        "id",
+                        e.given_id,
+                        f"id {e.given_id!r} belongs to a {node.kind.value}, not a {e.kind.value}",
+                    )
                     continue
                 e.existing, e.how = node, "id"
                 continue
@@ -415,8 +480,13 @@ class ImportPlan:
                 e.existing, e.how = same[0], "name"
             elif len(same) > 1:
                 ids = ", ".join(n.id for n in same[:5])
-                self.error(e.sheet, e.row, "name", e.name,
-                           f"{e.name!r} matches {len(same)} existing entities ({ids}); give the id")  # fmt: skip
+                self.error(
+                    e.sheet,
+                    e.row,
+                    "name",
+                    e.name,
+                    f"{e.name!r} matches {len(same)} existing entities ({ids}); give the id",
+                )
             elif e.kind in MATCHED_KINDS:
                 near = self._name_index().near(e.name, e.kind)
                 e.proposals = [self._existing[i] for i in near[:5]]  # type: ignore[index]
@@ -434,8 +504,15 @@ class ImportPlan:
                     seen.add(pair)
                     self.file_duplicates.append((new[pair[0]], new[pair[1]]))
 
-    def _implicit(self, kind: NodeKind, name: str, table: Table, row: int, column: str,
-                  props: dict[str, Any] | None = None) -> Entity | Node | None:  # fmt: skip
+    def _implicit(
+        self,
+        kind: NodeKind,
+        name: str,
+        table: Table,
+        row: int,
+        column: str,
+        props: dict[str, Any] | None = None,
+    ) -> Entity | Node | None:
         """The entity of ``kind`` a cell names; created (implicitly) when none exists."""
         try:
             name = check_name(name, field=column)
@@ -451,8 +528,13 @@ class ImportPlan:
         if self._existing_by_name.get(key):
             return self._existing_by_name[key][0]
         if kind in PERSONAL_KINDS and self._orgs_only:
-            self.error(table, row, column, name,
-                       f"this workspace keeps organisations only: no {kind.value} can be added")  # fmt: skip
+            self.error(
+                table,
+                row,
+                column,
+                name,
+                f"this workspace keeps organisations only: no {kind.value} can be added",
+            )
             return None
         entity = Entity(kind, name, table.title, row, props=dict(props or {}), implicit=True)
         self._add_entity(entity)
@@ -461,8 +543,15 @@ class ImportPlan:
             entity.proposals = [self._existing[i] for i in near[:5]]  # type: ignore[index]
         return entity
 
-    def _resolve(self, value: Any, table: Table, row: int, column: str,
-                 allowed: frozenset[NodeKind] | None, what: str) -> Ref | None:  # fmt: skip
+    def _resolve(
+        self,
+        value: Any,
+        table: Table,
+        row: int,
+        column: str,
+        allowed: frozenset[NodeKind] | None,
+        what: str,
+    ) -> Ref | None:
         """The entity a cell names (id, file reference, or name); an error when none or many."""
         raw = text(value)
         if raw is None:
@@ -470,10 +559,16 @@ class ImportPlan:
             return None
         key = fold(raw)
         same = self._any_name.get(key)
-        if (same is not None and len(same) == 1 and raw not in self._by_ref
-                and raw not in self._existing and key not in self._existing_any_name):  # fmt: skip
-            if allowed is None or same[0].kind in allowed:  # the common case: one name, one entity
-                return same[0]
+        unique = (
+            same is not None
+            and len(same) == 1
+            and raw not in self._by_ref
+            and raw not in self._existing
+            and key not in self._existing_any_name
+        )
+        # The common case: one name, one entity.
+        if unique and same and (allowed is None or same[0].kind in allowed):
+            return same[0]
         if raw in self._by_ref:
             found: list[Ref] = [self._by_ref[raw]]
         elif raw in self._existing:
@@ -484,10 +579,19 @@ class ImportPlan:
             found += [n for n in self._existing_any_name.get(key, ()) if n.id not in claimed]
         if not found:
             names = list({*self._any_name, *self._existing_any_name})
-            close = difflib.get_close_matches(fold(raw), names, n=3, cutoff=0.75) if len(names) < 50_000 else []
+            close = (
+                difflib.get_close_matches(fold(raw), names, n=3, cutoff=0.75)
+                if len(names) < 50_000
+                else []
+            )
             hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-            self.error(table, row, column, raw,
-                       f"no entity called {raw!r} in this file or the workspace{hint}")  # fmt: skip
+            self.error(
+                table,
+                row,
+                column,
+                raw,
+                f"no entity called {raw!r} in this file or the workspace{hint}",
+            )
             return None
         fitting = [r for r in found if allowed is None or r.kind in allowed]
         if not fitting:
@@ -496,15 +600,34 @@ class ImportPlan:
             return None
         if len(fitting) > 1:
             ids = ", ".join(sorted(f"{r.kind.value}" for r in fitting))
-            self.error(table, row, column, raw, f"{raw!r} names {len(fitting)} entities ({ids}); use the id")
+            self.error(
+                table,
+                row,
+                column,
+                raw,
+                f"{raw!r} names {len(fitting)} entities ({ids}); use the id",
+            )
             return None
         return fitting[0]
 
-    def _tie(self, table: Table, row: int, kind: RelKind, source: Ref | None, target: Ref | None,
-             *, column: str, explicit: bool, strength: float | None = None,
-             since: dt.date | None = None, until: dt.date | None = None, role: str | None = None,
-             origin: str | None = None, props: dict[str, Any] | None = None,
-             tie_id: str | None = None) -> None:  # fmt: skip
+    def _tie(
+        self,
+        table: Table,
+        row: int,
+        kind: RelKind,
+        source: Ref | None,
+        target: Ref | None,
+        *,
+        column: str,
+        explicit: bool,
+        strength: float | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        role: str | None = None,
+        origin: str | None = None,
+        props: dict[str, Any] | None = None,
+        tie_id: str | None = None,
+    ) -> None:
         if source is None or target is None:
             return
         try:
@@ -514,19 +637,35 @@ class ImportPlan:
                 self._fitting.add(combination)
             role = check_role(kind, role) if role is not None or kind is RelKind.HAS_ROLE else None
         except ValidationError as exc:
-            self.error(table, row, column if exc.field == "kind" else "role", exc.value, exc.message)
+            self.error(
+                table, row, column if exc.field == "kind" else "role", exc.value, exc.message
+            )
             return
         self.ties.append(
-            TieRow(kind, source, target, strength, since, until, role,
-                   origin or (None if tie_id else self.origin), props, tie_id, table.title, row,
-                   explicit)
-        )  # fmt: skip
+            TieRow(
+                kind,
+                source,
+                target,
+                strength,
+                since,
+                until,
+                role,
+                origin or (None if tie_id else self.origin),
+                props,
+                tie_id,
+                table.title,
+                row,
+                explicit,
+            )
+        )
 
     def _library(self, table: Table, row: int) -> Ref:
         if self._library_ref is None:
             libs = [e for e in self.entities if e.kind is NodeKind.LIBRARY]
-            existing = sorted((n for n in self._existing.values() if n.kind is NodeKind.LIBRARY),
-                              key=lambda n: n.id)  # fmt: skip
+            existing = sorted(
+                (n for n in self._existing.values() if n.kind is NodeKind.LIBRARY),
+                key=lambda n: n.id,
+            )
             if existing:
                 self._library_ref = existing[0]
             elif libs:
@@ -546,17 +685,28 @@ class ImportPlan:
             self._tie(table, row, rel, e, theme, column="themes", explicit=False)
         for column, mode in (("online", "online"), ("offline", "offline"), ("channels", None)):
             for name in split_list(cells.get(column)):
-                channel = self._implicit(NodeKind.CHANNEL, name, table, row, column,
-                                         {"mode": mode} if mode else None)  # fmt: skip
+                channel = self._implicit(
+                    NodeKind.CHANNEL, name, table, row, column, {"mode": mode} if mode else None
+                )
                 self._tie(table, row, RelKind.ACTIVE_IN, e, channel, column=column, explicit=False)
         for name in split_list(cells.get("activities")):
             activity = self._implicit(NodeKind.ACTIVITY, name, table, row, "activities")
-            self._tie(table, row, RelKind.ORGANISES, e, activity, column="activities", explicit=False)
+            self._tie(
+                table, row, RelKind.ORGANISES, e, activity, column="activities", explicit=False
+            )
         for name in split_list(cells.get("organisers")):
             sources = TIE_RULES[RelKind.ORGANISES][0]
-            organiser = self._resolve(name, table, row, "organisers", sources,
-                                      "an organiser is a person, organisation, library, staff member or community")  # fmt: skip
-            self._tie(table, row, RelKind.ORGANISES, organiser, e, column="organisers", explicit=False)
+            organiser = self._resolve(
+                name,
+                table,
+                row,
+                "organisers",
+                sources,
+                "an organiser is a person, organisation, library, staff member or community",
+            )
+            self._tie(
+                table, row, RelKind.ORGANISES, organiser, e, column="organisers", explicit=False
+            )
         bond = strength = None
         try:
             bond = parse_yes(cells.get("bond"))
@@ -567,8 +717,16 @@ class ImportPlan:
         except ValidationError as exc:
             self.error(table, row, "bond_strength", cells.get("bond_strength"), exc.message)
         if bond or (bond is None and strength is not None):
-            self._tie(table, row, RelKind.BOND_WITH, self._library(table, row), e, column="bond",
-                      explicit=False, strength=strength)  # fmt: skip
+            self._tie(
+                table,
+                row,
+                RelKind.BOND_WITH,
+                self._library(table, row),
+                e,
+                column="bond",
+                explicit=False,
+                strength=strength,
+            )
         for name in split_list(cells.get("bond_staff")):
             staff = self._resolve_staff(name, table, row)
             self._tie(table, row, RelKind.BOND_WITH, staff, e, column="bond_staff", explicit=False)
@@ -576,8 +734,14 @@ class ImportPlan:
     def _resolve_staff(self, name: str, table: Table, row: int) -> Ref | None:
         key = fold(name)
         if name in self._by_ref or name in self._existing:
-            return self._resolve(name, table, row, "bond_staff", frozenset({NodeKind.STAFF, NodeKind.LIBRARY}),
-                                 "a bond comes from a staff member")  # fmt: skip
+            return self._resolve(
+                name,
+                table,
+                row,
+                "bond_staff",
+                frozenset({NodeKind.STAFF, NodeKind.LIBRARY}),
+                "a bond comes from a staff member",
+            )
         for ref in [*self._any_name.get(key, ()), *self._existing_any_name.get(key, ())]:
             if ref.kind is NodeKind.STAFF:
                 return ref
@@ -594,7 +758,11 @@ class ImportPlan:
         source = self._resolve(rec.get("source"), table, row, "source", sources, allowed_s)
         target = self._resolve(rec.get("target"), table, row, "target", targets, allowed_t)
         values: dict[str, Any] = {}
-        for col, parse in (("strength", parse_strength), ("since", parse_date), ("until", parse_date)):
+        for col, parse in (
+            ("strength", parse_strength),
+            ("since", parse_date),
+            ("until", parse_date),
+        ):
             try:
                 values[col] = parse(rec.get(col), field=col)
             except ValidationError as exc:
@@ -618,10 +786,22 @@ class ImportPlan:
         if len(self.errors) > before or kind is None:
             return
         role = text(rec.get("role"))
-        self._tie(table, row, kind, source, target, column="kind", explicit=True,
-                  strength=values.get("strength"), since=values.get("since"),
-                  until=values.get("until"), role=parse_role(role) if role else None,
-                  origin=text(rec.get("origin")), props=props, tie_id=tie_id)  # fmt: skip
+        self._tie(
+            table,
+            row,
+            kind,
+            source,
+            target,
+            column="kind",
+            explicit=True,
+            strength=values.get("strength"),
+            since=values.get("since"),
+            until=values.get("until"),
+            role=parse_role(role) if role else None,
+            origin=text(rec.get("origin")),
+            props=props,
+            tie_id=tie_id,
+        )
 
     def _contact_row(self, table: Table, row: int, rec: Mapping[str, Any]) -> None:
         before = len(self.errors)
@@ -640,10 +820,14 @@ class ImportPlan:
             except ValidationError as exc:
                 self.error(table, row, "mode", rec.get("mode"), exc.message)
         if a is not None and b is not None and a is b:
-            self.error(table, row, "b", rec.get("b"), "a contact moment needs two different parties")
+            self.error(
+                table, row, "b", rec.get("b"), "a contact moment needs two different parties"
+            )
         notes = text(rec.get("notes"))
         if notes and len(notes) > 10_000:
-            self.error(table, row, "notes", notes[:40], "notes are too long (max 10,000 characters)")
+            self.error(
+                table, row, "notes", notes[:40], "notes are too long (max 10,000 characters)"
+            )
         cid = text(rec.get("id"))
         if cid and not ID_RE.match(cid):
             self.error(table, row, "id", cid, f"id {cid!r} is not a valid id")
@@ -698,14 +882,20 @@ class ImportPlan:
                 continue
             if choice not in {n.id for n in proposal.candidates}:
                 raise ValidationError(
-                    f"{choice!r} was not proposed for {proposal.entity.name!r}", field="decision", value=choice
+                    f"{choice!r} was not proposed for {proposal.entity.name!r}",
+                    field="decision",
+                    value=choice,
                 )
             self.decisions[token] = choice
         for e in self.entities:
             chosen = self.decisions.get(e.token) if e.existing is None else None
             target = e.existing or (self._existing[chosen] if chosen else None)
             if target is None:
-                e.node_id = e.node_id if e.node_id and e.action == "create" else (e.given_id or new_id(ID_PREFIX[e.kind]))
+                e.node_id = (
+                    e.node_id
+                    if e.node_id and e.action == "create"
+                    else (e.given_id or new_id(ID_PREFIX[e.kind]))
+                )
                 e.action, e.changes = "create", {}
                 continue
             e.node_id = target.id
@@ -764,7 +954,9 @@ class ImportPlan:
         for key, t in final.items():
             existing = by_id.get(t.id) if t.id else None
             if existing is None and key[0] != "id":
-                candidates = [x for x in by_key.get(key, ()) if x.until is None] or by_key.get(key, [])
+                candidates = [x for x in by_key.get(key, ()) if x.until is None] or by_key.get(
+                    key, []
+                )
                 existing = candidates[0] if candidates else None
             t.existing = existing
             if existing is None:
@@ -845,11 +1037,21 @@ class ImportPlan:
         # Many ties at once: the store may rebuild its tie indexes once at the end.
         with _no_gc(), store.bulk_write(ties=len(new_ties)):
             for chunk in _chunks(creates, CHUNK):
-                store.add_nodes(ws, [
-                    dict(kind=e.kind, name=e.name, id=e.node_id, props=e.props, since=e.since,
-                         until=e.until, origin=self.origin)
-                    for e in chunk
-                ])  # fmt: skip
+                store.add_nodes(
+                    ws,
+                    [
+                        dict(
+                            kind=e.kind,
+                            name=e.name,
+                            id=e.node_id,
+                            props=e.props,
+                            since=e.since,
+                            until=e.until,
+                            origin=self.origin,
+                        )
+                        for e in chunk
+                    ],
+                )
                 report(len(chunk), "entities")
             for e in updates:
                 fields = dict(e.changes)
@@ -859,12 +1061,27 @@ class ImportPlan:
                 # Every value was checked while planning (strength, dates, role, kinds, ids,
                 # properties); the store still checks that both ends exist and fit the kind.
                 stamp = now_iso()
-                store.add_ties(ws, [
-                    Tie(t.id or new_id("tie"), t.kind, _ref_id(t.source), _ref_id(t.target),
-                        t.strength, t.since, t.until, t.role, t.origin,
-                        dict(t.props) if t.props else {}, 1, True, stamp)
-                    for t in chunk
-                ])  # fmt: skip
+                store.add_ties(
+                    ws,
+                    [
+                        Tie(
+                            t.id or new_id("tie"),
+                            t.kind,
+                            _ref_id(t.source),
+                            _ref_id(t.target),
+                            t.strength,
+                            t.since,
+                            t.until,
+                            t.role,
+                            t.origin,
+                            dict(t.props) if t.props else {},
+                            1,
+                            True,
+                            stamp,
+                        )
+                        for t in chunk
+                    ],
+                )
                 report(len(chunk), "ties")
             for t in changes:
                 assert t.existing is not None and t.changes is not None
@@ -876,11 +1093,21 @@ class ImportPlan:
                     store.end_tie(ws, tie.id, on=t.changes["until"])
             report(len(changes), "changes")
             for chunk in _chunks(new_contacts, CHUNK):
-                store.add_contacts(ws, [
-                    dict(a=_ref_id(c.a), b=_ref_id(c.b), on=c.on, mode=c.mode, notes=c.notes,
-                         outcome=c.outcome, id=c.id)
-                    for c in chunk
-                ])  # fmt: skip
+                store.add_contacts(
+                    ws,
+                    [
+                        dict(
+                            a=_ref_id(c.a),
+                            b=_ref_id(c.b),
+                            on=c.on,
+                            mode=c.mode,
+                            notes=c.notes,
+                            outcome=c.outcome,
+                            id=c.id,
+                        )
+                        for c in chunk
+                    ],
+                )
                 report(len(chunk), "contacts")
         return {
             "entities_created": len(creates),
@@ -905,7 +1132,7 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _allowed(kind: RelKind | None) -> tuple[Any, Any, str, str]:
     """The kinds a tie of ``kind`` may start and end at, and the words saying so."""
     if kind is None:
@@ -914,11 +1141,17 @@ def _allowed(kind: RelKind | None) -> tuple[Any, Any, str, str]:
     if kind in SYMMETRIC:
         sources = targets = sources | targets
     words = f"a {kind.value} tie goes "
-    return (sources, targets, f"{words}from {' | '.join(sorted(k.value for k in sources))}",
-            f"{words}to {' | '.join(sorted(k.value for k in targets))}")  # fmt: skip
+    return (
+        sources,
+        targets,
+        f"{words}from {' | '.join(sorted(k.value for k in sources))}",
+        f"{words}to {' | '.join(sorted(k.value for k in targets))}",
+    )
 
 
-def _contact_key(a: str, b: str, on: dt.date, mode: str | None, notes: str | None) -> tuple[Any, ...]:
+def _contact_key(
+    a: str, b: str, on: dt.date, mode: str | None, notes: str | None
+) -> tuple[Any, ...]:
     return (min(a, b), max(a, b), on, mode or "", notes or "")
 
 

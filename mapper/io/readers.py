@@ -198,9 +198,10 @@ def _table(rows: list[list[Any]], title: str, *, sheet: Sheet | None = None) -> 
             value=title,
         )
     missing = [
-        c.header for c in found.columns
+        c.header
+        for c in found.columns
         if c.required and not any(found.column_for(h) is c for h in headers)
-    ]  # fmt: skip
+    ]
     if missing:
         raise ReadError(
             f"sheet {title!r} misses the column(s) {', '.join(repr(m) for m in missing)}",
@@ -223,7 +224,9 @@ def read_zip(data: bytes) -> Found:
         for member in sorted(zf.namelist()):
             if not member.lower().endswith(".csv") or member.endswith("/"):
                 continue
-            table, fmt = read_csv(zf.read(member), Path(member).name, sheet=sheet_for(Path(member).name))
+            table, fmt = read_csv(
+                zf.read(member), Path(member).name, sheet=sheet_for(Path(member).name)
+            )
             tables.append(table)
             formats.add(fmt)
     if not tables:
@@ -267,9 +270,27 @@ def read_xlsx(data: bytes) -> Found:
 
 #: Node attributes Gephi adds for layout; not taken over as properties.
 GEPHI_LAYOUT = frozenset(
-    {"x", "y", "z", "size", "r", "g", "b", "color", "viz", "label", "id", "pid", "spells",
-     "start", "end", "networkx_key", "weight", "type"}
-)  # fmt: skip
+    {
+        "x",
+        "y",
+        "z",
+        "size",
+        "r",
+        "g",
+        "b",
+        "color",
+        "viz",
+        "label",
+        "id",
+        "pid",
+        "spells",
+        "start",
+        "end",
+        "networkx_key",
+        "weight",
+        "type",
+    }
+)
 NODE_FIELDS = ("kind", "name", "since", "until", "notes", "props", "mode")
 EDGE_FIELDS = ("kind", "strength", "since", "until", "role", "origin", "props", "id")
 
@@ -312,16 +333,38 @@ def read_graph(data: bytes, fmt: str) -> Found:
             except ValueError:
                 extra = {"props": attrs["props"]}
         for k, v in attrs.items():
-            if k not in NODE_FIELDS and k not in GEPHI_LAYOUT and isinstance(v, (str, int, float, bool)):
+            if (
+                k not in NODE_FIELDS
+                and k not in GEPHI_LAYOUT
+                and isinstance(v, (str, int, float, bool))
+            ):
                 extra.setdefault(_prop_key(k), v)
         name = attrs.get("name") or attrs.get("label") or str(key)
         node_rows.append(
-            [str(key), str(key), attrs.get("kind"), name, attrs.get("since") or attrs.get("start"),
-             attrs.get("until") or attrs.get("end"), attrs.get("notes"), attrs.get("mode"),
-             json.dumps(extra, ensure_ascii=False) if extra else None]
-        )  # fmt: skip
-    edge_headers = ["id", "van", "naar", "soort relatie", "sterkte", "sinds", "tot", "rol", "bron",
-                    "overige gegevens"]  # fmt: skip
+            [
+                str(key),
+                str(key),
+                attrs.get("kind"),
+                name,
+                attrs.get("since") or attrs.get("start"),
+                attrs.get("until") or attrs.get("end"),
+                attrs.get("notes"),
+                attrs.get("mode"),
+                json.dumps(extra, ensure_ascii=False) if extra else None,
+            ]
+        )
+    edge_headers = [
+        "id",
+        "van",
+        "naar",
+        "soort relatie",
+        "sterkte",
+        "sinds",
+        "tot",
+        "rol",
+        "bron",
+        "overige gegevens",
+    ]
     edge_rows: list[list[Any]] = []
     if graph.is_multigraph():
         edges: Iterable[tuple[Any, Any, Any, dict[str, Any]]] = graph.edges(keys=True, data=True)
@@ -331,14 +374,28 @@ def read_graph(data: bytes, fmt: str) -> Found:
         attrs = {k: _latest(val) for k, val in attrs.items()}
         tie_id = attrs.get("id") if attrs.get("id") is not None else key
         edge_rows.append(
-            [str(tie_id) if tie_id is not None else None, str(u), str(v), attrs.get("kind"),
-             attrs.get("strength"), attrs.get("since") or attrs.get("start"),
-             attrs.get("until") or attrs.get("end"), attrs.get("role"), attrs.get("origin"),
-             attrs.get("props") or None]
-        )  # fmt: skip
+            [
+                str(tie_id) if tie_id is not None else None,
+                str(u),
+                str(v),
+                attrs.get("kind"),
+                attrs.get("strength"),
+                attrs.get("since") or attrs.get("start"),
+                attrs.get("until") or attrs.get("end"),
+                attrs.get("role"),
+                attrs.get("origin"),
+                attrs.get("props") or None,
+            ]
+        )
     label = "GraphML" if fmt == "graphml" else "GEXF"
-    node_table = Table(OTHERS, "nodes", node_headers, node_rows, first_row=1,
-                       columns=[_REF, *[OTHERS.column_for(h) for h in node_headers[1:]]])  # fmt: skip
+    node_table = Table(
+        OTHERS,
+        "nodes",
+        node_headers,
+        node_rows,
+        first_row=1,
+        columns=[_REF, *[OTHERS.column_for(h) for h in node_headers[1:]]],
+    )
     edge_table = Table(TIES, "edges", edge_headers, edge_rows, first_row=1)
     edge_table.graph = True  # type: ignore[attr-defined]
     node_table.graph = True  # type: ignore[attr-defined]

@@ -34,11 +34,10 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import ValidationError
 from ..model import CONTACT_MODES, NodeKind, RelKind, node_kind, rel_kind
-from functools import lru_cache
-
 from ..store.base import fold
 
 #: :func:`mapper.store.base.fold`, remembered: a name is folded once however often it is used.
@@ -96,7 +95,7 @@ _ID = Column("id", "id", "Leeg laten voor nieuwe; ingevuld bij een export.", ("c
 _EXTRA = Column(
     "extra",
     "overige gegevens",
-    "Andere eigenschappen als JSON, bv. {\"bron\": \"krant\"}; meestal leeg.",
+    'Andere eigenschappen als JSON, bv. {"bron": "krant"}; meestal leeg.',
     ("extra", "props", "properties", "eigenschappen"),
 )
 
@@ -108,30 +107,78 @@ ENTITIES = Sheet(
         _ID,
         Column("kind", "soort", "persoon of organisatie", ("type", "kind"), required=True),
         Column("name", "naam", "Naam van de persoon of organisatie", ("name",), required=True),
-        Column("online", "waar actief online", "Online kanalen, gescheiden door ; of ,",
-               ("online", "actief online", "online kanalen")),
-        Column("offline", "waar actief offline", "Plekken, gescheiden door ; of ,",
-               ("offline", "actief offline", "offline plekken")),
-        Column("activities", "activiteiten", "Activiteiten die zij organiseren",
-               ("activities", "activiteit")),
-        Column("themes", "thema's", "Thema's waarop zij actief zijn",
-               ("themas", "thema", "themes", "theme")),
-        Column("bond", "band met bibliotheek", "ja of nee",
-               ("band", "bond", "band met de bibliotheek")),
-        Column("bond_strength", "sterkte band", "1–5 (vluchtig … zeer sterk) of 0–1",
-               ("sterkte", "bond strength", "sterkte van de band")),
-        Column("bond_staff", "contactpersoon bibliotheek",
-               "Medewerker(s) met een band, gescheiden door ; of ,",
-               ("contactpersoon", "medewerker", "staff")),
+        Column(
+            "online",
+            "waar actief online",
+            "Online kanalen, gescheiden door ; of ,",
+            ("online", "actief online", "online kanalen"),
+        ),
+        Column(
+            "offline",
+            "waar actief offline",
+            "Plekken, gescheiden door ; of ,",
+            ("offline", "actief offline", "offline plekken"),
+        ),
+        Column(
+            "activities",
+            "activiteiten",
+            "Activiteiten die zij organiseren",
+            ("activities", "activiteit"),
+        ),
+        Column(
+            "themes",
+            "thema's",
+            "Thema's waarop zij actief zijn",
+            ("themas", "thema", "themes", "theme"),
+        ),
+        Column(
+            "bond", "band met bibliotheek", "ja of nee", ("band", "bond", "band met de bibliotheek")
+        ),
+        Column(
+            "bond_strength",
+            "sterkte band",
+            "1–5 (vluchtig … zeer sterk) of 0–1",
+            ("sterkte", "bond strength", "sterkte van de band"),
+        ),
+        Column(
+            "bond_staff",
+            "contactpersoon bibliotheek",
+            "Medewerker(s) met een band, gescheiden door ; of ,",
+            ("contactpersoon", "medewerker", "staff"),
+        ),
         Column("notes", "notities", "Vrije tekst", ("notes", "opmerkingen", "omschrijving")),
         _EXTRA,
-    ),  # fmt: skip
+    ),
     example=(
-        ("", "persoon", "Jan de Vries", "Facebook-groep Duurzaam Rijnstad", "Wijkcentrum De Brug",
-         "Repair Café; Klusavond", "duurzaamheid", "ja", "4", "", "", ""),
-        ("", "organisatie", "Stichting Repair Café", "", "Wijkcentrum De Brug", "Repair Café",
-         "duurzaamheid", "nee", "", "", "", ""),
-    ),  # fmt: skip
+        (
+            "",
+            "persoon",
+            "Jan de Vries",
+            "Facebook-groep Duurzaam Rijnstad",
+            "Wijkcentrum De Brug",
+            "Repair Café; Klusavond",
+            "duurzaamheid",
+            "ja",
+            "4",
+            "",
+            "",
+            "",
+        ),
+        (
+            "",
+            "organisatie",
+            "Stichting Repair Café",
+            "",
+            "Wijkcentrum De Brug",
+            "Repair Café",
+            "duurzaamheid",
+            "nee",
+            "",
+            "",
+            "",
+            "",
+        ),
+    ),
 )
 
 TIES = Sheet(
@@ -141,22 +188,41 @@ TIES = Sheet(
     columns=(
         _ID,
         Column("source", "van", "Wie (naam of id)", ("wie", "source", "from"), required=True),
-        Column("target", "naar", "Met wie / wat (naam of id)", ("met wie", "wat", "target", "to"),
-               required=True),
-        Column("kind", "soort relatie", "kent, lid van, organiseert, actief op, …",
-               ("soort", "relatie", "kind", "type"), required=True),
+        Column(
+            "target",
+            "naar",
+            "Met wie / wat (naam of id)",
+            ("met wie", "wat", "target", "to"),
+            required=True,
+        ),
+        Column(
+            "kind",
+            "soort relatie",
+            "kent, lid van, organiseert, actief op, …",
+            ("soort", "relatie", "kind", "type"),
+            required=True,
+        ),
         Column("strength", "sterkte", "1–5 (vluchtig … zeer sterk) of 0–1", ("strength",)),
         Column("since", "sinds", "Datum JJJJ-MM-DD", ("since", "vanaf", "begin")),
         Column("until", "tot", "Datum JJJJ-MM-DD (eerste dag niet meer)", ("until", "einde")),
-        Column("role", "rol", "Bij lid van: lid, ambassadeur, bestuur, vrijwilliger, …",
-               ("role",)),
+        Column("role", "rol", "Bij lid van: lid, ambassadeur, bestuur, vrijwilliger, …", ("role",)),
         Column("origin", "bron", "Waar komt dit vandaan", ("origin", "source of information")),
         _EXTRA,
-    ),  # fmt: skip
+    ),
     example=(
-        ("", "Jan de Vries", "Stichting Repair Café", "lid van", "4", "2024-03-01", "",
-         "vrijwilliger", "gesprek", ""),
-    ),  # fmt: skip
+        (
+            "",
+            "Jan de Vries",
+            "Stichting Repair Café",
+            "lid van",
+            "4",
+            "2024-03-01",
+            "",
+            "vrijwilliger",
+            "gesprek",
+            "",
+        ),
+    ),
 )
 
 ACTIVITIES = Sheet(
@@ -167,19 +233,36 @@ ACTIVITIES = Sheet(
         _ID,
         Column("name", "naam", "Naam van de activiteit", ("name",), required=True),
         Column("themes", "thema's", "Thema's", ("themas", "thema", "themes")),
-        Column("organisers", "georganiseerd door", "Personen of organisaties (naam of id)",
-               ("organisator", "organisatoren", "organisers", "organiser")),
-        Column("channels", "kanaal", "Waar (online of offline), gescheiden door ; of ,",
-               ("kanalen", "waar", "channel", "channels")),
+        Column(
+            "organisers",
+            "georganiseerd door",
+            "Personen of organisaties (naam of id)",
+            ("organisator", "organisatoren", "organisers", "organiser"),
+        ),
+        Column(
+            "channels",
+            "kanaal",
+            "Waar (online of offline), gescheiden door ; of ,",
+            ("kanalen", "waar", "channel", "channels"),
+        ),
         Column("since", "datum", "Datum of startdatum JJJJ-MM-DD", ("sinds", "since", "date")),
         Column("until", "tot", "Einddatum JJJJ-MM-DD", ("until",)),
         Column("notes", "notities", "Vrije tekst", ("notes", "omschrijving")),
         _EXTRA,
-    ),  # fmt: skip
+    ),
     example=(
-        ("", "Repair Café", "duurzaamheid", "Stichting Repair Café", "Wijkcentrum De Brug",
-         "2024-01-13", "", "Elke tweede zaterdag", ""),
-    ),  # fmt: skip
+        (
+            "",
+            "Repair Café",
+            "duurzaamheid",
+            "Stichting Repair Café",
+            "Wijkcentrum De Brug",
+            "2024-01-13",
+            "",
+            "Elke tweede zaterdag",
+            "",
+        ),
+    ),
 )
 
 CONTACTS = Sheet(
@@ -191,15 +274,26 @@ CONTACTS = Sheet(
         Column("on", "datum", "Datum JJJJ-MM-DD", ("date", "on"), required=True),
         Column("a", "wie", "Wie (naam of id)", ("van", "a"), required=True),
         Column("b", "met wie", "Met wie (naam of id)", ("naar", "b"), required=True),
-        Column("mode", "vorm", "gesprek, ontmoeting, telefoon, e-mail, bericht, evenement",
-               ("mode", "soort")),
+        Column(
+            "mode",
+            "vorm",
+            "gesprek, ontmoeting, telefoon, e-mail, bericht, evenement",
+            ("mode", "soort"),
+        ),
         Column("notes", "notities", "Vrije tekst", ("notes",)),
         Column("outcome", "uitkomst", "Wat is er afgesproken", ("outcome", "resultaat")),
-    ),  # fmt: skip
+    ),
     example=(
-        ("", "2024-05-02", "Anna Bakker", "Jan de Vries", "gesprek", "Kennismaking",
-         "Volgt in juni"),
-    ),  # fmt: skip
+        (
+            "",
+            "2024-05-02",
+            "Anna Bakker",
+            "Jan de Vries",
+            "gesprek",
+            "Kennismaking",
+            "Volgt in juni",
+        ),
+    ),
 )
 
 OTHERS = Sheet(
@@ -208,25 +302,28 @@ OTHERS = Sheet(
     aliases=("others", "overig", "kapstok"),
     columns=(
         _ID,
-        Column("kind", "soort", "bibliotheek, medewerker, doel, thema, kanaal, community, "
-               "smart-doel", ("type", "kind"), required=True),
+        Column(
+            "kind",
+            "soort",
+            "bibliotheek, medewerker, doel, thema, kanaal, community, smart-doel",
+            ("type", "kind"),
+            required=True,
+        ),
         Column("name", "naam", "Naam", ("name",), required=True),
         Column("mode", "online/offline", "Bij een kanaal: online of offline", ("mode",)),
         Column("since", "sinds", "Datum JJJJ-MM-DD", ("since",)),
         Column("until", "tot", "Datum JJJJ-MM-DD", ("until",)),
         Column("notes", "notities", "Vrije tekst", ("notes", "omschrijving")),
         _EXTRA,
-    ),  # fmt: skip
+    ),
     example=(
         ("", "medewerker", "Anna Bakker", "", "", "", "community librarian", ""),
         ("", "thema", "duurzaamheid", "", "", "", "", ""),
-    ),  # fmt: skip
+    ),
 )
 
 #: The template sheets, by key, in the order they are written.
-SHEETS: dict[str, Sheet] = {
-    s.key: s for s in (ENTITIES, TIES, ACTIVITIES, CONTACTS, OTHERS)
-}  # fmt: skip
+SHEETS: dict[str, Sheet] = {s.key: s for s in (ENTITIES, TIES, ACTIVITIES, CONTACTS, OTHERS)}
 
 
 def sheet_for(title: str) -> Sheet | None:
@@ -264,32 +361,57 @@ def guess_sheet(headers: list[str]) -> Sheet | None:
 
 #: Dutch (and common English) words for node kinds.
 NODE_KIND_WORDS: dict[str, NodeKind] = {
-    "persoon": NodeKind.PERSON, "individu": NodeKind.PERSON, "bewoner": NodeKind.PERSON,
-    "person": NodeKind.PERSON, "individual": NodeKind.PERSON,
-    "organisatie": NodeKind.ORGANISATION, "organization": NodeKind.ORGANISATION,
-    "bibliotheek": NodeKind.LIBRARY, "medewerker": NodeKind.STAFF,
-    "doel": NodeKind.GOAL, "organisatiedoel": NodeKind.GOAL, "thema": NodeKind.THEME,
-    "activiteit": NodeKind.ACTIVITY, "kanaal": NodeKind.CHANNEL,
-    "smart-doel": NodeKind.SMART_GOAL, "smart doel": NodeKind.SMART_GOAL,
-    "smartdoel": NodeKind.SMART_GOAL, "smart goal": NodeKind.SMART_GOAL,
-}  # fmt: skip
+    "persoon": NodeKind.PERSON,
+    "individu": NodeKind.PERSON,
+    "bewoner": NodeKind.PERSON,
+    "person": NodeKind.PERSON,
+    "individual": NodeKind.PERSON,
+    "organisatie": NodeKind.ORGANISATION,
+    "organization": NodeKind.ORGANISATION,
+    "bibliotheek": NodeKind.LIBRARY,
+    "medewerker": NodeKind.STAFF,
+    "doel": NodeKind.GOAL,
+    "organisatiedoel": NodeKind.GOAL,
+    "thema": NodeKind.THEME,
+    "activiteit": NodeKind.ACTIVITY,
+    "kanaal": NodeKind.CHANNEL,
+    "smart-doel": NodeKind.SMART_GOAL,
+    "smart doel": NodeKind.SMART_GOAL,
+    "smartdoel": NodeKind.SMART_GOAL,
+    "smart goal": NodeKind.SMART_GOAL,
+}
 
 #: The Dutch word written for each node kind in templates and exports.
 NODE_KIND_DUTCH: dict[NodeKind, str] = {
-    NodeKind.PERSON: "persoon", NodeKind.ORGANISATION: "organisatie",
-    NodeKind.LIBRARY: "bibliotheek", NodeKind.STAFF: "medewerker", NodeKind.GOAL: "doel",
-    NodeKind.THEME: "thema", NodeKind.ACTIVITY: "activiteit", NodeKind.CHANNEL: "kanaal",
-    NodeKind.COMMUNITY: "community", NodeKind.SMART_GOAL: "smart-doel",
-}  # fmt: skip
+    NodeKind.PERSON: "persoon",
+    NodeKind.ORGANISATION: "organisatie",
+    NodeKind.LIBRARY: "bibliotheek",
+    NodeKind.STAFF: "medewerker",
+    NodeKind.GOAL: "doel",
+    NodeKind.THEME: "thema",
+    NodeKind.ACTIVITY: "activiteit",
+    NodeKind.CHANNEL: "kanaal",
+    NodeKind.COMMUNITY: "community",
+    NodeKind.SMART_GOAL: "smart-doel",
+}
 
 #: Dutch words for tie kinds.
 REL_KIND_WORDS: dict[str, RelKind] = {
-    "werkt bij": RelKind.WORKS_AT, "streeft na": RelKind.PURSUES, "dient": RelKind.SERVES,
-    "over": RelKind.ABOUT, "gaat over": RelKind.ABOUT, "actief op": RelKind.ACTIVE_ON,
-    "kent": RelKind.KNOWS, "lid van": RelKind.MEMBER_OF, "organiseert": RelKind.ORGANISES,
-    "neemt deel aan": RelKind.ATTENDS, "bezoekt": RelKind.ATTENDS,
-    "actief in": RelKind.ACTIVE_IN, "band met": RelKind.BOND_WITH, "heeft rol": RelKind.HAS_ROLE,
-}  # fmt: skip
+    "werkt bij": RelKind.WORKS_AT,
+    "streeft na": RelKind.PURSUES,
+    "dient": RelKind.SERVES,
+    "over": RelKind.ABOUT,
+    "gaat over": RelKind.ABOUT,
+    "actief op": RelKind.ACTIVE_ON,
+    "kent": RelKind.KNOWS,
+    "lid van": RelKind.MEMBER_OF,
+    "organiseert": RelKind.ORGANISES,
+    "neemt deel aan": RelKind.ATTENDS,
+    "bezoekt": RelKind.ATTENDS,
+    "actief in": RelKind.ACTIVE_IN,
+    "band met": RelKind.BOND_WITH,
+    "heeft rol": RelKind.HAS_ROLE,
+}
 
 #: The Dutch words written for each tie kind in exports.
 REL_KIND_DUTCH: dict[RelKind, str] = {}
@@ -298,22 +420,36 @@ for _word, _kind in REL_KIND_WORDS.items():
 
 #: Dutch words for contact modes.
 CONTACT_MODE_WORDS: dict[str, str] = {
-    "gesprek": "conversation", "ontmoeting": "meeting", "telefoon": "phone",
-    "telefonisch": "phone", "e-mail": "email", "mail": "email", "bericht": "message",
+    "gesprek": "conversation",
+    "ontmoeting": "meeting",
+    "telefoon": "phone",
+    "telefonisch": "phone",
+    "e-mail": "email",
+    "mail": "email",
+    "bericht": "message",
     "evenement": "event",
-}  # fmt: skip
+}
 CONTACT_MODE_DUTCH: dict[str, str] = {}
 for _word, _mode in CONTACT_MODE_WORDS.items():
     CONTACT_MODE_DUTCH.setdefault(_mode, _word)
 
 #: Dutch words for roles on ties.
 ROLE_WORDS: dict[str, str] = {
-    "lid": "member", "ambassadeur": "ambassador", "bestuur": "board", "bestuurslid": "board",
-    "vrijwilliger": "volunteer", "medewerker": "employee", "oprichter": "founder",
-    "bouwer": "builder", "verbinder": "connector", "aanjager": "driver",
-    "organisator": "organiser", "mede-organisator": "co-organiser", "gastheer": "host",
+    "lid": "member",
+    "ambassadeur": "ambassador",
+    "bestuur": "board",
+    "bestuurslid": "board",
+    "vrijwilliger": "volunteer",
+    "medewerker": "employee",
+    "oprichter": "founder",
+    "bouwer": "builder",
+    "verbinder": "connector",
+    "aanjager": "driver",
+    "organisator": "organiser",
+    "mede-organisator": "co-organiser",
+    "gastheer": "host",
     "gastvrouw": "host",
-}  # fmt: skip
+}
 
 YES_WORDS = frozenset({"ja", "j", "yes", "y", "x", "1", "true", "waar", "✓", "v"})
 NO_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar", "-"})

@@ -175,12 +175,14 @@ def parse_extra(value: Any, *, field: str = "extra") -> dict[str, Any]:
         loaded = json.loads(raw)
     except ValueError:
         raise ValidationError(
-            f"{field} {raw[:60]!r} is not JSON (write e.g. {{\"bron\": \"krant\"}})",
+            f'{field} {raw[:60]!r} is not JSON (write e.g. {{"bron": "krant"}})',
             field=field,
             value=value,
         ) from None
     if not isinstance(loaded, dict):
-        raise ValidationError(f"{field} {raw[:60]!r} is not a JSON object", field=field, value=value)
+        raise ValidationError(
+            f"{field} {raw[:60]!r} is not a JSON object", field=field, value=value
+        )
     return loaded
 
 

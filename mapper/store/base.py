@@ -54,8 +54,8 @@ from ..model import (
     node_kind,
     rel_kind,
 )
-from .dump import WorkspaceDump
 from ..privacy import PERSONAL_KINDS, check_privacy_props, organisations_only
+from .dump import WorkspaceDump
 
 
 class _Unset:
@@ -90,7 +90,7 @@ def now_iso() -> str:
     global _NOW
     second = int(time.time())
     if _NOW[0] != second:
-        stamp = dt.datetime.fromtimestamp(second, dt.timezone.utc).isoformat(timespec="seconds")
+        stamp = dt.datetime.fromtimestamp(second, dt.UTC).isoformat(timespec="seconds")
         _NOW = (second, stamp)
         return stamp
     return _NOW[1]
@@ -271,9 +271,7 @@ class Store(ABC):
         """Add one node; ``fields`` are those of :meth:`make_node`."""
         return self.add_nodes(workspace, [dict(kind=kind, name=name, **fields)])[0]
 
-    def add_nodes(
-        self, workspace: str, specs: Iterable[Mapping[str, Any] | Node]
-    ) -> list[Node]:
+    def add_nodes(self, workspace: str, specs: Iterable[Mapping[str, Any] | Node]) -> list[Node]:
         """Add many nodes in one transaction. Each spec is a Node or a mapping of
         :meth:`make_node` arguments. A duplicate id raises ConflictError and writes nothing."""
         info = self.get_workspace(workspace)
@@ -283,9 +281,13 @@ class Store(ABC):
             self._insert_nodes(workspace, nodes)
             self._insert_audit(
                 workspace,
-                [self._audit_entry(_audit.CREATE, "node", n.id, n.name, (n.id,),
-                                   {"kind": n.kind.value}) for n in nodes],
-            )  # fmt: skip
+                [
+                    self._audit_entry(
+                        _audit.CREATE, "node", n.id, n.name, (n.id,), {"kind": n.kind.value}
+                    )
+                    for n in nodes
+                ],
+            )
         return nodes
 
     def get_node(self, workspace: str, node_id: str) -> Node:
@@ -341,12 +343,25 @@ class Store(ABC):
             )
             check_privacy_props(node.props)
             self._insert_node_version(workspace, node)
-            changed = [f for f in ("name", "since", "until", "origin")
-                       if getattr(node, f) != getattr(current, f)]
-            changed += [f"props.{k}" for k in sorted(set(node.props) | set(current.props))
-                        if node.props.get(k) != current.props.get(k)]
-            self._audit_write(workspace, _audit.UPDATE, "node", node.id, node.name, (node.id,),
-                              {"changed": changed, "version": node.version})
+            changed = [
+                f
+                for f in ("name", "since", "until", "origin")
+                if getattr(node, f) != getattr(current, f)
+            ]
+            changed += [
+                f"props.{k}"
+                for k in sorted(set(node.props) | set(current.props))
+                if node.props.get(k) != current.props.get(k)
+            ]
+            self._audit_write(
+                workspace,
+                _audit.UPDATE,
+                "node",
+                node.id,
+                node.name,
+                (node.id,),
+                {"changed": changed, "version": node.version},
+            )
         return node
 
     def nodes(
@@ -456,7 +471,9 @@ class Store(ABC):
         self, workspace: str, kind: str | RelKind, source: str, target: str, **fields: Any
     ) -> Tie:
         """Add one tie; ``fields`` are those of :meth:`make_tie`."""
-        return self.add_ties(workspace, [dict(kind=kind, source=source, target=target, **fields)])[0]
+        return self.add_ties(workspace, [dict(kind=kind, source=source, target=target, **fields)])[
+            0
+        ]
 
     def add_ties(self, workspace: str, specs: Iterable[Mapping[str, Any] | Tie]) -> list[Tie]:
         """Add many ties in one transaction, checking that both ends exist in this workspace
@@ -479,10 +496,20 @@ class Store(ABC):
             at, actor, create = now_iso(), self.actor or _audit.SYSTEM_ACTOR, _audit.CREATE
             self._insert_audit(
                 workspace,
-                [AuditEntry(at, actor, create, "tie", t.id, t.kind.value,
-                            (t.id, t.source, t.target), {"version": t.version})
-                 for t in ties],
-            )  # fmt: skip
+                [
+                    AuditEntry(
+                        at,
+                        actor,
+                        create,
+                        "tie",
+                        t.id,
+                        t.kind.value,
+                        (t.id, t.source, t.target),
+                        {"version": t.version},
+                    )
+                    for t in ties
+                ],
+            )
         return ties
 
     def get_tie(self, workspace: str, tie_id: str) -> Tie:
@@ -543,12 +570,20 @@ class Store(ABC):
             )
             self._close_tie_version(workspace, tie_id, current.version, day)
             self._insert_ties(workspace, [new])
-            changed = [f for f in ("strength", "role", "origin", "props")
-                       if getattr(new, f) != getattr(current, f)]
-            self._audit_write(workspace, _audit.CHANGE, "tie", tie_id, new.kind.value,
-                              (tie_id, new.source, new.target),
-                              {"changed": changed, "on": day.isoformat(),
-                               "version": new.version})
+            changed = [
+                f
+                for f in ("strength", "role", "origin", "props")
+                if getattr(new, f) != getattr(current, f)
+            ]
+            self._audit_write(
+                workspace,
+                _audit.CHANGE,
+                "tie",
+                tie_id,
+                new.kind.value,
+                (tie_id, new.source, new.target),
+                {"changed": changed, "on": day.isoformat(), "version": new.version},
+            )
         return new
 
     def end_tie(self, workspace: str, tie_id: str, *, on: Any) -> Tie:
@@ -562,9 +597,15 @@ class Store(ABC):
             if current.until is not None and current.until <= day:
                 return current
             self._set_tie_until(workspace, tie_id, current.version, day)
-            self._audit_write(workspace, _audit.END, "tie", tie_id, current.kind.value,
-                              (tie_id, current.source, current.target),
-                              {"on": day.isoformat(), "version": current.version})
+            self._audit_write(
+                workspace,
+                _audit.END,
+                "tie",
+                tie_id,
+                current.kind.value,
+                (tie_id, current.source, current.target),
+                {"on": day.isoformat(), "version": current.version},
+            )
         return replace(current, until=day)
 
     def ties(
@@ -645,9 +686,18 @@ class Store(ABC):
             self._insert_contacts(workspace, contacts)
             self._insert_audit(
                 workspace,
-                [self._audit_entry(_audit.CREATE, "contact", c.id, c.mode, (c.id, c.a, c.b),
-                                   {"on": c.on.isoformat()}) for c in contacts],
-            )  # fmt: skip
+                [
+                    self._audit_entry(
+                        _audit.CREATE,
+                        "contact",
+                        c.id,
+                        c.mode,
+                        (c.id, c.a, c.b),
+                        {"on": c.on.isoformat()},
+                    )
+                    for c in contacts
+                ],
+            )
         return contacts
 
     def contacts(
@@ -703,8 +753,12 @@ class Store(ABC):
             At most this many entries.
         """
         self.get_workspace(workspace)
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-            raise ValidationError(f"limit {limit!r} is not a positive whole number", field="limit", value=limit)
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            raise ValidationError(
+                f"limit {limit!r} is not a positive whole number", field="limit", value=limit
+            )
         actions = [action] if isinstance(action, str) else list(action) if action else None
         return self._query_audit(workspace, entity, actions, limit)
 
@@ -728,16 +782,17 @@ class Store(ABC):
         if action not in _audit.ACTIONS:
             raise ValidationError(
                 f"audit action {action!r} is not one of: {', '.join(_audit.ACTIONS)}",
-                field="action", value=action,
-            )  # fmt: skip
+                field="action",
+                value=action,
+            )
         if target_type not in _audit.TARGET_TYPES:
             raise ValidationError(
                 f"audit target {target_type!r} is not one of: {', '.join(_audit.TARGET_TYPES)}",
-                field="target_type", value=target_type,
-            )  # fmt: skip
+                field="target_type",
+                value=target_type,
+            )
         refs = tuple(dict.fromkeys([*((target_id,) if target_id else ()), *refs]))
-        entry = self._audit_entry(action, target_type, target_id, label, refs,
-                                  check_props(detail))  # fmt: skip
+        entry = self._audit_entry(action, target_type, target_id, label, refs, check_props(detail))
         with self.atomic():
             self.get_workspace(workspace)
             self._insert_audit(workspace, [entry])
@@ -775,8 +830,9 @@ class Store(ABC):
                     raise ValidationError(
                         f"workspace {info.slug!r} keeps organisations only: cannot add the "
                         f"{node.kind.value} {node.name!r}",
-                        field="kind", value=node.kind.value,
-                    )  # fmt: skip
+                        field="kind",
+                        value=node.kind.value,
+                    )
         for node in nodes:
             check_privacy_props(node.props)
 
@@ -853,8 +909,15 @@ class Store(ABC):
             props["merged_from"] = [*merged_from, {"id": b.id, "name": b.name}]
             self._repoint_node(workspace, drop, keep)
             node = self.update_node(workspace, keep, props=props, merge_props=False)
-            self._audit_write(workspace, _audit.MERGE, "node", keep, a.name, (keep,),
-                              {"kind": a.kind.value, "merged": drop})  # fmt: skip
+            self._audit_write(
+                workspace,
+                _audit.MERGE,
+                "node",
+                keep,
+                a.name,
+                (keep,),
+                {"kind": a.kind.value, "merged": drop},
+            )
         return node
 
     # ------------------------------------------------------------------ projection
@@ -904,9 +967,12 @@ class Store(ABC):
         for tie in self.ties(workspace, kind=tie_kinds, history=True):
             if tie.source in graph and tie.target in graph:
                 graph.add_edge(
-                    tie.source, tie.target, key=f"{tie.id}:{tie.version}", tie=tie.id,
+                    tie.source,
+                    tie.target,
+                    key=f"{tie.id}:{tie.version}",
+                    tie=tie.id,
                     **tie_attrs(tie),
-                )  # fmt: skip
+                )
         return graph
 
     def counts(self, workspace: str) -> dict[str, int]:
@@ -1000,7 +1066,9 @@ class Store(ABC):
             nodes = self._all_node_versions(workspace)
             ties = list(self._query_ties(workspace, None, None, None, True))
             contacts = list(self._query_contacts(workspace, None, None, None))
-            audit = [replace(e, seq=None) for e in self._query_audit(workspace, None, None, None)[::-1]]
+            audit = [
+                replace(e, seq=None) for e in self._query_audit(workspace, None, None, None)[::-1]
+            ]
         return WorkspaceDump(info, nodes, ties, contacts, audit)
 
     def load_workspace(self, dump: WorkspaceDump, *, slug: str | None = None) -> Workspace:
@@ -1068,9 +1136,7 @@ class Store(ABC):
         (id, version). Inserting version > 1 marks it current."""
 
     @abstractmethod
-    def _close_tie_version(
-        self, workspace: str, tie_id: str, version: int, until: dt.date
-    ) -> None:
+    def _close_tie_version(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
         """Set ``until`` on a version and mark it no longer current."""
 
     @abstractmethod
@@ -1101,7 +1167,6 @@ class Store(ABC):
         between: tuple[str, str] | None,
         until: dt.date | None,
     ) -> Iterator[Contact]: ...
-
 
     # Audit trail and erasure. Defaults keep an adapter that lacks them working: it keeps no
     # trail, and refuses to erase (silently keeping data would be worse than an error).
@@ -1190,14 +1255,37 @@ class Workspace:
 
     _METHODS = frozenset(
         {
-            "add_node", "add_nodes", "get_node", "get_nodes", "update_node", "nodes",
-            "node_history", "find_nodes", "lookup", "add_tie", "add_ties", "get_tie",
-            "tie_history", "change_tie", "end_tie", "ties", "add_contact", "add_contacts",
-            "contacts", "project", "project_history", "counts", "project_around",
-            "dump_workspace", "audit", "record_audit", "last_contact", "erase_node",
+            "add_node",
+            "add_nodes",
+            "get_node",
+            "get_nodes",
+            "update_node",
+            "nodes",
+            "node_history",
+            "find_nodes",
+            "lookup",
+            "add_tie",
+            "add_ties",
+            "get_tie",
+            "tie_history",
+            "change_tie",
+            "end_tie",
+            "ties",
+            "add_contact",
+            "add_contacts",
+            "contacts",
+            "project",
+            "project_history",
+            "counts",
+            "project_around",
+            "dump_workspace",
+            "audit",
+            "record_audit",
+            "last_contact",
+            "erase_node",
             "merge_nodes",
         }
-    )  # fmt: skip
+    )
 
     def __init__(self, store: Store, slug: str):
         self.store = store

@@ -172,36 +172,62 @@ def dump_from_dict(data: Mapping[str, Any]) -> WorkspaceDump:
         info = WorkspaceInfo(w["slug"], w["name"], w["created_at"], dict(w.get("settings") or {}))
         nodes = [
             Node(
-                id=n["id"], kind=NodeKind(n["kind"]), name=n["name"], props=dict(n.get("props") or {}),
-                since=_date(n.get("since")), until=_date(n.get("until")), origin=n.get("origin"),
-                version=int(n["version"]), recorded_at=n.get("recorded_at"),
+                id=n["id"],
+                kind=NodeKind(n["kind"]),
+                name=n["name"],
+                props=dict(n.get("props") or {}),
+                since=_date(n.get("since")),
+                until=_date(n.get("until")),
+                origin=n.get("origin"),
+                version=int(n["version"]),
+                recorded_at=n.get("recorded_at"),
             )
             for n in data.get("nodes", [])
-        ]  # fmt: skip
+        ]
         ties = [
             Tie(
-                id=t["id"], kind=RelKind(t["kind"]), source=t["source"], target=t["target"],
-                strength=t.get("strength"), since=_date(t.get("since")), until=_date(t.get("until")),
-                role=t.get("role"), origin=t.get("origin"), props=dict(t.get("props") or {}),
-                version=int(t["version"]), current=bool(t["current"]), recorded_at=t.get("recorded_at"),
+                id=t["id"],
+                kind=RelKind(t["kind"]),
+                source=t["source"],
+                target=t["target"],
+                strength=t.get("strength"),
+                since=_date(t.get("since")),
+                until=_date(t.get("until")),
+                role=t.get("role"),
+                origin=t.get("origin"),
+                props=dict(t.get("props") or {}),
+                version=int(t["version"]),
+                current=bool(t["current"]),
+                recorded_at=t.get("recorded_at"),
             )
             for t in data.get("ties", [])
-        ]  # fmt: skip
+        ]
         contacts = [
             Contact(
-                id=c["id"], a=c["a"], b=c["b"], on=dt.date.fromisoformat(c["on"]), mode=c.get("mode"),
-                notes=c.get("notes"), outcome=c.get("outcome"), recorded_at=c.get("recorded_at"),
+                id=c["id"],
+                a=c["a"],
+                b=c["b"],
+                on=dt.date.fromisoformat(c["on"]),
+                mode=c.get("mode"),
+                notes=c.get("notes"),
+                outcome=c.get("outcome"),
+                recorded_at=c.get("recorded_at"),
             )
             for c in data.get("contacts", [])
-        ]  # fmt: skip
+        ]
         audit = [
             AuditEntry(
-                at=e["at"], actor=e["actor"], action=e["action"], target_type=e["target_type"],
-                target_id=e.get("target_id"), label=e.get("label"), refs=tuple(e.get("refs") or ()),
+                at=e["at"],
+                actor=e["actor"],
+                action=e["action"],
+                target_type=e["target_type"],
+                target_id=e.get("target_id"),
+                label=e.get("label"),
+                refs=tuple(e.get("refs") or ()),
                 detail=dict(e.get("detail") or {}),
             )
             for e in data.get("audit", [])
-        ]  # fmt: skip
+        ]
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationError(f"the workspace dump is damaged: {exc!r}") from None
     return WorkspaceDump(info, nodes, ties, contacts, audit)

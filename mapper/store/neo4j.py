@@ -115,16 +115,14 @@ SCHEMA: list[str] = [
     "FOR (e:AuditEntry) REQUIRE (e.workspace, e.seq) IS UNIQUE",
     "CREATE INDEX mapper_entity_workspace IF NOT EXISTS FOR (n:Entity) ON (n.workspace)",
     "CREATE INDEX mapper_node_version_id IF NOT EXISTS FOR (v:NodeVersion) ON (v.id)",
-    "CREATE INDEX mapper_node_version_workspace IF NOT EXISTS "
-    "FOR (v:NodeVersion) ON (v.workspace)",
+    "CREATE INDEX mapper_node_version_workspace IF NOT EXISTS FOR (v:NodeVersion) ON (v.workspace)",
     "CREATE INDEX mapper_contact_workspace IF NOT EXISTS FOR (c:Contact) ON (c.workspace)",
     "CREATE INDEX mapper_audit_workspace IF NOT EXISTS FOR (e:AuditEntry) ON (e.workspace)",
 ]
 for _kind in RelKind:
     _low = _kind.value.lower()
     SCHEMA.append(
-        f"CREATE INDEX mapper_tie_{_low}_id IF NOT EXISTS "
-        f"FOR ()-[r:{_kind.value}]-() ON (r.tie_id)"
+        f"CREATE INDEX mapper_tie_{_low}_id IF NOT EXISTS FOR ()-[r:{_kind.value}]-() ON (r.tie_id)"
     )
 #: Relationship uniqueness constraints need Neo4j 5.7 or later; on an older server they are
 #: skipped with a log message (the write locks still prevent lost updates).
@@ -148,9 +146,7 @@ _TIES_BY_ID = "\nUNION ALL\n".join(
     for k in RelKind
 )
 
-_VALID_ON = (
-    "(r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until > $day)"
-)
+_VALID_ON = "(r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until > $day)"
 
 T = TypeVar("T")
 
@@ -355,7 +351,9 @@ def _contact(m: Mapping[str, Any]) -> Contact:
 
 
 def _workspace(m: Mapping[str, Any]) -> WorkspaceInfo:
-    return WorkspaceInfo(m["slug"], m["name"], m["created_at"], json.loads(m.get("settings") or "{}"))
+    return WorkspaceInfo(
+        m["slug"], m["name"], m["created_at"], json.loads(m.get("settings") or "{}")
+    )
 
 
 def _chunks(items: list[T], size: int | None = None) -> Iterator[list[T]]:
@@ -555,9 +553,9 @@ class Neo4jStore(Store):
                 self._schema(statement)
             except MapperError as exc:
                 log.warning(
-                    "relationship uniqueness constraints need Neo4j 5.7 or later; "
-                    "skipped (%s)", exc,
-                )  # fmt: skip
+                    "relationship uniqueness constraints need Neo4j 5.7 or later; skipped (%s)",
+                    exc,
+                )
                 break
 
     def _schema(self, statement: str) -> None:
@@ -568,7 +566,9 @@ class Neo4jStore(Store):
         except _DRIVER_ERRORS as exc:
             raise _translate(exc) from None
 
-    def _run(self, query: str, params: Mapping[str, Any] | None = None, *, write: bool) -> list[Any]:
+    def _run(
+        self, query: str, params: Mapping[str, Any] | None = None, *, write: bool
+    ) -> list[Any]:
         """Run one statement: in the open transaction if there is one, else in its own
         managed transaction (which the driver retries on transient errors)."""
         state = self._state
@@ -602,7 +602,9 @@ class Neo4jStore(Store):
     def _write(self, query: str, **params: Any) -> list[Any]:
         return self._run(query, params, write=True)
 
-    def _managed(self, method: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    def _managed(
+        self, method: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> T:
         """Run ``method`` in a managed write transaction that the primitives join."""
         state = self._state
 
@@ -709,15 +711,17 @@ class Neo4jStore(Store):
         with self.atomic():
             if self._get_workspace(info.slug) is not None:
                 raise ConflictError(f"workspace {info.slug!r} already exists")
-            self._on_undo(lambda: self._write(
-                "MATCH (w:Workspace {slug: $ws}) DELETE w", ws=info.slug
-            ))  # fmt: skip
+            self._on_undo(
+                lambda: self._write("MATCH (w:Workspace {slug: $ws}) DELETE w", ws=info.slug)
+            )
             self._write(
                 "CREATE (w:Workspace {slug: $ws, name: $name, created_at: $created_at,"
                 " settings: $settings, audit_seq: 0})",
-                ws=info.slug, name=info.name, created_at=info.created_at,
+                ws=info.slug,
+                name=info.name,
+                created_at=info.created_at,
                 settings=_json(info.settings),
-            )  # fmt: skip
+            )
 
     def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
         rows = self._read("MATCH (w:Workspace {slug: $ws}) RETURN w {.*} AS w", ws=slug)
@@ -733,8 +737,10 @@ class Neo4jStore(Store):
     def _set_workspace(self, info: WorkspaceInfo) -> None:
         self._write(
             "MATCH (w:Workspace {slug: $ws}) SET w.name = $name, w.settings = $settings",
-            ws=info.slug, name=info.name, settings=_json(info.settings),
-        )  # fmt: skip
+            ws=info.slug,
+            name=info.name,
+            settings=_json(info.settings),
+        )
 
     @_retrying
     def delete_workspace(self, slug: str) -> None:
@@ -783,8 +789,9 @@ class Neo4jStore(Store):
         for chunk in _chunks(ids):
             rows = self._read(
                 "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) RETURN n.id AS id",
-                ws=workspace, ids=chunk,
-            )  # fmt: skip
+                ws=workspace,
+                ids=chunk,
+            )
             found += [r["id"] for r in rows]
         return sorted(found)
 
@@ -792,8 +799,9 @@ class Neo4jStore(Store):
         for chunk in _chunks(ids):
             self._write(
                 "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) DETACH DELETE n",
-                ws=workspace, ids=chunk,
-            )  # fmt: skip
+                ws=workspace,
+                ids=chunk,
+            )
 
     def _insert_node_version(self, workspace: str, node: Node) -> None:
         previous = self._get_nodes(workspace, [node.id]).get(node.id)
@@ -810,9 +818,11 @@ class Neo4jStore(Store):
                 "MATCH (n:Entity {workspace: $ws, id: $id}) SET n += $row "
                 "WITH n MATCH (v:NodeVersion {workspace: $ws, id: $id, version: $version}) "
                 "DELETE v",
-                ws=workspace, id=node.id, row=_node_row(workspace, previous),
+                ws=workspace,
+                id=node.id,
+                row=_node_row(workspace, previous),
                 version=previous.version,
-            )  # fmt: skip
+            )
 
         self._on_undo(undo)
         # The current version moves to a NodeVersion node; the Entity node takes the new one.
@@ -824,8 +834,10 @@ class Neo4jStore(Store):
             "CREATE (v:NodeVersion) SET v = old "
             "SET n += $row "
             "RETURN count(v) AS n",
-            ws=workspace, id=node.id, row=_node_row(workspace, node),
-        )  # fmt: skip
+            ws=workspace,
+            id=node.id,
+            row=_node_row(workspace, node),
+        )
         if not rows or rows[0]["n"] != 1:
             raise NotFoundError(f"no entity with id {node.id!r} in this workspace")
 
@@ -834,8 +846,9 @@ class Neo4jStore(Store):
         for chunk in _chunks(node_ids):
             for r in self._read(
                 "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) RETURN n {.*} AS n",
-                ws=workspace, ids=chunk,
-            ):  # fmt: skip
+                ws=workspace,
+                ids=chunk,
+            ):
                 out[r["n"]["id"]] = _node(r["n"])
         return out
 
@@ -845,8 +858,9 @@ class Neo4jStore(Store):
             for r in self._read(
                 "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) "
                 "RETURN n.id AS id, n.kind AS kind",
-                ws=workspace, ids=chunk,
-            ):  # fmt: skip
+                ws=workspace,
+                ids=chunk,
+            ):
                 out[r["id"]] = NodeKind(r["kind"])
         return out
 
@@ -874,8 +888,9 @@ class Neo4jStore(Store):
             "MATCH (v:NodeVersion {workspace: $ws, id: $id}) RETURN v {.*} AS v "
             "UNION ALL "
             "MATCH (n:Entity {workspace: $ws, id: $id}) RETURN n {.*} AS v",
-            ws=workspace, id=node_id,
-        )  # fmt: skip
+            ws=workspace,
+            id=node_id,
+        )
         return sorted((_node(r["v"]) for r in rows), key=lambda n: n.version)
 
     def _all_node_versions(self, workspace: str) -> list[Node]:
@@ -898,8 +913,9 @@ class Neo4jStore(Store):
         if isinstance(node_id, str):
             self._write(
                 "MATCH (n:Entity {workspace: $ws, id: $id}) SET n._lock = true REMOVE n._lock",
-                ws=workspace, id=node_id,
-            )  # fmt: skip
+                ws=workspace,
+                id=node_id,
+            )
 
     # ------------------------------------------------------------------ ties
 
@@ -952,9 +968,10 @@ class Neo4jStore(Store):
     def _delete_tie_versions(self, workspace: str, ties: list[Tie]) -> None:
         keys = {(t.id, t.version) for t in ties}
         eids = [
-            eid for eid, t in self._tie_rows(workspace, sorted({t.id for t in ties}))
+            eid
+            for eid, t in self._tie_rows(workspace, sorted({t.id for t in ties}))
             if (t.id, t.version) in keys
-        ]  # fmt: skip
+        ]
         self._delete_relationships(workspace, eids)
 
     def _delete_relationships(self, workspace: str, eids: list[str]) -> None:
@@ -962,8 +979,9 @@ class Neo4jStore(Store):
             self._write(
                 "UNWIND $eids AS eid MATCH ()-[r]->() "
                 "WHERE elementId(r) = eid AND r.workspace = $ws DELETE r",
-                ws=workspace, eids=chunk,
-            )  # fmt: skip
+                ws=workspace,
+                eids=chunk,
+            )
 
     def _version_eid(self, workspace: str, tie_id: str, version: int) -> tuple[str, Tie]:
         for eid, tie in self._tie_rows(workspace, [tie_id]):
@@ -977,12 +995,13 @@ class Neo4jStore(Store):
         self._write(
             "MATCH ()-[r]->() WHERE elementId(r) = $eid AND r.workspace = $ws "
             "SET r.until = $until, r.current = $current",
-            ws=workspace, eid=eid, until=until, current=current,
-        )  # fmt: skip
+            ws=workspace,
+            eid=eid,
+            until=until,
+            current=current,
+        )
 
-    def _close_tie_version(
-        self, workspace: str, tie_id: str, version: int, until: dt.date
-    ) -> None:
+    def _close_tie_version(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
         eid, old = self._version_eid(workspace, tie_id, version)
         self._on_undo(lambda: self._set_tie_fields(workspace, eid, old.until, old.current))
         self._set_tie_fields(workspace, eid, until, False)
@@ -1005,7 +1024,8 @@ class Neo4jStore(Store):
             self._write(
                 "MATCH ()-[r]->() WHERE elementId(r) = $eid AND r.workspace = $ws "
                 "SET r._lock = true REMOVE r._lock",
-                ws=workspace, eid=rows[0][0],
+                ws=workspace,
+                eid=rows[0][0],
             )
 
     @_retrying
@@ -1056,11 +1076,19 @@ class Neo4jStore(Store):
             return iter(self._tie_query(match, kinds, as_of, history, ws=workspace))
         out = self._tie_query(
             "MATCH (a:Entity {workspace: $ws, id: $node})-[r]->(b:Entity)",
-            kinds, as_of, history, ws=workspace, node=node,
+            kinds,
+            as_of,
+            history,
+            ws=workspace,
+            node=node,
         ) + self._tie_query(
             "MATCH (a:Entity)-[r]->(b:Entity {workspace: $ws, id: $node})",
-            kinds, as_of, history, ws=workspace, node=node,
-        )  # fmt: skip
+            kinds,
+            as_of,
+            history,
+            ws=workspace,
+            node=node,
+        )
         found = {(t.id, t.version): t for t in out}
         return iter([found[k] for k in sorted(found)])
 
@@ -1069,11 +1097,19 @@ class Neo4jStore(Store):
         for chunk in _chunks(node_ids):
             out += self._tie_query(
                 "UNWIND $ids AS nid MATCH (a:Entity {workspace: $ws, id: nid})-[r]->(b:Entity)",
-                None, day, False, ws=workspace, ids=chunk,
+                None,
+                day,
+                False,
+                ws=workspace,
+                ids=chunk,
             ) + self._tie_query(
                 "UNWIND $ids AS nid MATCH (a:Entity)-[r]->(b:Entity {workspace: $ws, id: nid})",
-                None, day, False, ws=workspace, ids=chunk,
-            )  # fmt: skip
+                None,
+                day,
+                False,
+                ws=workspace,
+                ids=chunk,
+            )
         found = {t.id: t for t in sorted(out, key=lambda t: (t.id, t.version))}
         return [found[k] for k in sorted(found)]
 
@@ -1099,8 +1135,13 @@ class Neo4jStore(Store):
         node_kinds = [k.value for k in wanted] if wanted is not None else ALL_NODE_KINDS
         for tie in self._tie_query(
             "MATCH (a:Entity {workspace: $ws})-[r]->(b:Entity {workspace: $ws})",
-            None, day, False, ends, ws=workspace, node_kinds=node_kinds,
-        ):  # fmt: skip
+            None,
+            day,
+            False,
+            ends,
+            ws=workspace,
+            node_kinds=node_kinds,
+        ):
             if tie.source in graph and tie.target in graph:
                 graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
         return graph
@@ -1116,16 +1157,26 @@ class Neo4jStore(Store):
         for chunk in _chunks(ids):
             rows = self._read(
                 "UNWIND $ids AS cid MATCH (c:Contact {workspace: $ws, id: cid}) RETURN c.id AS id",
-                ws=workspace, ids=chunk,
-            )  # fmt: skip
+                ws=workspace,
+                ids=chunk,
+            )
             if rows:
                 raise ConflictError(f"a contact moment with id {rows[0]['id']!r} already exists")
         self._on_undo(lambda: self._delete_contacts(workspace, ids))
         rows = [
-            {"workspace": workspace, "id": c.id, "a": c.a, "b": c.b, "on_date": c.on,
-             "mode": c.mode, "notes": c.notes, "outcome": c.outcome, "recorded_at": c.recorded_at}
+            {
+                "workspace": workspace,
+                "id": c.id,
+                "a": c.a,
+                "b": c.b,
+                "on_date": c.on,
+                "mode": c.mode,
+                "notes": c.notes,
+                "outcome": c.outcome,
+                "recorded_at": c.recorded_at,
+            }
             for c in contacts
-        ]  # fmt: skip
+        ]
         for chunk in _chunks(rows):
             self._write(
                 "UNWIND $rows AS row "
@@ -1133,15 +1184,17 @@ class Neo4jStore(Store):
                 "WITH c, row UNWIND [row.a, row.b] AS party "
                 "MATCH (x:Entity {workspace: $ws, id: party}) "
                 "CREATE (c)-[:INVOLVES]->(x)",
-                ws=workspace, rows=chunk,
-            )  # fmt: skip
+                ws=workspace,
+                rows=chunk,
+            )
 
     def _delete_contacts(self, workspace: str, ids: list[str]) -> None:
         for chunk in _chunks(ids):
             self._write(
                 "UNWIND $ids AS cid MATCH (c:Contact {workspace: $ws, id: cid}) DETACH DELETE c",
-                ws=workspace, ids=chunk,
-            )  # fmt: skip
+                ws=workspace,
+                ids=chunk,
+            )
 
     def _query_contacts(
         self,
@@ -1162,8 +1215,12 @@ class Neo4jStore(Store):
             "MATCH (c:Contact {workspace: $ws}) "
             + (f"WHERE {' AND '.join(where)} " if where else "")
             + "RETURN c {.*} AS c ORDER BY c.on_date, c.id",
-            ws=workspace, node=node, x=x, y=y, until=until,
-        )  # fmt: skip
+            ws=workspace,
+            node=node,
+            x=x,
+            y=y,
+            until=until,
+        )
         contacts = [_contact(r["c"]) for r in rows]
         contacts.sort(key=lambda c: (c.on, c.id))
         return iter(contacts)
@@ -1174,11 +1231,19 @@ class Neo4jStore(Store):
         if not entries:
             return
         rows = [
-            {"workspace": workspace, "at": e.at, "actor": e.actor, "action": e.action,
-             "target_type": e.target_type, "target_id": e.target_id, "label": e.label,
-             "refs": list(e.refs), "detail": _json(e.detail)}
+            {
+                "workspace": workspace,
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "target_type": e.target_type,
+                "target_id": e.target_id,
+                "label": e.label,
+                "refs": list(e.refs),
+                "detail": _json(e.detail),
+            }
             for e in entries
-        ]  # fmt: skip
+        ]
         # The sequence counter lives on the workspace node; taking it locks the workspace's
         # audit trail until the transaction ends, so numbers are never handed out twice.
         for chunk in _chunks(rows):
@@ -1189,15 +1254,20 @@ class Neo4jStore(Store):
                 "UNWIND range(0, size($rows) - 1) AS i "
                 "CREATE (e:AuditEntry) SET e = $rows[i], e.seq = base + i + 1 "
                 "RETURN min(e.seq) AS first, max(e.seq) AS last",
-                ws=workspace, rows=chunk,
-            )  # fmt: skip
+                ws=workspace,
+                rows=chunk,
+            )
             if result and result[0]["first"] is not None:
                 first, last = result[0]["first"], result[0]["last"]
-                self._on_undo(lambda first=first, last=last: self._write(
-                    "MATCH (e:AuditEntry {workspace: $ws}) WHERE e.seq >= $first AND e.seq <= $last "
-                    "DELETE e",
-                    ws=workspace, first=first, last=last,
-                ))  # fmt: skip
+                self._on_undo(
+                    lambda first=first, last=last: self._write(
+                        "MATCH (e:AuditEntry {workspace: $ws}) WHERE e.seq >= $first AND e.seq <= $last "
+                        "DELETE e",
+                        ws=workspace,
+                        first=first,
+                        last=last,
+                    )
+                )
 
     def _query_audit(
         self,
@@ -1218,16 +1288,24 @@ class Neo4jStore(Store):
             + (" LIMIT $limit" if limit is not None else "")
         )
         rows = self._read(
-            query, ws=workspace, entity=entity, actions=actions,
+            query,
+            ws=workspace,
+            entity=entity,
+            actions=actions,
             limit=int(limit) if limit is not None else None,
-        )  # fmt: skip
+        )
         return [
             AuditEntry(
-                seq=m["seq"], at=m["at"], actor=m["actor"], action=m["action"],
-                target_type=m["target_type"], target_id=m.get("target_id"),
-                label=m.get("label"), refs=tuple(m.get("refs") or ()),
+                seq=m["seq"],
+                at=m["at"],
+                actor=m["actor"],
+                action=m["action"],
+                target_type=m["target_type"],
+                target_id=m.get("target_id"),
+                label=m.get("label"),
+                refs=tuple(m.get("refs") or ()),
                 detail=json.loads(m.get("detail") or "{}"),
-            )  # fmt: skip
+            )
             for m in (r["e"] for r in rows)
         ]
 
@@ -1242,18 +1320,21 @@ class Neo4jStore(Store):
             audit = self._write(
                 "MATCH (e:AuditEntry {workspace: $ws}) WHERE any(x IN e.refs WHERE x IN $refs) "
                 "DELETE e RETURN count(*) AS n",
-                ws=workspace, refs=refs,
-            )  # fmt: skip
+                ws=workspace,
+                refs=refs,
+            )
             self._delete_contacts(workspace, contact_ids)
             versions = self._write(
                 "MATCH (v:NodeVersion {workspace: $ws, id: $id}) DELETE v RETURN count(*) AS n",
-                ws=workspace, id=node_id,
-            )  # fmt: skip
+                ws=workspace,
+                id=node_id,
+            )
             # DETACH DELETE removes every version of every tie at either end.
             self._write(
                 "MATCH (n:Entity {workspace: $ws, id: $id}) DETACH DELETE n",
-                ws=workspace, id=node_id,
-            )  # fmt: skip
+                ws=workspace,
+                id=node_id,
+            )
         return {
             "versions": (versions[0]["n"] if versions else 0) + 1,
             "ties": len(tie_ids),
@@ -1273,8 +1354,9 @@ class Neo4jStore(Store):
             self._write(
                 "MATCH (o:Entity {workspace: $ws, id: $old})-[r]-(n:Entity {workspace: $ws, id: $new}) "
                 "WHERE type(r) IN $kinds DELETE r",
-                kinds=ALL_REL_KINDS, **ends,
-            )  # fmt: skip
+                kinds=ALL_REL_KINDS,
+                **ends,
+            )
             self._write(
                 "MATCH (c:Contact {workspace: $ws}) "
                 "WHERE (c.a = $old AND c.b = $new) OR (c.a = $new AND c.b = $old) DETACH DELETE c",
@@ -1282,11 +1364,15 @@ class Neo4jStore(Store):
             )
             for kind in RelKind:  # types from the enum only
                 for pattern, create in (
-                    (f"(o:Entity {{workspace: $ws, id: $old}})-[r:{kind.value}]->(x:Entity)",
-                     f"CREATE (n)-[moved:{kind.value}]->(x)"),
-                    (f"(x:Entity)-[r:{kind.value}]->(o:Entity {{workspace: $ws, id: $old}})",
-                     f"CREATE (x)-[moved:{kind.value}]->(n)"),
-                ):  # fmt: skip
+                    (
+                        f"(o:Entity {{workspace: $ws, id: $old}})-[r:{kind.value}]->(x:Entity)",
+                        f"CREATE (n)-[moved:{kind.value}]->(x)",
+                    ),
+                    (
+                        f"(x:Entity)-[r:{kind.value}]->(o:Entity {{workspace: $ws, id: $old}})",
+                        f"CREATE (x)-[moved:{kind.value}]->(n)",
+                    ),
+                ):
                     # Delete first, then create: the (workspace, tie_id, version) uniqueness
                     # constraint must never see the old and the moved copy at once.
                     self._write(
@@ -1324,9 +1410,10 @@ class Neo4jStore(Store):
                 latest[node.id] = node
         self._insert_nodes(workspace, [latest[k] for k in sorted(latest)])
         older = [
-            _node_row(workspace, n) for n in sorted(nodes, key=lambda n: (n.id, n.version))
+            _node_row(workspace, n)
+            for n in sorted(nodes, key=lambda n: (n.id, n.version))
             if n.version < latest[n.id].version
-        ]  # fmt: skip
+        ]
         for chunk in _chunks(older):
             self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
         self._insert_ties(workspace, sorted(ties, key=lambda t: (t.id, t.version)))
@@ -1337,9 +1424,16 @@ class Neo4jStore(Store):
 # failure (see the module docstring). update_node, change_tie, end_tie and delete_workspace
 # are wrapped where they are defined above.
 for _name in (
-    "create_workspace", "update_workspace", "add_nodes", "add_ties", "add_contacts",
-    "record_audit", "erase_node", "load_workspace", "merge_nodes",
-):  # fmt: skip
+    "create_workspace",
+    "update_workspace",
+    "add_nodes",
+    "add_ties",
+    "add_contacts",
+    "record_audit",
+    "erase_node",
+    "load_workspace",
+    "merge_nodes",
+):
     if hasattr(Store, _name):
         setattr(Neo4jStore, _name, _retrying(getattr(Store, _name)))
 del _name
@@ -1357,4 +1451,11 @@ def wait_for_server(url: str, *, timeout: float = 60.0, **options: Any) -> Neo4j
             time.sleep(1)
 
 
-__all__ = ["Neo4jStore", "get_driver", "close_drivers", "parse_url", "wait_for_server", "BATCH_SIZE"]
+__all__ = [
+    "Neo4jStore",
+    "get_driver",
+    "close_drivers",
+    "parse_url",
+    "wait_for_server",
+    "BATCH_SIZE",
+]

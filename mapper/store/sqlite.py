@@ -144,8 +144,21 @@ def _node(row: sqlite3.Row | tuple[Any, ...]) -> Node:
 
 
 def _tie(row: sqlite3.Row | tuple[Any, ...]) -> Tie:
-    (id_, version, current, kind, source, target, strength, since, until, role, origin, props,
-     recorded_at) = row  # fmt: skip
+    (
+        id_,
+        version,
+        current,
+        kind,
+        source,
+        target,
+        strength,
+        since,
+        until,
+        role,
+        origin,
+        props,
+        recorded_at,
+    ) = row
     return Tie(
         id=id_,
         kind=RelKind(kind),
@@ -166,9 +179,15 @@ def _tie(row: sqlite3.Row | tuple[Any, ...]) -> Tie:
 def _contact(row: tuple[Any, ...]) -> Contact:
     id_, a, b, on, mode, notes, outcome, recorded_at = row
     return Contact(
-        id=id_, a=a, b=b, on=dt.date.fromisoformat(on), mode=mode, notes=notes,
-        outcome=outcome, recorded_at=recorded_at,
-    )  # fmt: skip
+        id=id_,
+        a=a,
+        b=b,
+        on=dt.date.fromisoformat(on),
+        mode=mode,
+        notes=notes,
+        outcome=outcome,
+        recorded_at=recorded_at,
+    )
 
 
 class SQLiteStore(Store):
@@ -265,8 +284,9 @@ class SQLiteStore(Store):
         commit, instead of being updated at random places a million times. Index changes
         are part of the transaction: a failure or a crash leaves the old indexes."""
         with self.atomic():
-            rebuild = ties >= BULK_REBUILD_MIN and ties >= (
-                self.conn.execute("SELECT count(*) FROM ties").fetchone()[0]
+            rebuild = (
+                ties >= BULK_REBUILD_MIN
+                and ties >= (self.conn.execute("SELECT count(*) FROM ties").fetchone()[0])
             )
             if rebuild:
                 for name, _ in TIE_INDEXES:
@@ -300,7 +320,11 @@ class SQLiteStore(Store):
         rows = self._rows(
             "SELECT slug, name, created_at, settings FROM workspaces WHERE slug = ?", (slug,)
         )
-        return WorkspaceInfo(rows[0][0], rows[0][1], rows[0][2], json.loads(rows[0][3])) if rows else None
+        return (
+            WorkspaceInfo(rows[0][0], rows[0][1], rows[0][2], json.loads(rows[0][3]))
+            if rows
+            else None
+        )
 
     def _update_workspace(self, info: WorkspaceInfo) -> None:
         with self.atomic():
@@ -320,10 +344,20 @@ class SQLiteStore(Store):
 
     def _insert_nodes(self, workspace: str, nodes: list[Node]) -> None:
         rows = [
-            (workspace, n.id, n.version, n.kind.value, n.name, json.dumps(n.props, ensure_ascii=False),
-             _d(n.since), _d(n.until), n.origin, n.recorded_at)
+            (
+                workspace,
+                n.id,
+                n.version,
+                n.kind.value,
+                n.name,
+                json.dumps(n.props, ensure_ascii=False),
+                _d(n.since),
+                _d(n.until),
+                n.origin,
+                n.recorded_at,
+            )
             for n in nodes
-        ]  # fmt: skip
+        ]
         try:
             self.conn.executemany(
                 "INSERT INTO nodes(workspace, id, version, current, kind, name, props, since,"
@@ -391,19 +425,30 @@ class SQLiteStore(Store):
 
     def _insert_ties(self, workspace: str, ties: list[Tie]) -> None:
         rows = [
-            (workspace, t.id, t.version, int(t.current), t.kind.value, t.source, t.target,
-             t.strength, _d(t.since), _d(t.until), t.role, t.origin,
-             json.dumps(t.props, ensure_ascii=False) if t.props else "{}", t.recorded_at)
+            (
+                workspace,
+                t.id,
+                t.version,
+                int(t.current),
+                t.kind.value,
+                t.source,
+                t.target,
+                t.strength,
+                _d(t.since),
+                _d(t.until),
+                t.role,
+                t.origin,
+                json.dumps(t.props, ensure_ascii=False) if t.props else "{}",
+                t.recorded_at,
+            )
             for t in ties
-        ]  # fmt: skip
+        ]
         try:
             _insert_many(self.conn, f"INSERT INTO ties(workspace, {TIE_COLS}) VALUES", 14, rows)
         except sqlite3.IntegrityError as exc:
             raise ConflictError(f"a tie with one of these ids already exists ({exc})") from None
 
-    def _close_tie_version(
-        self, workspace: str, tie_id: str, version: int, until: dt.date
-    ) -> None:
+    def _close_tie_version(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
         self.conn.execute(
             "UPDATE ties SET until = ?, current = 0 WHERE workspace = ? AND id = ? AND version = ?",
             (until.isoformat(), workspace, tie_id, version),
@@ -480,10 +525,18 @@ class SQLiteStore(Store):
             params += [k.value for k in node_kinds]
         graph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
         graph.add_nodes_from(
-            (id_, {"kind": kind, "name": name, "props": json.loads(props) if props != "{}" else {},
-                   "since": day(since), "until": day(until)})
+            (
+                id_,
+                {
+                    "kind": kind,
+                    "name": name,
+                    "props": json.loads(props) if props != "{}" else {},
+                    "since": day(since),
+                    "until": day(until),
+                },
+            )
             for id_, kind, name, props, since, until in self._rows(sql + " ORDER BY id", params)
-        )  # fmt: skip
+        )
         sql = (
             "SELECT id, version, kind, source, target, strength, since, until, role, origin"
             " FROM ties WHERE workspace = ?"
@@ -497,13 +550,26 @@ class SQLiteStore(Store):
         gc.disable()  # tens of thousands of live dicts: the cyclic collector would only rescan them
         try:
             graph.add_edges_from(
-                (source, target, f"{id_}:{version}",
-                 {"tie": id_, "kind": kind, "strength": strength, "since": day(since),
-                  "until": day(until), "role": role, "origin": origin, "version": version})
-                for id_, version, kind, source, target, strength, since, until, role, origin
-                in self._rows(sql + " ORDER BY id, version", params)
+                (
+                    source,
+                    target,
+                    f"{id_}:{version}",
+                    {
+                        "tie": id_,
+                        "kind": kind,
+                        "strength": strength,
+                        "since": day(since),
+                        "until": day(until),
+                        "role": role,
+                        "origin": origin,
+                        "version": version,
+                    },
+                )
+                for id_, version, kind, source, target, strength, since, until, role, origin in self._rows(
+                    sql + " ORDER BY id, version", params
+                )
                 if source in nodes and target in nodes
-            )  # fmt: skip
+            )
         finally:
             if collecting:
                 gc.enable()
@@ -551,15 +617,23 @@ class SQLiteStore(Store):
         )
         return (_contact(r) for r in rows)
 
-
     # ------------------------------------------------------------------ audit, erasure
 
     def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:
         rows = [
-            (workspace, e.at, e.actor, e.action, e.target_type, e.target_id, e.label,
-             f" {' '.join(e.refs)} ", _detail_json(e.detail))
+            (
+                workspace,
+                e.at,
+                e.actor,
+                e.action,
+                e.target_type,
+                e.target_id,
+                e.label,
+                f" {' '.join(e.refs)} ",
+                _detail_json(e.detail),
+            )
             for e in entries
-        ]  # fmt: skip
+        ]
         with self._lock:
             _insert_many(
                 self.conn,
@@ -593,32 +667,46 @@ class SQLiteStore(Store):
             params.append(int(limit))
         return [
             AuditEntry(
-                seq=r[0], at=r[1], actor=r[2], action=r[3], target_type=r[4], target_id=r[5],
-                label=r[6], refs=tuple(r[7].split()), detail=json.loads(r[8]),
-            )  # fmt: skip
+                seq=r[0],
+                at=r[1],
+                actor=r[2],
+                action=r[3],
+                target_type=r[4],
+                target_id=r[5],
+                label=r[6],
+                refs=tuple(r[7].split()),
+                detail=json.loads(r[8]),
+            )
             for r in self._rows(sql, params)
         ]
 
     def _erase_node(self, workspace: str, node_id: str) -> dict[str, int]:
         with self.atomic():
-            tie_ids = [r[0] for r in self._rows(
-                "SELECT DISTINCT id FROM ties WHERE workspace = ? AND (source = ? OR target = ?)",
-                (workspace, node_id, node_id),
-            )]  # fmt: skip
-            contact_ids = [r[0] for r in self._rows(
-                "SELECT id FROM contacts WHERE workspace = ? AND (a = ? OR b = ?)",
-                (workspace, node_id, node_id),
-            )]  # fmt: skip
+            tie_ids = [
+                r[0]
+                for r in self._rows(
+                    "SELECT DISTINCT id FROM ties WHERE workspace = ? AND (source = ? OR target = ?)",
+                    (workspace, node_id, node_id),
+                )
+            ]
+            contact_ids = [
+                r[0]
+                for r in self._rows(
+                    "SELECT id FROM contacts WHERE workspace = ? AND (a = ? OR b = ?)",
+                    (workspace, node_id, node_id),
+                )
+            ]
             counts = {"ties": len(tie_ids), "contacts": len(contact_ids), "audit": 0}
             # One pass over the trail: entries whose refs name the node, or one of its ties
             # or contact moments.
             named = {node_id, *tie_ids, *contact_ids}
             doomed = [
-                seq for seq, refs in self._rows(
+                seq
+                for seq, refs in self._rows(
                     "SELECT seq, refs FROM audit WHERE workspace = ?", (workspace,)
                 )
                 if not named.isdisjoint(refs.split())
-            ]  # fmt: skip
+            ]
             for chunk in _chunks(doomed, 500):
                 counts["audit"] += self.conn.execute(
                     f"DELETE FROM audit WHERE seq IN ({','.join('?' * len(chunk))})", chunk
@@ -657,16 +745,31 @@ class SQLiteStore(Store):
         # (owner: io) for Store.merge_nodes
         with self.atomic():
             ex = self.conn.execute
-            ex("DELETE FROM ties WHERE workspace = ? AND ((source = ? AND target = ?)"
-               " OR (source = ? AND target = ?))", (workspace, old, new, new, old))  # fmt: skip
-            ex("DELETE FROM contacts WHERE workspace = ? AND ((a = ? AND b = ?)"
-               " OR (a = ? AND b = ?))", (workspace, old, new, new, old))  # fmt: skip
-            ex("UPDATE ties SET source = ? WHERE workspace = ? AND source = ?", (new, workspace, old))
-            ex("UPDATE ties SET target = ? WHERE workspace = ? AND target = ?", (new, workspace, old))
+            ex(
+                "DELETE FROM ties WHERE workspace = ? AND ((source = ? AND target = ?)"
+                " OR (source = ? AND target = ?))",
+                (workspace, old, new, new, old),
+            )
+            ex(
+                "DELETE FROM contacts WHERE workspace = ? AND ((a = ? AND b = ?)"
+                " OR (a = ? AND b = ?))",
+                (workspace, old, new, new, old),
+            )
+            ex(
+                "UPDATE ties SET source = ? WHERE workspace = ? AND source = ?",
+                (new, workspace, old),
+            )
+            ex(
+                "UPDATE ties SET target = ? WHERE workspace = ? AND target = ?",
+                (new, workspace, old),
+            )
             ex("UPDATE contacts SET a = ? WHERE workspace = ? AND a = ?", (new, workspace, old))
             ex("UPDATE contacts SET b = ? WHERE workspace = ? AND b = ?", (new, workspace, old))
-            ex("UPDATE audit SET refs = replace(refs, ?, ?) WHERE workspace = ?"
-               " AND instr(refs, ?) > 0", (f" {old} ", f" {new} ", workspace, f" {old} "))  # fmt: skip
+            ex(
+                "UPDATE audit SET refs = replace(refs, ?, ?) WHERE workspace = ?"
+                " AND instr(refs, ?) > 0",
+                (f" {old} ", f" {new} ", workspace, f" {old} "),
+            )
             ex("DELETE FROM nodes WHERE workspace = ? AND id = ?", (workspace, old))
 
 
@@ -681,7 +784,9 @@ def _detail_json(detail: dict[str, Any]) -> str:
             return json.dumps(detail, ensure_ascii=False, sort_keys=True)
     try:
         # the type is part of the key: 1, 1.0 and True are equal but encode differently
-        return _plain_detail_json(tuple(sorted((k, type(v).__name__, v) for k, v in detail.items())))
+        return _plain_detail_json(
+            tuple(sorted((k, type(v).__name__, v) for k, v in detail.items()))
+        )
     except TypeError:  # a list or dict inside: not hashable, encode it each time
         return json.dumps(detail, ensure_ascii=False, sort_keys=True)
 
@@ -691,14 +796,18 @@ def _plain_detail_json(items: tuple[tuple[str, str, Any], ...]) -> str:
     return json.dumps({k: v for k, _, v in items}, ensure_ascii=False, sort_keys=True)
 
 
-def _insert_many(conn: sqlite3.Connection, head: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+def _insert_many(
+    conn: sqlite3.Connection, head: str, width: int, rows: list[tuple[Any, ...]]
+) -> None:
     """``head`` (``INSERT INTO t(cols) VALUES``) for every row, many rows per statement.
 
     One multi-row statement per few hundred rows instead of one execution per row (as
     ``executemany`` does): fewer round trips, and an AUTOINCREMENT table updates its
     counter once per statement, not once per row. About 40 % less time for a million
     audit entries (owner: io)."""
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
+    limit = (
+        conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
+    )
     per = max(1, min(500, limit // width))
     one = "(" + ",".join("?" * width) + ")"
     if len(rows) < per:

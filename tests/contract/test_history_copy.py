@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from mapper.errors import ConflictError, ValidationError
-from mapper.model import NodeKind, TIE_RULES
+from mapper.model import TIE_RULES, NodeKind
 from mapper.store import SQLiteStore
 from mapper.store.dump import checksum, dump_from_dict, dump_to_dict
 
@@ -31,13 +31,23 @@ def _history(ws):
     ws.update_node(jan.id, name="Jan de Vries", props={"wijk": "Zuid", "leeftijd": 41})
     ws.update_node(jan.id, until="2030-01-01", origin="gesprek")
     ws.add_tie("WORKS_AT", anna.id, lib.id, id="tie-w", since="2020-01-01")
-    k = ws.add_tie("KNOWS", anna.id, jan.id, id="tie-k", strength=0.2, since="2024-01-01",
-                   origin="scan", props={"via": "taalcafé"})  # fmt: skip
+    k = ws.add_tie(
+        "KNOWS",
+        anna.id,
+        jan.id,
+        id="tie-k",
+        strength=0.2,
+        since="2024-01-01",
+        origin="scan",
+        props={"via": "taalcafé"},
+    )
     ws.change_tie(k.id, on="2024-03-01", strength=0.6)
     ws.change_tie(k.id, on="2024-09-01", strength=1.0, origin="gesprek")
     a = ws.add_tie("ACTIVE_ON", jan.id, theme.id, id="tie-a", strength=0.4, since="2024-01-01")
     ws.end_tie(a.id, on="2024-06-01")
-    ws.add_contact(anna.id, jan.id, on="2024-02-01", mode="conversation", notes="koffie", id="cnt-1")
+    ws.add_contact(
+        anna.id, jan.id, on="2024-02-01", mode="conversation", notes="koffie", id="cnt-1"
+    )
     ws.add_contact(jan.id, anna.id, on="2024-01-15", mode="meeting", id="cnt-2")
     return jan, k
 
@@ -47,16 +57,24 @@ def test_dump_holds_every_version(ws):
     dump = ws.store.dump_workspace(ws.slug)
     assert dump.info.settings == {"theme_colour": "groen", "max": 3}
     assert [(n.id, n.version) for n in dump.nodes if n.id == jan.id] == [
-        (jan.id, 1), (jan.id, 2), (jan.id, 3)
+        (jan.id, 1),
+        (jan.id, 2),
+        (jan.id, 3),
     ]
     assert [(t.version, t.strength, t.current) for t in dump.ties if t.id == k.id] == [
-        (1, 0.2, False), (2, 0.6, False), (3, 1.0, True)
+        (1, 0.2, False),
+        (2, 0.6, False),
+        (3, 1.0, True),
     ]
     assert [c.id for c in dump.contacts] == ["cnt-2", "cnt-1"]
     assert dump.counts() == {
-        "nodes": 4, "node_versions": 6, "ties": 3, "tie_versions": 5, "contacts": 2,
+        "nodes": 4,
+        "node_versions": 6,
+        "ties": 3,
+        "tie_versions": 5,
+        "contacts": 2,
         "audit": len(ws.store.audit(ws.slug)),
-    }  # fmt: skip
+    }
 
 
 def test_load_copies_history_verbatim_into_another_store(ws):
@@ -106,23 +124,47 @@ def test_dump_survives_json_and_checksum_is_content_only(ws):
 
 def _random_town(ws, seed, n=40):
     rng = random.Random(seed)
-    kinds = [NodeKind.PERSON, NodeKind.STAFF, NodeKind.ORGANISATION, NodeKind.THEME,
-             NodeKind.ACTIVITY, NodeKind.COMMUNITY]  # fmt: skip
-    nodes = ws.add_nodes([
-        {"kind": rng.choice(kinds), "name": f"n{i}", "id": f"n-{i:03d}",
-         "since": rng.choice([None, "2023-01-01", "2024-01-01"]),
-         "until": rng.choice([None, None, "2024-06-01"]) if i % 3 else None}
-        for i in range(n)
-    ])  # fmt: skip
-    fits = [(r, a, b) for r, (srcs, tgts) in TIE_RULES.items() for a in nodes for b in nodes
-            if a.kind in srcs and b.kind in tgts and a.id != b.id]  # fmt: skip
+    kinds = [
+        NodeKind.PERSON,
+        NodeKind.STAFF,
+        NodeKind.ORGANISATION,
+        NodeKind.THEME,
+        NodeKind.ACTIVITY,
+        NodeKind.COMMUNITY,
+    ]
+    nodes = ws.add_nodes(
+        [
+            {
+                "kind": rng.choice(kinds),
+                "name": f"n{i}",
+                "id": f"n-{i:03d}",
+                "since": rng.choice([None, "2023-01-01", "2024-01-01"]),
+                "until": rng.choice([None, None, "2024-06-01"]) if i % 3 else None,
+            }
+            for i in range(n)
+        ]
+    )
+    fits = [
+        (r, a, b)
+        for r, (srcs, tgts) in TIE_RULES.items()
+        for a in nodes
+        for b in nodes
+        if a.kind in srcs and b.kind in tgts and a.id != b.id
+    ]
     specs = []
     for i, (rel, a, b) in enumerate(rng.sample(fits, min(90, len(fits)))):
-        specs.append({"kind": rel, "source": a.id, "target": b.id, "id": f"t-{i:03d}",
-                      "strength": round(rng.random(), 2),
-                      "role": "builder" if rel.value == "HAS_ROLE" else None,
-                      "since": rng.choice([None, "2023-06-01", "2024-03-01"]),
-                      "until": rng.choice([None, None, "2024-09-01"])})  # fmt: skip
+        specs.append(
+            {
+                "kind": rel,
+                "source": a.id,
+                "target": b.id,
+                "id": f"t-{i:03d}",
+                "strength": round(rng.random(), 2),
+                "role": "builder" if rel.value == "HAS_ROLE" else None,
+                "since": rng.choice([None, "2023-06-01", "2024-03-01"]),
+                "until": rng.choice([None, None, "2024-09-01"]),
+            }
+        )
     ws.add_ties(specs)
     return [n.id for n in nodes]
 

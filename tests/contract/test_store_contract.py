@@ -118,7 +118,10 @@ def test_duplicate_node_id_conflicts_and_writes_nothing(ws):
     ws.add_node("Person", "A", id="per-a")
     with pytest.raises(ConflictError):
         ws.add_nodes(
-            [{"kind": "Person", "name": "B", "id": "per-b"}, {"kind": "Person", "name": "A2", "id": "per-a"}]
+            [
+                {"kind": "Person", "name": "B", "id": "per-b"},
+                {"kind": "Person", "name": "A2", "id": "per-a"},
+            ]
         )
     assert [n.id for n in ws.nodes()] == ["per-a"]
 
@@ -170,10 +173,21 @@ def test_find_and_lookup_by_name(ws):
 def test_add_tie_round_trips_and_validates(ws):
     lib, anna, jan, fatma, theme = _town(ws)
     tie = ws.add_tie(
-        "KNOWS", jan.id, fatma.id, strength=0.6, since="2024-05-01", origin="gesprek", props={"via": "taalcafé"}
+        "KNOWS",
+        jan.id,
+        fatma.id,
+        strength=0.6,
+        since="2024-05-01",
+        origin="gesprek",
+        props={"via": "taalcafé"},
     )
     got = ws.get_tie(tie.id)
-    assert (got.kind, got.source, got.target, got.strength) == (RelKind.KNOWS, jan.id, fatma.id, 0.6)
+    assert (got.kind, got.source, got.target, got.strength) == (
+        RelKind.KNOWS,
+        jan.id,
+        fatma.id,
+        0.6,
+    )
     assert got.since == D("2024-05-01") and got.until is None and got.version == 1 and got.current
     assert got.origin == "gesprek" and got.props == {"via": "taalcafé"}
 
@@ -284,7 +298,9 @@ def test_ties_as_of_a_date(ws):
     t2 = ws.add_tie("ACTIVE_ON", fatma.id, theme.id, since="2024-03-01", until="2024-09-01")
 
     def at(day):
-        return sorted((t.id, t.version, t.strength) for t in ws.ties(as_of=day) if t.kind != RelKind.WORKS_AT)
+        return sorted(
+            (t.id, t.version, t.strength) for t in ws.ties(as_of=day) if t.kind != RelKind.WORKS_AT
+        )
 
     assert at("2023-12-31") == []
     assert at("2024-01-01") == [(t1.id, 1, 0.2)]
@@ -306,14 +322,26 @@ def test_ties_by_node(ws):
 
 def test_contacts_logged_and_queried(ws):
     lib, anna, jan, fatma, theme = _town(ws)
-    c1 = ws.add_contact(anna.id, jan.id, on="2024-02-01", mode="conversation", notes="<b>koffie</b>", outcome="positief")
+    c1 = ws.add_contact(
+        anna.id,
+        jan.id,
+        on="2024-02-01",
+        mode="conversation",
+        notes="<b>koffie</b>",
+        outcome="positief",
+    )
     c2 = ws.add_contact(jan.id, fatma.id, on="2024-01-15", mode="meeting")
     ws.add_contact(anna.id, fatma.id, on="2024-03-01")
     assert [c.id for c in ws.contacts()][:2] == [c2.id, c1.id]  # by date
     assert [c.id for c in ws.contacts(between=(jan.id, anna.id))] == [c1.id]
     assert [c.id for c in ws.contacts(node=jan.id, until="2024-01-31")] == [c2.id]
     got = [c for c in ws.contacts() if c.id == c1.id][0]
-    assert (got.on, got.mode, got.notes, got.outcome) == (D("2024-02-01"), "conversation", "<b>koffie</b>", "positief")
+    assert (got.on, got.mode, got.notes, got.outcome) == (
+        D("2024-02-01"),
+        "conversation",
+        "<b>koffie</b>",
+        "positief",
+    )
     with pytest.raises(ValidationError):
         ws.add_contact(anna.id, anna.id, on="2024-01-01")
     with pytest.raises(NotFoundError):
@@ -330,8 +358,12 @@ def test_projection_as_of_a_date(ws):
     late = ws.add_node("Person", "Late Comer", id="per-late", since="2025-01-01")
     k = ws.add_tie("KNOWS", anna.id, jan.id, strength=0.3, since="2024-01-01")
     ws.change_tie(k.id, on="2024-06-01", strength=0.7)
-    ws.add_tie("KNOWS", jan.id, late.id, strength=0.5, since="2024-01-01")  # late not there yet in 2024
-    ws.add_tie("ACTIVE_ON", fatma.id, theme.id, strength=0.5, since="2024-02-01", until="2024-05-01")
+    ws.add_tie(
+        "KNOWS", jan.id, late.id, strength=0.5, since="2024-01-01"
+    )  # late not there yet in 2024
+    ws.add_tie(
+        "ACTIVE_ON", fatma.id, theme.id, strength=0.5, since="2024-02-01", until="2024-05-01"
+    )
 
     g = ws.project(as_of="2024-03-01")
     assert set(g.nodes) == {lib.id, anna.id, jan.id, fatma.id, theme.id}
