@@ -54,7 +54,7 @@ from ..model import (
     node_kind,
     rel_kind,
 )
-from ..privacy import PERSONAL_KINDS, check_privacy_props, organisations_only
+from ..policy import PERSONAL_KINDS, check_privacy_props, organisations_only
 from .dump import WorkspaceDump
 
 
@@ -607,6 +607,34 @@ class Store(ABC):
                 {"on": day.isoformat(), "version": current.version},
             )
         return replace(current, until=day)
+
+    def reopen_tie(self, workspace: str, tie_id: str) -> Tie:
+        """Undo the end of a tie: a new version opens on the day the current one ended, with
+        the same values and no end (owner: edit). The ended version stays in the history."""
+        with self.atomic():
+            current = self.get_tie(workspace, tie_id)
+            if current.until is None:
+                return current
+            new = replace(
+                current,
+                since=current.until,
+                until=None,
+                version=current.version + 1,
+                current=True,
+                recorded_at=now_iso(),
+            )
+            self._close_tie_version(workspace, tie_id, current.version, current.until)
+            self._insert_ties(workspace, [new])
+            self._audit_write(
+                workspace,
+                _audit.CHANGE,
+                "tie",
+                tie_id,
+                new.kind.value,
+                (tie_id, new.source, new.target),
+                {"changed": ["until"], "on": current.until.isoformat(), "version": new.version},
+            )
+        return new
 
     def ties(
         self,
@@ -1270,6 +1298,7 @@ class Workspace:
             "tie_history",
             "change_tie",
             "end_tie",
+            "reopen_tie",
             "ties",
             "add_contact",
             "add_contacts",

@@ -1,0 +1,125 @@
+"""The house rules a newcomer relies on: a real package, no Flask in the library, no import
+cycles, modules small enough to read."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def top_level_imports(path: Path, package: str) -> set[str]:
+    """Modules imported when ``path`` is imported: module-level statements only (imports inside
+    functions are deliberate lazy imports; ``if TYPE_CHECKING:`` blocks never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    is_package = path.name == "__init__.py"
+    found: set[str] = set()
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")
+                    drop = node.level - 1 if is_package else node.level
+                    base = base[: len(base) - drop] if drop else base
+                    if not is_package:
+                        base = package.split(".")[:-1]
+                        base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                    prefix = ".".join(base)
+                    target = f"{prefix}.{node.module}" if node.module else prefix
+                else:
+                    target = node.module or ""
+                found.add(target)
+                # ``from . import x`` may import the submodule x.
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.If) and not _is_type_checking(node):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                for handler in node.handlers:
+                    visit(handler.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+
+    visit(tree.body)
+    return found
+
+
+def import_graph(top: str) -> nx.DiGraph:
+    files = sorted((ROOT / top).rglob("*.py"))
+    names = {module_name(f): f for f in files}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(names)
+    for name, path in names.items():
+        for target in top_level_imports(path, name):
+            if target in names and target != name:
+                graph.add_edge(name, target)
+    return graph
+
+
+def test_mapper_is_a_real_package_with_a_public_api():
+    import mapper
+
+    assert (ROOT / "mapper" / "__init__.py").is_file()
+    assert mapper.__version__
+    for name in mapper.__all__:
+        assert getattr(mapper, name) is not None, name
+    store = mapper.open_store(":memory:")
+    try:
+        assert isinstance(store, mapper.Store)
+    finally:
+        store.close()
+
+
+def test_importing_the_library_loads_no_flask():
+    code = (
+        "import sys, mapper, mapper.store, mapper.cli, mapper.io, mapper.analysis.warm, "
+        "mapper.analysis.community, mapper.maps, mapper.privacy\n"
+        "mapper.open_store(':memory:').close()\n"
+        "web = ('flask', 'flask_babel', 'flask_wtf', 'web')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in web)\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "", f"mapper loaded the web stack: {out.stdout}"
+
+
+def test_no_import_cycle_among_mapper_modules():
+    graph = import_graph("mapper")
+    assert graph.number_of_edges() > 20  # the walk found the imports
+    cycles = list(nx.simple_cycles(graph))
+    assert cycles == [], f"import cycles: {cycles}"
+
+
+def test_the_walk_sees_a_cycle_when_there_is_one(tmp_path, monkeypatch):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from .b import x\n")
+    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nfrom . import a\nx = 1\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert list(nx.simple_cycles(import_graph("pkg"))) != []
