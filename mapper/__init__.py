@@ -47,7 +47,18 @@ _EXPORTS = {
     "StoreUnavailableError": "mapper.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "ConflictError",
+    "MapperError",
+    "NotFoundError",
+    "SQLiteStore",
+    "Store",
+    "StoreUnavailableError",
+    "ValidationError",
+    "Workspace",
+    "__version__",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> Any:

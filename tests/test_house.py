@@ -123,3 +123,9 @@ def test_the_walk_sees_a_cycle_when_there_is_one(tmp_path, monkeypatch):
     (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nfrom . import a\nx = 1\n")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     assert list(nx.simple_cycles(import_graph("pkg"))) != []
+
+
+def test_public_names_and_lazy_table_agree():
+    import mapper
+
+    assert set(mapper.__all__) - {"__version__"} == set(mapper._EXPORTS)
