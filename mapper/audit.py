@@ -27,7 +27,9 @@ END = "end"  # a tie ended
 MERGE = "merge"
 ERASE = "erase"
 DELETE = "delete"
-ACTIONS: tuple[str, ...] = (CREATE, UPDATE, CHANGE, END, MERGE, ERASE, DELETE)
+EDIT = "edit"  # one change made on a worksheet (web, API, CLI), with its reverse for undo
+UNDO = "undo"  # the reverse of an EDIT written
+ACTIONS: tuple[str, ...] = (CREATE, UPDATE, CHANGE, END, MERGE, ERASE, DELETE, EDIT, UNDO)
 
 #: What an entry can be about.
 TARGET_TYPES: tuple[str, ...] = ("node", "tie", "contact", "workspace")
