@@ -1,0 +1,322 @@
+"""The import plan: what a file would create, update and match, before anything is written.
+
+:func:`plan_import` reads the rows of a file (see :mod:`mapper.io.readers`), checks every cell,
+resolves every name, and matches entities to what the workspace already holds:
+
+- by ``id`` when the row gives one (an export always does);
+- by the same name and kind (case, accents and spacing ignored);
+- names that are *near* an existing one ("J. de Vries" for "Jan de Vries") are **proposed** as a
+  match: by default the row becomes a new entity, unless the decision says it is the existing
+  one (:class:`Proposal`). Nothing is merged silently.
+
+Every bad cell becomes a :class:`RowError` naming sheet, row, column and value; all of them are
+collected. :meth:`ImportPlan.apply` writes all or nothing in one transaction, and refuses a plan
+with errors. Importing the same file twice changes nothing the second time: every row then
+matches what the first import wrote.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import ValidationError
+from ...model import (
+    ID_PREFIX,
+    NodeKind,
+)
+from ...store.base import Store, new_id
+from ..readers import Found
+from .apply import ApplyStep
+from .base import (
+    SAMPLE,
+    Progress,
+    Proposal,
+    _no_gc,
+    _ref_name,
+)
+from .rows import RowsStep
+
+
+class ImportPlan(RowsStep, ApplyStep):
+    """What importing a file would do. Built by :func:`plan_import`; see the module docstring."""
+
+    # ------------------------------------------------------------------ reporting
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def proposals(self) -> list[Proposal]:
+        return [
+            Proposal(e, e.proposals) for e in self.entities if e.proposals and e.existing is None
+        ]
+
+    def counts(self) -> dict[str, int]:
+        """How many entities, ties and contact moments would be created, updated, matched."""
+        out: Counter[str] = Counter()
+        for e in self.entities:
+            out[f"entities_{e.action}"] += 1
+        for t in self.ties:
+            out[f"ties_{t.action}"] += 1
+        for c in self.contacts:
+            out[f"contacts_{c.action}"] += 1
+        out["proposals"] = len(self.proposals)
+        out["errors"] = len(self.errors)
+        return dict(out)
+
+    def summary(self, limit: int = SAMPLE) -> dict[str, Any]:
+        """Counts plus up to ``limit`` examples of each action, ready to show."""
+        entities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for e in self.entities:
+            if len(entities[e.action]) < limit:
+                entities[e.action].append(
+                    {
+                        "kind": e.kind.value,
+                        "name": e.name,
+                        "id": e.node_id,
+                        "sheet": e.sheet,
+                        "row": e.row,
+                        "how": e.how,
+                        "changes": sorted(e.changes),
+                        "existing": e.existing.name if e.existing else None,
+                    }
+                )
+        ties: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for t in self.ties:
+            if len(ties[t.action]) < limit:
+                ties[t.action].append(
+                    {
+                        "kind": t.kind.value,
+                        "source": _ref_name(t.source),
+                        "target": _ref_name(t.target),
+                        "strength": t.strength,
+                        "sheet": t.sheet,
+                        "row": t.row,
+                        "changes": sorted(t.changes or ()),
+                    }
+                )
+        contacts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for c in self.contacts:
+            if len(contacts[c.action]) < limit:
+                contacts[c.action].append(
+                    {
+                        "on": c.on.isoformat(),
+                        "a": _ref_name(c.a),
+                        "b": _ref_name(c.b),
+                        "mode": c.mode,
+                        "sheet": c.sheet,
+                        "row": c.row,
+                    }
+                )
+        return {
+            "format": self.found.format,
+            "notes": list(self.found.notes),
+            "counts": self.counts(),
+            "entities": dict(entities),
+            "ties": dict(ties),
+            "contacts": dict(contacts),
+            "proposals": [
+                {
+                    "token": p.token,
+                    "kind": p.entity.kind.value,
+                    "name": p.entity.name,
+                    "sheet": p.entity.sheet,
+                    "row": p.entity.row,
+                    "candidates": [{"id": n.id, "name": n.name} for n in p.candidates],
+                    "choice": self.decisions.get(p.token, "new"),
+                }
+                for p in self.proposals
+            ],
+            "file_duplicates": [
+                {
+                    "a": a.name,
+                    "b": b.name,
+                    "kind": a.kind.value,
+                    "rows": f"{a.sheet} {a.row} / {b.sheet} {b.row}",
+                }
+                for a, b in self.file_duplicates
+            ],
+            "errors": [
+                {
+                    "sheet": e.sheet,
+                    "row": e.row,
+                    "column": e.column,
+                    "value": e.value,
+                    "message": e.message,
+                }
+                for e in self.errors
+            ],
+        }
+
+    def changes_nothing(self) -> bool:
+        """True if applying would write nothing (everything matches)."""
+        return (
+            all(e.action == "match" for e in self.entities)
+            and all(t.action in ("match", "duplicate") for t in self.ties)
+            and all(c.action == "match" for c in self.contacts)
+        )
+
+    # ------------------------------------------------------------------ building
+
+    def build(self) -> None:
+        self._load_existing()
+        tables = self.found.tables
+        entity_sheets = {"entities": None, "others": None, "activities": NodeKind.ACTIVITY}
+        for table in tables:
+            if table.sheet.key in entity_sheets:
+                for row, rec in table.records():
+                    self._entity_row(table, row, rec, entity_sheets[table.sheet.key])
+        self._match_entities()
+        tables_by_title = {t.title: t for t in tables}
+        for e in list(self.entities):
+            if e.cells and not e.cells.get("bad"):
+                self._relation_cells(e, tables_by_title[e.sheet])
+        for table in tables:
+            if table.sheet.key == "ties":
+                for row, rec in table.records():
+                    self._tie_row(table, row, rec)
+            elif table.sheet.key == "contacts":
+                for row, rec in table.records():
+                    self._contact_row(table, row, rec)
+        order = {t.title: i for i, t in enumerate(tables)}
+        self.errors.sort(key=lambda e: (order.get(e.sheet, len(order)), e.row))
+        self.decide({})
+
+    # ------------------------------------------------------------------ decisions
+
+    def decide(self, decisions: Mapping[str, str]) -> None:
+        """Settle the proposals and work out every action.
+
+        ``decisions`` maps a proposal's token to the id of the existing entity it is (one of
+        its candidates), or to ``"new"``. Proposals not mentioned become new entities.
+
+        Raises
+        ------
+        ValidationError
+            When a decision names an entity that was not proposed for that row.
+        """
+        self.decisions = {}
+        by_token = {p.token: p for p in self.proposals}
+        for token, choice in decisions.items():
+            proposal = by_token.get(token)
+            if proposal is None or choice in ("", "new"):
+                continue
+            if choice not in {n.id for n in proposal.candidates}:
+                raise ValidationError(
+                    f"{choice!r} was not proposed for {proposal.entity.name!r}",
+                    field="decision",
+                    value=choice,
+                )
+            self.decisions[token] = choice
+        for e in self.entities:
+            chosen = self.decisions.get(e.token) if e.existing is None else None
+            target = e.existing or (self._existing[chosen] if chosen else None)
+            if target is None:
+                e.node_id = (
+                    e.node_id
+                    if e.node_id and e.action == "create"
+                    else (e.given_id or new_id(ID_PREFIX[e.kind]))
+                )
+                e.action, e.changes = "create", {}
+                continue
+            e.node_id = target.id
+            changes: dict[str, Any] = {}
+            if e.how == "id" and e.name != target.name:
+                changes["name"] = e.name
+            if not e.implicit:
+                for key, value in e.props.items():
+                    if target.props.get(key) != value:
+                        changes.setdefault("props", {})[key] = value
+                for key in ("since", "until"):
+                    value = getattr(e, key)
+                    if value is not None and value != getattr(target, key):
+                        changes[key] = value
+            e.changes = changes
+            e.action = "update" if changes else "match"
+        self._plan_ties()
+        self._plan_contacts()
+
+
+def plan_import(
+    store: Store,
+    workspace: str,
+    found: Found,
+    *,
+    origin: str = "import",
+    decisions: Mapping[str, str] | None = None,
+) -> ImportPlan:
+    """Plan importing what a file holds into ``workspace``, writing nothing.
+
+    Parameters
+    ----------
+    store : Store
+        The store to import into.
+    workspace : str
+        The workspace slug.
+    found : Found
+        The file's tables, from :func:`mapper.io.readers.read_file`.
+    origin : str
+        Recorded as the ``origin`` of new ties and entities (e.g. ``"import scan.xlsx"``).
+    decisions : mapping, optional
+        Proposal token → existing entity id (or ``"new"``); see :meth:`ImportPlan.decide`.
+
+    Returns
+    -------
+    ImportPlan
+        With ``errors`` (every bad cell), ``proposals`` and the actions; ``apply()`` writes it.
+
+    Examples
+    --------
+    >>> from mapper.store import SQLiteStore
+    >>> from mapper.io.readers import read_bytes
+    >>> store = SQLiteStore(":memory:")
+    >>> ws = store.create_workspace("demo")
+    >>> found = read_bytes(b"soort;naam;thema's\\npersoon;Jan de Vries;duurzaamheid\\n", "scan.csv")
+    >>> plan = plan_import(store, "demo", found)
+    >>> plan.counts()["entities_create"], plan.counts()["ties_create"]
+    (2, 1)
+    >>> _ = plan.apply()
+    >>> plan_import(store, "demo", found).changes_nothing()
+    True
+    """
+    plan = ImportPlan(store, workspace, found, origin)
+    store.get_workspace(workspace)
+    with _no_gc():
+        plan.build()
+    if decisions:
+        plan.decide(decisions)
+    return plan
+
+
+def import_file(
+    store: Store,
+    workspace: str,
+    source: Any,
+    *,
+    filename: str | None = None,
+    decisions: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Read, plan and (unless ``dry_run``) apply an import in one call.
+
+    ``source`` is a path, or bytes with ``filename`` telling the format. Raises
+    :class:`ImportErrors` when the file has bad rows (nothing is written).
+    """
+    from pathlib import Path
+
+    from ..readers import read_bytes, read_file
+
+    if isinstance(source, bytes):
+        found = read_bytes(source, filename or "upload.csv")
+        name = filename or "upload"
+    else:
+        found = read_file(source)
+        name = Path(source).name
+    plan = plan_import(store, workspace, found, origin=f"import {name}", decisions=decisions)
+    if not dry_run:
+        plan.apply(progress=progress)
+    return plan

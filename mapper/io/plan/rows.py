@@ -1,0 +1,269 @@
+"""Step: read every row of every sheet, checking each cell."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import ValidationError
+from ...model import (
+    TIE_RULES,
+    NodeKind,
+    RelKind,
+    check_interval,
+    check_name,
+    check_props,
+)
+from ...privacy import PERSONAL_KINDS, check_privacy_props
+from ...store.base import ID_RE
+from ..readers import Table
+from ..templates import cached_fold as fold
+from ..templates import parse_contact_mode, parse_node_kind, parse_rel_kind, parse_role
+from ..values import parse_date, parse_extra, parse_strength, parse_yes, split_list, text
+from .base import (
+    STORE_ID_SHAPE,
+    ContactRow,
+    Entity,
+    _allowed,
+    _blank,
+)
+from .ties import TiesStep
+
+
+class RowsStep(TiesStep):
+    """One method per kind of row: entities, their list columns, ties, contact moments."""
+
+    def _entity_row(
+        self, table: Table, row: int, rec: Mapping[str, Any], kind: NodeKind | None
+    ) -> None:
+        """One row of an entity sheet (entities, others, activities, graph nodes)."""
+        before = len(self.errors)
+        try:
+            kind = kind or parse_node_kind(text(rec.get("kind")) or "")
+        except ValidationError as exc:
+            self.error(table, row, "kind", rec.get("kind"), exc.message)
+        name = None
+        try:
+            name = check_name(text(rec.get("name")) or "", field="name")
+        except ValidationError as exc:
+            self.error(table, row, "name", rec.get("name"), exc.message)
+        given = text(rec.get("id"))
+        graph = getattr(table, "graph", False)
+        if given and graph and not given.startswith(STORE_ID_SHAPE):
+            given = None
+        if given and not ID_RE.match(given):
+            self.error(table, row, "id", given, f"id {given!r} is not a valid id")
+            given = None
+        props: dict[str, Any] = {}
+        try:
+            props.update(parse_extra(rec.get("extra"), field="extra"))
+        except ValidationError as exc:
+            self.error(table, row, "extra", rec.get("extra"), exc.message)
+        if text(rec.get("notes")):
+            props["notes"] = text(rec.get("notes"))
+        if text(rec.get("mode")):
+            mode = fold(text(rec.get("mode")) or "")
+            if mode not in ("online", "offline"):
+                self.error(
+                    table,
+                    row,
+                    "mode",
+                    rec.get("mode"),
+                    f"{text(rec.get('mode'))!r} is not online or offline",
+                )
+            else:
+                props["mode"] = mode
+        try:
+            props = check_props(props)
+            check_privacy_props(props)
+        except ValidationError as exc:
+            self.error(table, row, "extra", rec.get("extra"), exc.message)
+        if kind is not None and kind in PERSONAL_KINDS and self._orgs_only:
+            self.error(
+                table,
+                row,
+                "kind",
+                rec.get("kind") or kind.value,
+                f"this workspace keeps organisations only: no {kind.value} can be added",
+            )
+        since = until = None
+        for col in ("since", "until"):
+            try:
+                value = parse_date(rec.get(col), field=col)
+            except ValidationError as exc:
+                self.error(table, row, col, rec.get(col), exc.message)
+                continue
+            since, until = (value, until) if col == "since" else (since, value)
+        try:
+            check_interval(since, until)
+        except ValidationError as exc:
+            self.error(table, row, "until", rec.get("until"), exc.message)
+        if len(self.errors) > before or kind is None or name is None:
+            # keep the name known, so other rows referring to it don't report twice
+            if kind is not None and name is not None:
+                self._add_entity(Entity(kind, name, table.title, row, given, cells={"bad": True}))
+            return
+        cells = {
+            k: rec.get(k)
+            for k in (
+                "online",
+                "offline",
+                "activities",
+                "themes",
+                "bond",
+                "bond_strength",
+                "bond_staff",
+                "organisers",
+                "channels",
+            )
+            if not _blank(rec.get(k))
+        }
+        self._add_entity(
+            Entity(kind, name, table.title, row, given, props, since, until, cells=cells),
+            ref=text(rec.get("ref")),
+        )
+
+    def _relation_cells(self, e: Entity, table: Table) -> None:
+        """The ties an entity row names in its list columns."""
+        row, cells = e.row, e.cells
+        for name in split_list(cells.get("themes")):
+            rel = RelKind.ABOUT if e.kind is NodeKind.ACTIVITY else RelKind.ACTIVE_ON
+            theme = self._implicit(NodeKind.THEME, name, table, row, "themes")
+            self._tie(table, row, rel, e, theme, column="themes", explicit=False)
+        for column, mode in (("online", "online"), ("offline", "offline"), ("channels", None)):
+            for name in split_list(cells.get(column)):
+                channel = self._implicit(
+                    NodeKind.CHANNEL, name, table, row, column, {"mode": mode} if mode else None
+                )
+                self._tie(table, row, RelKind.ACTIVE_IN, e, channel, column=column, explicit=False)
+        for name in split_list(cells.get("activities")):
+            activity = self._implicit(NodeKind.ACTIVITY, name, table, row, "activities")
+            self._tie(
+                table, row, RelKind.ORGANISES, e, activity, column="activities", explicit=False
+            )
+        for name in split_list(cells.get("organisers")):
+            sources = TIE_RULES[RelKind.ORGANISES][0]
+            organiser = self._resolve(
+                name,
+                table,
+                row,
+                "organisers",
+                sources,
+                "an organiser is a person, organisation, library, staff member or community",
+            )
+            self._tie(
+                table, row, RelKind.ORGANISES, organiser, e, column="organisers", explicit=False
+            )
+        bond = strength = None
+        try:
+            bond = parse_yes(cells.get("bond"))
+        except ValidationError as exc:
+            self.error(table, row, "bond", cells.get("bond"), exc.message)
+        try:
+            strength = parse_strength(cells.get("bond_strength"), field="strength")
+        except ValidationError as exc:
+            self.error(table, row, "bond_strength", cells.get("bond_strength"), exc.message)
+        if bond or (bond is None and strength is not None):
+            self._tie(
+                table,
+                row,
+                RelKind.BOND_WITH,
+                self._library(table, row),
+                e,
+                column="bond",
+                explicit=False,
+                strength=strength,
+            )
+        for name in split_list(cells.get("bond_staff")):
+            staff = self._resolve_staff(name, table, row)
+            self._tie(table, row, RelKind.BOND_WITH, staff, e, column="bond_staff", explicit=False)
+
+    def _tie_row(self, table: Table, row: int, rec: Mapping[str, Any]) -> None:
+        before = len(self.errors)
+        kind = None
+        try:
+            kind = parse_rel_kind(text(rec.get("kind")) or "")
+        except ValidationError as exc:
+            self.error(table, row, "kind", rec.get("kind"), exc.message)
+        sources, targets, allowed_s, allowed_t = _allowed(kind)
+        source = self._resolve(rec.get("source"), table, row, "source", sources, allowed_s)
+        target = self._resolve(rec.get("target"), table, row, "target", targets, allowed_t)
+        values: dict[str, Any] = {}
+        for col, parse in (
+            ("strength", parse_strength),
+            ("since", parse_date),
+            ("until", parse_date),
+        ):
+            try:
+                values[col] = parse(rec.get(col), field=col)
+            except ValidationError as exc:
+                self.error(table, row, col, rec.get(col), exc.message)
+        try:
+            check_interval(values.get("since"), values.get("until"))
+        except ValidationError as exc:
+            self.error(table, row, "until", rec.get("until"), exc.message)
+        props = None
+        try:
+            extra = rec.get("extra")
+            if isinstance(extra, str) and extra.strip() or not _blank(extra):
+                props = check_props(parse_extra(extra, field="extra"))
+        except ValidationError as exc:
+            self.error(table, row, "extra", rec.get("extra"), exc.message)
+        tie_id = text(rec.get("id"))
+        if tie_id and getattr(table, "graph", False) and not tie_id.startswith("tie-"):
+            tie_id = None
+        if tie_id and not ID_RE.match(tie_id):
+            self.error(table, row, "id", tie_id, f"id {tie_id!r} is not a valid id")
+        if len(self.errors) > before or kind is None:
+            return
+        role = text(rec.get("role"))
+        self._tie(
+            table,
+            row,
+            kind,
+            source,
+            target,
+            column="kind",
+            explicit=True,
+            strength=values.get("strength"),
+            since=values.get("since"),
+            until=values.get("until"),
+            role=parse_role(role) if role else None,
+            origin=text(rec.get("origin")),
+            props=props,
+            tie_id=tie_id,
+        )
+
+    def _contact_row(self, table: Table, row: int, rec: Mapping[str, Any]) -> None:
+        before = len(self.errors)
+        a = self._resolve(rec.get("a"), table, row, "a", None, "")
+        b = self._resolve(rec.get("b"), table, row, "b", None, "")
+        on = mode = None
+        try:
+            on = parse_date(rec.get("on"), field="date")
+            if on is None:
+                self.error(table, row, "on", None, "a contact moment needs a date")
+        except ValidationError as exc:
+            self.error(table, row, "on", rec.get("on"), exc.message)
+        if text(rec.get("mode")):
+            try:
+                mode = parse_contact_mode(text(rec.get("mode")) or "")
+            except ValidationError as exc:
+                self.error(table, row, "mode", rec.get("mode"), exc.message)
+        if a is not None and b is not None and a is b:
+            self.error(
+                table, row, "b", rec.get("b"), "a contact moment needs two different parties"
+            )
+        notes = text(rec.get("notes"))
+        if notes and len(notes) > 10_000:
+            self.error(
+                table, row, "notes", notes[:40], "notes are too long (max 10,000 characters)"
+            )
+        cid = text(rec.get("id"))
+        if cid and not ID_RE.match(cid):
+            self.error(table, row, "id", cid, f"id {cid!r} is not a valid id")
+        if len(self.errors) > before or a is None or b is None or on is None:
+            return
+        self.contacts.append(
+            ContactRow(a, b, on, mode, notes, text(rec.get("outcome")), cid, table.title, row)
+        )
