@@ -90,6 +90,7 @@ from typing import Any
 from mapper.model import ID_PREFIX, NodeKind, RelKind, add_months, check_date
 from mapper.store.base import Store
 
+from . import aandeslag
 from . import rijnstad as town
 
 #: The day the demo history ends when no ``today`` is given (fixed: the demo is deterministic).
@@ -1234,6 +1235,7 @@ def build_town(today: dt.date | str | None = None) -> _Town:
     _channels(t)
     _communities(t)
     _smart_goals(t)
+    aandeslag.plan(t)  # working agreements, content calendar, measurement moments
     _community_contacts(t)  # first: the acquaintances made in a community date from there
     _staff_relations(t)
     _resident_contacts(t, target=260)
