@@ -15,6 +15,22 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   fi
 fi
 
+# Neo4j tests run against a real Neo4j 5.26 the suite starts itself (tests/neo4j_server):
+# it needs a JDK 17+ and Maven; the first build downloads Neo4j from Maven Central into ~/.m2.
+if ! command -v javac >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+  else
+    echo "note: Neo4j tests will be skipped; install a JDK and Maven: sudo apt-get install openjdk-17-jdk-headless maven"
+  fi
+fi
+if command -v javac >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+  bash scripts/neo4j-test-server.sh build >/dev/null
+  # Every Neo4j test must run: a server that cannot start is a failure, not a skip.
+  export MAPPER_TEST_NEO4J=required
+fi
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv

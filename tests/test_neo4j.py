@@ -1,8 +1,8 @@
 """The Neo4j store beyond the shared contract (``tests/contract``).
 
-Tests marked ``neo4j`` need a real Neo4j 5 server: set ``NEO4J_URI``, ``NEO4J_USER`` and
-``NEO4J_PASSWORD`` (and ``NEO4J_DATABASE`` for a database other than the default); without
-them they are skipped with that reason. Each works in its own uniquely named workspaces and
+Tests marked ``neo4j`` run against a real Neo4j 5 server: the session's ``neo4j_server``
+(the project's own test server, started by ``tests/conftest.py``, or the one ``NEO4J_URI``,
+``NEO4J_USER`` and ``NEO4J_PASSWORD`` name). Each works in its own uniquely named workspaces and
 deletes them afterwards, so a shared server is left as it was. The tests without the mark
 run everywhere: they check what can be checked without a server (URL handling, and the
 error a person sees when the server is unreachable) against the real driver.
@@ -11,7 +11,6 @@ error a person sees when the server is unreachable) against the real driver.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import uuid
 
@@ -23,13 +22,7 @@ from mapper.model import RelKind
 from mapper.store import SQLiteStore, open_store
 from mapper.store.dump import checksum
 from mapper.store.neo4j import REL_CONSTRAINTS, SCHEMA, parse_url
-from tests.conftest import NEO4J_SKIP_REASON, neo4j_configured
-
-needs_server = [
-    pytest.mark.neo4j,
-    pytest.mark.skipif(not neo4j_configured(), reason=NEO4J_SKIP_REASON),
-]
-
+from tests.conftest import _neo4j_store
 
 # ----------------------------------------------------------------------------- no server needed
 
@@ -75,10 +68,8 @@ def test_schema_statements_are_idempotent_and_use_only_the_allow_list():
 
 
 @pytest.fixture
-def neo(request):
-    from tests.conftest import _neo4j_store
-
-    store = _neo4j_store()
+def neo(neo4j_server):
+    store = _neo4j_store(neo4j_server)
     store.created_workspaces = []
     yield store
     for slug in store.created_workspaces:
@@ -101,7 +92,7 @@ def _cypher(store, query, **params):
 
 
 class TestWithServer:
-    pytestmark = needs_server
+    pytestmark = pytest.mark.neo4j
 
     def test_constraints_and_indexes_exist(self, neo):
         names = {r["name"] for r in _cypher(neo, "SHOW CONSTRAINTS YIELD name RETURN name")}
@@ -115,18 +106,16 @@ class TestWithServer:
         indexes = {r["name"] for r in _cypher(neo, "SHOW INDEXES YIELD name RETURN name")}
         assert {"mapper_entity_workspace", "mapper_tie_knows_id"} <= indexes
 
-    def test_a_second_store_reuses_the_driver_and_schema(self, neo):
-        from tests.conftest import _neo4j_store
-
-        other = _neo4j_store()
+    def test_a_second_store_reuses_the_driver_and_schema(self, neo, neo4j_server):
+        other = _neo4j_store(neo4j_server)
         assert other.driver is neo.driver
         other.close()
 
-    def test_wrong_password_is_a_clear_error(self):
+    def test_wrong_password_is_a_clear_error(self, neo4j_server):
         with pytest.raises(StoreUnavailableError, match="refused the login"):
             open_store(
-                os.environ["NEO4J_URI"],
-                user=os.environ["NEO4J_USER"],
+                neo4j_server.uri,
+                user=neo4j_server.user,
                 password="not-the-password-" + uuid.uuid4().hex,
             )
 
