@@ -28,7 +28,7 @@ import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -50,6 +50,7 @@ from ..model import (
     check_props,
     check_role,
     check_strength,
+    check_text,
     check_tie_kinds,
     node_kind,
     rel_kind,
@@ -108,6 +109,22 @@ def new_ids(prefix: str, count: int) -> list[str]:
     return [f"{prefix}-{hexes[i : i + 12]}" for i in range(0, 12 * count, 12)]
 
 
+#: Collections of :meth:`Store.put_record` (owner: invite).
+RECORD_COLLECTIONS: tuple[str, ...] = ("invitation", "answer")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A small document kept beside the graph (see :meth:`Store.put_record`)."""
+
+    collection: str
+    id: str
+    body: dict[str, Any]
+    refs: tuple[str, ...] = ()
+    created_at: str = ""
+    updated_at: str = ""
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text`` for matching names.
 
@@ -145,6 +162,13 @@ class Store(ABC):
 
     #: Short name of the adapter ("sqlite", "neo4j").
     backend: str = "abstract"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every adapter's writes are journaled for the shared projection (mapper/graph.py).
+        super().__init_subclass__(**kwargs)
+        from .journal import install
+
+        install(cls)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -262,7 +286,7 @@ class Store(ABC):
             props=check_props(props),
             since=since_d,
             until=until_d,
-            origin=origin or None,
+            origin=check_text(origin, field="origin") or None,
             version=1,
             recorded_at=now_iso(),
         )
@@ -337,7 +361,9 @@ class Store(ABC):
                 props=new_props,
                 since=new_since,
                 until=new_until,
-                origin=current.origin if origin is UNSET else (origin or None),
+                origin=current.origin
+                if origin is UNSET
+                else (check_text(origin, field="origin") or None),
                 version=current.version + 1,
                 recorded_at=now_iso(),
             )
@@ -460,7 +486,7 @@ class Store(ABC):
             since=since_d,
             until=until_d,
             role=check_role(kind, role),
-            origin=origin or None,
+            origin=check_text(origin, field="origin") or None,
             props=check_props(props),
             version=1,
             current=True,
@@ -561,7 +587,9 @@ class Store(ABC):
                 current,
                 strength=current.strength if strength is UNSET else check_strength(strength),
                 role=current.role if role is UNSET else check_role(current.kind, role),
-                origin=current.origin if origin is UNSET else (origin or None),
+                origin=current.origin
+                if origin is UNSET
+                else (check_text(origin, field="origin") or None),
                 props=current.props if props is UNSET else check_props(props),
                 since=day,
                 version=current.version + 1,
@@ -697,9 +725,9 @@ class Store(ABC):
                     a=check_id(spec["a"], field="a"),
                     b=check_id(spec["b"], field="b"),
                     on=day,
-                    mode=spec.get("mode") or None,
-                    notes=notes or None,
-                    outcome=spec.get("outcome") or None,
+                    mode=check_text(spec.get("mode"), field="mode") or None,
+                    notes=check_text(notes, field="notes") or None,
+                    outcome=check_text(spec.get("outcome"), field="outcome") or None,
                     recorded_at=now_iso(),
                 )
             )
@@ -889,6 +917,9 @@ class Store(ABC):
         with self.atomic():
             node = self.get_node(workspace, node_id)
             counts = self._erase_node(workspace, node_id)
+            records = self._delete_records_naming(workspace, node_id)
+            if records:  # records (e.g. an accepted invitation answer) about the node
+                counts["records"] = records
             detail = {"kind": node.kind.value, **counts}
             self._audit_write(workspace, _audit.ERASE, "node", None, None, (), detail)
         compacted = self._compact()
@@ -948,6 +979,98 @@ class Store(ABC):
             )
         return node
 
+    def erase_tie(self, workspace: str, tie_id: str) -> dict[str, Any]:
+        """Erase one tie for good (owner: invite): every version of it and the audit entries
+        that name it, leaving both ends. The trail keeps one anonymous "a tie was erased"
+        entry. Compacts the store's files afterwards, as :meth:`erase_node` does.
+
+        Returns
+        -------
+        dict
+            ``kind``, ``tie_versions`` and ``audit`` (counts removed), ``compacted`` (bool).
+        """
+        with self.atomic():
+            tie = self.get_tie(workspace, tie_id)
+            counts = self._erase_tie(workspace, tie_id)
+            detail = {"kind": tie.kind.value, **counts}
+            self._audit_write(workspace, _audit.ERASE, "tie", None, None, (), detail)
+        compacted = self._compact()
+        return {"kind": tie.kind.value, **counts, "compacted": compacted}
+
+    # ------------------------------------------------------------------ records (owner: invite)
+    # Small documents kept beside the graph, per workspace: invitations and the answers that
+    # came in through them (see mapper.invitations). ``refs`` names the entity ids a record is
+    # about; erasing one of those entities deletes the record too (:meth:`erase_node`).
+
+    def put_record(
+        self,
+        workspace: str,
+        collection: str,
+        record_id: str,
+        body: Mapping[str, Any],
+        *,
+        refs: Iterable[str] = (),
+    ) -> Record:
+        """Create or replace the record ``record_id`` of ``collection``."""
+        if collection not in RECORD_COLLECTIONS:
+            raise ValidationError(
+                f"record collection {collection!r} is not one of: {', '.join(RECORD_COLLECTIONS)}",
+                field="collection",
+                value=collection,
+            )
+        check_id(record_id)
+        now = now_iso()
+        with self.atomic():
+            self.get_workspace(workspace)
+            old = self._get_record(workspace, collection, record_id)
+            record = Record(
+                collection=collection,
+                id=record_id,
+                body=check_props(body),
+                refs=tuple(dict.fromkeys(check_id(r, field="refs") for r in refs)),
+                created_at=old.created_at if old else now,
+                updated_at=now,
+            )
+            self._put_record(workspace, record)
+        return record
+
+    def get_record(self, workspace: str, collection: str, record_id: str) -> Record | None:
+        """The record, or None if there is none in this workspace."""
+        if not isinstance(record_id, str):
+            return None
+        return self._get_record(workspace, collection, record_id)
+
+    def records(self, workspace: str, collection: str, *, ref: str | None = None) -> list[Record]:
+        """The records of a collection (only those naming ``ref``), oldest first."""
+        return self._query_records(workspace, collection, ref)
+
+    def delete_record(self, workspace: str, collection: str, record_id: str) -> bool:
+        """Delete a record; True if there was one. Call :meth:`compact` afterwards to squeeze
+        its bytes out of the store's files."""
+        with self.atomic():
+            return self._delete_record(workspace, collection, record_id)
+
+    def _put_record(self, workspace: str, record: Record) -> None:
+        raise MapperError(f"the {self.backend} store cannot keep records")
+
+    def _get_record(self, workspace: str, collection: str, record_id: str) -> Record | None:
+        return None
+
+    def _query_records(self, workspace: str, collection: str, ref: str | None) -> list[Record]:
+        return []
+
+    def _delete_record(self, workspace: str, collection: str, record_id: str) -> bool:
+        return False
+
+    def _delete_records_naming(self, workspace: str, ref: str) -> int:
+        """Delete every record whose refs name ``ref``; the number deleted."""
+        return 0
+
+    def _erase_tie(self, workspace: str, tie_id: str) -> dict[str, int]:
+        """Delete every version of a tie and every audit entry whose refs name it. Returns
+        counts: ``tie_versions``, ``audit``."""
+        raise MapperError(f"the {self.backend} store cannot erase ties")
+
     # ------------------------------------------------------------------ projection
 
     def project(
@@ -962,16 +1085,74 @@ class Store(ABC):
         Nodes carry ``kind``, ``name``, ``props``, ``since``, ``until``; edges are keyed by
         tie id and carry ``kind``, ``strength``, ``since``, ``until``, ``role``, ``origin``,
         ``version``. Only nodes and tie versions valid on the date are included, and a tie is
-        only included when both its ends are. ``kinds`` limits the node kinds.
+        only included when both its ends are. ``kinds`` limits the node kinds. A fresh graph,
+        the caller's own; :meth:`projection` gives the shared one.
         """
+        from .. import graph as _graph
+
         day = check_date(as_of, field="as_of") or dt.date.today()
-        graph = nx.MultiDiGraph(workspace=workspace, as_of=day)
-        for node in self.nodes(workspace, kind=kinds, as_of=day):
-            graph.add_node(node.id, **node_attrs(node))
-        for tie in self.ties(workspace, as_of=day):
-            if tie.source in graph and tie.target in graph:
-                graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
-        return graph
+        nodes, ties = self._graph_rows(workspace, as_of=day, kinds=_kinds_arg(kinds))
+        return _graph.build_graph(nodes, ties, workspace=workspace, as_of=day)
+
+    def projection(self, workspace: str) -> Any:
+        """The workspace's shared in-memory projection (:class:`mapper.graph.Projection`):
+        one per workspace and process, shared by every thread and request, kept current by
+        this process's writes and built again after another process's. Read-only.
+
+        ``projection(ws).as_of(day)`` equals ``project(ws, as_of=day)`` (for today it is the
+        same frozen graph every time; for another day a view over the same memory)."""
+        from .. import graph as _graph
+
+        self.get_workspace(workspace)
+        return _graph.shared_projection(
+            self._projection_key(),
+            workspace,
+            mark=lambda: self._change_mark(workspace),
+            load=lambda: self._graph_rows(workspace),
+        )
+
+    def _projection_key(self) -> Any:
+        """What identifies this store's data across store objects of the process (for
+        sharing a projection); adapters refine it (SQLite: the file's real path)."""
+        return (self.backend, repr(self))
+
+    def _change_mark(self, workspace: str) -> Any:
+        """A value that changes whenever the workspace changes, by any process: the sequence
+        number of its newest audit-trail entry (every write adds one; erasing adds one too)."""
+        newest = self._query_audit(workspace, None, None, 1)
+        return newest[0].seq if newest else 0
+
+    def _graph_rows(
+        self,
+        workspace: str,
+        *,
+        as_of: dt.date | None = None,
+        kinds: list[NodeKind] | None = None,
+    ) -> tuple[Iterable[Any], Iterable[Any]]:
+        """Rows for :mod:`mapper.graph`: current node versions ``(id, kind, name, props,
+        since, until)`` and tie versions ``(id, version, kind, source, target, strength,
+        since, until, role, origin)``; with ``as_of``, at least those valid that day (else
+        every version). Adapters may read them without building value objects."""
+        nodes = [
+            (n.id, n.kind.value, n.name, n.props, n.since, n.until)
+            for n in self._query_nodes(workspace, kinds, as_of)
+        ]
+        ties = [
+            (
+                t.id,
+                t.version,
+                t.kind.value,
+                t.source,
+                t.target,
+                t.strength,
+                t.since,
+                t.until,
+                t.role,
+                t.origin,
+            )
+            for t in self._query_ties(workspace, None, None, as_of, as_of is None)
+        ]
+        return nodes, ties
 
     def project_history(
         self,
@@ -1307,12 +1488,18 @@ class Workspace:
             "project_history",
             "counts",
             "project_around",
+            "projection",
             "dump_workspace",
             "audit",
             "record_audit",
             "last_contact",
             "erase_node",
             "merge_nodes",
+            "erase_tie",
+            "put_record",
+            "get_record",
+            "records",
+            "delete_record",
         }
     )
 

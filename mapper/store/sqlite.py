@@ -8,6 +8,8 @@ Tables
 ``contacts``      logged contact moments.
 ``audit``         the audit trail: who wrote what, when (``refs`` holds the ids an entry is
                   about, space-separated with a space at each end, for erasure).
+``records``       small documents beside the graph (invitations and their answers), with
+                  ``refs`` as in ``audit``.
 
 The connection runs with ``secure_delete`` on, and :meth:`SQLiteStore.erase_node` ends with a
 WAL checkpoint and ``VACUUM``, so erased data is gone from the file's bytes.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -30,7 +33,7 @@ from typing import Any
 from ..audit import AuditEntry
 from ..errors import ConflictError, StoreUnavailableError
 from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
-from .base import Store
+from .base import Record, Store
 
 SCHEMA_VERSION = 1
 #: Largest page cache per connection, in KiB (owner: io, for bulk imports).
@@ -106,6 +109,16 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS audit_workspace ON audit(workspace, seq);
+CREATE TABLE IF NOT EXISTS records (
+    workspace TEXT NOT NULL REFERENCES workspaces(slug) ON DELETE CASCADE,
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '{}',
+    refs TEXT NOT NULL DEFAULT ' ',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (workspace, collection, id)
+);
 """
 
 #: The secondary indexes of ``ties`` (name, columns), rebuilt after a bulk write.
@@ -501,6 +514,57 @@ class SQLiteStore(Store):
             rows = cursor.fetchall()
         return (_tie(r) for r in rows)
 
+    # ------------------------------------------------------------------ projection
+
+    def _projection_key(self) -> Any:
+        if self.path == ":memory:":
+            return ("sqlite-memory", id(self))
+        return ("sqlite", os.path.realpath(self.path))
+
+    def _change_mark(self, workspace: str) -> Any:
+        # The newest audit entry of the workspace: one seek in audit_workspace(workspace, seq).
+        return self._rows("SELECT max(seq) FROM audit WHERE workspace = ?", (workspace,))[0][0] or 0
+
+    def _graph_rows(
+        self,
+        workspace: str,
+        *,
+        as_of: dt.date | None = None,
+        kinds: list[NodeKind] | None = None,
+    ) -> tuple[list[Any], list[Any]]:
+        """Plain rows, no value objects (see :meth:`Store._graph_rows`)."""
+        nodes_sql = (
+            "SELECT id, kind, name, props, since, until FROM nodes"
+            " WHERE workspace = ? AND current = 1"
+        )
+        ties_sql = (
+            "SELECT id, version, kind, source, target, strength, since, until, role, origin"
+            " FROM ties WHERE workspace = ?"
+        )
+        node_params: list[Any] = [workspace]
+        tie_params: list[Any] = [workspace]
+        if kinds is not None:
+            nodes_sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            node_params += [k.value for k in kinds]
+        if as_of is not None:
+            valid = " AND (since IS NULL OR since <= ?) AND (until IS NULL OR until > ?)"
+            nodes_sql += valid
+            ties_sql += valid
+            node_params += [as_of.isoformat()] * 2
+            tie_params += [as_of.isoformat()] * 2
+        with self._lock:
+            # One read transaction, so nodes and ties are of the same moment.
+            outer = self._depth == 0 and not self.conn.in_transaction
+            if outer:
+                self.conn.execute("BEGIN")
+            try:
+                nodes = self.conn.execute(nodes_sql + " ORDER BY id", node_params).fetchall()
+                ties = self.conn.execute(ties_sql + " ORDER BY id, version", tie_params).fetchall()
+            finally:
+                if outer:
+                    self.conn.execute("COMMIT")
+        return nodes, ties
+
     def project_history(self, workspace: str, *, kinds: Any = None, tie_kinds: Any = None) -> Any:
         """As :meth:`Store.project_history` — the same graph — read with two plain queries
         and no value object per row, which is several times faster on a long history
@@ -741,6 +805,76 @@ class SQLiteStore(Store):
             busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             return busy == 0
 
+    def _erase_tie(self, workspace: str, tie_id: str) -> dict[str, int]:
+        # (owner: invite) for Store.erase_tie
+        with self.atomic():
+            doomed = [
+                seq
+                for seq, refs in self._rows(
+                    "SELECT seq, refs FROM audit WHERE workspace = ? AND instr(refs, ?) > 0",
+                    (workspace, f" {tie_id} "),
+                )
+            ]
+            audit = 0
+            for chunk in _chunks(doomed, 500):
+                audit += self.conn.execute(
+                    f"DELETE FROM audit WHERE seq IN ({','.join('?' * len(chunk))})", chunk
+                ).rowcount
+            versions = self.conn.execute(
+                "DELETE FROM ties WHERE workspace = ? AND id = ?", (workspace, tie_id)
+            ).rowcount
+        return {"tie_versions": versions, "audit": audit}
+
+    # ------------------------------------------------------------------ records (owner: invite)
+
+    def _put_record(self, workspace: str, record: Record) -> None:
+        with self._lock:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO records(workspace, collection, id, body, refs,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
+                (
+                    workspace,
+                    record.collection,
+                    record.id,
+                    json.dumps(record.body, ensure_ascii=False),
+                    f" {' '.join(record.refs)} ",
+                    record.created_at,
+                    record.updated_at,
+                ),
+            )
+
+    def _get_record(self, workspace: str, collection: str, record_id: str) -> Record | None:
+        rows = self._rows(
+            f"SELECT {RECORD_COLS} FROM records WHERE workspace = ? AND collection = ? AND id = ?",
+            (workspace, collection, record_id),
+        )
+        return _record(rows[0]) if rows else None
+
+    def _query_records(self, workspace: str, collection: str, ref: str | None) -> list[Record]:
+        sql = f"SELECT {RECORD_COLS} FROM records WHERE workspace = ? AND collection = ?"
+        params: list[Any] = [workspace, collection]
+        if ref is not None:
+            sql += " AND instr(refs, ?) > 0"
+            params.append(f" {ref} ")
+        return [_record(r) for r in self._rows(sql + " ORDER BY created_at, id", params)]
+
+    def _delete_record(self, workspace: str, collection: str, record_id: str) -> bool:
+        with self._lock:
+            return (
+                self.conn.execute(
+                    "DELETE FROM records WHERE workspace = ? AND collection = ? AND id = ?",
+                    (workspace, collection, record_id),
+                ).rowcount
+                > 0
+            )
+
+    def _delete_records_naming(self, workspace: str, ref: str) -> int:
+        with self._lock:
+            return self.conn.execute(
+                "DELETE FROM records WHERE workspace = ? AND instr(refs, ?) > 0",
+                (workspace, f" {ref} "),
+            ).rowcount
+
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
         # (owner: io) for Store.merge_nodes
         with self.atomic():
@@ -771,6 +905,14 @@ class SQLiteStore(Store):
                 (f" {old} ", f" {new} ", workspace, f" {old} "),
             )
             ex("DELETE FROM nodes WHERE workspace = ? AND id = ?", (workspace, old))
+
+
+RECORD_COLS = "collection, id, body, refs, created_at, updated_at"
+
+
+def _record(row: tuple[Any, ...]) -> Record:
+    collection, id_, body, refs, created_at, updated_at = row
+    return Record(collection, id_, json.loads(body), tuple(refs.split()), created_at, updated_at)
 
 
 def _detail_json(detail: dict[str, Any]) -> str:
