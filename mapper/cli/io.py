@@ -14,8 +14,15 @@ from ..io.backup import restore as restore_workspace
 from ..io.matching import find_duplicates
 from ..io.plan import ImportErrors, plan_import
 from ..io.readers import read_file
+from ..store import is_neo4j_url, sqlite_path
 from . import main
-from .options import database_option, open_from_options, with_workspace
+from .options import (
+    database_option,
+    open_from_options,
+    resolve_url,
+    with_workspace,
+    workspace_option,
+)
 
 #: How many examples of each kind of change the import report lists.
 SHOWN = 10
@@ -55,7 +62,8 @@ def _echo_plan(plan: Any) -> None:
 
 
 @main.command("import")
-@with_workspace
+@database_option
+@workspace_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--dry-run", is_flag=True, help="Only show what would be created, updated and matched."
@@ -65,24 +73,83 @@ def _echo_plan(plan: Any) -> None:
     is_flag=True,
     help="Treat every proposed near-duplicate as the existing entity (default: new).",
 )
-def import_command(ws, file: Path, dry_run: bool, accept_matches: bool) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--no-create",
+    is_flag=True,
+    help="Refuse to create the database file or the workspace when they do not exist yet.",
+)
+def import_command(
+    database: str | None,
+    workspace: str,
+    file: Path,
+    dry_run: bool,
+    accept_matches: bool,
+    no_create: bool,
+) -> None:
     """Import a scan from XLSX, CSV (Dutch Excel or UTF-8), a zip of CSVs, GraphML or GEXF.
 
     Writes all or nothing; bad rows are all listed with sheet, row and column. Importing the
-    same file again changes nothing.
+    same file again changes nothing. A database file or workspace that does not exist yet is
+    created (and the import says so), unless --no-create is given.
 
     Example: mapper import omgevingsscan.xlsx --dry-run --workspace rijnstad
     """
+    url = resolve_url(database)
+    path = None if is_neo4j_url(url) else sqlite_path(url)
+    new_file = path is not None and path != ":memory:" and not Path(path).exists()
+    if new_file and no_create:
+        raise click.ClickException(
+            f"database {path} does not exist; leave out --no-create to create it, "
+            "or give the right file with --database"
+        )
     found = read_file(file)
+    store = None if new_file else open_from_options(url)
+    try:
+        exists = store is not None and any(w.slug == workspace for w in store.workspaces())
+        if not exists and no_create:
+            raise click.ClickException(
+                f"workspace {workspace!r} does not exist; create it with "
+                f"`mapper init-workspace {workspace}`, or leave out --no-create"
+            )
+        if not exists:
+            # Plan into an empty workspace in memory first: a dry run, or a file with bad
+            # rows, creates nothing (no file, no workspace).
+            what = f"database {path} with workspace" if new_file else "workspace"
+            probe = open_from_options(":memory:")
+            try:
+                probe.create_workspace(workspace)
+                plan = _plan(probe.workspace(workspace), found, file, accept_matches, dry_run)
+            finally:
+                probe.close()
+            if dry_run:
+                click.echo(f"dry run: nothing written; {what} {workspace!r} would be created")
+                return
+            store = store or open_from_options(url)
+            store.create_workspace(workspace)
+            click.echo(f"created: {what} {workspace!r}")
+        plan = _plan(store.workspace(workspace), found, file, accept_matches, dry_run or exists)
+        if dry_run:
+            click.echo("dry run: nothing written")
+            return
+        _apply(plan)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _plan(ws: Any, found: Any, file: Path, accept_matches: bool, show: bool) -> Any:
+    """Plan the import into ``ws``; shown when ``show``; ClickException on bad rows."""
     plan = plan_import(ws.store, ws.slug, found, origin=f"import {file.name}")
     if accept_matches:
         plan.decide({p.token: p.candidates[0].id for p in plan.proposals})
-    _echo_plan(plan)
+    if show or plan.errors:
+        _echo_plan(plan)
     if plan.errors:
         raise click.ClickException(f"{len(plan.errors)} bad row(s); nothing imported")
-    if dry_run:
-        click.echo("dry run: nothing written")
-        return
+    return plan
+
+
+def _apply(plan: Any) -> None:
     if plan.changes_nothing():
         click.echo("nothing to change")
         return

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..errors import NotFoundError
 from ..store import Store, Workspace, default_url, open_store
 
 DEFAULT_WORKSPACE = "demo"
@@ -65,7 +66,14 @@ def with_workspace(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, database: str | None, workspace: str, **kwargs: Any) -> Any:
         store = open_from_options(database)
         try:
-            return func(*args, ws=store.workspace(workspace), **kwargs)
+            try:
+                ws = store.workspace(workspace)
+            except NotFoundError as exc:
+                raise click.ClickException(
+                    f"{exc}; create it with `mapper init-workspace {workspace}`, or import a "
+                    f"file into it with `mapper import FILE --workspace {workspace}`"
+                ) from None
+            return func(*args, ws=ws, **kwargs)
         finally:
             store.close()
 

@@ -28,7 +28,8 @@ from typing import IO, Any
 import networkx as nx
 
 from ..errors import ValidationError
-from .templates import OTHERS, TIES, Column, Sheet, guess_sheet, sheet_for
+from .directions import edge_directions
+from .templates import DIRECTION, OTHERS, TIES, Column, Sheet, guess_sheet, sheet_for
 
 #: Formats recognised by their file name's ending.
 EXTENSIONS = (".csv", ".txt", ".zip", ".xlsx", ".xlsm", ".graphml", ".gexf")
@@ -314,6 +315,7 @@ def read_graph(data: bytes, fmt: str) -> Found:
     ``kind``; ``strength``, ``since``, ``until`` (or GEXF ``start``/``end``), ``role``,
     ``origin`` are read when present. Other plain node attributes become properties.
     """
+    data, directions = edge_directions(data, fmt)  # undirected edges: see plan (issue 16)
     try:
         if fmt == "graphml":
             graph = nx.read_graphml(io.BytesIO(data))
@@ -364,7 +366,9 @@ def read_graph(data: bytes, fmt: str) -> Found:
         "rol",
         "bron",
         "overige gegevens",
+        "richting",
     ]
+    undirected = not graph.is_directed()
     edge_rows: list[list[Any]] = []
     if graph.is_multigraph():
         edges: Iterable[tuple[Any, Any, Any, dict[str, Any]]] = graph.edges(keys=True, data=True)
@@ -385,6 +389,7 @@ def read_graph(data: bytes, fmt: str) -> Found:
                 attrs.get("role"),
                 attrs.get("origin"),
                 attrs.get("props") or None,
+                "undirected" if directions.take(str(u), str(v)) or undirected else None,
             ]
         )
     label = "GraphML" if fmt == "graphml" else "GEXF"
@@ -396,7 +401,14 @@ def read_graph(data: bytes, fmt: str) -> Found:
         first_row=1,
         columns=[_REF, *[OTHERS.column_for(h) for h in node_headers[1:]]],
     )
-    edge_table = Table(TIES, "edges", edge_headers, edge_rows, first_row=1)
+    edge_table = Table(
+        TIES,
+        "edges",
+        edge_headers,
+        edge_rows,
+        first_row=1,
+        columns=[*[TIES.column_for(h) for h in edge_headers[:-1]], DIRECTION],
+    )
     edge_table.graph = True  # type: ignore[attr-defined]
     node_table.graph = True  # type: ignore[attr-defined]
     return Found(label, [node_table, edge_table])

@@ -322,6 +322,29 @@ OTHERS = Sheet(
     ),
 )
 
+#: A column graph files (GraphML, GEXF, Gephi and Kumu sheets) may give their edges: whether
+#: the edge has a direction. An undirected edge takes the direction the tie rules allow.
+DIRECTION = Column(
+    "direction",
+    "richting",
+    "gericht of ongericht",
+    ("direction", "directed", "gericht"),
+)
+#: Words saying an edge has no direction (Gephi "Undirected", Kumu "undirected"/"mutual").
+UNDIRECTED_WORDS = frozenset(
+    {"undirected", "ongericht", "mutual", "wederzijds", "false", "nee", "no", "none"}
+)
+
+
+def is_undirected(value: object) -> bool:
+    """True if a direction cell says the edge has none.
+
+    >>> is_undirected("Undirected"), is_undirected("directed"), is_undirected(None)
+    (True, False, False)
+    """
+    return isinstance(value, str) and fold(value).strip() in UNDIRECTED_WORDS
+
+
 #: The template sheets, by key, in the order they are written.
 SHEETS: dict[str, Sheet] = {s.key: s for s in (ENTITIES, TIES, ACTIVITIES, CONTACTS, OTHERS)}
 

@@ -189,7 +189,8 @@ class PlanBase:
         title = table.title if isinstance(table, Table) else table
         header = column
         if isinstance(table, Table):
-            col = next((c for c in table.sheet.columns if c.field == column), None)
+            col = next((c for c in table.columns if c is not None and c.field == column), None)
+            col = col or next((c for c in table.sheet.columns if c.field == column), None)
             header = col.header if col else column
         self.errors.append(RowError(title, row, header, text(value) or "", message))
 

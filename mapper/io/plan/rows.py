@@ -7,23 +7,32 @@ from typing import Any
 
 from ...errors import ValidationError
 from ...model import (
+    SYMMETRIC,
     TIE_RULES,
     NodeKind,
     RelKind,
     check_interval,
     check_name,
     check_props,
+    check_tie_kinds,
 )
 from ...privacy import PERSONAL_KINDS, check_privacy_props
 from ...store.base import ID_RE
 from ..readers import Table
 from ..templates import cached_fold as fold
-from ..templates import parse_contact_mode, parse_node_kind, parse_rel_kind, parse_role
+from ..templates import (
+    is_undirected,
+    parse_contact_mode,
+    parse_node_kind,
+    parse_rel_kind,
+    parse_role,
+)
 from ..values import parse_date, parse_extra, parse_strength, parse_yes, split_list, text
 from .base import (
     STORE_ID_SHAPE,
     ContactRow,
     Entity,
+    Ref,
     _allowed,
     _blank,
 )
@@ -186,8 +195,20 @@ class RowsStep(TiesStep):
         except ValidationError as exc:
             self.error(table, row, "kind", rec.get("kind"), exc.message)
         sources, targets, allowed_s, allowed_t = _allowed(kind)
+        undirected = is_undirected(rec.get("direction")) and kind not in SYMMETRIC
+        if undirected and kind is not None:
+            # an undirected edge may be written either way round: each end may be either kind
+            ends = sources | targets
+            either = f"a {kind.value} tie joins {' | '.join(sorted(k.value for k in ends))}"
+            sources = targets = ends
+            allowed_s = allowed_t = either
         source = self._resolve(rec.get("source"), table, row, "source", sources, allowed_s)
         target = self._resolve(rec.get("target"), table, row, "target", targets, allowed_t)
+        if undirected and kind is not None and source is not None and target is not None:
+            oriented = self._orient(table, row, kind, source, target)
+            if oriented is None:
+                return
+            source, target = oriented
         values: dict[str, Any] = {}
         for col, parse in (
             ("strength", parse_strength),
@@ -234,6 +255,41 @@ class RowsStep(TiesStep):
             tie_id=tie_id,
         )
 
+    def _orient(
+        self, table: Table, row: int, kind: RelKind, source: Ref, target: Ref
+    ) -> tuple[Ref, Ref] | None:
+        """The direction the tie rules allow an undirected edge between ``source`` and
+        ``target``; an error naming what to fix when both or neither direction fit."""
+        fits = [
+            (a, b) for a, b in ((source, target), (target, source)) if _fits(kind, a.kind, b.kind)
+        ]
+        if len(fits) == 1:
+            return fits[0]
+        a, b = source.kind.value, target.kind.value
+        if fits:
+            self.error(
+                table,
+                row,
+                "direction",
+                "undirected",
+                f"this undirected {kind.value} tie between {source.name!r} and {target.name!r} "
+                f"could go either way ({a} → {b} or {b} → {a}): make the edge directed "
+                "(source first) so it says who is the member of whom",
+            )
+            return None
+        sources, targets = TIE_RULES[kind]
+        self.error(
+            table,
+            row,
+            "kind",
+            kind.value,
+            f"an undirected {kind.value} tie cannot join a {a} and a {b} either way "
+            f"({kind.value} goes from {' | '.join(sorted(k.value for k in sources))} "
+            f"to {' | '.join(sorted(k.value for k in targets))}): change the tie kind or "
+            "one of the two entities",
+        )
+        return None
+
     def _contact_row(self, table: Table, row: int, rec: Mapping[str, Any]) -> None:
         before = len(self.errors)
         a = self._resolve(rec.get("a"), table, row, "a", None, "")
@@ -267,3 +323,11 @@ class RowsStep(TiesStep):
         self.contacts.append(
             ContactRow(a, b, on, mode, notes, text(rec.get("outcome")), cid, table.title, row)
         )
+
+
+def _fits(kind: RelKind, source: NodeKind, target: NodeKind) -> bool:
+    try:
+        check_tie_kinds(kind, source, target)
+    except ValidationError:
+        return False
+    return True
