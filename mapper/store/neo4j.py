@@ -86,7 +86,7 @@ from neo4j import exceptions as neo_errors
 from ..audit import AuditEntry
 from ..errors import ConflictError, MapperError, NotFoundError, StoreUnavailableError
 from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo, check_date
-from .base import Store, _kinds_arg, node_attrs, tie_attrs
+from .base import Record, Store, _kinds_arg, node_attrs, tie_attrs
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,8 @@ SCHEMA: list[str] = [
     "CREATE INDEX mapper_node_version_workspace IF NOT EXISTS FOR (v:NodeVersion) ON (v.workspace)",
     "CREATE INDEX mapper_contact_workspace IF NOT EXISTS FOR (c:Contact) ON (c.workspace)",
     "CREATE INDEX mapper_audit_workspace IF NOT EXISTS FOR (e:AuditEntry) ON (e.workspace)",
+    # (owner: invite) small documents beside the graph: invitations and their answers
+    "CREATE INDEX mapper_record_workspace IF NOT EXISTS FOR (r:Record) ON (r.workspace)",
 ]
 for _kind in RelKind:
     _low = _kind.value.lower()
@@ -347,6 +349,17 @@ def _contact(m: Mapping[str, Any]) -> Contact:
         notes=m.get("notes"),
         outcome=m.get("outcome"),
         recorded_at=m.get("recorded_at"),
+    )
+
+
+def _record(m: Mapping[str, Any]) -> Record:
+    return Record(
+        collection=m["collection"],
+        id=m["id"],
+        body=json.loads(m.get("body") or "{}"),
+        refs=tuple(m.get("refs") or ()),
+        created_at=m.get("created_at") or "",
+        updated_at=m.get("updated_at") or "",
     )
 
 
@@ -751,6 +764,7 @@ class Neo4jStore(Store):
             self._write("MATCH (v:NodeVersion {workspace: $ws}) DETACH DELETE v", ws=slug)
             self._write("MATCH (c:Contact {workspace: $ws}) DETACH DELETE c", ws=slug)
             self._write("MATCH (e:AuditEntry {workspace: $ws}) DETACH DELETE e", ws=slug)
+            self._write("MATCH (r:Record {workspace: $ws}) DETACH DELETE r", ws=slug)
             self._write("MATCH (w:Workspace {slug: $ws}) DETACH DELETE w", ws=slug)
 
     @staticmethod
@@ -1342,6 +1356,89 @@ class Neo4jStore(Store):
             "contacts": len(contact_ids),
             "audit": audit[0]["n"] if audit else 0,
         }
+
+    def _erase_tie(self, workspace: str, tie_id: str) -> dict[str, int]:
+        # (owner: invite) for Store.erase_tie
+        with self.atomic():
+            self._on_undo(self._cannot_undo("erasing a tie"))
+            rows = self._tie_rows(workspace, [tie_id])
+            audit = self._write(
+                "MATCH (e:AuditEntry {workspace: $ws}) WHERE $id IN e.refs "
+                "DELETE e RETURN count(*) AS n",
+                ws=workspace,
+                id=tie_id,
+            )
+            self._delete_relationships(workspace, [eid for eid, _ in rows])
+        return {"tie_versions": len(rows), "audit": audit[0]["n"] if audit else 0}
+
+    # ------------------------------------------------------------------ records (owner: invite)
+
+    def _put_record(self, workspace: str, record: Record) -> None:
+        with self.atomic():
+            old = self._get_record(workspace, record.collection, record.id)
+            self._on_undo(
+                lambda: (
+                    self._set_record(workspace, old)
+                    if old is not None
+                    else self._delete_record(workspace, record.collection, record.id)
+                )
+            )
+            self._set_record(workspace, record)
+
+    def _set_record(self, workspace: str, record: Record) -> None:
+        self._write(
+            "MERGE (r:Record {workspace: $ws, collection: $collection, id: $id}) "
+            "SET r.body = $body, r.refs = $refs, r.created_at = $created_at, "
+            "r.updated_at = $updated_at",
+            ws=workspace,
+            collection=record.collection,
+            id=record.id,
+            body=_json(record.body),
+            refs=list(record.refs),
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+    def _get_record(self, workspace: str, collection: str, record_id: str) -> Record | None:
+        rows = self._read(
+            "MATCH (r:Record {workspace: $ws, collection: $collection, id: $id}) "
+            "RETURN r {.*} AS r",
+            ws=workspace,
+            collection=collection,
+            id=record_id,
+        )
+        return _record(rows[0]["r"]) if rows else None
+
+    def _query_records(self, workspace: str, collection: str, ref: str | None) -> list[Record]:
+        rows = self._read(
+            "MATCH (r:Record {workspace: $ws, collection: $collection}) "
+            "WHERE $ref IS NULL OR $ref IN r.refs "
+            "RETURN r {.*} AS r ORDER BY r.created_at, r.id",
+            ws=workspace,
+            collection=collection,
+            ref=ref,
+        )
+        return [_record(r["r"]) for r in rows]
+
+    def _delete_record(self, workspace: str, collection: str, record_id: str) -> bool:
+        self._on_undo(self._cannot_undo("deleting a record"))
+        rows = self._write(
+            "MATCH (r:Record {workspace: $ws, collection: $collection, id: $id}) "
+            "DELETE r RETURN count(*) AS n",
+            ws=workspace,
+            collection=collection,
+            id=record_id,
+        )
+        return bool(rows and rows[0]["n"])
+
+    def _delete_records_naming(self, workspace: str, ref: str) -> int:
+        self._on_undo(self._cannot_undo("deleting records"))
+        rows = self._write(
+            "MATCH (r:Record {workspace: $ws}) WHERE $ref IN r.refs DELETE r RETURN count(*) AS n",
+            ws=workspace,
+            ref=ref,
+        )
+        return rows[0]["n"] if rows else 0
 
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
         """For ``merge_nodes``: move every tie version and contact moment at ``old`` to
