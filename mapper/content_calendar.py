@@ -13,7 +13,7 @@ Examples
 >>> weeks = month_grid(dt.date(2026, 11, 1), [{"date": "2026-11-03", "title": "Blog"}])
 >>> [d["day"].day if d["day"] else None for d in weeks[0]]
 [None, None, None, None, None, None, 1]
->>> [i["title"] for i in weeks[1][1]["items"]]
+>>> [i["title"] for i in weeks[1][1]["entries"]]
 ['Blog']
 """
 
@@ -90,7 +90,7 @@ def in_month(items: Iterable[Mapping[str, Any]], month: dt.date) -> list[dict[st
 
 
 def month_grid(month: dt.date, items: Iterable[Mapping[str, Any]]) -> list[list[dict[str, Any]]]:
-    """``month`` as weeks (Monday first) of seven cells ``{day, items}``; ``day`` is None
+    """``month`` as weeks (Monday first) of seven cells ``{day, entries}``; ``day`` is None
     outside the month. Items are placed on their ``date``."""
     by_day: dict[str, list[dict[str, Any]]] = {}
     for item in in_month(items, month):
@@ -101,7 +101,7 @@ def month_grid(month: dt.date, items: Iterable[Mapping[str, Any]]) -> list[list[
             [
                 {
                     "day": day if day.month == month.month else None,
-                    "items": by_day.get(day.isoformat(), []) if day.month == month.month else [],
+                    "entries": by_day.get(day.isoformat(), []) if day.month == month.month else [],
                 }
                 for day in week
             ]
