@@ -233,6 +233,9 @@ def test_cli_import_export_backup_restore(tmp_path, monkeypatch):
     )
     run("import", "sjabloon.xlsx", "--workspace", "rijnstad")
     assert "nothing to change" in run("import", "sjabloon.xlsx", "--workspace", "rijnstad")
+    # the template's example rows are skipped (issue 16): the scan itself comes from a CSV
+    (tmp_path / "scan.csv").write_text("soort;naam;thema's\npersoon;Jan de Vries;duurzaamheid\n")
+    run("import", "scan.csv", "--workspace", "rijnstad")
     run("export", "-o", "scan.gexf", "--workspace", "rijnstad", "--theme", "duurzaamheid")
     assert nx.read_gexf(tmp_path / "scan.gexf").number_of_nodes() > 0
     run("backup", "backup.json.gz", "--workspace", "rijnstad")

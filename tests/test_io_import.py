@@ -315,6 +315,10 @@ def test_the_empty_templates_import(store, fmt):
     ws = store.create_workspace("leeg", "Bibliotheek Leeg")
     found = read_bytes(out.getvalue(), "sjabloon" + exporter.FORMATS[fmt])
     assert {t.sheet.key for t in found.tables} == set(exporter.SHEETS)
+    for table in found.tables:  # examples whose mark is removed are rows like any other
+        for row in table.rows:
+            if row[:3] != ["voorbeeld", "thema", "duurzaamheid"]:
+                row[0] = ""
     plan = plan_import(store, "leeg", found)
     assert plan.ok, plan.errors
     plan.apply()

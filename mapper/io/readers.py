@@ -29,7 +29,7 @@ import networkx as nx
 
 from ..errors import ValidationError
 from .directions import edge_directions
-from .templates import DIRECTION, OTHERS, TIES, Column, Sheet, guess_sheet, sheet_for
+from .templates import DIRECTION, OTHERS, TIES, Column, Sheet, guess_sheet, ignored_sheet, sheet_for
 
 #: Formats recognised by their file name's ending.
 EXTENSIONS = (".csv", ".txt", ".zip", ".xlsx", ".xlsm", ".graphml", ".gexf")
@@ -251,6 +251,8 @@ def read_xlsx(data: bytes) -> Found:
     notes: list[str] = []
     try:
         for ws in wb.worksheets:
+            if ignored_sheet(ws.title):  # the template's help sheet, Kumu's "… (ignore)"
+                continue
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             if not any(any(_filled(v) for v in r) for r in rows):
                 continue

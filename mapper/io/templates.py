@@ -33,8 +33,10 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ..errors import ValidationError
 from ..model import CONTACT_MODES, NodeKind, RelKind, node_kind, rel_kind
@@ -91,7 +93,21 @@ def _header_key(text: str) -> str:
     return fold(str(text)).replace("_", " ").replace("'", "").replace("’", "").strip(" :*")
 
 
-_ID = Column("id", "id", "Leeg laten voor nieuwe; ingevuld bij een export.", ("code",))
+#: The id cell of the templates' example rows: rows so marked are skipped on import (and said
+#: so in the dry run), so a person can add their rows below the examples.
+EXAMPLE_MARK = "voorbeeld"
+_EXAMPLE_MARKS = frozenset({EXAMPLE_MARK, "example"})
+#: An unmarked row counts as an example only when it repeats one with at least this many
+#: filled cells (a bare "thema; duurzaamheid" is someone's own row).
+MIN_EXAMPLE_CELLS = 3
+
+_ID = Column(
+    "id",
+    "id",
+    "Leeg laten voor nieuwe; ingevuld bij een export. 'voorbeeld' = voorbeeldrij, wordt "
+    "overgeslagen.",
+    ("code",),
+)
 _EXTRA = Column(
     "extra",
     "overige gegevens",
@@ -151,7 +167,7 @@ ENTITIES = Sheet(
     ),
     example=(
         (
-            "",
+            EXAMPLE_MARK,
             "persoon",
             "Jan de Vries",
             "Facebook-groep Duurzaam Rijnstad",
@@ -165,7 +181,7 @@ ENTITIES = Sheet(
             "",
         ),
         (
-            "",
+            EXAMPLE_MARK,
             "organisatie",
             "Stichting Repair Café",
             "",
@@ -211,7 +227,7 @@ TIES = Sheet(
     ),
     example=(
         (
-            "",
+            EXAMPLE_MARK,
             "Jan de Vries",
             "Stichting Repair Café",
             "lid van",
@@ -252,7 +268,7 @@ ACTIVITIES = Sheet(
     ),
     example=(
         (
-            "",
+            EXAMPLE_MARK,
             "Repair Café",
             "duurzaamheid",
             "Stichting Repair Café",
@@ -285,7 +301,7 @@ CONTACTS = Sheet(
     ),
     example=(
         (
-            "",
+            EXAMPLE_MARK,
             "2024-05-02",
             "Anna Bakker",
             "Jan de Vries",
@@ -317,8 +333,8 @@ OTHERS = Sheet(
         _EXTRA,
     ),
     example=(
-        ("", "medewerker", "Anna Bakker", "", "", "", "community librarian", ""),
-        ("", "thema", "duurzaamheid", "", "", "", "", ""),
+        (EXAMPLE_MARK, "medewerker", "Anna Bakker", "", "", "", "community librarian", ""),
+        (EXAMPLE_MARK, "thema", "duurzaamheid", "", "", "", "", ""),
     ),
 )
 
@@ -347,6 +363,58 @@ def is_undirected(value: object) -> bool:
 
 #: The template sheets, by key, in the order they are written.
 SHEETS: dict[str, Sheet] = {s.key: s for s in (ENTITIES, TIES, ACTIVITIES, CONTACTS, OTHERS)}
+
+
+def is_example(sheet: Sheet, record: Mapping[str, Any], *, by_content: bool = True) -> bool:
+    """True if a row is one of the template's example rows: its id cell says
+    :data:`EXAMPLE_MARK`, or (``by_content``: for a template from before the mark) it equals
+    an example row.
+
+    >>> is_example(TIES, {"id": "voorbeeld", "source": "Mijn Naam"})
+    True
+    >>> row = dict(zip([c.field for c in TIES.columns], TIES.example[0]), id="")
+    >>> is_example(TIES, row), is_example(TIES, {**row, "source": "Piet"})
+    (True, False)
+    """
+    if is_marked(record):
+        return True
+    return by_content and any(
+        _same_row(sheet, example, record)
+        for example in sheet.example
+        if sum(1 for v in example[1:] if v) >= MIN_EXAMPLE_CELLS
+    )
+
+
+def is_marked(record: Mapping[str, Any]) -> bool:
+    """True if a row's id cell marks it as an example (:data:`EXAMPLE_MARK`)."""
+    mark = record.get("id")
+    return isinstance(mark, str) and fold(mark).strip() in _EXAMPLE_MARKS
+
+
+def _same_row(sheet: Sheet, example: tuple[str, ...], record: Mapping[str, Any]) -> bool:
+    for column, value in zip(sheet.columns, example):
+        if column.field != "id" and _cell(record.get(column.field)) != _cell(value):
+            return False
+    return True
+
+
+def _cell(value: Any) -> str:
+    return fold(str(value)).strip() if value is not None else ""
+
+
+#: Worksheet titles of help sheets (the template's own ``Uitleg``), skipped without a word.
+HELP_SHEETS = frozenset({"uitleg", "toelichting", "help", "instructies", "leesmij", "readme"})
+
+
+def ignored_sheet(title: str) -> bool:
+    """True for a sheet an import skips silently: a help sheet, or one whose title ends in
+    ``(ignore)`` / ``(negeren)`` as Kumu documents it.
+
+    >>> ignored_sheet("Uitleg"), ignored_sheet("Notes (ignore)"), ignored_sheet("Relaties")
+    (True, True, False)
+    """
+    key = _header_key(title)
+    return key in HELP_SHEETS or key.endswith(("(ignore)", "(negeren)"))
 
 
 def sheet_for(title: str) -> Sheet | None:

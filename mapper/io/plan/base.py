@@ -169,6 +169,7 @@ class PlanBase:
         self.found = found
         self.origin = origin
         self.errors: list[RowError] = []
+        self.notes: list[str] = []  # what the dry run says besides counts (skipped rows, …)
         self.entities: list[Entity] = []
         self.ties: list[TieRow] = []
         self.contacts: list[ContactRow] = []

@@ -18,7 +18,7 @@ matches what the first import wrote.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...errors import ValidationError
@@ -27,7 +27,9 @@ from ...model import (
     NodeKind,
 )
 from ...store.base import Store, new_id
-from ..readers import Found
+from ..readers import Found, Table
+from ..templates import EXAMPLE_MARK, is_example, is_marked
+from ..values import text
 from .apply import ApplyStep
 from .base import (
     SAMPLE,
@@ -41,6 +43,8 @@ from .rows import RowsStep
 
 class ImportPlan(RowsStep, ApplyStep):
     """What importing a file would do. Built by :func:`plan_import`; see the module docstring."""
+
+    _by_content: bool | None = None
 
     # ------------------------------------------------------------------ reporting
 
@@ -113,7 +117,7 @@ class ImportPlan(RowsStep, ApplyStep):
                 )
         return {
             "format": self.found.format,
-            "notes": list(self.found.notes),
+            "notes": [*self.found.notes, *self.notes],
             "counts": self.counts(),
             "entities": dict(entities),
             "ties": dict(ties),
@@ -167,7 +171,7 @@ class ImportPlan(RowsStep, ApplyStep):
         entity_sheets = {"entities": None, "others": None, "activities": NodeKind.ACTIVITY}
         for table in tables:
             if table.sheet.key in entity_sheets:
-                for row, rec in table.records():
+                for row, rec in self._records(table):
                     self._entity_row(table, row, rec, entity_sheets[table.sheet.key])
         self._match_entities()
         tables_by_title = {t.title: t for t in tables}
@@ -176,14 +180,36 @@ class ImportPlan(RowsStep, ApplyStep):
                 self._relation_cells(e, tables_by_title[e.sheet])
         for table in tables:
             if table.sheet.key == "ties":
-                for row, rec in table.records():
+                for row, rec in self._records(table):
                     self._tie_row(table, row, rec)
             elif table.sheet.key == "contacts":
-                for row, rec in table.records():
+                for row, rec in self._records(table):
                     self._contact_row(table, row, rec)
         order = {t.title: i for i, t in enumerate(tables)}
         self.errors.sort(key=lambda e: (order.get(e.sheet, len(order)), e.row))
         self.decide({})
+
+    def _records(self, table: Table) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        """The rows of ``table``, without the template's example rows (each one noted)."""
+        if self._by_content is None:
+            # A file with marked example rows is a current template: a row whose mark was
+            # removed is the person's own. Without marks, rows equal to an example are skipped.
+            self._by_content = not any(
+                is_marked(rec) for t in self.found.tables for _, rec in t.records()
+            )
+        for row, rec in table.records():
+            if is_example(table.sheet, rec, by_content=self._by_content):
+                what = " → ".join(
+                    str(v)
+                    for k in ("name", "source", "target", "a", "b")
+                    if (v := text(rec.get(k)))
+                )
+                self.notes.append(
+                    f"{table.title}, row {row}: example row of the template ({what}), skipped; "
+                    f"to import it, empty its id cell ({EXAMPLE_MARK!r})"
+                )
+                continue
+            yield row, rec
 
     # ------------------------------------------------------------------ decisions
 

@@ -108,6 +108,7 @@ class RowsStep(TiesStep):
         except ValidationError as exc:
             self.error(table, row, "until", rec.get("until"), exc.message)
         if len(self.errors) > before or kind is None or name is None:
+            self._check_cells(table, row, rec)  # every bad cell of the row, not only the first
             # keep the name known, so other rows referring to it don't report twice
             if kind is not None and name is not None:
                 self._add_entity(Entity(kind, name, table.title, row, given, cells={"bad": True}))
@@ -131,6 +132,24 @@ class RowsStep(TiesStep):
             Entity(kind, name, table.title, row, given, props, since, until, cells=cells),
             ref=text(rec.get("ref")),
         )
+
+    def _check_cells(self, table: Table, row: int, rec: Mapping[str, Any]) -> None:
+        """Check the list and bond cells of a row that is bad already (they are otherwise
+        checked when its ties are made), so one look at the dry run shows every bad cell."""
+        try:
+            parse_yes(rec.get("bond"))
+        except ValidationError as exc:
+            self.error(table, row, "bond", rec.get("bond"), exc.message)
+        try:
+            parse_strength(rec.get("bond_strength"), field="strength")
+        except ValidationError as exc:
+            self.error(table, row, "bond_strength", rec.get("bond_strength"), exc.message)
+        for column in ("themes", "online", "offline", "channels", "activities", "bond_staff"):
+            for name in split_list(rec.get(column)):
+                try:
+                    check_name(name, field=column)
+                except ValidationError as exc:
+                    self.error(table, row, column, name, exc.message)
 
     def _relation_cells(self, e: Entity, table: Table) -> None:
         """The ties an entity row names in its list columns."""
