@@ -30,6 +30,9 @@ BLUEPRINTS: list[str] = [
     "web.io:bp",
     "web.warm:bp",
     "web.community:bp",
+    "web.aandeslag:bp",
+    "web.team:bp",
+    "web.verslag:bp",
 ]
 
 #: Settings read from the environment as MAPPER_<NAME>.

@@ -42,6 +42,7 @@ COMMAND_MODULES: list[str] = [
     "mapper.cli.migrate",
     "mapper.cli.warm",
     "mapper.cli.community",
+    "mapper.cli.aandeslag",
 ]
 
 for _name in COMMAND_MODULES:
