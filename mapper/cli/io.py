@@ -50,6 +50,8 @@ def _echo_plan(plan: Any) -> None:
         for item in summary["entities"].get(action, []):
             changes = f" ({', '.join(item['changes'])})" if item["changes"] else ""
             click.echo(f"  {label}: {item['kind']} {item['name']}{changes}")
+    for item in summary["ties"].get("create", []):
+        click.echo(f"  new tie: {item['kind']} {item['source']} → {item['target']}")
     for p in summary["proposals"]:
         names = ", ".join(f"{c['name']} ({c['id']})" for c in p["candidates"])
         click.echo(

@@ -47,6 +47,7 @@ from .templates import (
     REL_KIND_DUTCH,
     SHEETS,
     Sheet,
+    activities_cell,
 )
 from .values import format_strength
 
@@ -191,7 +192,7 @@ def template_rows(selection: Selection) -> dict[str, list[list[Any]]]:
                     n.name,
                     listed(cells["online"]),
                     listed(cells["offline"]),
-                    listed(cells["activities"]),
+                    activities_cell(n.kind, listed(cells["activities"])),
                     listed(cells["themes"]),
                     "ja" if b else "",
                     format_strength(b.strength) if b else "",

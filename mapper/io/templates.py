@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,7 +139,8 @@ ENTITIES = Sheet(
         Column(
             "activities",
             "activiteiten",
-            "Activiteiten die zij organiseren",
+            "Activiteiten waaraan zij deelnemen; '(organisator)' achter de naam als zij die "
+            "organiseren (bij een organisatie: organiseert, tenzij '(deelnemer)')",
             ("activities", "activiteit"),
         ),
         Column(
@@ -541,6 +543,53 @@ ROLE_WORDS: dict[str, str] = {
     "gastheer": "host",
     "gastvrouw": "host",
 }
+
+#: Words after an activity's name, in brackets, saying who organises or takes part:
+#: "Repair Café (organisator)". A person's activities are taken part in unless so marked;
+#: an organisation's are organised unless marked "(deelnemer)".
+ORGANISER_WORDS = frozenset({"organisator", "organiser", "organizer", "organiseert", "organiseren"})
+ATTENDEE_WORDS = frozenset(
+    {"deelnemer", "deelname", "neemt deel", "bezoeker", "attends", "attendee"}
+)
+_MARKED = re.compile(r"^(?P<name>.*?)\s*\((?P<mark>[^()]*)\)\s*$")
+
+
+def activity_role(item: str) -> tuple[str, bool | None]:
+    """An activities cell item split into the activity's name and whether the row organises it
+    (True), takes part (False) or does not say (None).
+
+    >>> activity_role("Repair Café (organisator)"), activity_role("Klusavond")
+    (('Repair Café', True), ('Klusavond', None))
+    >>> activity_role("Taalcafé (deelnemer)"), activity_role("Café (de Brug)")
+    (('Taalcafé', False), ('Café (de Brug)', None))
+    """
+    found = _MARKED.match(item)
+    if found:
+        mark = fold(found["mark"]).strip()
+        if mark in ORGANISER_WORDS:
+            return found["name"], True
+        if mark in ATTENDEE_WORDS:
+            return found["name"], False
+    return item, None
+
+
+#: Kinds whose "activiteiten" are taken part in (ATTENDS) unless the item says organiser.
+ATTENDING_KINDS = frozenset({NodeKind.PERSON, NodeKind.STAFF})
+
+
+def activities_cell(kind: NodeKind, organised: str) -> str:
+    """The "activiteiten" cell an export writes for the activities an entity organises:
+    marked "(organisator)" for a person or staff member, whose plain items mean taking part.
+
+    >>> activities_cell(NodeKind.PERSON, "Klusavond; Repair Café")
+    'Klusavond (organisator); Repair Café (organisator)'
+    >>> activities_cell(NodeKind.ORGANISATION, "Repair Café")
+    'Repair Café'
+    """
+    if kind not in ATTENDING_KINDS or not organised:
+        return organised
+    return "; ".join(f"{name} (organisator)" for name in organised.split("; "))
+
 
 YES_WORDS = frozenset({"ja", "j", "yes", "y", "x", "1", "true", "waar", "✓", "v"})
 NO_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar", "-"})

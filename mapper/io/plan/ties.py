@@ -150,9 +150,9 @@ class TiesStep(ResolveStep):
         known = {i for i in ids if i in self._existing}
         seen_ids: set[str] = set()
         seen: set[tuple[Any, ...]] = set()
-        for c in self.store.contacts(self.workspace) if known else ():
-            seen_ids.add(c.id)
-            seen.add(_contact_key(c.a, c.b, c.on, c.mode, c.notes))
+        for stored in self.store.contacts(self.workspace) if known else ():
+            seen_ids.add(stored.id)
+            seen.add(_contact_key(stored.a, stored.b, stored.on, stored.mode, stored.notes))
         for c in self.contacts:
             key = _contact_key(_ref_id(c.a), _ref_id(c.b), c.on, c.mode, c.notes)
             if (c.id in seen_ids) if c.id else (key in seen):
