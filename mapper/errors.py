@@ -56,3 +56,40 @@ class ConflictError(MapperError):
 
 class StoreUnavailableError(MapperError):
     """The configured store cannot be reached or opened (wrong URL, server down, bad login)."""
+
+
+#: ``errno`` values that mean the disk (or the file's allowance) is full.
+_FULL_ERRNOS = frozenset({28, 27, 122})  # ENOSPC, EFBIG, EDQUOT
+#: SQLite's primary result codes for a full disk and a failed write (SQLITE_FULL, SQLITE_IOERR).
+_SQLITE_FULL_CODES = frozenset({13, 10})
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True if ``exc``, or an exception it was raised from, says the disk is full or a file
+    could not be written (``ENOSPC``, a file size limit, SQLite's "database or disk is full"
+    or "disk I/O error").
+
+    >>> is_disk_full(OSError(28, "No space left on device")), is_disk_full(ValueError("x"))
+    (True, False)
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return True
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in _SQLITE_FULL_CODES:
+            return True
+        text = str(current)
+        if "database or disk is full" in text or "disk I/O error" in text:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+#: What the command line says when :func:`is_disk_full`.
+DISK_FULL_MESSAGE = (
+    "the disk is full or cannot be written; nothing was written (the data is as it was "
+    "before). Free up space and try again"
+)

@@ -31,6 +31,7 @@ import calendar
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -153,6 +154,12 @@ ID_PREFIX: dict[NodeKind, str] = {
 
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 10_000
+#: How deep a property value (lists in dicts in lists …) may nest.
+MAX_PROPS_DEPTH = 20
+#: Control characters refused in every text (C0 and C1 controls and DEL); tab, line feed
+#: and carriage return are allowed where text may span lines (notes), and collapsed to a
+#: space in names.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # --------------------------------------------------------------------------- validation
@@ -250,10 +257,33 @@ def check_interval(since: dt.date | None, until: dt.date | None) -> None:
         )
 
 
+def check_text(value: Any, *, field: str) -> Any:
+    """Return ``value`` unchanged, or raise ValidationError if it is text holding a control
+    character (NUL, escape, …; tab and line breaks are allowed).
+
+    >>> check_text("Jan\\nde Vries", field="notes")
+    'Jan\\nde Vries'
+    >>> check_text("Jan\\x00", field="name")
+    Traceback (most recent call last):
+    ...
+    mapper.errors.ValidationError: name 'Jan\\x00' holds a control character (U+0000)
+    """
+    if isinstance(value, str):
+        found = _CONTROL_RE.search(value)
+        if found:
+            raise ValidationError(
+                f"{field} {value[:40]!r} holds a control character (U+{ord(found.group()):04X})",
+                field=field,
+                value=value,
+            )
+    return value
+
+
 def check_name(value: Any, *, field: str = "name") -> str:
     """Return a cleaned, non-empty name, or raise ValidationError."""
     if not isinstance(value, str):
         raise ValidationError(f"{field} {value!r} is not text", field=field, value=value)
+    check_text(value, field=field)
     text = " ".join(value.split())
     if not text:
         raise ValidationError(f"{field} is empty", field=field, value=value)
@@ -298,16 +328,44 @@ def check_props(props: Mapping[str, Any] | None) -> dict[str, Any]:
     for key, value in props.items():
         if not isinstance(key, str) or not key or not key.replace("_", "").isalnum():
             raise ValidationError(f"property name {key!r} is not a plain word", field=str(key))
+        _check_prop_value(key, value)
         try:
-            json.dumps(value)
-        except (TypeError, ValueError):
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError, RecursionError):
             raise ValidationError(
-                f"property {key!r} has a value that cannot be stored: {value!r}", field=key
+                f"property {key!r} has a value that cannot be stored: {str(value)[:60]!r}",
+                field=key,
             ) from None
         if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
             raise ValidationError(f"property {key!r} is too long", field=key)
         out[key] = value
     return out
+
+
+def _check_prop_value(key: str, value: Any) -> None:
+    """Refuse NaN and infinities, control characters and nesting beyond
+    :data:`MAX_PROPS_DEPTH` anywhere in a property value (without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_PROPS_DEPTH:
+            raise ValidationError(
+                f"property {key!r} nests deeper than {MAX_PROPS_DEPTH} levels", field=key
+            )
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValidationError(
+                f"property {key!r} holds {item!r}, which is not a number that can be stored",
+                field=key,
+                value=item,
+            )
+        if isinstance(item, str):
+            check_text(item, field=f"property {key!r}")
+        elif isinstance(item, Mapping):
+            for k, v in item.items():
+                check_text(k, field=f"property {key!r}")
+                stack.append((v, depth + 1))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
 
 
 def strength_step(strength: float | None) -> int | None:

@@ -2,24 +2,26 @@
 updated and matched, near-duplicates proposed, every bad row), confirm, follow the progress;
 download the templates and exports; merge duplicates.
 
-The uploaded file is kept in the instance folder under a random token between the preview and
-the confirmation (``instance/imports/<token>.<ext>``); the browser only ever sends the token,
-never a path. The import itself runs in a background thread with its own store connection and
-writes its progress to ``<token>.progress.json``, which the progress page polls (static JS).
+An upload is read once, when it arrives, within the reader's limits; what was read waits in
+the instance folder under a random token between the preview and the confirmation
+(``instance/imports``, see :mod:`mapper.io.uploads`: files 0600, deleted when imported, after
+an hour, or when a person they name is erased); the browser only ever sends the token, never
+a path. The import itself runs in a background thread with its own store connection and
+writes its progress (with a heartbeat) to ``<token>.progress.json``, which the progress page
+polls (static JS).
 """
 
 from __future__ import annotations
 
+import errno
 import io
-import json
-import os
 import re
-import secrets
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     abort,
@@ -33,6 +35,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -40,11 +43,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired
 
-from mapper.errors import MapperError
+from mapper.errors import MapperError, is_disk_full
 from mapper.io import export as exporter
 from mapper.io.matching import find_duplicates
 from mapper.io.plan import plan_import
-from mapper.io.readers import read_bytes
+from mapper.io.readers import Limits, read_bytes
+from mapper.io.uploads import HEARTBEAT_SECONDS, TOKEN_RE, UploadFolder
 from mapper.model import NodeKind
 from mapper.store import open_store
 
@@ -57,12 +61,9 @@ NAV = [("io.index", _l("Import and export"))]
 UPLOAD_EXTENSIONS = ("xlsx", "csv", "zip", "graphml", "gexf", "txt")
 #: Largest upload (bytes), unless ``IMPORT_MAX_BYTES`` is set.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-#: How long an uploaded file is kept (seconds) before it is cleaned up.
-KEEP_SECONDS = 24 * 3600
 #: How many rows of each list the preview shows.
 PREVIEW_ROWS = 50
 _BAD_ROWS = "{n} bad row(s), nothing imported; the first: {first}"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 
 class UploadForm(FlaskForm):
@@ -96,43 +97,124 @@ class MergeForm(FlaskForm):
 def _folder() -> Path:
     """Where uploads wait between preview and import: ``IMPORT_FOLDER``, else
     ``instance/imports``."""
-    configured = current_app.config.get("IMPORT_FOLDER")
-    folder = Path(configured) if configured else Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return upload_folder_path(current_app)
 
 
-def _cleanup(folder: Path) -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for path in folder.iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass
+def upload_folder_path(app: Any) -> Path:
+    configured = app.config.get("IMPORT_FOLDER")
+    return Path(configured) if configured else Path(app.instance_path) / "imports"
 
 
-def _upload(token: str) -> tuple[Path, dict[str, Any]]:
-    """The stored upload of ``token`` in the current workspace, or 404."""
+def uploads() -> UploadFolder:
+    """The upload folder of this app (see :mod:`mapper.io.uploads`)."""
+    return UploadFolder(_folder())
+
+
+def _upload(token: str) -> tuple[UploadFolder, dict[str, Any]]:
+    """The upload of ``token`` in the current workspace, or 404."""
     if not TOKEN_RE.match(token):
         abort(404)
-    folder = _folder()
-    meta_path = folder / f"{token}.json"
-    if not meta_path.is_file():
+    folder = uploads()
+    meta = folder.meta(token)
+    if meta is None or meta.get("workspace") != current_workspace().slug:
         abort(404)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("workspace") != current_workspace().slug:
-        abort(404)
-    path = folder / f"{token}.{meta['ext']}"
-    if not path.is_file():
-        abort(404)
-    return path, meta
+    return folder, meta
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+#: Reader problems as the librarian reads them (the library's own messages are English).
+READ_ERRORS: dict[str, Any] = {
+    "rows": _l(
+        "The file has more than %(limit)s rows; one import takes at most that many. "
+        "Split it into smaller files."
+    ),
+    "columns": _l(
+        "Sheet %(sheet)s has more than %(limit)s columns; the templates have far "
+        "fewer. Remove the extra columns."
+    ),
+    "cells": _l(
+        "The file has more than %(limit)s cells; one import takes at most that many. "
+        "Split it into smaller files."
+    ),
+    "cell_chars": _l("Sheet %(sheet)s has a cell of more than %(limit)s characters."),
+    "file_bytes": _l("The file is larger than %(limit_mb)s MB."),
+    "uncompressed": _l(
+        "The file would unpack to more than %(limit_mb)s MB; that is more than one import takes."
+    ),
+    "ratio": _l(
+        "%(member)s in the zip file would unpack to more than %(limit)s times its "
+        "size; such a file is refused."
+    ),
+    "shared_strings": _l("The Excel file holds more than %(limit_mb)s MB of text."),
+    "encrypted": _l(
+        "%(member)s in the zip file is protected with a password. Save it again without a password."
+    ),
+    "compression": _l(
+        "%(member)s in the zip file is packed in a way that cannot be read. "
+        "Pack it again as a normal zip file."
+    ),
+    "member": _l("%(member)s in the zip file cannot be unpacked; the zip file is damaged."),
+    "damaged": _l("The file is damaged or is not what its name says."),
+    "encoding": _l(
+        "The file starts as UTF-8 but is not UTF-8 (at byte %(byte)s). Save it "
+        "again as “CSV UTF-8”."
+    ),
+    "csv": _l("Sheet %(sheet)s is not a readable CSV file."),
+    "excel": _l("The Excel file cannot be read; it may be damaged or protected with a password."),
+    "entities": _l(
+        "The file names more than %(limit)s entities; one import takes at most that many. "
+        "Split it into smaller files."
+    ),
+    "ties": _l(
+        "The file names more than %(limit)s ties; one import takes at most that many. "
+        "Split it into smaller files."
+    ),
+    "xml": _l("The graph file is not valid XML."),
+    "xml_doctype": _l("The graph file declares a DOCTYPE or entities; such a file is refused."),
+    "xml_depth": _l("The graph file nests deeper than %(limit)s levels; such a file is refused."),
+    "xml_elements": _l(
+        "The graph file has more than %(limit)s elements; that is more than one import takes."
+    ),
+}
+
+
+def read_error_message(code: str | None, params: dict[str, Any], fallback: str) -> str:
+    """A reader problem in the interface's language (the library's English as fallback)."""
+    message = READ_ERRORS.get(code or "")
+    if message is None:
+        return fallback
+    numbers = {
+        k: (format_decimal(v, locale=str(get_locale() or "nl")) if isinstance(v, int) else v)
+        for k, v in params.items()
+    }
+    try:
+        return str(message) % numbers
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
+def cleanup_uploads(app: Any) -> None:
+    """At start-up: delete abandoned uploads and mark imports that died with their process
+    as failed (their page then says to upload again)."""
+    folder = UploadFolder(upload_folder_path(app))
+    folder.cleanup()
+    folder.fail_stale_jobs()
+
+
+_last_cleanup = [0.0]
+#: How often (seconds) a request sweeps the upload folder for abandoned uploads.
+CLEANUP_EVERY = 60
+
+
+@bp.before_app_request
+def _sweep_uploads() -> None:
+    now = time.monotonic()
+    if now - _last_cleanup[0] < CLEANUP_EVERY:
+        return
+    _last_cleanup[0] = now
+    try:
+        uploads().cleanup()
+    except OSError:  # the folder may be unreadable; the pages themselves say so
+        pass
 
 
 # --------------------------------------------------------------------------- pages
@@ -175,33 +257,79 @@ def upload():  # type: ignore[no-untyped-def]
     if ext not in UPLOAD_EXTENSIONS:
         flash(_("Use an Excel file (.xlsx), CSV, zip of CSVs, GraphML or GEXF."), "error")
         return redirect(url_for("io.index"))
-    folder = _folder()
-    _cleanup(folder)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.{ext}").write_bytes(data)
-    _write_json(
-        folder / f"{token}.json",
-        {"filename": original[:200], "ext": ext, "workspace": ws.slug, "size": len(data)},
-    )
+    folder = uploads()
+    folder.cleanup()
+    # The file is read once, here, within the reader's limits; only what was read is kept
+    # (the preview and the import use it), never the file itself.
+    found, error = None, None
+    try:
+        found = read_bytes(data, original, limits=_limits())
+    except MapperError as exc:
+        error = {
+            "code": getattr(exc, "code", None),
+            "params": getattr(exc, "params", {}),
+            "message": str(exc),
+        }
+    del data
+    try:
+        token = folder.save(
+            found,
+            filename=original,
+            workspace=ws.slug,
+            size=storage.content_length or 0,
+            error=error,
+        )
+    except OSError as exc:
+        flash(storage_message(exc), "error")
+        return redirect(url_for("io.index"))
     return redirect(url_for("io.preview", token=token))
 
 
-def _plan(path: Path, meta: dict[str, Any], decisions: dict[str, str] | None = None) -> Any:
-    ws = current_workspace()
-    found = read_bytes(path.read_bytes(), meta["filename"])
-    return plan_import(
-        ws.store, ws.slug, found, origin=f"import {meta['filename']}", decisions=decisions
+def _limits() -> Limits:
+    return Limits(file_bytes=_max_bytes())
+
+
+def storage_message(exc: BaseException) -> str:
+    """One clear sentence for a disk that is full or cannot be written."""
+    if is_disk_full(exc):
+        return _(
+            "The disk is full, so nothing was written. Free up space (or ask your IT "
+            "department) and try again."
+        )
+    return _("The file could not be stored on the server; nothing was written. Try again.")
+
+
+def _unreadable(meta: dict[str, Any]) -> str:
+    error = meta.get("error") or {}
+    return read_error_message(
+        error.get("code"), error.get("params") or {}, error.get("message", "")
     )
 
 
 @bp.get("/preview/<token>")
 def preview(token: str):  # type: ignore[no-untyped-def]
-    path, meta = _upload(token)
-    try:
-        plan = _plan(path, meta)
-    except MapperError as exc:
+    folder, meta = _upload(token)
+    if meta.get("error"):
         return render_template(
-            "io/preview.html", meta=meta, token=token, unreadable=str(exc), summary=None, form=None
+            "io/preview.html",
+            meta=meta,
+            token=token,
+            unreadable=_unreadable(meta),
+            summary=None,
+            form=None,
+        ), 422
+    found = folder.found(token)
+    if found is None:  # imported already, or the import is running
+        abort(404)
+    ws = current_workspace()
+    try:
+        plan = plan_import(ws.store, ws.slug, found, origin=f"import {meta['filename']}")
+    except MapperError as exc:
+        message = read_error_message(
+            getattr(exc, "code", None), getattr(exc, "params", {}), str(exc)
+        )
+        return render_template(
+            "io/preview.html", meta=meta, token=token, unreadable=message, summary=None, form=None
         ), 422
     summary = plan.summary(limit=PREVIEW_ROWS)
     status = 422 if plan.errors else 200
@@ -219,7 +347,7 @@ def preview(token: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/preview/<token>")
 def confirm(token: str):  # type: ignore[no-untyped-def]
-    path, meta = _upload(token)
+    folder, meta = _upload(token)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -228,17 +356,18 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
         for key, value in request.form.items()
         if key.startswith("choice:") and value
     }
-    progress_path = _folder() / f"{token}.progress.json"
-    if progress_path.exists():
+    if folder.has_progress(token):
         return redirect(url_for("io.progress", token=token))
-    # The file is read and checked again in the background (the workspace may have changed
-    # since the preview); a file with bad rows ends as "failed" and writes nothing.
-    _write_json(progress_path, {"state": "running", "done": 0, "total": 0, "step": "checking"})
+    if meta.get("error") or folder.found(token) is None:
+        abort(404)
+    # The rows are checked again in the background (the workspace may have changed since the
+    # preview); rows with errors end as "failed" and write nothing.
+    folder.write_progress(token, {"state": "running", "done": 0, "total": 0, "step": "checking"})
     url = current_app.config["DATABASE_URL"]
     actor = g.get("actor")
     worker = threading.Thread(
         target=_run_import,
-        args=(url, actor, current_workspace().slug, path, meta, decisions, progress_path),
+        args=(url, actor, current_workspace().slug, folder, token, meta, decisions),
         name=f"import-{token[:8]}",
         daemon=True,
     )
@@ -252,41 +381,66 @@ def _run_import(
     url: str,
     actor: str | None,
     slug: str,
-    path: Path,
+    folder: UploadFolder,
+    token: str,
     meta: dict[str, Any],
     decisions: dict[str, str],
-    progress_path: Path,
 ) -> None:
-    """The import in a background thread, with its own store; progress goes to a file."""
+    """The import in a background thread, with its own store; progress goes to a file, with
+    a heartbeat so that an import that died with its process is seen as failed."""
+    lock = threading.Lock()
+    state: dict[str, Any] = {"state": "running", "done": 0, "total": 0, "step": "checking"}
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            with lock:
+                if state["state"] == "running":
+                    folder.write_progress(token, state)
+
     last = [0.0]
 
     def progress(done: int, total: int, what: str) -> None:
         now = time.monotonic()
         if now - last[0] > 0.3 or done == total:
             last[0] = now
-            _write_json(
-                progress_path, {"state": "running", "done": done, "total": total, "step": what}
-            )
+            with lock:
+                state.update(done=done, total=total, step=what)
+                folder.write_progress(token, state)
 
+    heart = threading.Thread(target=beat, name=f"import-beat-{token[:8]}", daemon=True)
+    heart.start()
+    final: dict[str, Any]
     try:
         store = open_store(url)
         try:
             store.actor = actor
-            found = read_bytes(path.read_bytes(), meta["filename"])
+            found = folder.found(token)
+            if found is None:
+                raise MapperError("the upload is gone; upload the file again")
             plan = plan_import(
                 store, slug, found, origin=f"import {meta['filename']}", decisions=decisions
             )
+            del found
             if plan.errors:
                 raise MapperError(_BAD_ROWS.format(n=len(plan.errors), first=plan.errors[0]))
             result = plan.apply(progress=progress)
         finally:
             store.close()
-        _write_json(progress_path, {"state": "done", "done": 1, "total": 1, "result": result})
+        final = {"state": "done", "done": 1, "total": 1, "result": result}
     except Exception as exc:  # noqa: BLE001 - any failure is shown to the person waiting
-        _write_json(progress_path, {"state": "failed", "done": 0, "total": 0, "error": str(exc)})
+        message = "disk-full" if is_disk_full(exc) else str(exc)
+        final = {"state": "failed", "done": 0, "total": 0, "error": message}
+        if getattr(exc, "code", None):
+            final.update(code=exc.code, params=getattr(exc, "params", {}))  # type: ignore[attr-defined]
     finally:
+        stop.set()
+        folder.drop_rows(token)  # imported or not, the rows are not needed any more
+    with lock:
+        state.clear()
+        state.update(final)
         try:
-            path.unlink()
+            folder.write_progress(token, state)
         except OSError:
             pass
 
@@ -310,17 +464,23 @@ def progress_json(token: str):  # type: ignore[no-untyped-def]
 
 
 def _progress(token: str) -> dict[str, Any]:
-    meta_path = _folder() / f"{token}.json"
-    path = _folder() / f"{token}.progress.json"
-    if not meta_path.is_file() or not path.is_file():
+    folder, _meta = _upload(token)
+    state = folder.progress(token)
+    if state is None:
         abort(404)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("workspace") != current_workspace().slug:
-        abort(404)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return {"state": "running", "done": 0, "total": 0}
+    if state.get("state") == "failed":
+        if state.get("stale"):
+            state["error"] = _(
+                "The import stopped when the application stopped; nothing was written. "
+                "Upload the file again."
+            )
+        elif state.get("error") == "disk-full":
+            state["error"] = storage_message(OSError(errno.ENOSPC, "disk full"))
+        elif state.get("code"):
+            state["error"] = read_error_message(
+                state["code"], state.get("params") or {}, state.get("error", "")
+            )
+    return state
 
 
 # --------------------------------------------------------------------------- downloads
@@ -422,3 +582,11 @@ def merge():  # type: ignore[no-untyped-def]
 
 
 __all__ = ["bp", "NAV", "get_store"]
+
+
+@bp.record_once
+def _at_start(state: Any) -> None:
+    try:
+        cleanup_uploads(state.app)
+    except OSError:  # an unwritable instance folder is reported when an upload needs it
+        pass

@@ -7,11 +7,12 @@ options live in :mod:`mapper.cli.options`. Library errors are shown as one clear
 from __future__ import annotations
 
 import importlib
+import sqlite3
 from typing import Any
 
 import click
 
-from ..errors import MapperError
+from ..errors import DISK_FULL_MESSAGE, MapperError, is_disk_full
 
 
 class MapperGroup(click.Group):
@@ -22,6 +23,10 @@ class MapperGroup(click.Group):
             return super().invoke(ctx)
         except MapperError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (OSError, sqlite3.Error) as exc:
+            if is_disk_full(exc):
+                raise click.ClickException(DISK_FULL_MESSAGE) from None
+            raise
 
 
 @click.group(cls=MapperGroup)

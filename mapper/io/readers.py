@@ -20,10 +20,12 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.parsers import expat
 
 import networkx as nx
 
@@ -38,11 +40,111 @@ BOM = b"\xef\xbb\xbf"
 #: Column delimiters tried on a CSV's header line, most likely first.
 DELIMITERS = (";", ",", "\t")
 
-csv.field_size_limit(10_000_000)
+#: The csv module's own cap on one field (characters); :attr:`Limits.cell_chars` is checked
+#: on every cell as well.
+CSV_FIELD_LIMIT = 1_000_000
+csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a reader accepts from one file; anything beyond is refused with a :class:`ReadError`
+    naming the limit (no input may take unbounded memory or time).
+
+    The defaults keep the peak memory of reading and planning any file well under 300 MB
+    (``tests/test_hardening_files.py`` measures it with the bombs in ``tests/data/bad``).
+    """
+
+    #: Data rows in one file, all sheets together.
+    rows: int = 50_000
+    #: Columns of one sheet.
+    columns: int = 64
+    #: Cells kept (rows times their width), all sheets together.
+    cells: int = 1_000_000
+    #: Characters in one cell.
+    cell_chars: int = 100_000
+    #: Bytes of the file itself (the web app allows 20 MB uploads).
+    file_bytes: int = 64 * 1024 * 1024
+    #: Bytes of a zip's (or workbook's) members once uncompressed, together.
+    uncompressed_bytes: int = 64 * 1024 * 1024
+    #: Bytes of a workbook's shared strings once uncompressed (openpyxl keeps them all).
+    shared_strings_bytes: int = 16 * 1024 * 1024
+    #: Largest ratio of uncompressed to compressed size of a member above one megabyte.
+    ratio: int = 100
+    #: Entities and ties one file may name (list cells name many per row).
+    entities: int = 100_000
+    ties: int = 200_000
+    #: Elements of a GraphML or GEXF file, and how deep they nest.
+    xml_elements: int = 1_000_000
+    xml_depth: int = 64
+
+
+DEFAULT_LIMITS = Limits()
+#: Members smaller than this are not held to :attr:`Limits.ratio` (tiny files compress well).
+RATIO_FLOOR = 1024 * 1024
 
 
 class ReadError(ValidationError):
-    """A file cannot be read at all (wrong format, broken zip, no known sheet)."""
+    """A file cannot be read at all (wrong format, broken zip, no known sheet, over a limit).
+
+    ``code`` names the kind of problem and ``params`` its numbers, so that an interface can
+    say it in its own language (the web app does, in Dutch); ``message`` says it in English.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "unreadable",
+        params: dict[str, Any] | None = None,
+        field: str | None = "file",
+        value: object = None,
+    ):
+        super().__init__(message, field=field, value=value)
+        self.code = code
+        self.params = dict(params or {})
+
+
+class _Budget:
+    """Rows and cells read so far from one file, checked against its :class:`Limits`."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+
+    def row(self, row: list[Any] | tuple[Any, ...], where: str) -> None:
+        limits = self.limits
+        self.rows += 1
+        if self.rows > limits.rows + 1:  # + the header row
+            raise ReadError(
+                f"the file has more than {limits.rows:,} rows (the most one import takes)",
+                code="rows",
+                params={"limit": limits.rows},
+            )
+        width = len(row)
+        if width > limits.columns:
+            last = max((i for i, v in enumerate(row) if _filled(v)), default=-1)
+            if last >= limits.columns:
+                raise ReadError(
+                    f"sheet {where!r} has more than {limits.columns} columns",
+                    code="columns",
+                    params={"limit": limits.columns, "sheet": where},
+                )
+        self.cells += width
+        if self.cells > limits.cells:
+            raise ReadError(
+                f"the file has more than {limits.cells:,} cells (the most one import takes)",
+                code="cells",
+                params={"limit": limits.cells},
+            )
+        for value in row:
+            if type(value) is str and len(value) > limits.cell_chars:
+                raise ReadError(
+                    f"sheet {where!r} has a cell of more than {limits.cell_chars:,} characters",
+                    code="cell_chars",
+                    params={"limit": limits.cell_chars, "sheet": where},
+                )
 
 
 @dataclass
@@ -85,6 +187,8 @@ class Found:
     format: str
     tables: list[Table]
     notes: list[str] = field(default_factory=list)
+    #: The limits the file was read with (the import plan holds it to them too).
+    limits: Limits = DEFAULT_LIMITS
 
     @property
     def rows(self) -> int:
@@ -98,33 +202,53 @@ def _filled(value: Any) -> bool:
 # --------------------------------------------------------------------------- entry points
 
 
-def read_file(path: str | Path) -> Found:
+def read_file(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Found:
     """Read an import file from ``path``; the format follows from its ending and content."""
     path = Path(path)
-    return read_bytes(path.read_bytes(), path.name)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(f"file {path.name!r} cannot be opened ({exc.strerror})") from None
+    _check_file_size(size, limits)
+    return read_bytes(path.read_bytes(), path.name, limits=limits)
 
 
-def read_bytes(data: bytes, filename: str) -> Found:
+def _check_file_size(size: int, limits: Limits) -> None:
+    if size > limits.file_bytes:
+        raise ReadError(
+            f"the file is larger than {limits.file_bytes // (1024 * 1024)} MB",
+            code="file_bytes",
+            params={"limit_mb": limits.file_bytes // (1024 * 1024)},
+        )
+
+
+def read_bytes(data: bytes, filename: str, *, limits: Limits = DEFAULT_LIMITS) -> Found:
     """Read an import file's bytes; ``filename`` tells its format (and, for a single CSV, which
     sheet it holds when the headers do not).
 
     Raises
     ------
     ReadError
-        When the format is not supported or the content does not fit it.
+        When the format is not supported, the content does not fit it, or the file goes
+        beyond ``limits``.
     """
+    _check_file_size(len(data), limits)
     name = filename.lower()
+    found: Found | None = None
     if name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK" and _is_xlsx(data):
-        return read_xlsx(data)
-    if name.endswith(".zip"):
-        return read_zip(data)
-    if name.endswith(".graphml"):
-        return read_graph(data, "graphml")
-    if name.endswith(".gexf"):
-        return read_graph(data, "gexf")
-    if name.endswith((".csv", ".txt")):
-        table, fmt = read_csv(data, filename)
-        return Found(fmt, [table])
+        found = read_xlsx(data, limits=limits)
+    elif name.endswith(".zip"):
+        found = read_zip(data, limits=limits)
+    elif name.endswith(".graphml"):
+        found = read_graph(data, "graphml", limits=limits)
+    elif name.endswith(".gexf"):
+        found = read_graph(data, "gexf", limits=limits)
+    elif name.endswith((".csv", ".txt")):
+        table, fmt = read_csv(data, filename, budget=_Budget(limits))
+        found = Found(fmt, [table])
+    if found is not None:
+        found.limits = limits
+        return found
     raise ReadError(
         f"file {filename!r} has a format that cannot be imported "
         f"(use one of {', '.join(EXTENSIONS)})",
@@ -152,7 +276,15 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     ('naam\\nCafé', 'Windows-1252')
     """
     if data.startswith(BOM):
-        return data[len(BOM) :].decode("utf-8", errors="strict"), "UTF-8 with BOM"
+        try:
+            return data[len(BOM) :].decode("utf-8", errors="strict"), "UTF-8 with BOM"
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                "the file starts with a UTF-8 mark but is not UTF-8 "
+                f"(byte {exc.start + len(BOM) + 1}); save it again as CSV UTF-8",
+                code="encoding",
+                params={"byte": exc.start + len(BOM) + 1},
+            ) from None
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -176,11 +308,33 @@ def detect_delimiter(text: str) -> str:
 _DELIMITER_WORDS = {";": "semicolon", ",": "comma", "\t": "tab"}
 
 
-def read_csv(data: bytes, filename: str, *, sheet: Sheet | None = None) -> tuple[Table, str]:
-    """One CSV file as a :class:`Table`, and a description of the format found."""
+def read_csv(
+    data: bytes, filename: str, *, sheet: Sheet | None = None, budget: _Budget | None = None
+) -> tuple[Table, str]:
+    """One CSV file as a :class:`Table`, and a description of the format found. Rows are
+    read one by one and counted against the file's :class:`Limits`."""
+    budget = budget or _Budget(DEFAULT_LIMITS)
     text, encoding = decode_csv(data)
+    del data
     delimiter = detect_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows: list[list[Any]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            budget.row(row, filename)
+            rows.append(row)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            limit = budget.limits.cell_chars
+            raise ReadError(
+                f"sheet {filename!r} has a cell of more than {limit:,} characters",
+                code="cell_chars",
+                params={"limit": limit, "sheet": filename},
+            ) from None
+        raise ReadError(
+            f"sheet {filename!r} is not a readable CSV file ({exc})",
+            code="csv",
+            params={"sheet": filename},
+        ) from None
     fmt = f"CSV ({_DELIMITER_WORDS[delimiter]}, {encoding})"
     return _table(rows, filename, sheet=sheet), fmt
 
@@ -212,21 +366,97 @@ def _table(rows: list[list[Any]], title: str, *, sheet: Sheet | None = None) -> 
     return Table(found, title, headers, rows[header_at + 1 :], first_row=header_at + 2)
 
 
-def read_zip(data: bytes) -> Found:
-    """A zip of template CSV files (as the CSV export writes it)."""
+#: Compression methods the zip module can undo.
+ZIP_METHODS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
+#: What a damaged or unusual zip member raises while it is read.
+_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error, OSError)
+
+
+def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ReadError("the zip file is damaged", field="file") from None
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, *_ZIP_ERRORS):
+        raise ReadError(f"the {what} is damaged", code="damaged") from None
+
+
+def check_zip(zf: zipfile.ZipFile, limits: Limits, members: Iterable[zipfile.ZipInfo]) -> None:
+    """Refuse encrypted members, compression methods the zip module cannot undo, and members
+    that would unpack beyond ``limits`` (in all, or by their ratio): before anything is
+    unpacked."""
+    total = 0
+    for info in members:
+        name = Path(info.filename).name
+        if info.flag_bits & 0x1:
+            raise ReadError(
+                f"{name!r} in the zip file is encrypted (protected with a password)",
+                code="encrypted",
+                params={"member": name},
+            )
+        if info.compress_type not in ZIP_METHODS:
+            raise ReadError(
+                f"{name!r} in the zip file is packed with compression method "
+                f"{info.compress_type}, which cannot be read; pack it again as a normal zip",
+                code="compression",
+                params={"member": name, "method": info.compress_type},
+            )
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > limits.ratio:
+            raise ReadError(
+                f"{name!r} in the zip file would unpack to {ratio:.0f} times its size "
+                f"(at most {limits.ratio} times)",
+                code="ratio",
+                params={"member": name, "limit": limits.ratio},
+            )
+    if total > limits.uncompressed_bytes:
+        raise ReadError(
+            f"the zip file would unpack to more than "
+            f"{limits.uncompressed_bytes // (1024 * 1024)} MB",
+            code="uncompressed",
+            params={"limit_mb": limits.uncompressed_bytes // (1024 * 1024)},
+        )
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
+    """A member's bytes, never more than ``limits`` allow (whatever its header claims)."""
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limits.uncompressed_bytes + 1)
+    except _ZIP_ERRORS as exc:
+        raise ReadError(
+            f"{Path(info.filename).name!r} in the zip file cannot be unpacked ({exc})",
+            code="member",
+            params={"member": Path(info.filename).name},
+        ) from None
+    if len(data) > limits.uncompressed_bytes:
+        raise ReadError(
+            f"the zip file would unpack to more than "
+            f"{limits.uncompressed_bytes // (1024 * 1024)} MB",
+            code="uncompressed",
+            params={"limit_mb": limits.uncompressed_bytes // (1024 * 1024)},
+        )
+    return data
+
+
+def read_zip(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
+    """A zip of template CSV files (as the CSV export writes it)."""
+    zf = _open_zip(data, "zip file")
     tables: list[Table] = []
     formats: set[str] = set()
     notes: list[str] = []
+    budget = _Budget(limits)
     with zf:
-        for member in sorted(zf.namelist()):
-            if not member.lower().endswith(".csv") or member.endswith("/"):
-                continue
+        members = sorted(
+            (i for i in zf.infolist() if i.filename.lower().endswith(".csv") and not i.is_dir()),
+            key=lambda i: i.filename,
+        )
+        check_zip(zf, limits, members)
+        for info in members:
+            name = Path(info.filename).name
             table, fmt = read_csv(
-                zf.read(member), Path(member).name, sheet=sheet_for(Path(member).name)
+                _read_member(zf, info, limits), name, sheet=sheet_for(name), budget=budget
             )
             tables.append(table)
             formats.add(fmt)
@@ -238,23 +468,86 @@ def read_zip(data: bytes) -> Found:
 # --------------------------------------------------------------------------- XLSX
 
 
-def read_xlsx(data: bytes) -> Found:
-    """An Excel workbook: every worksheet that looks like a template becomes a table."""
+def _check_workbook(data: bytes, limits: Limits) -> None:
+    """The zip checks of :func:`check_zip` for a workbook, plus its shared strings (which
+    openpyxl keeps in memory whole)."""
+    with _open_zip(data, "Excel file") as zf:
+        infos = zf.infolist()
+        check_zip(zf, limits, infos)
+        for info in infos:
+            if info.filename.lower() == "xl/sharedstrings.xml" and (
+                info.file_size > limits.shared_strings_bytes
+            ):
+                raise ReadError(
+                    "the Excel file holds more than "
+                    f"{limits.shared_strings_bytes // (1024 * 1024)} MB of text",
+                    code="shared_strings",
+                    params={"limit_mb": limits.shared_strings_bytes // (1024 * 1024)},
+                )
+
+
+def _sheet_rows(ws: Any, budget: _Budget) -> list[Any]:
+    """A worksheet's rows, streamed (read-only mode) and counted against the budget.
+
+    Only the first ``columns + 1`` columns are read (a filled cell in the one past the limit is
+    refused); the sheet's own dimension is not trusted (a 5 KB file may claim 16,384 columns
+    by a million rows), and empty rows past the last filled one are not kept.
+    """
+    rows: list[Any] = []
+    pending = 0  # empty rows seen since the last filled one
+    limit = budget.limits.columns + 1
+    ws.reset_dimensions()
+    empty = (None,) * limit
+    for row in ws.iter_rows(max_col=limit, values_only=True):
+        if row == empty or not any(_filled(v) for v in row):
+            pending += 1
+            continue
+        if pending:
+            for _ in range(pending):
+                budget.row((), ws.title)
+                rows.append(())
+            pending = 0
+        trimmed = list(row)
+        while trimmed and not _filled(trimmed[-1]):
+            trimmed.pop()
+        budget.row(trimmed, ws.title)
+        rows.append(trimmed)
+    return rows
+
+
+def read_xlsx(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
+    """An Excel workbook: every worksheet that looks like a template becomes a table.
+
+    The workbook is checked like a zip first (:func:`check_zip`), then read in openpyxl's
+    read-only (streaming) mode, row by row.
+    """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_workbook(data, limits)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ReadError(f"the Excel file cannot be read ({exc})", field="file") from None
+    except (InvalidFileException, KeyError, ValueError, TypeError, *_ZIP_ERRORS) as exc:
+        raise ReadError(f"the Excel file cannot be read ({exc})", code="excel") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook's XML raises many kinds
+        raise ReadError(f"the Excel file cannot be read ({exc})", code="excel") from None
     tables: list[Table] = []
     notes: list[str] = []
+    budget = _Budget(limits)
     try:
         for ws in wb.worksheets:
             if ignored_sheet(ws.title):  # the template's help sheet, Kumu's "… (ignore)"
                 continue
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            if not any(any(_filled(v) for v in r) for r in rows):
+            try:
+                rows = _sheet_rows(ws, budget)
+            except ReadError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - damaged sheet XML, zip or number
+                raise ReadError(
+                    f"sheet {ws.title!r} of the Excel file cannot be read ({exc})",
+                    code="excel",
+                ) from None
+            if not rows:
                 continue
             try:
                 tables.append(_table(rows, ws.title, sheet=sheet_for(ws.title)))
@@ -310,13 +603,71 @@ def _prop_key(key: str) -> str:
     return re.sub(r"[^0-9A-Za-z_]+", "_", key).strip("_") or "attribute"
 
 
-def read_graph(data: bytes, fmt: str) -> Found:
+def check_xml(data: bytes, limits: Limits = DEFAULT_LIMITS, *, what: str = "XML") -> int:
+    """Scan XML with expat, keeping nothing: refuse a DOCTYPE (entities, "billion laughs"),
+    more than ``limits.xml_elements`` elements or nesting deeper than ``limits.xml_depth``.
+    Returns the number of ``node`` and ``edge`` elements, for the row limit."""
+    parser = expat.ParserCreate()
+    depth = [0]
+    counts = [0, 0]  # elements, nodes + edges
+
+    def refuse_doctype(*_args: Any) -> None:
+        raise ReadError(
+            f"the {what} file declares a DOCTYPE or entities, which are not accepted",
+            code="xml_doctype",
+        )
+
+    def start(name: str, _attrs: Any) -> None:
+        depth[0] += 1
+        counts[0] += 1
+        if depth[0] > limits.xml_depth:
+            raise ReadError(
+                f"the {what} file nests deeper than {limits.xml_depth} levels",
+                code="xml_depth",
+                params={"limit": limits.xml_depth},
+            )
+        if counts[0] > limits.xml_elements:
+            raise ReadError(
+                f"the {what} file has more than {limits.xml_elements:,} elements",
+                code="xml_elements",
+                params={"limit": limits.xml_elements},
+            )
+        local = name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+        if local in ("node", "edge"):
+            counts[1] += 1
+
+    def end(_name: str) -> None:
+        depth[0] -= 1
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ReadError(
+            f"the {what} file cannot be read ({expat.ErrorString(exc.code)}, line {exc.lineno})",
+            code="xml",
+        ) from None
+    return counts[1]
+
+
+def read_graph(data: bytes, fmt: str, *, limits: Limits = DEFAULT_LIMITS) -> Found:
     """A GraphML or GEXF file (as written by networkx or Gephi) as node and edge tables.
 
     Nodes need ``kind``; ``name`` falls back on the GEXF label, then the node id. Edges need
     ``kind``; ``strength``, ``since``, ``until`` (or GEXF ``start``/``end``), ``role``,
-    ``origin`` are read when present. Other plain node attributes become properties.
+    ``origin`` are read when present. Other plain node attributes become properties. The file
+    is scanned first (:func:`check_xml`), so a bomb never reaches the XML tree builder.
     """
+    items = check_xml(data, limits, what=fmt.upper())
+    if items > limits.rows:
+        raise ReadError(
+            f"the file has more than {limits.rows:,} rows (the most one import takes)",
+            code="rows",
+            params={"limit": limits.rows},
+        )
     data, directions = edge_directions(data, fmt)  # undirected edges: see plan (issue 16)
     try:
         if fmt == "graphml":
@@ -324,7 +675,7 @@ def read_graph(data: bytes, fmt: str) -> Found:
         else:
             graph = nx.read_gexf(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - networkx raises many kinds on bad XML
-        raise ReadError(f"the {fmt.upper()} file cannot be read ({exc})", field="file") from None
+        raise ReadError(f"the {fmt.upper()} file cannot be read ({exc})", code="xml") from None
     node_headers = ["ref", "id", "kind", "name", "since", "until", "notes", "mode", "extra"]
     node_rows: list[list[Any]] = []
     for key, attrs in graph.nodes(data=True):
@@ -334,7 +685,7 @@ def read_graph(data: bytes, fmt: str) -> Found:
             try:
                 loaded = json.loads(attrs["props"])
                 extra = loaded if isinstance(loaded, dict) else {}
-            except ValueError:
+            except (ValueError, RecursionError):
                 extra = {"props": attrs["props"]}
         for k, v in attrs.items():
             if (

@@ -166,13 +166,21 @@ def parse_yes(value: Any, *, field: str = "bond") -> bool | None:
     raise ValidationError(f"{field} {raw!r} is not ja or nee", field=field, value=value)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def parse_extra(value: Any, *, field: str = "extra") -> dict[str, Any]:
     """The JSON object of the ``overige gegevens`` column; blank is ``{}``."""
     raw = text(value)
     if raw is None:
         return {}
     try:
-        loaded = json.loads(raw)
+        loaded = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValidationError(
+            f"{field} {raw[:60]!r} nests too deeply", field=field, value=raw[:60]
+        ) from None
     except ValueError:
         raise ValidationError(
             f'{field} {raw[:60]!r} is not JSON (write e.g. {{"bron": "krant"}})',

@@ -24,7 +24,7 @@ from ...model import (
 from ...privacy import organisations_only
 from ...store.base import Store
 from ..matching import NameIndex
-from ..readers import Found, Table
+from ..readers import DEFAULT_LIMITS, Found, ReadError, Table
 from ..templates import cached_fold as fold
 from ..values import text
 
@@ -185,6 +185,26 @@ class PlanBase:
         self.file_duplicates: list[tuple[Entity, Entity]] = []
         self._orgs_only = organisations_only(store.get_workspace(workspace).settings)
         self._fitting: set[tuple[RelKind, NodeKind, NodeKind]] = set()
+        self._tie_rows: dict[str, tuple[str, int]] = {}  # tie id -> (sheet, row) first seen
+        self._limits = getattr(found, "limits", DEFAULT_LIMITS)
+
+    def _check_size(self) -> None:
+        """Refuse a file that names more entities or ties than one import takes (a few rows
+        of long lists could otherwise plan millions), before planning them all."""
+        limits = self._limits
+        if len(self.entities) >= limits.entities:
+            raise ReadError(
+                f"the file names more than {limits.entities:,} entities (the most one "
+                "import takes)",
+                code="entities",
+                params={"limit": limits.entities},
+            )
+        if len(self.ties) >= limits.ties:
+            raise ReadError(
+                f"the file names more than {limits.ties:,} ties (the most one import takes)",
+                code="ties",
+                params={"limit": limits.ties},
+            )
 
     def error(self, table: Table | str, row: int, column: str, value: Any, message: str) -> None:
         title = table.title if isinstance(table, Table) else table

@@ -56,7 +56,26 @@ class ResolveStep(PlanBase):
                         other.cells.setdefault(k, v)
                     return other
         if entity.given_id is not None and entity.given_id in self._by_ref:
-            return self._by_ref[entity.given_id]
+            first = self._by_ref[entity.given_id]
+            if (
+                not first.implicit
+                and not entity.implicit
+                and (first.sheet, first.row)
+                != (
+                    entity.sheet,
+                    entity.row,
+                )
+            ):
+                self.error(
+                    entity.sheet,
+                    entity.row,
+                    "id",
+                    entity.given_id,
+                    f"id {entity.given_id!r} appears twice in this file "
+                    f"(also on sheet {first.sheet!r}, row {first.row})",
+                )
+            return first
+        self._check_size()
         self.entities.append(entity)
         self._by_name[key].append(entity)
         self._any_name[fold(entity.name)].append(entity)

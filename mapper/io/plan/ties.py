@@ -47,6 +47,18 @@ class TiesStep(ResolveStep):
     ) -> None:
         if source is None or target is None:
             return
+        if tie_id:
+            first = self._tie_rows.setdefault(tie_id, (table.title, row))
+            if first != (table.title, row):
+                self.error(
+                    table,
+                    row,
+                    "id",
+                    tie_id,
+                    f"id {tie_id!r} appears twice in this file "
+                    f"(also on sheet {first[0]!r}, row {first[1]})",
+                )
+                return
         try:
             combination = (kind, source.kind, target.kind)
             if combination not in self._fitting:
@@ -58,6 +70,7 @@ class TiesStep(ResolveStep):
                 table, row, column if exc.field == "kind" else "role", exc.value, exc.message
             )
             return
+        self._check_size()
         self.ties.append(
             TieRow(
                 kind,
