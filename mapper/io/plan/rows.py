@@ -9,6 +9,7 @@ from ...errors import ValidationError
 from ...model import (
     SYMMETRIC,
     TIE_RULES,
+    Node,
     NodeKind,
     RelKind,
     check_interval,
@@ -20,14 +21,16 @@ from ...model import (
 from ...privacy import PERSONAL_KINDS, check_privacy_props
 from ...store.base import ID_RE
 from ..readers import Table
-from ..templates import cached_fold as fold
 from ..templates import (
+    ATTENDING_KINDS,
+    activity_role,
     is_undirected,
     parse_contact_mode,
     parse_node_kind,
     parse_rel_kind,
     parse_role,
 )
+from ..templates import cached_fold as fold
 from ..values import parse_date, parse_extra, parse_strength, parse_yes, split_list, text
 from .base import (
     STORE_ID_SHAPE,
@@ -38,6 +41,11 @@ from .base import (
     _blank,
 )
 from .ties import TiesStep
+
+
+def _header(table: Table, field: str) -> str:
+    column = next((c for c in table.columns if c is not None and c.field == field), None)
+    return column.header if column else field
 
 
 class RowsStep(TiesStep):
@@ -134,6 +142,31 @@ class RowsStep(TiesStep):
             ref=text(rec.get("ref")),
         )
 
+    def _place_organisation(self, e: Entity, table: Table, column: str, name: str) -> bool:
+        """A place in "waar actief online/offline" that is an organisation's name (in the file
+        or the workspace) and no channel's: the row's entity becomes a member of it (no new
+        channel), said so in the dry run. False when the name is no organisation's."""
+        key = (NodeKind.CHANNEL, fold(name))
+        if self._by_name.get(key) or self._existing_by_name.get(key):
+            return False  # a channel of that name exists: that is the place
+        okey = (NodeKind.ORGANISATION, fold(name))
+        found: list[Ref] = [*self._by_name.get(okey, ())]
+        claimed = {x.existing.id for x in self._by_name.get(okey, ()) if x.existing}
+        found += [n for n in self._existing_by_name.get(okey, ()) if n.id not in claimed]
+        if len(found) != 1:
+            return False
+        org = found[0]
+        if org is e or (isinstance(org, Node) and e.existing is org):
+            return True  # an organisation active at its own place: nothing to add
+        if e.kind not in TIE_RULES[RelKind.MEMBER_OF][0]:
+            return False
+        self._tie(table, e.row, RelKind.MEMBER_OF, e, org, column=column, explicit=False)
+        self.notes.append(
+            f"{table.title}, row {e.row}, {_header(table, column)!r}: {name!r} is an "
+            f"organisation: {e.name} becomes a member of it (no new channel)"
+        )
+        return True
+
     def _check_cells(self, table: Table, row: int, rec: Mapping[str, Any]) -> None:
         """Check the list and bond cells of a row that is bad already (they are otherwise
         checked when its ties are made), so one look at the dry run shows every bad cell."""
@@ -161,15 +194,19 @@ class RowsStep(TiesStep):
             self._tie(table, row, rel, e, theme, column="themes", explicit=False)
         for column, mode in (("online", "online"), ("offline", "offline"), ("channels", None)):
             for name in split_list(cells.get(column)):
+                if column != "channels" and self._place_organisation(e, table, column, name):
+                    continue
                 channel = self._implicit(
                     NodeKind.CHANNEL, name, table, row, column, {"mode": mode} if mode else None
                 )
                 self._tie(table, row, RelKind.ACTIVE_IN, e, channel, column=column, explicit=False)
-        for name in split_list(cells.get("activities")):
+        for item in split_list(cells.get("activities")):
+            name, organises = activity_role(item)
+            if organises is None:  # a person takes part; an organisation organises
+                organises = e.kind not in ATTENDING_KINDS
+            rel = RelKind.ORGANISES if organises else RelKind.ATTENDS
             activity = self._implicit(NodeKind.ACTIVITY, name, table, row, "activities")
-            self._tie(
-                table, row, RelKind.ORGANISES, e, activity, column="activities", explicit=False
-            )
+            self._tie(table, row, rel, e, activity, column="activities", explicit=False)
         for name in split_list(cells.get("organisers")):
             sources = TIE_RULES[RelKind.ORGANISES][0]
             organiser = self._resolve(
