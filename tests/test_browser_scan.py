@@ -86,11 +86,18 @@ def test_scan_map_draws_shows_text_as_text_and_stays_local(live_server, browser)
     network_requests(browser)  # start with an empty log
     browser.get(f"{live_server.url}/scan/{theme}")
     drawn = wait_for_map(browser)
+    # the JSON carries every month of the slider; drawn are the points of the page's day
     expected = browser.execute_script(
-        "return JSON.parse(document.getElementById('scan-data').textContent).nodes.length;"
+        "var d = JSON.parse(document.getElementById('scan-data').textContent);"
+        "return d.nodes.filter(function (n) { return n.days.indexOf(d.day) !== -1; }).length;"
     )
     assert drawn == expected > 10
-    assert browser.execute_script("return window.scanMap.network.body.nodeIndices.length;") == drawn
+    assert (
+        browser.execute_script(
+            "return window.scanMap.nodes.get({filter: function (n) { return !n.hidden; }}).length;"
+        )
+        == drawn
+    )
     # physics is off once the map has settled: it does not keep moving
     assert browser.execute_script("return window.scanMap.network.physics.physicsEnabled;") is False
 
@@ -123,7 +130,7 @@ def test_scan_map_draws_shows_text_as_text_and_stays_local(live_server, browser)
     )
     assert_no_alert(browser)
 
-    # search finds a node and offers to focus on its neighbourhood
+    # search finds a node, opens its side panel and offers to focus on its neighbourhood
     search = browser.find_element(By.ID, "map-search")
     search.send_keys("onerror")
     browser.find_element(By.ID, "map-find").click()
@@ -131,7 +138,7 @@ def test_scan_map_draws_shows_text_as_text_and_stays_local(live_server, browser)
     assert browser.execute_script("return window.scanMap.network.getSelectedNodes();") == [evil_id]
     assert browser.find_element(By.ID, "map-status").text == XSS
 
-    # click on the node opens its entity page (once the zoom to it has finished)
+    # a double click on the node opens its entity page (once the zoom to it has finished)
     search.send_keys(Keys.ESCAPE)
     previous = None
     for _ in range(50):
@@ -141,7 +148,7 @@ def test_scan_map_draws_shows_text_as_text_and_stays_local(live_server, browser)
         previous = current
         time.sleep(0.1)
     x, y = current
-    ActionChains(browser).move_to_element_with_offset(container, x, y).click().perform()
+    ActionChains(browser).move_to_element_with_offset(container, x, y).double_click().perform()
     WebDriverWait(browser, WAIT).until(lambda d: f"/entity/{evil_id}" in d.current_url)
     assert browser.find_element(By.CSS_SELECTOR, "h1 .entity-name").text == XSS
     assert_no_alert(browser)
@@ -171,9 +178,17 @@ def test_focus_button_shows_the_neighbourhood(live_server, browser):
     browser.find_element(By.ID, "map-search").send_keys(XSS)
     browser.find_element(By.ID, "map-find").click()
     browser.find_element(By.ID, "map-focus").click()
+    # the focus is drawn in place (no reload) and kept in the address
     WebDriverWait(browser, WAIT).until(lambda d: f"focus={evil_id}" in d.current_url)
-    focused = wait_for_map(browser)
+    focused = int(browser.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn"))
     assert 2 <= focused < full
+    # the address is a link to the focus: opened afresh, it shows the same
+    browser.get(browser.current_url)
+    WebDriverWait(browser, WAIT).until(
+        lambda d: (
+            d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn") == str(focused)
+        )
+    )
     # the filter form applies itself: untick people
     browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=Person]").click()
     WebDriverWait(browser, WAIT).until(lambda d: "kind=" in d.current_url)

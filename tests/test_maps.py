@@ -17,10 +17,9 @@ from mapper.analysis.scan import (
 )
 from mapper.errors import NotFoundError, ValidationError
 from mapper.maps import (
-    BOND_BORDER_WIDTH,
     BOND_MARK,
+    BOND_RING_COLOUR,
     KIND_STYLES,
-    PHYSICS_LIMIT,
     STEP_WIDTHS,
     edge_width,
     layout_positions,
@@ -153,7 +152,8 @@ def test_edge_width_grows_with_strength(town):
     assert edge_between(net, n["bert"], n["theme"])["width"] == STEP_WIDTHS[2]
     assert edge_between(net, n["anna"], n["bert"])["width"] == STEP_WIDTHS[1]
     about = edge_between(net, n["act"], n["theme"])
-    assert about["dashes"] is True and about["width"] == STEP_WIDTHS[0]
+    # an unknown strength is drawn thinnest; the dashes tell the tie kinds apart
+    assert about["width"] == STEP_WIDTHS[0] and about["kind"] == "ABOUT" and about["dashes"]
     widths = [edge_width(s) for s in (0.1, 0.3, 0.5, 0.7, 0.9)]
     assert widths == sorted(widths) and len(set(widths)) == 5
 
@@ -162,11 +162,14 @@ def test_bond_with_the_library_is_marked(town):
     graph, n = town
     nodes = kinds_of(scan_network(graph, n["theme"], lang="en"))
     anna, org, bert = nodes[n["anna"]], nodes[n["org"]], nodes[n["bert"]]
-    assert anna["borderWidth"] == BOND_BORDER_WIDTH and anna["label"].startswith(BOND_MARK)
+    # the kind colour stays; the bond is a ring and a halo
+    assert anna["bond"] and anna["label"].startswith(BOND_MARK)
+    assert anna["color"]["background"] == KIND_STYLES["Person"].colour
+    assert anna["color"]["border"] == BOND_RING_COLOUR and anna["shadow"]["enabled"]
     assert "Bond with the library: very strong (0.90) — Bibliotheek Test" in anna["title"]
-    assert org["borderWidth"] == BOND_BORDER_WIDTH
+    assert org["bond"] and org["color"]["background"] == KIND_STYLES["Organisation"].colour
     assert "fair (0.50) — Sanne Bakker" in org["title"]
-    assert bert["borderWidth"] != BOND_BORDER_WIDTH and not bert["label"].startswith(BOND_MARK)
+    assert not bert["bond"] and "shadow" not in bert and not bert["label"].startswith(BOND_MARK)
     assert "Bond" not in bert["title"]
 
 
@@ -240,8 +243,9 @@ def test_network_data_is_json_and_deterministic(town):
     second = network_data(scan_network(graph, n["theme"]))
     assert json.loads(json.dumps(first)) == first
     assert first == second
-    assert first["options"]["physics"]["enabled"] is True
-    assert first["options"]["physics"]["stabilization"]["iterations"] <= 200
+    # the browser never moves the points: positions are the server's (and kept)
+    assert first["options"]["physics"]["enabled"] is False
+    assert first["options"]["interaction"]["keyboard"]["autoFocus"] is False
     theme = next(node for node in first["nodes"] if node["id"] == n["theme"])
     assert (theme["x"], theme["y"]) == (0.0, 0.0)
 
@@ -249,13 +253,13 @@ def test_network_data_is_json_and_deterministic(town):
 def test_large_selection_gets_server_positions_and_no_physics():
     graph = nx.MultiDiGraph()
     graph.add_node("t", kind="Theme", name="groot", props={})
-    for i in range(PHYSICS_LIMIT + 20):
+    for i in range(320):
         graph.add_node(f"p{i}", kind="Person", name=f"Persoon {i}", props={})
         graph.add_edge(f"p{i}", "t", key=f"a{i}", kind="ACTIVE_ON", strength=0.4)
         if i:
             graph.add_edge(f"p{i}", f"p{i - 1}", key=f"k{i}", kind="KNOWS", strength=0.6)
     data = network_data(scan_network(graph, "t"))
-    assert len(data["nodes"]) == PHYSICS_LIMIT + 21
+    assert len(data["nodes"]) == 321
     assert data["options"]["physics"]["enabled"] is False
     assert all(
         isinstance(node["x"], float) and isinstance(node["y"], float) for node in data["nodes"]

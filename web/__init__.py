@@ -33,6 +33,7 @@ BLUEPRINTS: list[str] = [
     "web.aandeslag:bp",
     "web.team:bp",
     "web.verslag:bp",
+    "web.maps:bp",
 ]
 
 #: Settings read from the environment as MAPPER_<NAME>.
@@ -83,6 +84,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+    try:
+    except ValueError:
 def _instance_secret(folder: Path) -> str:
     """A secret key kept in the instance folder, made on first start."""
     path = folder / "secret_key"

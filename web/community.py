@@ -56,12 +56,12 @@ from mapper.analysis.goals import (
 from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY, check_answers, readiness
 from mapper.analysis.scan import library_bonds
 from mapper.errors import MapperError
-from mapper.maps import KIND_STYLES, legend, map_network, network_data, strength_legend
+from mapper.maps import KIND_STYLES, legend, strength_legend, tie_legend
 from mapper.model import BOND_TYPES, COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, ROLES, NodeKind, RelKind
 
+from . import maps as maps_web
 from .community_charts import column, line_chart
 from .dates import date_arg, month_links
-from .db import current_workspace
 
 bp = Blueprint("community", __name__)
 
@@ -785,10 +785,9 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
     if not missing:
         selection = community_selection(graph, community_id)
         bonds = library_bonds(graph, selection.nodes)
-        net = map_network(selection, centre=community_id, bonds=bonds, gettext=_, lang=lang())
-        data = network_data(net)
-        data["links"] = {str(n): url_for("main.entity", node_id=n) for n in selection.nodes}
-        data["names"] = {str(n): selection.nodes[n].get("name", n) for n in selection.nodes}
+        data = maps_web.community_map(
+            ws, graph, community_id, day, selection, community_selection, gettext=_, lang=lang()
+        )
         listed = sorted(
             selection.nodes,
             key=lambda n: (
@@ -799,7 +798,10 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
     first = community_start(com.load_history(ws), community_id)
     months = []
     if first is not None:
-        cursor = first.replace(day=1)
+        # the first link is the community's first day (the 1st of that month it did not exist
+        # yet); then a link per month, the last one today
+        months.append(first)
+        cursor = add_months(first.replace(day=1), 1)
         while cursor <= dt.date.today():
             months.append(cursor)
             cursor = add_months(cursor, 1)
@@ -827,6 +829,7 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
             ],
         ),
         strength_legend=strength_legend(lang()),
+        tie_legend=tie_legend(_),
         styles=KIND_STYLES,
         fmt=fmt_value,
         metric_labels=METRIC_LABELS,

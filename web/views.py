@@ -37,15 +37,14 @@ from mapper.maps import (
     SCAN_KINDS,
     format_strength,
     legend,
-    map_network,
-    network_data,
     scan_selection,
     strength_legend,
+    tie_legend,
 )
 from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind
 
+from . import maps as maps_web
 from .dates import date_arg, month_links
-from .db import current_workspace
 
 bp = Blueprint("main", __name__)
 
@@ -281,11 +280,14 @@ def scan_filters(graph: nx.MultiDiGraph) -> dict[str, Any]:
     if focus is not None and focus not in graph:
         flash(_("Cannot focus on %(value)s: not on the map on this date.", value=focus), "error")
         focus = None
+    raw_steps = request.args.get("steps", "1")
+    steps = int(raw_steps) if raw_steps in ("1", "2", "3") else 1
     return {
         "kinds": kinds or None,
         "min_step": min_step,
         "bond_only": request.args.get("bond") == "1",
         "focus": focus,
+        "steps": steps,
     }
 
 
@@ -318,13 +320,14 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         selection = scan_selection(graph, theme_id, **filters)
     bonds = library_bonds(graph, selection.nodes)
     data = None
-    if selection.number_of_nodes() <= MAX_MAP_NODES:
-        net = map_network(selection, centre=theme_id, bonds=bonds, gettext=_, lang=lang())
-        data = network_data(net)
-        entity_url = entity_url_maker()
-        data["links"] = {str(n): entity_url(n) for n in selection.nodes}
-        data["names"] = {str(n): name_of(graph, n) for n in selection.nodes}
-        data["theme"] = str(theme_id)
+    # the map shows the whole filtered scan (focus and showcase are drawn by the browser) over
+    # the months, with kept positions (web/maps.py); the tables show the focus
+    unfocused = {**filters, "focus": None, "steps": 1}
+    shown = scan_selection(graph, theme_id, **unfocused) if filters["focus"] else selection
+    if shown.number_of_nodes() <= MAX_MAP_NODES:
+        data = maps_web.scan_map(ws, graph, theme_id, day, unfocused, shown, gettext=_, lang=lang())
+        data["focus"] = filters["focus"]
+        data["steps"] = filters["steps"]
     tables = worksheet_rows(graph, theme_id, selection.nodes)
     all_nodes = by_name(graph, ecosystem(graph, theme_id))
     neighbours = {
@@ -357,6 +360,7 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         kinds=SCAN_KINDS,
         steps=STRENGTH_STEPS,
         legend=legend(_),
+        tie_legend=tie_legend(_),
         strength_legend=strength_legend(lang()),
         styles=KIND_STYLES,
         ecosystem_size=len(all_nodes),

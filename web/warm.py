@@ -43,6 +43,7 @@ from mapper.warm_contacts import (
     warm_graph,
 )
 
+from . import maps as maps_web
 from .dates import date_arg
 from .db import current_workspace
 
@@ -211,8 +212,11 @@ def target_node(node_id: str) -> Any:
     return node
 
 
-def route_map(graph: nx.MultiDiGraph, contacts: list[WarmContact]) -> dict[str, Any]:
-    """vis-network data of the introduction routes, drawn like every map of the app."""
+def route_map(
+    graph: nx.MultiDiGraph, contacts: list[WarmContact], target: str | None = None
+) -> dict[str, Any]:
+    """vis-network data of the introduction routes, drawn like every map of the app, with
+    the positions kept per target (``web/maps.py``)."""
     routes = route_graph(graph, contacts)
     selection = nx.MultiDiGraph()
     for n in routes.nodes:
@@ -224,8 +228,18 @@ def route_map(graph: nx.MultiDiGraph, contacts: list[WarmContact]) -> dict[str, 
         for d in graph.get_edge_data(b, a, default={}).values():
             kind = kind or d.get("kind")
         selection.add_edge(a, b, kind=kind or RelKind.KNOWS.value, strength=data["strength"])
-    net = map_network(selection, gettext=_, lang=lang(), height="520px")
-    data = network_data(net)
+    if target is not None:
+        data = maps_web.static_map(
+            current_workspace(),
+            map_key=f"warm:{target}",
+            selection=selection,
+            centre=None,
+            draw=lambda sel, positions: map_network(
+                sel, gettext=_, lang=lang(), height="520px", positions=positions
+            ),
+        )
+    else:
+        data = network_data(map_network(selection, gettext=_, lang=lang(), height="520px"))
     data["roles"] = {str(n): d["role"] for n, d in routes.nodes(data=True)}
     data["ranks"] = {str(n): d["rank"] for n, d in routes.nodes(data=True) if "rank" in d}
     return data
@@ -294,7 +308,7 @@ def page(node_id: str):  # type: ignore[no-untyped-def]
         day=day,
         limit=limit,
         cutoff=DEFAULT_CUTOFF,
-        map_data=route_map(result.graph, result.contacts),
+        map_data=route_map(result.graph, result.contacts, node_id),
         target_option={v.value: k for k, v in TARGET_OPTIONS.items()}[node.kind.value],
     )
 

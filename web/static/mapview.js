@@ -1,51 +1,679 @@
 /* Drawing a map: one vis.Network from the JSON a page carries, shared by every map page.
  *
  * Served from the app itself (CSP: no inline script). Names are user data: vis-network 9 shows
- * labels on the canvas and a string tooltip with innerText, and status text goes through the
- * caller's textContent. When the map is drawn and still, the container gets
- * data-nodes-drawn="<count>" (used by the browser tests) and physics is switched off, so a
- * browser never keeps spinning.
+ * a string tooltip with innerText, labels are drawn on the canvas with fillText, and the side
+ * panel, status and legend text are set with textContent only. Every word a person reads
+ * comes from the page (window.MapView.words, read from <script type="application/json"
+ * id="map-words">), so it is translated with the rest of the interface.
+ *
+ * What it does (see the README, "Maps"):
+ *  - never moves the page: keyboard.autoFocus is off (vis-network focused the canvas on
+ *    pointer enter, which scrolled the page), the map has a fixed height that fits the window;
+ *  - positions come from the server and are kept; physics never runs; a dragged point is
+ *    posted to data.layoutUrl (with the page's CSRF token) when data.canEdit;
+ *  - labels: drawn here, only for the centre, bonded, selected, focused and the most central
+ *    points until the person zooms in, and never on top of each other (a label that would
+ *    overlap one already drawn is left out; the tooltip and panel still have the name);
+ *  - above CLUSTER_LIMIT visible points, the less important ones are grouped per kind and
+ *    area into clusters, which open on click;
+ *  - time: data.days lists the days of the slider, every node and edge has the indices of
+ *    the days it is present on; setDay(i) shows that day in place, fading points in and out;
+ *  - focus 1/2/3 steps (hide or, in showcase, fade the rest), size and colour by a measure or
+ *    field, a side panel on click, PNG and SVG downloads.
+ *
+ * When the map is drawn and still, the container gets data-nodes-drawn="<count of visible
+ * points>" and data-drawn-at-ms (used by the browser tests and benchmarks/scan_map.py).
+ *
+ * Hook for other scripts (e.g. selecting two points to add a tie): every drawn map is in
+ * window.MapView.maps (by container id), and
+ *     map.onSelect(function (ids, map) { ... })
+ * is called with the selected node ids (an array, possibly empty) whenever the selection
+ * changes; the container also dispatches a "mapview:select" CustomEvent with
+ * detail = {ids: [...]}. map.select(ids) selects from outside.
  */
 (function () {
   "use strict";
 
-  var SETTLE_LIMIT_MS = 4000;
+  var CLUSTER_LIMIT = 300;       /* above this many visible points, cluster the rest */
+  var CLUSTER_CELL = 450;        /* canvas units per cluster area */
+  var CLUSTER_MIN = 4;           /* a group smaller than this stays as points */
+  var CENTRAL_LABELS = 12;       /* how many of the most central points are always labelled */
+  var ZOOM_ALL_LABELS = 1.15;    /* from this zoom on, every point is a label candidate */
+  var LABEL_PX = 13;             /* label size on screen, whatever the zoom */
+  var CENTRE_LABEL_PX = 16;
+  var FADE_MS = 450;
+  var FADED = 0.12;
+  var PLAY_MS = 1400;
+  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                 "#F0E442", "#7f3c8d", "#11a579", "#3969ac", "#f2b701", "#e73f74"];
+
+  var words = {};
+
+  function word(key, fallback) {
+    return Object.prototype.hasOwnProperty.call(words, key) ? words[key] : (fallback || key);
+  }
+
+  function readWords() {
+    var element = document.getElementById("map-words");
+    if (element) {
+      try {
+        words = JSON.parse(element.textContent) || {};
+      } catch (e) {
+        words = {};
+      }
+    }
+  }
+
+  function csrfToken() {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    if (meta) {
+      return meta.getAttribute("content");
+    }
+    var field = document.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  function has(list, value) {
+    return list.indexOf(value) !== -1;
+  }
 
   function draw(container, data, say) {
-    var nodes = new vis.DataSet(data.nodes);
-    var edges = new vis.DataSet(data.edges);
-    var physics = Boolean(data.options && data.options.physics && data.options.physics.enabled);
     say = say || function () {};
     say(container.dataset.loading || "");
-    var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-    var ready = false;
+    var days = data.days || [];
+    var day = typeof data.day === "number" ? data.day : Math.max(0, days.length - 1);
+    var present = function (item) {
+      return !days.length || !item.days || has(item.days, day);
+    };
+    var meta = {};          /* id → {caption, kind, bond, centre, measures, fields, baseSize} */
+    var order = [];         /* ids, most important first (for labels and clustering) */
+    var nodeList = data.nodes.map(function (n) {
+      var copy = Object.assign({}, n);
+      meta[n.id] = {
+        caption: n.label || "",
+        name: n.name || n.label || n.id,
+        kind: n.kind,
+        bond: Boolean(n.bond),
+        centre: Boolean(n.centre),
+        measures: n.measures || {},
+        fields: n.fields || {},
+        baseSize: n.size || 12,
+        colour: n.color,
+        days: n.days || null
+      };
+      delete copy.label;
+      delete copy.days;
+      delete copy.measures;
+      delete copy.fields;
+      copy.hidden = !present(n);
+      copy.physics = false;
+      return copy;
+    });
+    var edgeMeta = {};
+    var edgeList = data.edges.map(function (e, i) {
+      var copy = Object.assign({}, e);
+      copy.id = e.id || ("e" + i);
+      edgeMeta[copy.id] = { days: e.days || null, colour: e.color, kind: e.kind };
+      delete copy.days;
+      copy.hidden = !present(e);
+      return copy;
+    });
+    order = Object.keys(meta).sort(function (a, b) {
+      var ma = meta[a], mb = meta[b];
+      var sa = (ma.centre ? 1000 : 0) + (ma.bond ? 100 : 0) + (ma.measures.broker || 0) * 50 +
+        Math.min(ma.measures.ties || 0, 40) / 40;
+      var sb = (mb.centre ? 1000 : 0) + (mb.bond ? 100 : 0) + (mb.measures.broker || 0) * 50 +
+        Math.min(mb.measures.ties || 0, 40) / 40;
+      return sb - sa || (a < b ? -1 : 1);
+    });
+    var central = {};
+    order.filter(function (id) { return !meta[id].centre && !meta[id].bond; })
+      .slice(0, CENTRAL_LABELS).forEach(function (id) { central[id] = true; });
 
+    var nodes = new vis.DataSet(nodeList);
+    var edges = new vis.DataSet(edgeList);
+    var options = Object.assign({}, data.options);
+    options.physics = { enabled: false, stabilization: { enabled: false } };
+    options.interaction = Object.assign({}, options.interaction || {});
+    options.interaction.keyboard = Object.assign({}, options.interaction.keyboard || {},
+      { autoFocus: false });
+    var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+    var state = {
+      selected: [], focus: null, steps: 1, showcase: false, sizeBy: "kind", colourBy: "kind",
+      clustered: false
+    };
+    var selectHooks = [];
+    var map = {
+      network: network, nodes: nodes, edges: edges, data: data, state: state, meta: meta,
+      labelBoxes: [], day: day, days: days
+    };
+
+    /* --- labels: drawn here, never overlapping ------------------------------------------ */
+    var widthCache = {};
+
+    function labelCandidates(scale) {
+      var all = scale >= ZOOM_ALL_LABELS;
+      var first = [];
+      state.selected.forEach(function (id) { first.push(id); });
+      if (state.focus) {
+        first.push(state.focus);
+      }
+      var rest = order.filter(function (id) {
+        var m = meta[id];
+        return all || m.centre || m.bond || central[id] || (state.inFocus && state.inFocus[id]);
+      });
+      return first.concat(rest);
+    }
+
+    function overlaps(box, grid, cell) {
+      var x0 = Math.floor(box[0] / cell), x1 = Math.floor(box[2] / cell);
+      var y0 = Math.floor(box[1] / cell), y1 = Math.floor(box[3] / cell);
+      for (var gx = x0; gx <= x1; gx++) {
+        for (var gy = y0; gy <= y1; gy++) {
+          var list = grid[gx + ":" + gy];
+          if (!list) {
+            continue;
+          }
+          for (var i = 0; i < list.length; i++) {
+            var o = list[i];
+            if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+
+    function remember(box, grid, cell) {
+      var x0 = Math.floor(box[0] / cell), x1 = Math.floor(box[2] / cell);
+      var y0 = Math.floor(box[1] / cell), y1 = Math.floor(box[3] / cell);
+      for (var gx = x0; gx <= x1; gx++) {
+        for (var gy = y0; gy <= y1; gy++) {
+          (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(box);
+        }
+      }
+    }
+
+    network.on("afterDrawing", function (ctx) {
+      var scale = network.getScale();
+      var body = network.body.nodes;
+      var seen = {};
+      var grid = {};
+      var cell = 80;
+      var boxes = [];
+      var font = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif";
+      var candidates = labelCandidates(scale);
+      var drawn = {};
+      network.body.nodeIndices.forEach(function (nid) { drawn[nid] = true; });
+      Object.keys(clusters).forEach(function (cid) {
+        candidates.unshift(cid);
+      });
+      ctx.save();
+      ctx.textAlign = "center";
+      ctx.textBaseline = "top";
+      ctx.lineJoin = "round";
+      for (var i = 0; i < candidates.length; i++) {
+        var id = candidates[i];
+        if (seen[id]) {
+          continue;
+        }
+        seen[id] = true;
+        var node = body[id];
+        var text = clusters[id] ? clusters[id].caption : (meta[id] && meta[id].caption);
+        if (!node || !text || node.options.hidden || !drawn[id]) {
+          continue;
+        }
+        if (node.options.opacity !== undefined && node.options.opacity < 0.5) {
+          continue;
+        }
+        var px = meta[id] && meta[id].centre ? CENTRE_LABEL_PX : LABEL_PX;
+        var key = px + "|" + text;
+        if (widthCache[key] === undefined) {
+          ctx.font = px + "px " + font;
+          widthCache[key] = ctx.measureText(text).width;
+        }
+        var dom = network.canvasToDOM({ x: node.x, y: node.y });
+        var radius = (node.options.size || 10) * scale;
+        var w = widthCache[key], h = px * 1.25;
+        var box = [dom.x - w / 2 - 2, dom.y + radius + 2, dom.x + w / 2 + 2, dom.y + radius + 2 + h];
+        if (box[2] < 0 || box[0] > container.clientWidth || box[3] < 0 ||
+            box[1] > container.clientHeight) {
+          continue;
+        }
+        if (overlaps(box, grid, cell)) {
+          continue;
+        }
+        remember(box, grid, cell);
+        boxes.push({ id: id, box: box, text: text });
+        ctx.font = (px / scale) + "px " + font;
+        ctx.lineWidth = 4 / scale;
+        ctx.strokeStyle = "rgba(255,255,255,0.92)";
+        ctx.fillStyle = meta[id] && meta[id].centre ? "#5a1846" : "#1d1d1f";
+        var y = node.y + (node.options.size || 10) + 3 / scale;
+        ctx.strokeText(text, node.x, y);
+        ctx.fillText(text, node.x, y);
+      }
+      ctx.restore();
+      map.labelBoxes = boxes;
+    });
+
+    /* --- visibility: day, focus, showcase ----------------------------------------------- */
+    function visibleIds() {
+      return nodes.getIds({ filter: function (n) { return !n.hidden; } });
+    }
+
+    function neighbourhood(start, steps) {
+      var reach = {};
+      reach[start] = true;
+      var frontier = [start];
+      for (var s = 0; s < steps; s++) {
+        var next = [];
+        frontier.forEach(function (id) {
+          network.getConnectedNodes(id).forEach(function (other) {
+            var n = nodes.get(other);
+            if (n && !reach[other] && isPresent(other)) {
+              reach[other] = true;
+              next.push(other);
+            }
+          });
+        });
+        frontier = next;
+      }
+      return reach;
+    }
+
+    function isPresent(id) {
+      var m = meta[id];
+      return !days.length || !m.days || has(m.days, day);
+    }
+
+    function edgePresent(id) {
+      var m = edgeMeta[id];
+      return !days.length || !m.days || has(m.days, day);
+    }
+
+    function apply(fadeIn) {
+      openClusters();
+      var reach = state.focus && isPresent(state.focus) ? neighbourhood(state.focus, state.steps) : null;
+      state.inFocus = reach;
+      var updates = [];
+      var appearing = [];
+      nodes.forEach(function (n) {
+        var here = isPresent(n.id);
+        var inside = !reach || reach[n.id];
+        var hidden = !here || (!inside && !state.showcase);
+        var opacity = here && !inside && state.showcase ? FADED : 1;
+        if (n.hidden && !hidden && fadeIn) {
+          appearing.push(n.id);
+          opacity = 0.05;
+        }
+        if (Boolean(n.hidden) !== hidden || (n.opacity === undefined ? 1 : n.opacity) !== opacity) {
+          updates.push({ id: n.id, hidden: hidden, opacity: opacity });
+        }
+      });
+      nodes.update(updates);
+      var edgeUpdates = [];
+      edges.forEach(function (e) {
+        var here = edgePresent(e.id);
+        var inside = !reach || (reach[e.from] && reach[e.to]);
+        var hidden = !here || (!inside && !state.showcase);
+        var base = edgeMeta[e.id].colour || {};
+        var colour = Object.assign({}, base, {
+          opacity: inside ? (base.opacity === undefined ? 0.6 : base.opacity) : FADED / 2
+        });
+        edgeUpdates.push({ id: e.id, hidden: hidden, color: colour });
+      });
+      edges.update(edgeUpdates);
+      if (appearing.length) {
+        fade(appearing);
+      }
+      maybeCluster();
+      markCount();
+    }
+
+    function fade(ids) {
+      var started = null;
+      function step(now) {
+        started = started || now;
+        var t = Math.min(1, (now - started) / FADE_MS);
+        nodes.update(ids.map(function (id) { return { id: id, opacity: 0.05 + 0.95 * t }; }));
+        if (t < 1) {
+          window.requestAnimationFrame(step);
+        }
+      }
+      window.requestAnimationFrame(step);
+    }
+
+    function markCount() {
+      container.dataset.nodesDrawn = String(visibleIds().length);
+      container.dataset.day = days[day] || "";
+    }
+
+    /* --- clusters above CLUSTER_LIMIT ----------------------------------------------------- */
+    var clusters = {};
+
+    function openClusters() {
+      Object.keys(clusters).forEach(function (cid) {
+        if (network.isCluster(cid)) {
+          network.openCluster(cid);
+        }
+      });
+      clusters = {};
+      state.clustered = false;
+    }
+
+    function maybeCluster() {
+      var visible = visibleIds();
+      if (visible.length <= CLUSTER_LIMIT || state.focus) {
+        return;
+      }
+      var keep = {};
+      order.slice(0, CLUSTER_LIMIT / 3).forEach(function (id) { keep[id] = true; });
+      state.selected.forEach(function (id) { keep[id] = true; });
+      var positions = network.getPositions(visible);
+      var groups = {};
+      visible.forEach(function (id) {
+        var m = meta[id];
+        if (keep[id] || m.bond || m.centre) {
+          return;
+        }
+        var p = positions[id];
+        var key = m.kind + "|" + Math.floor(p.x / CLUSTER_CELL) + "|" + Math.floor(p.y / CLUSTER_CELL);
+        (groups[key] = groups[key] || []).push(id);
+      });
+      Object.keys(groups).forEach(function (key, i) {
+        var members = groups[key];
+        if (members.length < CLUSTER_MIN) {
+          return;
+        }
+        var sx = 0, sy = 0;
+        members.forEach(function (id) { sx += positions[id].x; sy += positions[id].y; });
+        var kind = members.length ? meta[members[0]].kind : "";
+        var cid = "cluster:" + i;
+        var set = {};
+        members.forEach(function (id) { set[id] = true; });
+        var caption = members.length + " · " + word("kind:" + kind, kind);
+        clusters[cid] = { caption: caption, members: members };
+        network.cluster({
+          joinCondition: function (n) { return set[n.id] === true; },
+          clusterNodeProperties: {
+            id: cid,
+            x: sx / members.length,
+            y: sy / members.length,
+            shape: "dot",
+            size: 10 + Math.sqrt(members.length) * 3,
+            color: meta[members[0]].colour,
+            borderWidth: 2,
+            label: undefined,
+            title: caption + "\n" + word("openCluster", ""),
+            physics: false
+          }
+        });
+      });
+      state.clustered = Object.keys(clusters).length > 0;
+    }
+
+    /* --- size and colour by ----------------------------------------------------------- */
+    function sizeBy(measure) {
+      state.sizeBy = measure;
+      var max = 0;
+      Object.keys(meta).forEach(function (id) {
+        max = Math.max(max, Number(meta[id].measures[measure] || 0));
+      });
+      openClusters();
+      nodes.update(Object.keys(meta).map(function (id) {
+        var m = meta[id];
+        var size = m.baseSize;
+        if (measure !== "kind" && max > 0 && !m.centre) {
+          size = 7 + 26 * Math.sqrt(Number(m.measures[measure] || 0) / max);
+        }
+        return { id: id, size: size };
+      }));
+      maybeCluster();
+    }
+
+    function colourBy(field) {
+      state.colourBy = field;
+      var values = {};
+      var legendItems = [];
+      openClusters();
+      nodes.update(Object.keys(meta).map(function (id) {
+        var m = meta[id];
+        if (field === "kind") {
+          return { id: id, color: m.colour };
+        }
+        var value = m.fields[field];
+        var colour = "#d0d4d8";
+        if (value) {
+          if (values[value] === undefined) {
+            values[value] = PALETTE[Object.keys(values).length % PALETTE.length];
+            legendItems.push([value, values[value]]);
+          }
+          colour = values[value];
+        }
+        var c = Object.assign({}, m.colour, { background: colour });
+        c.highlight = Object.assign({}, m.colour.highlight || {}, { background: colour });
+        c.hover = Object.assign({}, m.colour.hover || {}, { background: colour });
+        return { id: id, color: c };
+      }));
+      maybeCluster();
+      return legendItems;
+    }
+
+    /* --- selection, focus ------------------------------------------------------------- */
+    function notifySelect() {
+      var ids = state.selected.slice();
+      selectHooks.forEach(function (fn) { fn(ids, map); });
+      container.dispatchEvent(new CustomEvent("mapview:select", { detail: { ids: ids } }));
+    }
+
+    map.onSelect = function (fn) {
+      selectHooks.push(fn);
+    };
+    map.select = function (ids) {
+      state.selected = (ids || []).filter(function (id) { return meta[id]; });
+      network.selectNodes(state.selected.filter(function (id) {
+        return network.body.nodes[id] && network.body.nodeIndices.indexOf(id) !== -1;
+      }));
+      notifySelect();
+      network.redraw();
+    };
+    map.focusOn = function (id, steps, showcase) {
+      state.focus = id || null;
+      state.steps = steps || 1;
+      state.showcase = Boolean(showcase);
+      apply(false);
+    };
+    map.setDay = function (index) {
+      index = Math.max(0, Math.min(days.length - 1, index));
+      if (index === day) {
+        return;
+      }
+      day = index;
+      map.day = day;
+      apply(true);
+    };
+    map.sizeBy = sizeBy;
+    map.colourBy = colourBy;
+    map.openClusters = openClusters;
+    map.isPresent = isPresent;
+    map.word = word;
+
+    network.on("click", function (params) {
+      if (params.nodes && params.nodes.length === 1 && network.isCluster(params.nodes[0])) {
+        var cid = params.nodes[0];
+        delete clusters[cid];
+        network.openCluster(cid);
+        markCount();
+        return;
+      }
+      state.selected = (params.nodes || []).slice();
+      notifySelect();
+    });
+
+    /* --- dragging keeps positions --------------------------------------------------------- */
+    network.on("dragEnd", function (params) {
+      var moved = (params.nodes || []).filter(function (id) { return meta[id]; });
+      if (!moved.length || !data.canEdit || !data.layoutUrl) {
+        return;
+      }
+      var positions = {};
+      var at = network.getPositions(moved);
+      moved.forEach(function (id) {
+        positions[id] = [Math.round(at[id].x * 10) / 10, Math.round(at[id].y * 10) / 10];
+      });
+      window.fetch(data.layoutUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ map: data.map, positions: positions })
+      }).then(function (response) {
+        say(response.ok ? word("positionSaved", "") : word("positionNotSaved", ""));
+        if (response.ok) {
+          container.dataset.savedPositions = String(
+            Number(container.dataset.savedPositions || 0) + moved.length);
+        }
+      }, function () {
+        say(word("positionNotSaved", ""));
+      });
+    });
+
+    /* --- downloads -------------------------------------------------------------------- */
+    function save(blob, filename) {
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = filename;
+      document.body.appendChild(link);
+      link.click();
+      window.setTimeout(function () {
+        URL.revokeObjectURL(link.href);
+        link.remove();
+      }, 1000);
+    }
+
+    map.png = function (filename, done) {
+      var source = container.querySelector("canvas");
+      var canvas = document.createElement("canvas");
+      canvas.width = source.width;
+      canvas.height = source.height;
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(source, 0, 0);
+      canvas.toBlob(function (blob) {
+        if (filename) {
+          save(blob, filename);
+        }
+        if (done) {
+          done(blob);
+        }
+      }, "image/png");
+    };
+
+    map.svg = function (filename) {
+      var NS = "http://www.w3.org/2000/svg";
+      var w = container.clientWidth, h = container.clientHeight;
+      var svg = document.createElementNS(NS, "svg");
+      svg.setAttribute("xmlns", NS);
+      svg.setAttribute("width", String(w));
+      svg.setAttribute("height", String(h));
+      svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+      var bg = document.createElementNS(NS, "rect");
+      bg.setAttribute("width", String(w));
+      bg.setAttribute("height", String(h));
+      bg.setAttribute("fill", "#ffffff");
+      svg.appendChild(bg);
+      var scale = network.getScale();
+      var body = network.body;
+      body.edgeIndices.forEach(function (id) {
+        var e = body.edges[id];
+        if (!e || e.options.hidden || !e.from || !e.to) {
+          return;
+        }
+        var a = network.canvasToDOM({ x: e.from.x, y: e.from.y });
+        var b = network.canvasToDOM({ x: e.to.x, y: e.to.y });
+        var line = document.createElementNS(NS, "line");
+        line.setAttribute("x1", a.x.toFixed(1));
+        line.setAttribute("y1", a.y.toFixed(1));
+        line.setAttribute("x2", b.x.toFixed(1));
+        line.setAttribute("y2", b.y.toFixed(1));
+        line.setAttribute("stroke", e.options.color.color || "#9aa5ae");
+        line.setAttribute("stroke-opacity", String(e.options.color.opacity || 0.6));
+        line.setAttribute("stroke-width", String(Math.max(0.5, (e.options.width || 1) * scale)));
+        if (Array.isArray(e.options.dashes)) {
+          line.setAttribute("stroke-dasharray", e.options.dashes.join(" "));
+        }
+        svg.appendChild(line);
+      });
+      body.nodeIndices.forEach(function (id) {
+        var n = body.nodes[id];
+        if (!n || n.options.hidden) {
+          return;
+        }
+        var p = network.canvasToDOM({ x: n.x, y: n.y });
+        var circle = document.createElementNS(NS, "circle");
+        circle.setAttribute("cx", p.x.toFixed(1));
+        circle.setAttribute("cy", p.y.toFixed(1));
+        circle.setAttribute("r", String(Math.max(2, (n.options.size || 10) * scale)));
+        circle.setAttribute("fill", n.options.color.background);
+        circle.setAttribute("stroke", n.options.color.border);
+        circle.setAttribute("fill-opacity", String(n.options.opacity === undefined ? 1 : n.options.opacity));
+        svg.appendChild(circle);
+      });
+      map.labelBoxes.forEach(function (label) {
+        var text = document.createElementNS(NS, "text");
+        text.setAttribute("x", ((label.box[0] + label.box[2]) / 2).toFixed(1));
+        text.setAttribute("y", (label.box[3] - 4).toFixed(1));
+        text.setAttribute("text-anchor", "middle");
+        text.setAttribute("font-size", String(LABEL_PX));
+        text.setAttribute("font-family", "system-ui, Arial, sans-serif");
+        text.setAttribute("paint-order", "stroke");
+        text.setAttribute("stroke", "#ffffff");
+        text.setAttribute("stroke-width", "3");
+        text.textContent = label.text;  /* text, never markup */
+        svg.appendChild(text);
+      });
+      var source = new XMLSerializer().serializeToString(svg);
+      var blob = new Blob([source], { type: "image/svg+xml" });
+      if (filename) {
+        save(blob, filename);
+      }
+      return source;
+    };
+
+    /* --- ready ------------------------------------------------------------------------ */
+    var ready = false;
     function markReady() {
       if (ready) {
         return;
       }
       ready = true;
-      if (physics) {
-        network.setOptions({ physics: { enabled: false } });
-      }
       network.fit();
-      var count = network.body.nodeIndices.length;
+      maybeCluster();
+      markCount();
       if (window.performance && performance.now) {
         container.dataset.drawnAtMs = String(Math.round(performance.now()));
       }
-      container.dataset.nodesDrawn = String(count);
-      say((container.dataset.drawn || "{n}").replace("{n}", String(count)));
+      say((container.dataset.drawn || "{n}").replace("{n}", container.dataset.nodesDrawn));
     }
-
-    if (physics) {
-      network.once("stabilizationIterationsDone", markReady);
-      network.once("stabilized", markReady);
-      window.setTimeout(markReady, SETTLE_LIMIT_MS);
-    } else {
-      network.once("afterDrawing", markReady);
-    }
-    return { network: network, nodes: nodes, edges: edges };
+    network.once("afterDrawing", function () {
+      window.requestAnimationFrame(markReady);
+    });
+    map.whenReady = function (fn) {
+      if (ready) {
+        fn(map);
+      } else {
+        network.once("afterDrawing", function () {
+          window.requestAnimationFrame(function () { markReady(); fn(map); });
+        });
+      }
+    };
+    MapView.maps[container.id] = map;
+    return map;
   }
 
-  window.MapView = { draw: draw };
+  var MapView = { draw: draw, maps: {}, word: word, readWords: readWords };
+  readWords();
+  window.MapView = MapView;
 })();

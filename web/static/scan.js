@@ -1,8 +1,12 @@
-/* The environment-scan map (werkblad 3): builds a vis.Network from the JSON the page carries.
+/* A map page (the environment scan, the community map): the map from the JSON the page
+ * carries, with its tools: search, focus 1–3 steps, showcase, size and colour by, the side
+ * panel, the time slider and play, downloads, full screen and saving the view.
  *
  * Served from the app itself (CSP: no inline script). Names are user data: they are only ever
- * put into the page with textContent, and vis-network 9 shows a string tooltip with innerText.
- * When the map is drawn, #scan-map gets data-nodes-drawn="<count>" (used by the browser test).
+ * put into the page with textContent (labels are drawn on the canvas by mapview.js).
+ * The page state (date, focus, steps, showcase, size, colour) is kept in the address with
+ * history.replaceState, so the address is always a link to what is shown, and a saved view
+ * restores it.
  */
 (function () {
   "use strict";
@@ -16,7 +20,8 @@
   var status = document.getElementById("map-status");
   var names = data.names || {};
   var links = data.links || {};
-  var selected = null;
+  var word = window.MapView.word;
+  var PLAY_MS = 1400;
 
   function say(text) {
     if (status) {
@@ -24,31 +29,167 @@
     }
   }
 
+  function $(id) {
+    return document.getElementById(id);
+  }
+
   function fold(text) {
     return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
   }
 
+  var url = new URL(window.location.href);
   var map = window.MapView.draw(container, data, say);
   var network = map.network;
+  window.scanMap = map;
+
+  function keep(changes) {
+    var here = new URL(window.location.href);
+    Object.keys(changes).forEach(function (key) {
+      var value = changes[key];
+      if (value === null || value === undefined || value === "") {
+        here.searchParams.delete(key);
+      } else {
+        here.searchParams.set(key, String(value));
+      }
+    });
+    window.history.replaceState(null, "", here.toString());
+  }
+
+  /* --- side panel --------------------------------------------------------------------- */
+  var panel = $("map-panel");
+  var current = null;
+
+  function addItem(list, text) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    list.appendChild(li);
+  }
+
+  function openPanel(id) {
+    var meta = map.meta[id];
+    if (!panel || !meta) {
+      return;
+    }
+    current = id;
+    $("map-panel-name").textContent = names[id] || meta.name;
+    $("map-panel-kind").textContent = word("kind:" + meta.kind, meta.kind);
+    var details = $("map-panel-details");
+    details.textContent = "";
+    var title = (map.nodes.get(id) || {}).title || "";
+    String(title).split("\n").slice(2).forEach(function (line) { addItem(details, line); });
+    var open = $("map-panel-open");
+    open.href = links[id] || "#";
+    var warm = $("map-panel-warm");
+    var warmable = ["Person", "Organisation", "Community", "Theme"].indexOf(meta.kind) !== -1;
+    warm.hidden = !warmable || !word("warmUrl", "");
+    if (warmable) {
+      warm.href = word("warmUrl", "") + encodeURIComponent(id);
+    }
+    var measures = $("map-panel-measures");
+    measures.textContent = "";
+    var help = data.measureHelp || {};
+    var m = meta.measures || {};
+    [["ties", String(m.ties || 0)],
+     ["broker", (Math.round((m.broker || 0) * 1000) / 10).toLocaleString() + " %"],
+     ["bridge", m.bridge ? word("yes") : word("no")],
+     ["isolated", m.isolated ? word("yes") : word("no")]].forEach(function (pair) {
+      var dt = document.createElement("dt");
+      dt.textContent = word(pair[0]) + ": " + pair[1];
+      var dd = document.createElement("dd");
+      dd.textContent = help[pair[0]] || "";
+      measures.appendChild(dt);
+      measures.appendChild(dd);
+    });
+    var ties = $("map-panel-ties");
+    ties.textContent = "";
+    var lines = [];
+    map.edges.forEach(function (e) {
+      if (!e.hidden && (e.from === id || e.to === id) && e.title) {
+        String(e.title).split("\n").forEach(function (line) { lines.push(line); });
+      }
+    });
+    if (!lines.length) {
+      addItem(ties, word("noTies"));
+    }
+    lines.sort().forEach(function (line) { addItem(ties, line); });
+    panel.hidden = false;
+    focusButton.disabled = false;
+    container.dataset.panel = id;
+  }
+
+  function closePanel() {
+    if (panel) {
+      panel.hidden = true;
+    }
+    current = null;
+    delete container.dataset.panel;
+  }
+
+  if (panel) {
+    $("map-panel-close").addEventListener("click", closePanel);
+    Array.prototype.forEach.call(panel.querySelectorAll(".panel-step"), function (button) {
+      button.addEventListener("click", function () {
+        if (current) {
+          stepsSelect.value = button.dataset.steps;
+          focus(current, Number(button.dataset.steps));
+        }
+      });
+    });
+  }
 
   network.on("click", function (params) {
+    if (params.nodes && params.nodes.length === 1 && map.meta[params.nodes[0]]) {
+      openPanel(params.nodes[0]);
+    } else if (!params.nodes || !params.nodes.length) {
+      closePanel();
+    }
+  });
+  network.on("doubleClick", function (params) {
     if (params.nodes && params.nodes.length === 1 && links[params.nodes[0]]) {
       window.location.assign(links[params.nodes[0]]);
     }
   });
 
-  /* --- search and focus --------------------------------------------------------------- */
-  var search = document.getElementById("map-search");
-  var findButton = document.getElementById("map-find");
-  var focusButton = document.getElementById("map-focus");
-  var fitButton = document.getElementById("map-fit");
+  /* --- focus and showcase ------------------------------------------------------------- */
+  var stepsSelect = $("map-steps");
+  var showcase = $("map-showcase");
+  var focusButton = $("map-focus");
+
+  function focus(id, steps) {
+    map.focusOn(id, steps, showcase && showcase.checked);
+    keep({ focus: id, steps: id && steps > 1 ? steps : null, showcase: showcase && showcase.checked ? 1 : null });
+    if (id) {
+      say(word("focusOn", "{name}").replace("{name}", names[id] || id));
+    }
+  }
+
+  if (focusButton) {
+    focusButton.addEventListener("click", function () {
+      var id = current || (map.state.selected || [])[0];
+      if (id) {
+        focus(id, Number(stepsSelect.value || 1));
+      }
+    });
+  }
+  if (showcase) {
+    showcase.addEventListener("change", function () {
+      if (map.state.focus) {
+        focus(map.state.focus, map.state.steps);
+      } else {
+        keep({ showcase: showcase.checked ? 1 : null });
+      }
+    });
+  }
+
+  /* --- search ------------------------------------------------------------------------- */
+  var search = $("map-search");
 
   function findNode(text) {
     var wanted = fold(text);
     if (!wanted) {
       return null;
     }
-    var ids = Object.keys(names);
+    var ids = Object.keys(names).filter(function (id) { return map.isPresent(id); });
     var exact = ids.filter(function (id) { return fold(names[id]) === wanted; });
     if (exact.length) {
       return exact[0];
@@ -60,20 +201,19 @@
   function find() {
     var id = findNode(search.value);
     if (id === null) {
-      selected = null;
       focusButton.disabled = true;
       say((container.dataset.notFound || "") + " " + search.value);
       return;
     }
-    selected = id;
-    network.selectNodes([id]);
-    network.focus(id, { scale: 1.3, animation: { duration: 400 } });
-    focusButton.disabled = false;
+    map.openClusters();
+    map.select([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 400 } });
+    openPanel(id);
     say(names[id]);
   }
 
-  if (search && findButton) {
-    findButton.addEventListener("click", find);
+  if (search) {
+    $("map-find").addEventListener("click", find);
     search.addEventListener("keydown", function (event) {
       if (event.key === "Enter") {
         event.preventDefault();
@@ -82,25 +222,149 @@
     });
     search.addEventListener("change", find);
   }
-  if (focusButton) {
-    focusButton.addEventListener("click", function () {
-      if (selected === null) {
-        return;
-      }
-      var url = new URL(window.location.href);
-      url.searchParams.set("focus", selected);
-      window.location.assign(url.toString());
-    });
-  }
+  var fitButton = $("map-fit");
   if (fitButton) {
     fitButton.addEventListener("click", function () {
-      network.unselectAll();
+      map.select([]);
+      focus(null, 1);
+      closePanel();
       network.fit({ animation: { duration: 400 } });
     });
   }
 
+  /* --- size and colour by --------------------------------------------------------------- */
+  var sizeSelect = $("map-size");
+  var colourSelect = $("map-colour");
+  var colourLegend = $("map-colour-legend");
+
+  function colour(field) {
+    var items = map.colourBy(field);
+    if (colourLegend) {
+      colourLegend.textContent = "";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        var swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = item[1];
+        li.appendChild(swatch);
+        li.appendChild(document.createTextNode(" " + item[0]));
+        colourLegend.appendChild(li);
+      });
+      colourLegend.hidden = field === "kind";
+    }
+  }
+
+  if (sizeSelect) {
+    sizeSelect.addEventListener("change", function () {
+      map.sizeBy(sizeSelect.value);
+      keep({ size: sizeSelect.value === "kind" ? null : sizeSelect.value });
+    });
+  }
+  if (colourSelect) {
+    colourSelect.addEventListener("change", function () {
+      colour(colourSelect.value);
+      keep({ colour: colourSelect.value === "kind" ? null : colourSelect.value });
+    });
+  }
+
+  /* --- time slider and play ----------------------------------------------------------- */
+  var days = data.days || [];
+  var slider = $("map-slider");
+  var dayOut = $("map-day");
+  var play = $("map-play");
+  var dateInput = document.querySelector("input[name=as_of]");
+  var timer = null;
+
+  function showDay(index, fromSlider) {
+    map.setDay(index);
+    if (slider && !fromSlider) {
+      slider.value = String(map.day);
+    }
+    if (dayOut) {
+      dayOut.textContent = days[map.day] || "";
+    }
+    if (dateInput) {
+      dateInput.value = days[map.day] || dateInput.value;
+    }
+    keep({ as_of: days[map.day] });
+    if (current && !map.isPresent(current)) {
+      closePanel();
+    }
+  }
+
+  function stop() {
+    if (timer) {
+      window.clearInterval(timer);
+      timer = null;
+    }
+    if (play) {
+      play.textContent = word("play");
+      play.setAttribute("aria-pressed", "false");
+    }
+  }
+
+  if (slider && days.length > 1) {
+    $("map-time").hidden = false;
+    slider.max = String(days.length - 1);
+    slider.value = String(map.day);
+    dayOut.textContent = days[map.day];
+    slider.addEventListener("input", function () {
+      stop();
+      showDay(Number(slider.value), true);
+    });
+    play.addEventListener("click", function () {
+      if (timer) {
+        stop();
+        return;
+      }
+      if (map.day >= days.length - 1) {
+        showDay(0); /* from the first month with anything on the map */
+      }
+      play.textContent = word("pause");
+      play.setAttribute("aria-pressed", "true");
+      timer = window.setInterval(function () {
+        if (map.day >= days.length - 1) { /* today reached: stop there */
+          stop();
+          return;
+        }
+        showDay(map.day + 1);
+      }, Number(play.dataset.delay || PLAY_MS));
+    });
+  }
+
+  /* --- downloads, full screen ------------------------------------------------------------ */
+  var stamp = (days[map.day] || "").replace(/-/g, "");
+  if ($("map-png")) {
+    $("map-png").addEventListener("click", function () { map.png("kaart-" + stamp + ".png"); });
+  }
+  if ($("map-svg")) {
+    $("map-svg").addEventListener("click", function () { map.svg("kaart-" + stamp + ".svg"); });
+  }
+  if ($("map-fullscreen")) {
+    $("map-fullscreen").addEventListener("click", function () {
+      var wrap = container.parentNode;
+      if (document.fullscreenElement) {
+        document.exitFullscreen();
+      } else if (wrap.requestFullscreen) {
+        wrap.requestFullscreen();
+      }
+    });
+    document.addEventListener("fullscreenchange", function () {
+      window.setTimeout(function () { network.fit(); }, 50);
+    });
+  }
+
+  /* --- saving the view: the address is the view -------------------------------------------- */
+  var viewForm = $("map-save-view");
+  if (viewForm) {
+    viewForm.addEventListener("submit", function () {
+      var here = new URL(window.location.href);
+      $("map-view-url").value = here.pathname + here.search;
+    });
+  }
+
   /* --- the filter form applies itself --------------------------------------------------- */
-  var form = document.getElementById("scan-filters");
+  var form = $("scan-filters");
   if (form) {
     form.addEventListener("change", function (event) {
       if (event.target && event.target.name === "as_of") {
@@ -114,5 +378,30 @@
     });
   }
 
-  window.scanMap = map;
+  /* --- the state in the address: restore it ----------------------------------------------- */
+  map.whenReady(function () {
+    var size = url.searchParams.get("size");
+    if (size && sizeSelect && sizeSelect.querySelector("option[value=" + size + "]")) {
+      sizeSelect.value = size;
+      map.sizeBy(size);
+    }
+    var field = url.searchParams.get("colour");
+    if (field && colourSelect && colourSelect.querySelector("option[value=" + field + "]")) {
+      colourSelect.value = field;
+      colour(field);
+    }
+    if (showcase) {
+      showcase.checked = url.searchParams.get("showcase") === "1";
+    }
+    var steps = Number(url.searchParams.get("steps") || data.steps || 1);
+    if (stepsSelect && [1, 2, 3].indexOf(steps) !== -1) {
+      stepsSelect.value = String(steps);
+    }
+    var focusId = url.searchParams.get("focus") || data.focus;
+    if (focusId && map.meta[focusId]) {
+      map.select([focusId]);
+      map.focusOn(focusId, steps, showcase && showcase.checked);
+      openPanel(focusId);
+    }
+  });
 })();

@@ -1,18 +1,18 @@
 """Maps: pyvis networks built from a projection (no HTML page assembly here).
 
 A map is a :class:`pyvis.network.Network` whose nodes are coloured and shaped by kind, whose
-edges are as wide as the tie is strong (the five steps of :data:`mapper.model.STRENGTH_STEPS`),
-and where everyone with a bond with the library stands out (a thick dark border, a ★ before the
-name, and the words in the tooltip). Tooltips are plain text: vis-network 9 shows a string
-``title`` with ``innerText``, so nothing in a name is ever read as HTML.
+edges are as wide as the tie is strong (the five steps of :data:`mapper.model.STRENGTH_STEPS`)
+and drawn by tie kind (solid, dashed, dotted; arrows where direction matters), and where
+everyone with a bond with the library keeps their kind colour and gets an ochre ring and halo
+(and a ★ before the name, and the words in the tooltip). Tooltips are plain text: vis-network
+9 shows a string ``title`` with ``innerText``, so nothing in a name is ever read as HTML.
 
-Every node gets a starting position from a seeded networkx spring layout, so a map looks the
-same on every visit. Up to :data:`PHYSICS_LIMIT` nodes the browser polishes that layout with a
-short, capped physics run (and then switches physics off); larger selections keep the server's
-positions with physics off.
+Every node gets a position on the server (:mod:`mapper.maps.layout`): laid out once, seeded,
+then kept, so a map looks the same on every visit, date and filter. The browser never runs
+physics; it only draws.
 
 The web app turns a network into JSON with :func:`network_data` and draws it with the
-vis-network copy it serves itself.
+vis-network copy it serves itself (``web/static/mapview.js``).
 
 Examples
 --------
@@ -27,40 +27,31 @@ Examples
 >>> sorted(n["id"] for n in net.nodes)
 ['l', 'p', 't']
 >>> anna = net.get_node("p")
->>> anna["label"], anna["borderWidth"] == BOND_BORDER_WIDTH
-('★ Anna', True)
+>>> anna["label"], anna["bond"], anna["color"]["background"] == KIND_STYLES["Person"].colour
+('★ Anna', True, True)
 >>> [e["width"] for e in sorted(net.edges, key=lambda e: e["from"])]
 [4.5, 3.0]
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 from pyvis.network import Network
 
-from .analysis.scan import Bond, ecosystem, library_bonds
-from .errors import ValidationError
-from .model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_label, strength_step
+from ..analysis.scan import Bond, ecosystem, library_bonds
+from ..errors import ValidationError
+from ..model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_label, strength_step
+from .layout import LAYOUT_SEED, stable_positions
 
 Gettext = Callable[[str], str]
 
-#: Up to this many nodes the browser runs a short physics polish; above it, physics is off.
-PHYSICS_LIMIT = 300
-#: Physics iterations the browser may spend stabilising before it stops: the server's layout
-#: is already close, so a short polish suffices (keeps 300 nodes well under 2 s).
-STABILIZATION_ITERATIONS = 150
-#: Fewer iterations for maps above this many nodes.
-BUSY_MAP = 150
-BUSY_ITERATIONS = 80
-#: Seed of the server-side layout, so every visit shows the same map.
-LAYOUT_SEED = 20240601
-#: Iterations of the server-side layout.
-LAYOUT_ITERATIONS = 60
+#: The browser runs no physics on any map (positions come from the server and are kept);
+#: kept as a name for pages that still ask.
+PHYSICS_LIMIT = 0
 #: A map never draws more nodes than this: above it the page asks to filter (tables only).
 MAX_MAP_NODES = 1500
 #: Labels longer than this are shortened on the map (the tooltip has the whole name).
@@ -68,9 +59,10 @@ MAX_LABEL = 32
 
 #: Edge width per strength step (index 0: unknown strength).
 STEP_WIDTHS: tuple[float, ...] = (1.0, 1.0, 1.8, 3.0, 4.5, 6.5)
-#: Border of a node that has a bond with the library.
-BOND_BORDER_WIDTH = 5
-BOND_BORDER_COLOUR = "#1b1b1b"
+#: A node with a bond with the library keeps its kind colour and gets a ring and a halo.
+BOND_RING_WIDTH = 3.5
+BOND_RING_COLOUR = "#a87400"
+BOND_HALO = {"enabled": True, "color": "rgba(230, 159, 0, 0.75)", "size": 16, "x": 0, "y": 0}
 BOND_MARK = "★"
 #: Colour of BOND_WITH edges and of other edges.
 BOND_EDGE_COLOUR = "#a87400"
@@ -79,6 +71,64 @@ EDGE_COLOUR = "#9aa5ae"
 #: around it; other ties keep people who know each other close.
 CENTRE_EDGE_LENGTH = 260
 EDGE_LENGTH = 130
+#: How far a focus may reach, in ties.
+FOCUS_STEPS = (1, 2, 3)
+#: Above this many points the browser groups the less important ones into clusters.
+CLUSTER_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class TieStyle:
+    """How a kind of tie is drawn: colour, dash pattern (``None``: solid), arrow."""
+
+    colour: str
+    dashes: tuple[int, ...] | None
+    arrow: bool
+    css: str  # border-top-style of its legend sample: solid, dashed or dotted
+
+
+#: Styles per tie kind. Dashes and arrows, not only colour, tell the kinds apart; arrows where
+#: the direction says something (who organises, who is member of what, who holds the bond).
+TIE_STYLES: dict[RelKind, TieStyle] = {
+    RelKind.KNOWS: TieStyle("#7b8794", None, False, "solid"),
+    RelKind.MEMBER_OF: TieStyle("#0072B2", (10, 6), True, "dashed"),
+    RelKind.ORGANISES: TieStyle("#b36b00", None, True, "solid"),
+    RelKind.ATTENDS: TieStyle("#c99a3c", (4, 6), True, "dashed"),
+    RelKind.ACTIVE_IN: TieStyle("#8a8220", (2, 6), False, "dotted"),
+    RelKind.ACTIVE_ON: TieStyle("#b7a0b0", None, False, "solid"),
+    RelKind.ABOUT: TieStyle("#b7a0b0", (2, 6), False, "dotted"),
+    RelKind.BOND_WITH: TieStyle(BOND_EDGE_COLOUR, None, True, "solid"),
+    RelKind.HAS_ROLE: TieStyle("#6a3d9a", (10, 6), True, "dashed"),
+    RelKind.WORKS_AT: TieStyle("#c8ccd0", None, False, "solid"),
+    RelKind.PURSUES: TieStyle("#c8ccd0", None, True, "solid"),
+    RelKind.SERVES: TieStyle("#c8ccd0", None, True, "solid"),
+}
+#: When a pair of points has ties of several kinds, the one drawn is the first in this order.
+TIE_PRECEDENCE: tuple[RelKind, ...] = (
+    RelKind.BOND_WITH,
+    RelKind.HAS_ROLE,
+    RelKind.ORGANISES,
+    RelKind.MEMBER_OF,
+    RelKind.KNOWS,
+    RelKind.ATTENDS,
+    RelKind.ACTIVE_IN,
+    RelKind.ACTIVE_ON,
+    RelKind.ABOUT,
+    RelKind.WORKS_AT,
+    RelKind.PURSUES,
+    RelKind.SERVES,
+)
+#: Tie kinds in the legend of a map, in this order.
+LEGEND_TIES: tuple[RelKind, ...] = (
+    RelKind.KNOWS,
+    RelKind.MEMBER_OF,
+    RelKind.ORGANISES,
+    RelKind.ATTENDS,
+    RelKind.ACTIVE_IN,
+    RelKind.ACTIVE_ON,
+    RelKind.BOND_WITH,
+    RelKind.HAS_ROLE,
+)
 
 
 @dataclass(frozen=True)
@@ -210,6 +260,7 @@ def scan_selection(
     min_step: int | None = None,
     bond_only: bool = False,
     focus: Any = None,
+    steps: int = 1,
     weight: str = "strength",
 ) -> nx.MultiDiGraph:
     """The part of a theme's ecosystem a scan map shows, after its filters.
@@ -230,7 +281,9 @@ def scan_selection(
         Only nodes with a bond with the library, the library and staff holding those bonds,
         and the theme.
     focus : node, optional
-        Only this node and its direct neighbours in the selection.
+        Only this node and its neighbours within ``steps`` ties in the selection.
+    steps : int
+        How far the focus reaches (1–3; direction ignored).
     weight : str
         Edge attribute holding the strength.
 
@@ -269,95 +322,33 @@ def scan_selection(
     if focus is not None:
         if focus not in selection:
             raise ValidationError(f"{focus!r} is not on this map", field="focus", value=focus)
-        keep = {focus} | set(selection.predecessors(focus)) | set(selection.successors(focus))
+        if steps not in FOCUS_STEPS:
+            raise ValidationError(f"focus steps {steps!r} is not 1–3", field="steps", value=steps)
+        keep = set(nx.ego_graph(selection.to_undirected(as_view=True), focus, radius=steps))
         selection.remove_nodes_from([n for n in list(selection) if n not in keep])
     return selection
-
-
-# --------------------------------------------------------------------------- layout
-
-
-def layout_positions(
-    graph: nx.Graph,
-    *,
-    centre: Any = None,
-    seed: int = LAYOUT_SEED,
-    iterations: int = LAYOUT_ITERATIONS,
-    weight: str | None = None,
-) -> dict[Any, tuple[float, float]]:
-    """Deterministic positions in screen units (about 100 px between neighbours).
-
-    The Fruchterman–Reingold force-directed layout of networkx's ``spring_layout`` (the same
-    forces and cooling), computed densely with numpy for every size: networkx switches to a
-    much slower solver from 500 nodes on. Direction and parallel ties are ignored; ties to
-    ``centre`` pull weakly so the centre does not swallow the map, and ``centre`` is moved to
-    the origin. ``weight`` is ignored (reserved); every tie pulls alike.
-
-    >>> G = nx.path_graph(3)
-    >>> layout_positions(G, centre=1)[1]
-    (0.0, 0.0)
-    >>> layout_positions(G) == layout_positions(G)
-    True
-
-    References
-    ----------
-    .. [1] Fruchterman, T. M. J., and Reingold, E. M., "Graph Drawing by Force-directed
-       Placement", Software: Practice and Experience 21(11), 1991.
-    """
-    import numpy as np
-
-    order = sorted(graph.nodes, key=str)
-    n = len(order)
-    if n == 0:
-        return {}
-    if n == 1:
-        return {order[0]: (0.0, 0.0)}
-    index = {node: i for i, node in enumerate(order)}
-    pull = np.zeros((n, n), dtype=np.float32)
-    for u, v in graph.edges():
-        if u != v:
-            strength = 0.15 if centre in (u, v) else 1.0
-            i, j = index[u], index[v]
-            pull[i, j] = pull[j, i] = max(pull[i, j], strength)
-    rng = np.random.default_rng(seed)
-    pos = rng.random((n, 2), dtype=np.float32)
-    k = 2.2 / math.sqrt(n)
-    temperature = 0.1
-    cooling = temperature / (iterations + 1)
-    for _ in range(iterations):
-        # displacement_i = sum_j (pos_i - pos_j) * force_ij, without an n×n×2 array
-        square = (pos**2).sum(axis=1)
-        distance = np.sqrt(np.maximum(square[:, None] + square[None, :] - 2 * pos @ pos.T, 0))
-        np.clip(distance, 0.01, None, out=distance)
-        force = k * k / distance**2 - pull * distance / k
-        np.fill_diagonal(force, 0)
-        displacement = pos * force.sum(axis=1)[:, np.newaxis] - force @ pos
-        length = np.sqrt((displacement**2).sum(axis=-1))
-        length = np.where(length < 0.01, 0.1, length)
-        pos += displacement * (temperature / length)[:, np.newaxis]
-        temperature -= cooling
-    pos -= pos.mean(axis=0)
-    extent = float(np.abs(pos).max()) or 1.0
-    pos *= (150.0 + 60.0 * math.sqrt(n)) / extent
-    cx, cy = pos[index[centre]] if centre in index else (0.0, 0.0)
-    return {
-        node: (round(float(pos[i, 0] - cx), 1), round(float(pos[i, 1] - cy), 1))
-        for node, i in index.items()
-    }
 
 
 # --------------------------------------------------------------------------- networks
 
 
 def map_options(n_nodes: int, *, physics: bool | None = None) -> dict[str, Any]:
-    """vis-network options for a map of ``n_nodes`` nodes (physics on up to PHYSICS_LIMIT)."""
-    if physics is None:
-        physics = n_nodes <= PHYSICS_LIMIT
+    """vis-network options for a map of ``n_nodes`` nodes.
+
+    Physics is off (``physics=True`` only for a caller that wants the browser to move points):
+    positions come from the server and are kept. ``keyboard.autoFocus`` is off, so pointing
+    at the map never focuses it (which made the page jump); the keys work once it is clicked.
+
+    >>> opts = map_options(10)
+    >>> opts["physics"]["enabled"], opts["interaction"]["keyboard"]["autoFocus"]
+    (False, False)
+    """
+    physics = bool(physics)
     return {
         "autoResize": True,
         "nodes": {
             "font": {
-                "size": 18,
+                "size": 14,
                 "face": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
                 "color": "#1d1d1f",
                 "strokeWidth": 4,
@@ -371,38 +362,20 @@ def map_options(n_nodes: int, *, physics: bool | None = None) -> dict[str, Any]:
             "color": {"inherit": False},
             "selectionWidth": 2,
             "hoverWidth": 1,
+            "arrowStrikethrough": False,
         },
         "interaction": {
             "hover": True,
             "tooltipDelay": 120,
             "hideEdgesOnDrag": n_nodes > 150,
-            "keyboard": {"enabled": True, "bindToWindow": False},
+            "hideEdgesOnZoom": n_nodes > 600,
+            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
             "navigationButtons": False,
             "zoomView": True,
+            "dragNodes": True,
         },
         "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": False},
-        "physics": {
-            "enabled": physics,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {
-                "gravitationalConstant": -140,
-                "centralGravity": 0.012,
-                "springLength": EDGE_LENGTH,
-                "springConstant": 0.05,
-                "damping": 0.55,
-                "avoidOverlap": 0.6,
-            },
-            "minVelocity": 1.5,
-            "maxVelocity": 40,
-            "stabilization": {
-                "enabled": physics,
-                "iterations": (
-                    STABILIZATION_ITERATIONS if n_nodes <= BUSY_MAP else BUSY_ITERATIONS
-                ),
-                "updateInterval": 25,
-                "fit": True,
-            },
-        },
+        "physics": {"enabled": physics, "stabilization": {"enabled": False}},
     }
 
 
@@ -466,6 +439,20 @@ def _edge_title(
     return "\n".join(lines)
 
 
+def _dominant(ties: list[tuple[Any, Any, dict]]) -> tuple[Any, Any, RelKind]:
+    """The tie of a pair that decides how the pair is drawn (see :data:`TIE_PRECEDENCE`)."""
+    ranked = sorted(
+        ties,
+        key=lambda t: (
+            TIE_PRECEDENCE.index(RelKind(t[2]["kind"]))
+            if RelKind(t[2]["kind"]) in TIE_PRECEDENCE
+            else len(TIE_PRECEDENCE)
+        ),
+    )
+    u, v, d = ranked[0]
+    return u, v, RelKind(d["kind"])
+
+
 def map_network(
     selection: nx.MultiDiGraph,
     *,
@@ -476,6 +463,7 @@ def map_network(
     weight: str = "strength",
     physics: bool | None = None,
     height: str = "640px",
+    positions: Mapping[Any, tuple[float, float]] | None = None,
 ) -> Network:
     """A pyvis network of any part of a projection, drawn the way every map in the app is.
 
@@ -494,21 +482,25 @@ def map_network(
     weight : str
         Edge attribute holding the strength.
     physics : bool, optional
-        Let the browser polish the layout; default: only up to :data:`PHYSICS_LIMIT` nodes.
+        Let the browser move the points (off by default: the positions are kept).
+    positions : mapping, optional
+        Node → (x, y), e.g. a stored layout; nodes missing from it are placed near their
+        neighbours (:func:`~mapper.maps.layout.stable_positions`).
 
     Returns
     -------
     pyvis.network.Network
-        Nodes carry plain-text ``title`` tooltips and start positions ``x``/``y``; edges join
-        all ties between a pair, as wide as the strongest.
+        Nodes carry plain-text ``title`` tooltips, start positions ``x``/``y``, their
+        ``kind``, ``bond`` (bool) and ``centre`` (bool); edges join all ties between a pair,
+        as wide as the strongest, with the ``kind`` that decides their style.
     """
     if bonds is None:
         bonds = library_bonds(selection, weight=weight)
     n = selection.number_of_nodes()
     # directed=True only spares pyvis its quadratic duplicate-edge check (pairs are merged
-    # below already); arrows stay off, as the map shows who is connected, not which way.
+    # below already); arrows are set per tie kind.
     net = Network(height=height, width="100%", directed=True, cdn_resources="local")
-    positions = layout_positions(selection, centre=centre)
+    placed = stable_positions(selection, positions or {}, centre=centre)
     for node in sorted(selection.nodes, key=str):
         data = selection.nodes[node]
         kind = node_kind(data.get("kind", "Person"))
@@ -518,7 +510,8 @@ def map_network(
         label = short_label(name)
         if bond is not None:
             label = f"{BOND_MARK} {label}"
-        x, y = positions[node]
+        x, y = placed[node]
+        props = data.get("props") or {}
         options: dict[str, Any] = {
             "title": node_tooltip(
                 selection,
@@ -530,11 +523,22 @@ def map_network(
                 weight=weight,
             ),
             "size": style.size * (1.6 if node == centre else 1),
-            "borderWidth": BOND_BORDER_WIDTH if bond is not None else 1.5,
+            "borderWidth": BOND_RING_WIDTH if bond is not None else 1.5,
             "x": x,
             "y": y,
+            "name": name,
+            "kind": kind.value,
+            "bond": bond is not None,
+            "centre": node == centre,
+            "fields": {
+                key: str(props[key])
+                for key in ("neighbourhood", "mode", "type")
+                if isinstance(props.get(key), (str, int, float)) and str(props[key])
+            },
         }
-        border = BOND_BORDER_COLOUR if bond is not None else style.border
+        if bond is not None:
+            options["shadow"] = dict(BOND_HALO)
+        border = BOND_RING_COLOUR if bond is not None else style.border
         colour = {
             "background": style.colour,
             "border": border,
@@ -542,8 +546,7 @@ def map_network(
             "hover": {"background": style.colour, "border": "#000000"},
         }
         if node == centre:
-            options["font"] = {"size": 28, "color": "#5a1846", "strokeWidth": 6}
-            options["fixed"] = True
+            options["font"] = {"size": 22, "color": "#5a1846", "strokeWidth": 6}
         net.add_node(str(node), label=label, shape=style.shape, color=colour, **options)
     pairs: dict[tuple[str, str], list[tuple[Any, Any, dict]]] = {}
     for u, v, _, d in sorted(
@@ -556,23 +559,25 @@ def map_network(
     for (a, b), ties in pairs.items():
         strengths = [d.get(weight) for _, _, d in ties if d.get(weight) is not None]
         strongest = max(strengths) if strengths else None
-        is_bond = any(d.get("kind") == RelKind.BOND_WITH for _, _, d in ties)
-        colour = BOND_EDGE_COLOUR if is_bond else EDGE_COLOUR
+        source, target, kind = _dominant(ties)
+        style = TIE_STYLES.get(kind, TIE_STYLES[RelKind.KNOWS])
         to_centre = centre is not None and centre in (a, b)
+        is_bond = kind is RelKind.BOND_WITH
         net.add_edge(
-            a,
-            b,
+            str(source),
+            str(target),
             width=edge_width(strongest),
             title=_edge_title(selection, ties, gettext, lang, weight),
             color={
-                "color": colour,
+                "color": style.colour,
                 "highlight": "#1d1d1f",
                 "hover": "#1d1d1f",
-                "opacity": 0.9 if is_bond else (0.3 if to_centre else 0.5),
+                "opacity": 0.9 if is_bond else (0.35 if to_centre else 0.6),
             },
-            dashes=strongest is None,
-            length=CENTRE_EDGE_LENGTH if to_centre else EDGE_LENGTH,
-            arrows={"to": {"enabled": False}},
+            dashes=list(style.dashes) if style.dashes else False,
+            arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
+            kind=kind.value,
+            id=f"{a}|{b}",
         )
     net.options = map_options(n, physics=physics)
     return net
@@ -635,6 +640,26 @@ def legend(
             "label": gettext(KIND_LABELS[kind]),
             "colour": KIND_STYLES[kind].colour,
             "symbol": KIND_STYLES[kind].symbol,
+        }
+        for kind in kinds
+    ]
+
+
+def tie_legend(
+    gettext: Gettext = _same, kinds: Iterable[RelKind] = LEGEND_TIES
+) -> list[dict[str, Any]]:
+    """Legend entries for the tie kinds: word, colour, CSS line style, whether it has an arrow.
+
+    >>> [e["kind"] for e in tie_legend()][:2]
+    ['KNOWS', 'MEMBER_OF']
+    """
+    return [
+        {
+            "kind": kind.value,
+            "label": gettext(REL_LABELS[kind]),
+            "colour": TIE_STYLES[kind].colour,
+            "css": TIE_STYLES[kind].css,
+            "arrow": TIE_STYLES[kind].arrow,
         }
         for kind in kinds
     ]
