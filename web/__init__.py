@@ -84,8 +84,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-    try:
-    except ValueError:
 def _instance_secret(folder: Path) -> str:
     """A secret key kept in the instance folder, made on first start."""
     path = folder / "secret_key"

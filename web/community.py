@@ -62,6 +62,7 @@ from mapper.model import BOND_TYPES, COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, ROLES
 from . import maps as maps_web
 from .community_charts import column, line_chart
 from .dates import date_arg, month_links
+from .db import current_workspace
 
 bp = Blueprint("community", __name__)
 
