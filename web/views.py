@@ -45,6 +45,7 @@ from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind
 
 from . import maps as maps_web
 from .dates import date_arg, month_links
+from .db import current_workspace
 
 bp = Blueprint("main", __name__)
 
