@@ -9,11 +9,12 @@ import click
 
 from ..errors import MapperError
 from ..io import export as exporter
+from ..io import kumu
 from ..io.backup import backup as backup_workspace
 from ..io.backup import restore as restore_workspace
 from ..io.matching import find_duplicates
 from ..io.plan import ImportErrors, plan_import
-from ..io.readers import read_file
+from ..io.readers import Found, read_file
 from ..store import is_neo4j_url, sqlite_path
 from . import main
 from .options import (
@@ -34,6 +35,15 @@ def _echo_plan(plan: Any) -> None:
     click.echo(f"format: {summary['format']}")
     for note in summary["notes"]:
         click.echo(f"note: {note}")
+    for t in summary["types"]:
+        word = "element" if t["part"] == "element" else "connection"
+        if t["kind"]:
+            click.echo(f"{word} type {t['type']!r} ({t['count']}×) → {t['kind']}")
+        else:
+            click.echo(
+                f"{word} type {t['type']!r} ({t['count']}×): not known; say which kind it is "
+                f"with --map '{t['type']}=KIND'"
+            )
     for what in ("entities", "ties", "contacts"):
         parts = [
             f"{counts.get(f'{what}_{action}', 0)} {label}"
@@ -66,7 +76,13 @@ def _echo_plan(plan: Any) -> None:
 @main.command("import")
 @database_option
 @workspace_option
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files",
+    metavar="FILE...",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
 @click.option(
     "--dry-run", is_flag=True, help="Only show what would be created, updated and matched."
 )
@@ -76,6 +92,14 @@ def _echo_plan(plan: Any) -> None:
     help="Treat every proposed near-duplicate as the existing entity (default: new).",
 )
 @click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="TYPE=KIND",
+    help="Kumu/Gephi type to kind, e.g. --map Company=organisatie --map Personal=kent "
+    "(remembered for the next import; obvious names map by themselves).",
+)
+@click.option(
     "--no-create",
     is_flag=True,
     help="Refuse to create the database file or the workspace when they do not exist yet.",
@@ -83,12 +107,14 @@ def _echo_plan(plan: Any) -> None:
 def import_command(
     database: str | None,
     workspace: str,
-    file: Path,
+    files: tuple[Path, ...],
     dry_run: bool,
     accept_matches: bool,
+    mapping: tuple[str, ...],
     no_create: bool,
 ) -> None:
-    """Import a scan from XLSX, CSV (Dutch Excel or UTF-8), a zip of CSVs, GraphML or GEXF.
+    """Import a scan from XLSX, CSV (Dutch Excel or UTF-8), a zip of CSVs, GraphML or GEXF,
+    a Kumu workbook, or a CSV pair (Gephi nodes and edges, Kumu elements and connections).
 
     Writes all or nothing; bad rows are all listed with sheet, row and column. Importing the
     same file again changes nothing. A database file or workspace that does not exist yet is
@@ -104,7 +130,9 @@ def import_command(
             f"database {path} does not exist; leave out --no-create to create it, "
             "or give the right file with --database"
         )
-    found = read_file(file)
+    found = _read(files)
+    file = files[0]
+    types = kumu.parse_mapping(mapping) if mapping else None
     store = None if new_file else open_from_options(url)
     try:
         exists = store is not None and any(w.slug == workspace for w in store.workspaces())
@@ -120,7 +148,9 @@ def import_command(
             probe = open_from_options(":memory:")
             try:
                 probe.create_workspace(workspace)
-                plan = _plan(probe.workspace(workspace), found, file, accept_matches, dry_run)
+                plan = _plan(
+                    probe.workspace(workspace), found, file, accept_matches, dry_run, types
+                )
             finally:
                 probe.close()
             if dry_run:
@@ -129,19 +159,40 @@ def import_command(
             store = store or open_from_options(url)
             store.create_workspace(workspace)
             click.echo(f"created: {what} {workspace!r}")
-        plan = _plan(store.workspace(workspace), found, file, accept_matches, dry_run or exists)
+        plan = _plan(
+            store.workspace(workspace), found, file, accept_matches, dry_run or exists, types
+        )
         if dry_run:
             click.echo("dry run: nothing written")
             return
         _apply(plan)
+        if types:
+            kumu.remember(store, workspace, types)
     finally:
         if store is not None:
             store.close()
 
 
-def _plan(ws: Any, found: Any, file: Path, accept_matches: bool, show: bool) -> Any:
+def _read(files: tuple[Path, ...]) -> Found:
+    """The tables of one file, or of several read as one (Gephi's nodes and edges CSV pair,
+    Kumu's elements and connections CSV files)."""
+    found = [read_file(f) for f in files]
+    if len(found) == 1:
+        return found[0]
+    return Found(
+        " + ".join(f.format for f in found),
+        [t for f in found for t in f.tables],
+        [n for f in found for n in f.notes],
+    )
+
+
+def _plan(
+    ws: Any, found: Any, file: Path, accept_matches: bool, show: bool, types: Any = None
+) -> Any:
     """Plan the import into ``ws``; shown when ``show``; ClickException on bad rows."""
-    plan = plan_import(ws.store, ws.slug, found, origin=f"import {file.name}")
+    if types is not None:  # merged over the remembered mapping
+        types = kumu.merged(kumu.remembered(ws.store.get_workspace(ws.slug).settings), types)
+    plan = plan_import(ws.store, ws.slug, found, origin=f"import {file.name}", type_mapping=types)
     if accept_matches:
         plan.decide({p.token: p.candidates[0].id for p in plan.proposals})
     if show or plan.errors:
@@ -188,7 +239,8 @@ def _apply(plan: Any) -> None:
 )
 @click.option("--theme", default=None, help="Only this theme's scan (name or id).")
 def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None:  # type: ignore[no-untyped-def]
-    """Export the workspace (or one theme's scan) as csv (zip), xlsx, graphml, gexf or json.
+    """Export the workspace (or one theme's scan) as csv (zip), xlsx, graphml, gexf, json, or
+    kumu (an XLSX with Kumu's Elements and Connections sheets).
 
     Example: mapper export --format gexf -o rijnstad.gexf --theme duurzaamheid
     """

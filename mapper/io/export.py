@@ -58,6 +58,7 @@ FORMATS: dict[str, str] = {
     "graphml": ".graphml",
     "gexf": ".gexf",
     "json": ".json",
+    "kumu": "-kumu.xlsx",  # Kumu's Elements and Connections sheets (mapper.io.kumu)
 }
 MIMETYPES: dict[str, str] = {
     "csv": "application/zip",
@@ -65,6 +66,7 @@ MIMETYPES: dict[str, str] = {
     "graphml": "application/xml",
     "gexf": "application/xml",
     "json": "application/json",
+    "kumu": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 #: Properties written in their own template columns rather than in ``overige gegevens``.
 COLUMN_PROPS = ("notes", "mode")
@@ -420,6 +422,10 @@ def write(selection: Selection, fmt: str, out: IO[bytes]) -> None:
         nx.write_gexf(to_graph(selection, dynamic=True), out, encoding="utf-8")
     elif fmt == "json":
         out.write(json.dumps(to_json(selection), ensure_ascii=False, indent=1).encode("utf-8"))
+    elif fmt == "kumu":
+        from .kumu import write_kumu
+
+        write_kumu(selection, out)
     else:
         raise ValidationError(
             f"export format {fmt!r} is not known (use {', '.join(FORMATS)})",

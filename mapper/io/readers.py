@@ -30,6 +30,7 @@ from xml.parsers import expat
 import networkx as nx
 
 from ..errors import ValidationError
+from . import kumu
 from .directions import edge_directions
 from .templates import DIRECTION, OTHERS, TIES, Column, Sheet, guess_sheet, ignored_sheet, sheet_for
 
@@ -345,6 +346,9 @@ def _table(rows: list[list[Any]], title: str, *, sheet: Sheet | None = None) -> 
     if header_at is None:
         raise ReadError(f"sheet {title!r} is empty", field="file", value=title)
     headers = [str(h).strip() if h is not None else "" for h in rows[header_at]]
+    foreign = kumu.table_for(rows, title, header_at)  # a Kumu or Gephi sheet (issue 16)
+    if foreign is not None:
+        return foreign
     found = sheet or guess_sheet(headers) or sheet_for(title)
     if found is None:
         raise ReadError(

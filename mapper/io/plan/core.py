@@ -22,13 +22,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...errors import ValidationError
-from ...model import (
-    ID_PREFIX,
-    NodeKind,
-)
+from ...model import ID_PREFIX, NodeKind, RelKind
 from ...store.base import Store, new_id
+from ..kumu import PIPE, mapped_kind, remembered, type_report
 from ..readers import Found, Table
 from ..templates import EXAMPLE_MARK, is_example, is_marked
+from ..templates import cached_fold as fold
 from ..values import text
 from .apply import ApplyStep
 from .base import (
@@ -45,6 +44,8 @@ class ImportPlan(RowsStep, ApplyStep):
     """What importing a file would do. Built by :func:`plan_import`; see the module docstring."""
 
     _by_content: bool | None = None
+    #: Kumu/Gephi type → kind, by ``"element"``/``"connection"`` (see :mod:`mapper.io.kumu`).
+    type_mapping: dict[str, dict[str, str]] = {}  # noqa: RUF012 - replaced, never mutated
 
     # ------------------------------------------------------------------ reporting
 
@@ -118,6 +119,10 @@ class ImportPlan(RowsStep, ApplyStep):
         return {
             "format": self.found.format,
             "notes": [*self.found.notes, *self.notes],
+            "types": [
+                {"part": r.kind, "type": r.raw, "count": r.count, "kind": r.proposal}
+                for r in type_report(self.found, self.type_mapping)
+            ],
             "counts": self.counts(),
             "entities": dict(entities),
             "ties": dict(ties),
@@ -209,7 +214,59 @@ class ImportPlan(RowsStep, ApplyStep):
                     f"to import it, empty its id cell ({EXAMPLE_MARK!r})"
                 )
                 continue
-            yield row, rec
+            part = getattr(table, "kumu", None)
+            if part is None:
+                yield row, rec
+                continue
+            rec = {**rec, "kind": mapped_kind(part, rec.get("kind"), self.type_mapping)}
+            if part == "element":
+                yield row, rec
+                continue
+            targets = str(rec.get("target") or "").split(PIPE)  # Kumu: From → each of To
+            ends: list[str | None] = [t.strip() for t in targets if t.strip()]
+            for target in ends or [None]:
+                one = {**rec, "target": target}
+                if text(one.get("kind")) is None and not self._default_kind(table, row, one):
+                    continue
+                yield row, one
+
+    def _default_kind(self, table: Table, row: int, rec: dict[str, Any]) -> bool:
+        """An empty connection type: KNOWS between two people, MEMBER_OF from a person to an
+        organisation (either way round). False (and the row reported) otherwise."""
+        a, b = self._quiet_kind(rec.get("source")), self._quiet_kind(rec.get("target"))
+        people = {NodeKind.PERSON, NodeKind.STAFF}
+        if a in people and b in people:
+            rec["kind"] = RelKind.KNOWS.value
+            return True
+        if {a, b} == {NodeKind.PERSON, NodeKind.ORGANISATION}:
+            rec["kind"] = RelKind.MEMBER_OF.value
+            if a is NodeKind.ORGANISATION:
+                rec["source"], rec["target"] = rec["target"], rec["source"]
+            return True
+        if a is None or b is None:
+            return True  # an unknown end: reported as such by the tie row
+        self.error(
+            table,
+            row,
+            "kind",
+            "",
+            f"this connection between a {a.value} and a {b.value} has no type: give it one "
+            "(without a type only person–person (KNOWS) and person–organisation (MEMBER_OF) "
+            "are understood)",
+        )
+        return False
+
+    def _quiet_kind(self, value: Any) -> NodeKind | None:
+        """The kind of the one entity a cell names, or None; reports nothing."""
+        raw = text(value)
+        if raw is None:
+            return None
+        for ref in (self._by_ref.get(raw), self._existing.get(raw)):
+            if ref is not None:
+                return ref.kind
+        kinds = {r.kind for r in self._any_name.get(fold(raw), ())}
+        kinds |= {n.kind for n in self._existing_any_name.get(fold(raw), ())}
+        return kinds.pop() if len(kinds) == 1 else None
 
     # ------------------------------------------------------------------ decisions
 
@@ -273,6 +330,7 @@ def plan_import(
     *,
     origin: str = "import",
     decisions: Mapping[str, str] | None = None,
+    type_mapping: Mapping[str, dict[str, str]] | None = None,
 ) -> ImportPlan:
     """Plan importing what a file holds into ``workspace``, writing nothing.
 
@@ -288,6 +346,10 @@ def plan_import(
         Recorded as the ``origin`` of new ties and entities (e.g. ``"import scan.xlsx"``).
     decisions : mapping, optional
         Proposal token → existing entity id (or ``"new"``); see :meth:`ImportPlan.decide`.
+    type_mapping : mapping, optional
+        For Kumu and Gephi sheets: ``{"element": {type: kind}, "connection": {type: kind}}``
+        (see :mod:`mapper.io.kumu`); default the workspace's remembered mapping. The obvious
+        Dutch and English type names map by themselves either way.
 
     Returns
     -------
@@ -309,7 +371,10 @@ def plan_import(
     True
     """
     plan = ImportPlan(store, workspace, found, origin)
-    store.get_workspace(workspace)
+    info = store.get_workspace(workspace)
+    plan.type_mapping = (
+        dict(type_mapping) if type_mapping is not None else remembered(info.settings)
+    )
     with _no_gc():
         plan.build()
     if decisions:
