@@ -199,7 +199,11 @@ def test_merging_duplicates_keeps_ties_contacts_and_history(town):
     town.add_contact("stf-anna", dup.id, on="2025-03-01", notes="tweede gesprek")
     merged = town.merge_nodes("per-jan", dup.id)
     assert merged.props["also_known_as"] == ["J. de Vries"]
-    assert merged.props["phone"] == "06" and merged.props["notes"] == "fietsenmaker"
+    assert merged.props["phone"] == "06"
+    # the tie between the two (tie-self) is not dropped silently: it is a note (issue 16)
+    assert merged.props["notes"] == (
+        "fietsenmaker\nSamengevoegd met J. de Vries; wat hen verbond is vervallen: kent."
+    )
     assert [(v.source, v.target, v.strength) for v in town.tie_history("tie-knows")] == [
         ("per-jan", "per-els", 0.4),
         ("per-jan", "per-els", 0.6),
@@ -273,9 +277,12 @@ def test_cli_duplicates_and_merge(tmp_path):
     env = {"MAPPER_DATABASE_URL": f"sqlite:///{db}"}
     out = runner.invoke(main, ["duplicates", "--workspace", "rijnstad"], env=env)
     assert "Jan de Vries (per-a)  ~  J. de Vries (per-b)  [similar name]" in out.output
-    out = runner.invoke(main, ["merge", "per-a", "per-b", "--workspace", "rijnstad"], env=env)
+    args = ["merge", "per-a", "per-b", "--workspace", "rijnstad"]
+    out = runner.invoke(main, [*args, "--yes"], env=env)
     assert out.exit_code == 0 and "merged into Jan de Vries (per-a)" in out.output
-    out = runner.invoke(main, ["merge", "per-a", "per-zz", "--workspace", "rijnstad"], env=env)
+    out = runner.invoke(
+        main, ["merge", "per-a", "per-zz", "--workspace", "rijnstad", "--yes"], env=env
+    )
     assert out.exit_code == 1 and "per-zz" in out.output
     out = runner.invoke(
         main, ["export", "-o", str(tmp_path / "x.zip"), "--workspace", "rijnstad"], env=env

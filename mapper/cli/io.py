@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 
-from ..errors import MapperError
 from ..io import export as exporter
 from ..io import kumu
 from ..io.backup import backup as backup_workspace
 from ..io.backup import restore as restore_workspace
 from ..io.matching import find_duplicates
+from ..io.merging import compare
 from ..io.plan import ImportErrors, plan_import
 from ..io.readers import Found, read_file
 from ..store import is_neo4j_url, sqlite_path
@@ -319,7 +319,7 @@ def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
     Example: mapper duplicates --workspace rijnstad
     """
     found = 0
-    for a, b, reason in find_duplicates(ws.nodes()):
+    for a, b, reason in find_duplicates(ws.nodes(), ties=ws.ties()):
         found += 1
         click.echo(f"{a.kind.value}: {a.name} ({a.id})  ~  {b.name} ({b.id})  [{reason}]")
     if not found:
@@ -330,16 +330,47 @@ def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
 @with_workspace
 @click.argument("keep")
 @click.argument("drop")
-def merge_command(ws, keep: str, drop: str) -> None:  # type: ignore[no-untyped-def]
-    """Merge entity DROP into KEEP (ids), keeping all ties, contact moments and history.
+@click.option("--yes", is_flag=True, help="Merge without asking (after showing what happens).")
+def merge_command(ws, keep: str, drop: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
+    """Merge entity DROP into KEEP (ids): shows both side by side and what the merge does,
+    asks, then keeps all ties, contact moments and history. `mapper unmerge` undoes it.
 
     Example: mapper merge per-3f9a0c1b2d4e per-77aa01c2d3e4
     """
-    try:
-        node = ws.merge_nodes(keep, drop)
-    except MapperError:
-        raise
-    click.echo(f"merged into {node.name} ({node.id})")
+    cmp = compare(ws, keep, drop)
+    click.echo(f"{'':14} {'keep':32} {'drop':32}")
+    for row in cmp.fields:
+        mark = " *" if row.differs else ""
+        click.echo(f"{row.field:14} {_short(row.keep):32} {_short(row.drop):32}{mark}")
+    for side, node in (("keep", cmp.keep), ("drop", cmp.drop)):
+        ties = "; ".join(f"{t.kind} {t.other_name}" for t in cmp.ties[side]) or "none"
+        click.echo(f"ties of {node.name} ({node.id}): {ties}")
+        click.echo(f"sources of {node.name}: {'; '.join(cmp.sources[side]) or 'none'}")
+    for line in cmp.consequences():
+        click.echo(line)
+    if not yes and not click.confirm("Merge?", default=False):
+        raise click.ClickException("not merged")
+    node = ws.merge_nodes(keep, drop)
+    seq = ws.audit(entity=keep, action="merge", limit=1)[0].seq
+    click.echo(f"merged into {node.name} ({node.id}); undo with: mapper unmerge {seq}")
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+@main.command("unmerge")
+@with_workspace
+@click.argument("merge", type=int)
+def unmerge_command(ws, merge: int) -> None:  # type: ignore[no-untyped-def]
+    """Undo a merge (its number is shown by `mapper merge` and in the history): the merged
+    entity comes back with its own ties and contact moments.
+
+    Example: mapper unmerge 412
+    """
+    kept, back = ws.unmerge_nodes(merge)
+    click.echo(f"{back.name} is back ({back.id}), apart from {kept.name} ({kept.id})")
 
 
 __all__ = [
@@ -350,4 +381,5 @@ __all__ = [
     "restore_command",
     "duplicates_command",
     "merge_command",
+    "unmerge_command",
 ]

@@ -7,7 +7,11 @@ never merged without a person deciding — when one of these keys agrees:
 - the letters and digits alone ("Repair-Café" and "Repair Cafe");
 - for organisations, those without legal-form words ("Stichting Repair Café" and "Repair Cafe");
 - for people, the first initial and the surname with its particles ("J. de Vries",
-  "Jan de Vries", "de Vries, Jan");
+  "Jan de Vries", "de Vries, Jan") — when the first names agree too: one is an initial or the
+  start of the other. A different first name with the same surname ("Elif Demir", "Emre
+  Demir": family members, most often) is *not* a near-duplicate unless other evidence says so
+  (:func:`find_duplicates`: the same e-mail or phone, or membership of the same
+  organisation);
 - or, within a small group sharing a surname or a start, a spelling difference of a letter or
   two (``difflib`` ratio of at least :data:`TYPO_RATIO`).
 
@@ -23,6 +27,10 @@ True
 True
 >>> bool(match_keys(NodeKind.PERSON, "Jan de Vries") & match_keys(NodeKind.PERSON, "Piet de Vries"))
 False
+>>> index = NameIndex()
+>>> index.add("per-1", NodeKind.PERSON, "Elif Demir")
+>>> index.near("Emre Demir", NodeKind.PERSON), index.near("E. Demir", NodeKind.PERSON)
+([], ['per-1'])
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..model import Node, NodeKind
 from ..store.base import fold
@@ -148,6 +156,44 @@ def match_keys(kind: NodeKind, name: str) -> set[str]:
     return keys
 
 
+def first_name(kind: NodeKind, name: str) -> str | None:
+    """A person's first name (folded), or None for other kinds and one-word names.
+
+    >>> first_name(NodeKind.PERSON, "de Vries, Jan"), first_name(NodeKind.PERSON, "J. de Vries")
+    ('jan', 'j')
+    """
+    if kind not in (NodeKind.PERSON, NodeKind.STAFF):
+        return None
+    tokens = _person_tokens(name)
+    return tokens[0] if len(tokens) > 1 else None
+
+
+def same_first_name(a: str | None, b: str | None) -> bool:
+    """True if two first names can be the same person's: equal, or one an initial or the
+    start of the other ("J" and "Jan", "Joh" and "Johannes"); not "Elif" and "Emre"."""
+    if a is None or b is None:
+        return True
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) or _one_edit(a, b)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True if ``a`` and ``b`` differ by one letter added, dropped, changed or two swapped
+    ("Jna" for "Jan"): a spelling slip, not another name."""
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 3:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) <= 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def _block_keys(kind: NodeKind, name: str) -> set[str]:
     tokens = name_tokens(name)
     if not tokens:
@@ -200,33 +246,68 @@ class NameIndex:
         Items with exactly the same (folded) name are left out unless ``exclude_same`` is
         false; ``typos=False`` skips the (slower) spelling comparison."""
         found: dict[Hashable, None] = {}
+        first = first_name(kind, name)
         for key in match_keys(kind, name):
             for item in self._keys.get((kind, key), ()):
+                if key.startswith("i:") and not same_first_name(
+                    first, first_name(kind, self._names[item][1])
+                ):
+                    continue  # same surname and initial, another first name: not by name
                 found[item] = None
         for key in _block_keys(kind, name) if typos else ():
             block = self._blocks.get((kind, key), ())
             if len(block) <= MAX_BLOCK:
                 for item in block:
-                    if item not in found and _typo(name, self._names[item][1]):
+                    other = self._names[item][1]
+                    if (
+                        item not in found
+                        and _typo(name, other)
+                        and same_first_name(first, first_name(kind, other))
+                    ):
                         found[item] = None
         wanted = cached_fold(name)
         return [i for i in found if not (exclude_same and cached_fold(self._names[i][1]) == wanted)]
 
 
-def find_duplicates(nodes: Iterable[Node]) -> Iterator[tuple[Node, Node, str]]:
+#: Properties that, when equal, say two people are the same (contact details held).
+EVIDENCE_PROPS = ("email", "e_mail", "phone", "telefoon")
+
+
+def _evidence(a: Node, b: Node, organisations: dict[str, set[str]]) -> str | None:
+    """Why two people with the same surname and initial but other first names may be one."""
+    for key in EVIDENCE_PROPS:
+        x, y = a.props.get(key), b.props.get(key)
+        if isinstance(x, str) and isinstance(y, str) and x.strip() and fold(x) == fold(y):
+            return "same phone" if key in ("phone", "telefoon") else "same e-mail"
+    if organisations.get(a.id, set()) & organisations.get(b.id, set()):
+        return "same organisation"
+    return None
+
+
+def find_duplicates(
+    nodes: Iterable[Node], *, ties: Iterable[Any] = ()
+) -> Iterator[tuple[Node, Node, str]]:
     """Pairs of nodes of the same kind that look like duplicates, with the reason.
 
     Yields ``(a, b, reason)`` with ``a.id < b.id``, each pair once, ordered by ``a``'s name.
-    ``reason`` is ``"same name"`` or ``"similar name"``.
+    ``reason`` is ``"same name"`` or ``"similar name"``; or, for two people with the same
+    surname and initial but different first names (not a duplicate by name alone), the other
+    evidence: ``"same e-mail"``, ``"same phone"`` (properties ``email``/``phone``) or
+    ``"same organisation"`` (both MEMBER_OF one, from ``ties``).
 
     Examples
     --------
     >>> from mapper.model import Node
     >>> people = [Node("per-1", NodeKind.PERSON, "Jan de Vries"),
     ...           Node("per-2", NodeKind.PERSON, "J. de Vries"),
+    ...           Node("per-3", NodeKind.PERSON, "Joost de Vries"),
     ...           Node("org-1", NodeKind.ORGANISATION, "Jan de Vries")]
     >>> [(a.id, b.id, why) for a, b, why in find_duplicates(people)]
-    [('per-1', 'per-2', 'similar name')]
+    [('per-1', 'per-2', 'similar name'), ('per-2', 'per-3', 'similar name')]
+    >>> people += [Node("per-4", NodeKind.PERSON, "Elif Demir", props={"email": "e@x.nl"}),
+    ...            Node("per-5", NodeKind.PERSON, "Emre Demir", props={"email": "E@x.nl"})]
+    >>> [(a.id, b.id, why) for a, b, why in find_duplicates(people)][-1]
+    ('per-4', 'per-5', 'same e-mail')
     """
     index = NameIndex()
     by_id: dict[str, Node] = {}
@@ -236,8 +317,16 @@ def find_duplicates(nodes: Iterable[Node]) -> Iterator[tuple[Node, Node, str]]:
     for node in ordered:
         by_id[node.id] = node
         index.add(node.id, node.kind, node.name)
+    organisations: dict[str, set[str]] = defaultdict(set)
+    for tie in ties:
+        if getattr(tie.kind, "value", tie.kind) == "MEMBER_OF" and getattr(tie, "current", True):
+            organisations[tie.source].add(tie.target)
+    surnames: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     for node in ordered:
+        for key in match_keys(node.kind, node.name):
+            if key.startswith("i:"):
+                surnames[node.kind, key].append(node)
         for other_id in index.near(node.name, node.kind, exclude_same=False):
             if other_id == node.id:
                 continue
@@ -248,3 +337,15 @@ def find_duplicates(nodes: Iterable[Node]) -> Iterator[tuple[Node, Node, str]]:
             a, b = by_id[pair[0]], by_id[pair[1]]
             reason = "same name" if same_name(a.name, b.name) else "similar name"
             yield a, b, reason
+    for group in surnames.values():
+        if len(group) > MAX_BLOCK:
+            continue
+        for i, x in enumerate(group):
+            for y in group[i + 1 :]:
+                pair = (min(x.id, y.id), max(x.id, y.id))
+                if pair in seen:
+                    continue
+                why = _evidence(x, y, organisations)
+                if why is not None:
+                    seen.add(pair)
+                    yield by_id[pair[0]], by_id[pair[1]], why

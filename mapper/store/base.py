@@ -965,7 +965,39 @@ class Store(ABC):
             if aliases:
                 props["also_known_as"] = aliases
             merged_from = [*a.props.get("merged_from", []), *b.props.get("merged_from", [])]
-            props["merged_from"] = [*merged_from, {"id": b.id, "name": b.name}]
+            # Ties and contact moments *between* the two would become loops: they are kept
+            # as a note on ``keep`` (and in the audit entry, so the merge can be undone).
+            between = [
+                t for t in self.ties(workspace, node=drop) if {t.source, t.target} == {keep, drop}
+            ]
+            contacts_between = [
+                c for c in self.contacts(workspace, node=drop) if {c.a, c.b} == {keep, drop}
+            ]
+            entry: dict[str, Any] = {"id": b.id, "name": b.name}
+            if between or contacts_between:
+                entry["between"] = [_tie_note(t) for t in between]
+                entry["contacts_between"] = len(contacts_between)
+                note = _merge_note(b.name, between, len(contacts_between))
+                props["notes"] = f"{props['notes']}\n{note}" if props.get("notes") else note
+            props["merged_from"] = [*merged_from, entry]
+            undo = {
+                "drop": _node_snapshot(b),
+                "keep_props": a.props,
+                "ties": sorted(
+                    {
+                        (t.id, "source" if t.source == drop else "target")
+                        for t in self.ties(workspace, node=drop, history=True)
+                        if {t.source, t.target} != {keep, drop}
+                    }
+                ),
+                "contacts": sorted(
+                    (c.id, "a" if c.a == drop else "b")
+                    for c in self.contacts(workspace, node=drop)
+                    if {c.a, c.b} != {keep, drop}
+                ),
+                "between": [_tie_snapshot(t) for t in between],
+                "contacts_between": [_contact_snapshot(c) for c in contacts_between],
+            }
             self._repoint_node(workspace, drop, keep)
             node = self.update_node(workspace, keep, props=props, merge_props=False)
             self._audit_write(
@@ -975,9 +1007,74 @@ class Store(ABC):
                 keep,
                 a.name,
                 (keep,),
-                {"kind": a.kind.value, "merged": drop},
+                {"kind": a.kind.value, "merged": drop, "undo": undo},
             )
         return node
+
+    def unmerge_nodes(self, workspace: str, seq: int) -> tuple[Node, Node]:
+        """Undo the merge recorded in audit entry ``seq``: the dropped entity comes back
+        (its id, its last name, properties and dates), with its own ties and contact moments
+        (every version, ids kept), the ties and contact moments between the two (their latest
+        version), and the kept entity's properties as they were before (a new version of it).
+        Recorded in the audit trail as an undo of the merge.
+
+        Raises
+        ------
+        NotFoundError
+            When ``seq`` is no merge of this workspace.
+        ConflictError
+            When the merge was undone already, or the dropped id is in use again.
+
+        Returns
+        -------
+        tuple of Node
+            The kept entity and the entity brought back.
+        """
+        entries = [e for e in self.audit(workspace, action=_audit.MERGE) if e.seq == seq]
+        if not entries or "undo" not in entries[0].detail:
+            raise NotFoundError(f"no merge that can be undone with number {seq!r}")
+        entry = entries[0]
+        if any(
+            e.detail.get("undoes_merge") == seq for e in self.audit(workspace, action=_audit.UNDO)
+        ):
+            raise ConflictError(f"merge {seq} has been undone already")
+        undo = entry.detail["undo"]
+        keep, snap = entry.target_id or "", undo["drop"]
+        with self.atomic():
+            if snap["id"] in self.get_nodes(workspace, [snap["id"]]):
+                raise ConflictError(f"id {snap['id']!r} is in use again; cannot undo the merge")
+            kept = self.get_node(workspace, keep)
+            back = self.add_node(
+                workspace,
+                snap["kind"],
+                snap["name"],
+                id=snap["id"],
+                props=snap["props"],
+                since=snap["since"],
+                until=snap["until"],
+            )
+            self._repoint_ties(
+                workspace,
+                keep,
+                back.id,
+                [tuple(t) for t in undo["ties"]],
+                [tuple(c) for c in undo["contacts"]],
+            )
+            if undo["between"]:
+                self.add_ties(workspace, [_tie_from(t) for t in undo["between"]])
+            if undo["contacts_between"]:
+                self.add_contacts(workspace, undo["contacts_between"])
+            kept = self.update_node(workspace, keep, props=undo["keep_props"], merge_props=False)
+            self._audit_write(
+                workspace,
+                _audit.UNDO,
+                "node",
+                keep,
+                kept.name,
+                (keep, back.id),
+                {"undoes_merge": seq, "restored": back.id},
+            )
+        return kept, back
 
     def erase_tie(self, workspace: str, tie_id: str) -> dict[str, Any]:
         """Erase one tie for good (owner: invite): every version of it and the audit entries
@@ -1404,12 +1501,93 @@ class Store(ABC):
         """Make deleted data unrecoverable from the store's files; True when done."""
         return False
 
+    def _repoint_ties(
+        self,
+        workspace: str,
+        old: str,
+        new: str,
+        ties: list[tuple[str, str]],
+        contacts: list[tuple[str, str]],
+    ) -> None:
+        """For :meth:`unmerge_nodes` (owner: io): move the ``ties`` (id, ``"source"`` or
+        ``"target"``) and ``contacts`` (id, ``"a"`` or ``"b"``) at ``old`` to ``new``, every
+        version, ids unchanged. Runs inside the caller's transaction."""
+        raise MapperError(f"the {self.backend} store cannot undo a merge")
+
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
         """For :meth:`merge_nodes` (owner: io): move every version of every tie and every
         contact moment at ``old`` to ``new`` (ids and versions unchanged); delete those that
         would join ``new`` to itself; make audit entries naming ``old`` name ``new``; delete
         every version of ``old``. Runs inside the caller's transaction."""
         raise MapperError(f"the {self.backend} store cannot merge entities")
+
+
+#: The Dutch words a merge note uses for the ties two entities of one kind can have.
+_NOTE_WORDS = {"KNOWS": "kent", "MEMBER_OF": "lid van"}
+
+
+def _merge_note(name: str, between: list[Tie], contacts: int) -> str:
+    """The note a merge leaves on the kept entity about what joined the two (in Dutch: it is
+    read on the entity page)."""
+    parts = [
+        _NOTE_WORDS.get(t.kind.value, t.kind.value)
+        + (f" (sterkte {t.strength:g})" if t.strength is not None else "")
+        for t in between
+    ]
+    if contacts:
+        parts.append(f"{contacts} contactmoment(en)")
+    return f"Samengevoegd met {name}; wat hen verbond is vervallen: {', '.join(parts)}."
+
+
+def _tie_note(t: Tie) -> dict[str, Any]:
+    return {
+        "kind": t.kind.value,
+        "strength": t.strength,
+        "since": t.since.isoformat() if t.since else None,
+        "until": t.until.isoformat() if t.until else None,
+    }
+
+
+def _node_snapshot(n: Node) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "kind": n.kind.value,
+        "name": n.name,
+        "props": n.props,
+        "since": n.since.isoformat() if n.since else None,
+        "until": n.until.isoformat() if n.until else None,
+    }
+
+
+def _tie_snapshot(t: Tie) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "kind": t.kind.value,
+        "source": t.source,
+        "target": t.target,
+        "strength": t.strength,
+        "since": t.since.isoformat() if t.since else None,
+        "until": t.until.isoformat() if t.until else None,
+        "role": t.role,
+        "origin": t.origin,
+        "props": t.props,
+    }
+
+
+def _tie_from(snap: dict[str, Any]) -> dict[str, Any]:
+    return dict(snap)
+
+
+def _contact_snapshot(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "a": c.a,
+        "b": c.b,
+        "on": c.on.isoformat(),
+        "mode": c.mode,
+        "notes": c.notes,
+        "outcome": c.outcome,
+    }
 
 
 def node_attrs(node: Node) -> dict[str, Any]:
@@ -1495,6 +1673,7 @@ class Workspace:
             "last_contact",
             "erase_node",
             "merge_nodes",
+            "unmerge_nodes",
             "erase_tie",
             "put_record",
             "get_record",

@@ -78,6 +78,7 @@ PRIMITIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
     "_erase_tie": lambda s, ws, tie_id, *a, **k: ("erase_tie", tie_id, _ends(s, ws, tie_id)),
     "_insert_audit": lambda s, ws, *a, **k: ("audit",),
     "_repoint_node": lambda s, ws, *a, **k: ("reset",),
+    "_repoint_ties": lambda s, ws, *a, **k: ("reset",),
     "_load_versions": lambda s, ws, *a, **k: ("reset",),
     "_create_workspace": lambda s, info, *a, **k: ("reset",),
     "delete_workspace": lambda s, ws, *a, **k: ("reset",),

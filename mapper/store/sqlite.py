@@ -875,6 +875,31 @@ class SQLiteStore(Store):
                 (workspace, f" {ref} "),
             ).rowcount
 
+    def _repoint_ties(
+        self,
+        workspace: str,
+        old: str,
+        new: str,
+        ties: list[tuple[str, str]],
+        contacts: list[tuple[str, str]],
+    ) -> None:
+        # (owner: io) for Store.unmerge_nodes: the column names come from a fixed set
+        with self.atomic():
+            ex = self.conn.execute
+            for tie_id, end in ties:
+                column = {"source": "source", "target": "target"}[end]
+                ex(
+                    f"UPDATE ties SET {column} = ? WHERE workspace = ? AND id = ? AND {column} = ?",
+                    (new, workspace, tie_id, old),
+                )
+            for contact_id, end in contacts:
+                column = {"a": "a", "b": "b"}[end]
+                ex(
+                    f"UPDATE contacts SET {column} = ? WHERE workspace = ? AND id = ?"
+                    f" AND {column} = ?",
+                    (new, workspace, contact_id, old),
+                )
+
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
         # (owner: io) for Store.merge_nodes
         with self.atomic():
