@@ -34,6 +34,8 @@ BLUEPRINTS: list[str] = [
     "web.team:bp",
     "web.verslag:bp",
     "web.maps:bp",
+    "web.invite:bp",
+    "web.invite_public:bp",  # the only pages without login
 ]
 
 #: Settings read from the environment as MAPPER_<NAME>.
@@ -41,6 +43,10 @@ ENV_SETTINGS = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
 # Accounts and security (see web/auth.py): single-user mode, bound address, accounts file,
 # session length in hours, Secure cookies even behind a TLS-terminating proxy.
 ENV_SETTINGS += ("SINGLE_USER", "HOST", "ACCOUNTS_PATH", "SESSION_HOURS", "SECURE_COOKIES")
+# Invitations (web/invite.py): the site address for links made by `mapper invite`, the mail
+# server for confirmations, rate limits of the public form.
+ENV_SETTINGS += ("BASE_URL", "SMTP_URL", "MAIL_FROM", "INVITE_LIMIT_ADDRESS")
+ENV_SETTINGS += ("INVITE_LIMIT_INVITATION",)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

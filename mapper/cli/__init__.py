@@ -47,6 +47,7 @@ COMMAND_MODULES: list[str] = [
     "mapper.cli.migrate",
     "mapper.cli.warm",
     "mapper.cli.community",
+    "mapper.cli.invite",
     "mapper.cli.aandeslag",
 ]
 
