@@ -199,36 +199,49 @@ def test_template_and_export_downloads(client, app):
     assert client.get("/io/export?format=exe").status_code == 400
 
 
-def test_duplicates_page_merges_with_csrf(client, app):
+def test_duplicates_are_compared_confirmed_merged_and_undone(client, app):
     store = store_of(app)
-    store.add_node("demo", "Organisation", "Stichting Repair Café")
+    store.add_node("demo", "Organisation", "Stichting Repair Café", props={"data_source": "krant"})
     b = store.add_node("demo", "Organisation", "Repair Cafe")
     t = store.add_node("demo", "Theme", "duurzaamheid")
     store.add_tie("demo", "ACTIVE_ON", b.id, t.id)
     store.close()
     html = client.get("/io/duplicates").get_data(as_text=True)
     assert "Stichting Repair Café" in html and "Repair Cafe" in html
-    forms = re.findall(
-        r'<form method="post" action="/io/merge" class="inline">(.*?)</form>', html, re.S
-    )
-    assert len(forms) == 2
-    fields = dict(re.findall(r'name="([^"]+)" type="hidden" value="([^"]+)"', forms[0]))
-    keep = next(v for k, v in fields.items() if k.endswith("keep"))
+    assert '<form method="post" action="/io/merge"' not in html  # no one-click merge
+    assert f'href="/entity/{b.id}"' in html  # names are links
+    compare = re.search(r'href="(/io/merge/[^"]+)"', html).group(1)
+    page = client.get(compare).get_data(as_text=True)
+    assert "Vergelijken voor het samenvoegen" in page and "Wat samenvoegen doet" in page
+    assert "data_source: krant" in page and "ACTIVE_ON" in page
+    form = re.search(r'<form method="post" action="/io/merge">(.*?)</form>', page, re.S).group(1)
+    fields = dict(re.findall(r'name="([^"]+)" type="hidden" value="([^"]+)"', form))
     assert (
         client.post(
-            "/io/merge", data={k: v for k, v in fields.items() if not k.endswith("csrf_token")}
+            "/io/merge", data={k: v for k, v in fields.items() if k != "csrf_token"}
         ).status_code
         == 400
     )
-    response = client.post("/io/merge", data=fields)
-    assert response.status_code == 302
+    assert client.post("/io/merge", data=fields).status_code == 302
     store = store_of(app)
-    orgs = list(store.nodes("demo", kind="Organisation"))
-    assert [o.id for o in orgs] == [keep]
+    [org] = store.nodes("demo", kind="Organisation")
+    assert org.id == fields["keep"]
     (tie,) = store.ties("demo", kind="ACTIVE_ON")
-    assert tie.source == keep
+    assert tie.source == fields["keep"]
     store.close()
-    assert "Keep" not in client.get("/io/duplicates?lang=en").get_data(as_text=True)
+    html = client.get("/io/duplicates").get_data(as_text=True)
+    assert "Onlangs samengevoegd" in html
+    undo = re.search(
+        r'<form method="post" action="/io/unmerge" class="inline">(.*?)</form>', html, re.S
+    )
+    fields = dict(re.findall(r'name="([^"]+)" type="hidden" value="([^"]+)"', undo.group(1)))
+    assert client.post("/io/unmerge", data=fields).status_code == 302
+    store = store_of(app)
+    assert len(list(store.nodes("demo", kind="Organisation"))) == 2
+    (tie,) = store.ties("demo", kind="ACTIVE_ON")
+    assert tie.source == b.id
+    store.close()
+    assert "Compare" in client.get("/io/duplicates?lang=en").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

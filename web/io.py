@@ -46,6 +46,7 @@ from wtforms.validators import DataRequired
 from mapper.errors import MapperError, is_disk_full
 from mapper.io import export as exporter
 from mapper.io.matching import find_duplicates
+from mapper.io.merging import compare
 from mapper.io.plan import plan_import
 from mapper.io.readers import Limits, read_bytes
 from mapper.io.uploads import HEARTBEAT_SECONDS, TOKEN_RE, UploadFolder
@@ -89,6 +90,11 @@ class MergeForm(FlaskForm):
     keep = HiddenField(validators=[DataRequired()])
     drop = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Merge"))
+
+
+class UnmergeForm(FlaskForm):
+    merge = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Undo"))
 
 
 # --------------------------------------------------------------------------- uploads on disk
@@ -544,32 +550,52 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
+#: Why a pair is proposed, in the interface's words.
+REASONS = {
+    "same name": _l("same name"),
+    "similar name": _l("similar name"),
+    "same e-mail": _l("same e-mail address"),
+    "same phone": _l("same phone number"),
+    "same organisation": _l("same surname and initial, member of the same organisation"),
+}
+#: How many recent merges the duplicates page offers to undo.
+RECENT_MERGES = 10
+
+
 @bp.get("/duplicates")
 def duplicates():  # type: ignore[no-untyped-def]
     ws = current_workspace()
-    pairs = []
-    for a, b, reason in find_duplicates(ws.nodes()):
-        ties_a = sum(1 for _ in ws.ties(node=a.id))
-        ties_b = sum(1 for _ in ws.ties(node=b.id))
-        pairs.append(
-            {
-                "a": a,
-                "b": b,
-                "reason": reason,
-                "ties_a": ties_a,
-                "ties_b": ties_b,
-                "form_a": MergeForm(keep=a.id, drop=b.id, prefix=f"m-{a.id}-{b.id}-a"),
-                "form_b": MergeForm(keep=b.id, drop=a.id, prefix=f"m-{a.id}-{b.id}-b"),
-            }
-        )
-    return render_template("io/duplicates.html", pairs=pairs, kind_label=kind_label)
+    pairs = [
+        {"a": a, "b": b, "reason": REASONS.get(reason, reason)}
+        for a, b, reason in find_duplicates(ws.nodes(), ties=ws.ties())
+    ]
+    undone = {e.detail.get("undoes_merge") for e in ws.audit(action="undo")}
+    merges = [
+        {"entry": e, "form": UnmergeForm(merge=str(e.seq), prefix=f"u-{e.seq}")}
+        for e in ws.audit(action="merge", limit=RECENT_MERGES)
+        if "undo" in e.detail and e.seq not in undone
+    ]
+    return render_template("io/duplicates.html", pairs=pairs, merges=merges, kind_label=kind_label)
+
+
+@bp.get("/merge/<keep>/<drop>")
+def compare_page(keep: str, drop: str):  # type: ignore[no-untyped-def]
+    """Both entities side by side, what a merge does, and the form that confirms it."""
+    ws = current_workspace()
+    try:
+        cmp = compare(ws, keep, drop)
+    except MapperError:
+        abort(404)
+    if cmp.keep.kind is not cmp.drop.kind:
+        abort(404)
+    form = MergeForm(keep=keep, drop=drop)
+    return render_template("io/merge.html", cmp=cmp, form=form, kind_label=kind_label)
 
 
 @bp.post("/merge")
 def merge():  # type: ignore[no-untyped-def]
     ws = current_workspace()
-    prefix = next((k[: -len("keep")] for k in request.form if k.endswith("keep")), "")
-    form = MergeForm(prefix=prefix.rstrip("-")) if prefix else MergeForm()
+    form = MergeForm()
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -577,7 +603,29 @@ def merge():  # type: ignore[no-untyped-def]
     except MapperError as exc:
         flash(str(exc), "error")
         return redirect(url_for("io.duplicates"))
-    flash(_("Merged into %(name)s; all ties and history were kept.", name=node.name), "success")
+    flash(
+        _(
+            "Merged into %(name)s; all ties and history were kept. You can undo it below.",
+            name=node.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("io.duplicates"))
+
+
+@bp.post("/unmerge")
+def unmerge():  # type: ignore[no-untyped-def]
+    ws = current_workspace()
+    prefix = next((k[: -len("merge")] for k in request.form if k.endswith("-merge")), "")
+    form = UnmergeForm(prefix=prefix.rstrip("-")) if prefix else UnmergeForm()
+    if not form.validate_on_submit() or not str(form.merge.data).isdigit():
+        abort(400)
+    try:
+        kept, back = ws.unmerge_nodes(int(form.merge.data))
+    except MapperError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("io.duplicates"))
+    flash(_("%(back)s is back, apart from %(kept)s.", back=back.name, kept=kept.name), "success")
     return redirect(url_for("io.duplicates"))
 
 
