@@ -34,6 +34,7 @@ BLUEPRINTS: list[str] = [
     "web.team:bp",
     "web.verslag:bp",
     "web.maps:bp",
+    "web.edit:bp",
     "web.invite:bp",
     "web.invite_public:bp",  # the only pages without login
 ]
@@ -43,10 +44,14 @@ ENV_SETTINGS = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
 # Accounts and security (see web/auth.py): single-user mode, bound address, accounts file,
 # session length in hours, Secure cookies even behind a TLS-terminating proxy.
 ENV_SETTINGS += ("SINGLE_USER", "HOST", "ACCOUNTS_PATH", "SESSION_HOURS", "SECURE_COOKIES")
+# Host names the app answers to besides 127.0.0.1, localhost and [::1] (web/security.py).
+ENV_SETTINGS += ("TRUSTED_HOSTS",)
 # Invitations (web/invite.py): the site address for links made by `mapper invite`, the mail
 # server for confirmations, rate limits of the public form.
 ENV_SETTINGS += ("BASE_URL", "SMTP_URL", "MAIL_FROM", "INVITE_LIMIT_ADDRESS")
 ENV_SETTINGS += ("INVITE_LIMIT_INVITATION",)
+# Serving (see README, "Running it for real"): how many reverse proxies to trust.
+ENV_SETTINGS += ("PROXIES",)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -70,6 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    _trust_proxies(app)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -88,6 +94,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["NAV"] = nav
     app.context_processor(lambda: {"nav_items": app.config["NAV"]})
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXIES`` reverse proxies, take the client's address, scheme, host and path
+    prefix from the last that many ``X-Forwarded-*`` headers (werkzeug's ProxyFix); with 0
+    (the default) those headers are ignored, since anyone can send them."""
+    try:
+        proxies = int(app.config.get("PROXIES") or 0)
+    except ValueError:
+        raise ValueError(f"MAPPER_PROXIES {app.config['PROXIES']!r} is not a number") from None
+    if proxies < 0:
+        raise ValueError(f"MAPPER_PROXIES {proxies} is below 0")
+    app.config["PROXIES"] = proxies
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
 
 
 def _instance_secret(folder: Path) -> str:

@@ -62,7 +62,7 @@ from mapper.model import BOND_TYPES, COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, ROLES
 from . import maps as maps_web
 from .community_charts import column, line_chart
 from .dates import date_arg, month_links
-from .db import current_workspace
+from .db import current_workspace, get_graph
 
 bp = Blueprint("community", __name__)
 
@@ -777,7 +777,7 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
     if node.kind is not NodeKind.COMMUNITY:
         abort(404)
     day = date_arg("as_of", dt.date.today())
-    graph = ws.project(as_of=day)
+    graph = get_graph(day)
     missing = community_id not in graph
     data: dict[str, Any] = {}
     listed: list[Any] = []

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, session
+import datetime as dt
+import logging
+import threading
+from typing import Any
 
-from mapper.errors import NotFoundError
+import networkx as nx
+from flask import Flask, abort, current_app, g, session
+
+from mapper.errors import MapperError, NotFoundError
 from mapper.store import Store, Workspace, open_store
+
+log = logging.getLogger(__name__)
 
 
 def get_store() -> Store:
@@ -47,6 +55,34 @@ def current_workspace() -> Workspace:
                 abort(503, description="no-workspace")
             g.workspace = store.workspace(spaces[0].slug)
     return g.workspace
+
+
+def get_graph(day: dt.date | None = None) -> nx.MultiDiGraph:
+    """The current workspace's graph as of ``day`` (default today), from the projection
+    shared by every request of this process (:meth:`mapper.store.Store.projection`).
+
+    Read-only (frozen): it is the same graph for everyone. One request sees one snapshot,
+    even if a write lands while it runs."""
+    if "projection" not in g:
+        g.projection = get_store().projection(current_workspace().slug)
+    projection: Any = g.projection
+    return projection.as_of(day)  # type: ignore[no-any-return]
+
+
+def warm_projection(app: Flask) -> threading.Thread:
+    """Build the configured workspace's shared projection in the background, so the first
+    visitor after a start does not wait for it."""
+
+    def build() -> None:
+        try:
+            with open_store(app.config["DATABASE_URL"]) as store:
+                store.projection(app.config["WORKSPACE"])
+        except MapperError as exc:  # no such workspace yet, store not reachable: build later
+            log.info("projection not built at start: %s", exc)
+
+    thread = threading.Thread(target=build, name="warm-projection", daemon=True)
+    thread.start()
+    return thread
 
 
 def init_app(app) -> None:  # type: ignore[no-untyped-def]

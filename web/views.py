@@ -45,7 +45,7 @@ from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind
 
 from . import maps as maps_web
 from .dates import date_arg, month_links
-from .db import current_workspace
+from .db import current_workspace, get_graph
 
 bp = Blueprint("main", __name__)
 
@@ -121,7 +121,8 @@ def role_word(role: str | None) -> str:
 
 
 def projection(day: dt.date) -> nx.MultiDiGraph:
-    return current_workspace().project(as_of=day)
+    """The shared, read-only graph of the workspace as of ``day`` (see web/db.py)."""
+    return get_graph(day)
 
 
 def name_of(graph: nx.MultiDiGraph, node: Any) -> str:
@@ -206,11 +207,13 @@ def frame():  # type: ignore[no-untyped-def]
     goals = by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == "Goal"))
     themes_of: dict[Any, list[Any]] = defaultdict(list)
     goals_of: dict[Any, list[Any]] = defaultdict(list)
+    about_ties: dict[tuple[Any, Any], Any] = {}  # (goal, theme) -> tie id, for the forms
     for goal in goals:
-        for _s, theme, data in graph.out_edges(goal, data=True):
+        for _s, theme, key, data in graph.out_edges(goal, keys=True, data=True):
             if data.get("kind") == RelKind.ABOUT and graph.nodes[theme].get("kind") == "Theme":
                 themes_of[goal].append(theme)
                 goals_of[theme].append(goal)
+                about_ties[(goal, theme)] = key
     rows = theme_scan(graph)
     library_themes = [r for r in rows if r.in_library]
     libraries = by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == "Library"))
@@ -223,6 +226,7 @@ def frame():  # type: ignore[no-untyped-def]
         library_themes=library_themes,
         libraries=libraries,
         month_links=month_links(day),
+        about_ties=about_ties,
     )
 
 
@@ -402,7 +406,7 @@ def entity(node_id: str):  # type: ignore[no-untyped-def]
         key=lambda t: (t.since or dt.date.min, t.recorded_at or "", t.id, t.version),
         reverse=True,
     )
-    graph = ws.project(as_of=today)
+    graph = get_graph(today)
     bond = library_bonds(graph, [node_id]).get(node_id) if node_id in graph else None
     return render_template(
         "entity.html",

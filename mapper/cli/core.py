@@ -16,20 +16,48 @@ from .options import (
     workspace_option,
 )
 
+#: Worker threads of the production server (waitress) unless ``--threads`` says otherwise.
+DEFAULT_THREADS = 8
+
 
 def _serve(
-    url: str, workspace: str, host: str, port: int, debug: bool, single_user: bool | None
+    url: str,
+    workspace: str,
+    host: str,
+    port: int,
+    debug: bool,
+    single_user: bool | None,
+    threads: int = DEFAULT_THREADS,
+    proxies: int | None = None,
 ) -> None:
     # The web layer is imported only here: the core library never imports Flask.
     from web import create_app
 
     from .users import serve_settings  # login or single-user mode, accounts file
 
-    app = create_app(
-        {"DATABASE_URL": url, "WORKSPACE": workspace, **serve_settings(url, host, single_user)}
+    settings: dict[str, object] = {
+        "DATABASE_URL": url,
+        "WORKSPACE": workspace,
+        **serve_settings(url, host, single_user),
+    }
+    if proxies is not None:
+        settings["PROXIES"] = proxies
+    app = create_app(settings)
+    server = "Flask development server (--debug)" if debug else f"waitress, {threads} threads"
+    click.echo(
+        f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace}; {server})"
     )
-    click.echo(f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace})")
-    app.run(host=host, port=port, debug=debug, use_reloader=False)
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    from waitress import serve as waitress_serve
+
+    # The graph of the workspace is built once, in the background, so the first visitor
+    # does not wait for it (every request after shares the same projection).
+    from web.db import warm_projection
+
+    warm_projection(app)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="community-mapper")
 
 
 def serve_options(func):  # type: ignore[no-untyped-def]
@@ -40,7 +68,23 @@ def serve_options(func):  # type: ignore[no-untyped-def]
         "--port", default=5000, show_default=True, type=int, help="Port to listen on."
     )(func)
     func = click.option(
-        "--debug", is_flag=True, help="Flask debug mode (never on a shared server)."
+        "--threads",
+        default=DEFAULT_THREADS,
+        show_default=True,
+        type=click.IntRange(1, 256),
+        help="Worker threads of the server (requests handled at the same time).",
+    )(func)
+    func = click.option(
+        "--proxies",
+        type=click.IntRange(0, 10),
+        default=None,
+        help="Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/"
+        "-Host/-Prefix headers are trusted. Default: MAPPER_PROXIES, else 0.",
+    )(func)
+    func = click.option(
+        "--debug",
+        is_flag=True,
+        help="Flask's development server with the debugger (never on a shared server).",
     )(func)
     func = click.option(
         "--single-user/--login",
@@ -62,14 +106,17 @@ def serve(
     workspace: str,
     host: str,
     port: int,
+    threads: int,
+    proxies: int | None,
     debug: bool,
     single_user: bool | None,
 ) -> None:
-    """Serve the web app on what the store holds (login required unless --single-user).
+    """Serve the web app on what the store holds (login required unless --single-user),
+    with the production server waitress; Flask's development server only with --debug.
 
-    Example: mapper serve --database sqlite:///bibliotheek.db --port 8000
+    Example: mapper serve --database sqlite:///bibliotheek.db --port 8000 --threads 8
     """
-    _serve(resolve_url(database), workspace, host, port, debug, single_user)
+    _serve(resolve_url(database), workspace, host, port, debug, single_user, threads, proxies)
 
 
 @main.command()
@@ -82,6 +129,8 @@ def demo(
     workspace: str,
     host: str,
     port: int,
+    threads: int,
+    proxies: int | None,
     debug: bool,
     single_user: bool | None,
     no_serve: bool,
@@ -106,7 +155,16 @@ def demo(
         store.close()
     if not no_serve:
         # The demo explicitly asks for single-user mode (refused unless bound to 127.0.0.1).
-        _serve(url, workspace, host, port, debug, True if single_user is None else single_user)
+        _serve(
+            url,
+            workspace,
+            host,
+            port,
+            debug,
+            True if single_user is None else single_user,
+            threads,
+            proxies,
+        )
 
 
 @main.command()

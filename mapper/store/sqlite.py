@@ -22,6 +22,7 @@ import datetime as dt
 import gc
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -254,6 +255,12 @@ class SQLiteStore(Store):
         self.conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
+        )
+        # Which database this is, whatever its path (a file copied over another is another
+        # database): part of the change mark of the shared projection (mapper/graph.py).
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('instance', ?)",
+            (secrets.token_hex(8),),
         )
 
     def __repr__(self) -> str:
@@ -518,12 +525,39 @@ class SQLiteStore(Store):
 
     def _projection_key(self) -> Any:
         if self.path == ":memory:":
-            return ("sqlite-memory", id(self))
+            return ("sqlite-memory", self._instance)
         return ("sqlite", os.path.realpath(self.path))
 
+    @property
+    def _instance(self) -> str:
+        if "_instance_token" not in self.__dict__:
+            row = self._rows("SELECT value FROM meta WHERE key = 'instance'")
+            self.__dict__["_instance_token"] = row[0][0] if row else ""
+        return self.__dict__["_instance_token"]  # type: ignore[no-any-return]
+
     def _change_mark(self, workspace: str) -> Any:
-        # The newest audit entry of the workspace: one seek in audit_workspace(workspace, seq).
-        return self._rows("SELECT max(seq) FROM audit WHERE workspace = ?", (workspace,))[0][0] or 0
+        # The newest audit entry of the workspace (one seek in audit_workspace(workspace,
+        # seq)), and which database file this is.
+        seq = self._rows("SELECT max(seq) FROM audit WHERE workspace = ?", (workspace,))[0][0]
+        return (self._instance, seq or 0)
+
+    def counts(self, workspace: str) -> dict[str, int]:
+        """As :meth:`Store.counts`, counted by the database (GROUP BY), not read row by row."""
+        from ..model import NodeKind as _Kinds
+
+        out: dict[str, int] = {k.value: 0 for k in _Kinds}
+        for kind, n in self._rows(
+            "SELECT kind, count(*) FROM nodes WHERE workspace = ? AND current = 1 GROUP BY kind",
+            (workspace,),
+        ):
+            out[kind] = n
+        out["ties"] = self._rows(
+            "SELECT count(*) FROM ties WHERE workspace = ? AND current = 1", (workspace,)
+        )[0][0]
+        out["contacts"] = self._rows(
+            "SELECT count(*) FROM contacts WHERE workspace = ?", (workspace,)
+        )[0][0]
+        return out
 
     def _graph_rows(
         self,
