@@ -402,6 +402,68 @@ def set_settings(ws: Workspace, community_id: str, values: Mapping[str, Any]) ->
         return ws.update_node(community_id, props=props)
 
 
+# --------------------------------------------------------------------------- privacy
+
+
+#: Fields of each record list (and settings) that name a person.
+PERSON_FIELDS: dict[str, str] = {"agreements": "who", "calendar": "owner"}
+
+
+def references(ws: Workspace, node_id: str) -> list[dict[str, Any]]:
+    """Every *Aan de slag* record that names ``node_id`` (for an access request): rows
+    ``{community, community_name, key, record}``; ``key`` is ``contact_person`` for the
+    contact-person setting. Current versions only."""
+    out = []
+    for community in ws.nodes(kind=NodeKind.COMMUNITY):
+        if community.props.get("contact_person") == node_id:
+            out.append(
+                {
+                    "community": community.id,
+                    "community_name": community.name,
+                    "key": "contact_person",
+                    "record": None,
+                }
+            )
+        for key, field in PERSON_FIELDS.items():
+            for row in records(community, key):
+                if row.get(field) == node_id:
+                    out.append(
+                        {
+                            "community": community.id,
+                            "community_name": community.name,
+                            "key": key,
+                            "record": row,
+                        }
+                    )
+    return out
+
+
+def forget(ws: Workspace, node_id: str) -> int:
+    """Remove ``node_id`` from every community's current *Aan de slag* records (the task or
+    moment stays, without a person; the contact person is cleared). Returns how many
+    references were removed. Earlier versions of the community nodes keep the id (only the
+    id: no name is ever stored here); an erasure that must also rewrite history needs the
+    store to do it."""
+    removed = 0
+    with ws.atomic():
+        for community in ws.nodes(kind=NodeKind.COMMUNITY):
+            props: dict[str, Any] = {}
+            if community.props.get("contact_person") == node_id:
+                props["contact_person"] = None
+                removed += 1
+            for key, field in PERSON_FIELDS.items():
+                rows = records(community, key)
+                hits = [r for r in rows if r.get(field) == node_id]
+                for row in hits:
+                    row[field] = None
+                if hits:
+                    props[key] = rows
+                    removed += len(hits)
+            if props:
+                ws.update_node(community.id, props=props)
+    return removed
+
+
 __all__ = [
     "CONTENT_KINDS",
     "CONTENT_STATUSES",
@@ -417,6 +479,8 @@ __all__ = [
     "current_agreements",
     "end_agreement",
     "evaluate",
+    "forget",
+    "references",
     "record",
     "records",
     "set_settings",

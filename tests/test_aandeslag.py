@@ -357,3 +357,20 @@ def test_report_shows_user_text_as_text(demo):
     html = report.render_html(report.community_report(ws, taal.id, as_of=DAY))
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_references_to_a_person_for_access_and_erasure(demo):
+    _, ws, _ = demo
+    taal = com.community(ws, "Taalmaatjes Rijnstad")
+    fatma = workplan.settings(taal)["contact_person"]
+    refs = workplan.references(ws, fatma)
+    keys = sorted({r["key"] for r in refs})
+    assert keys == ["agreements", "calendar", "contact_person"]
+    assert workplan.forget(ws, fatma) == len(refs)
+    assert workplan.references(ws, fatma) == []
+    node = ws.get_node(taal.id)
+    assert workplan.settings(node)["contact_person"] is None
+    assert any(
+        a["task"] == "Inhoud van de oefenbijeenkomsten" and a["who"] is None
+        for a in workplan.records(node, "agreements")
+    )

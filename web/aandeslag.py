@@ -24,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -425,6 +426,7 @@ def render_calendar(node: Node, form: forms.ContentForm | None = None, status: i
             "aandeslag/calendar.html",
             node=node,
             month=month,
+            month_name=format_date(month, "LLLL y"),
             prev=add_months(month, -1).strftime("%Y-%m"),
             next=add_months(month, 1).strftime("%Y-%m"),
             weeks=cc.month_grid(month, items),
