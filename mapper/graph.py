@@ -371,6 +371,9 @@ class Projection:
                     return None
             elif what == "erase":
                 edit.erase_node(change[1])
+            elif what == "tie_versions":
+                if not edit.set_tie_versions(change[1], change[2]):
+                    return None
             elif what == "erase_tie":
                 if change[2] is None:
                     return None
@@ -565,6 +568,41 @@ class _Edit:
         for k, versions in touching:
             self._place(k, versions)
 
+    def set_tie_versions(self, tie_id: Any, ties: list[Any]) -> bool:
+        """Replace every version of a tie by ``ties`` (as read from the store)."""
+        if not ties:
+            return False
+        u, v = ties[0].source, ties[0].target
+        old = self._versions(tie_id, u, v)
+        if any((s, t) != (u, v) for s, t, _ in old):
+            return False
+        self._place(
+            tie_id,
+            [
+                (
+                    t.source,
+                    t.target,
+                    _tie_attrs(
+                        (
+                            t.id,
+                            t.version,
+                            t.kind,
+                            t.source,
+                            t.target,
+                            t.strength,
+                            t.since,
+                            t.until,
+                            t.role,
+                            t.origin,
+                        ),
+                        self.dates,
+                    ),
+                )
+                for t in ties
+            ],
+        )
+        return True
+
     def drop_tie(self, tie_id: Any, u: Any, v: Any) -> None:
         self._versions(tie_id, u, v)
 
@@ -732,11 +770,14 @@ def shared_projection(
     *,
     mark: Callable[[], Any],
     load: Callable[[], tuple[Iterable[NodeRow], Iterable[TieRow]]],
+    catch_up: Callable[[Any], list[Change] | None] | None = None,
     today: dt.date | None = None,
 ) -> Projection:
-    """The shared projection of a workspace, built with ``load`` when there is none yet, when
-    ``mark()`` differs from the one it reflects (a write by another process), or when the day
-    has changed. Thread-safe; used by :meth:`Store.projection`."""
+    """The shared projection of a workspace, built with ``load`` when there is none yet or
+    when the day has changed. When ``mark()`` differs from the one it reflects (a write by
+    another process), ``catch_up(old_mark)`` may give the changes since (read from the audit
+    trail); they are applied, and if that is not possible it is built again. Thread-safe;
+    used by :meth:`Store.projection`."""
     day = today or dt.date.today()
     slot = _slot((store_key, workspace))
     current = mark()
@@ -748,6 +789,13 @@ def shared_projection(
         current = mark()
         if p is not None and p.mark == current and p.today == day:
             return p
+        if p is not None and p.today == day and catch_up is not None:
+            changes = catch_up(p.mark)
+            if changes is not None:
+                caught = p.apply(changes, mark=current)
+                if caught is not None:
+                    slot.projection = caught
+                    return caught
         nodes, ties = load()
         p = Projection.build(nodes, ties, workspace=workspace, today=day, mark=current)
         slot.projection = p

@@ -183,36 +183,61 @@ def test_a_transaction_is_applied_whole_and_a_rollback_not_at_all(store):
     assert_same(store, "demo")
 
 
-def test_a_write_by_another_process_is_seen(store):
+def _count_builds(monkeypatch):
+    builds = []
+    real_build = mgraph.Projection.build
+    monkeypatch.setattr(
+        mgraph.Projection,
+        "build",
+        classmethod(lambda cls, *a, **k: builds.append(1) or real_build(*a, **k)),
+    )
+    return builds
+
+
+def _in_another_process(path, code):
+    script = f"from mapper.store import SQLiteStore\ns = SQLiteStore({str(path)!r})\n"
+    subprocess.run(
+        [sys.executable, "-c", script + textwrap.dedent(code) + "\ns.close()"], check=True
+    )
+
+
+def test_writes_by_another_process_are_caught_up_from_the_audit_trail(store, monkeypatch):
     p0 = store.projection("demo")
-    person = _some(store, "Person")[0]
-    script = textwrap.dedent(
+    people = _some(store, "Person")
+    person, other = people[0], people[1]
+    builds = _count_builds(monkeypatch)
+    _in_another_process(
+        store.path,
         f"""
-        from mapper.store import SQLiteStore
-        s = SQLiteStore({str(store.path)!r})
         s.update_node("demo", {person.id!r}, name="Van Buiten")
         t = next(t for t in s.ties("demo", node={person.id!r}) if t.until is None)
         s.change_tie("demo", t.id, on="2026-10-31", strength=1.0)
-        s.close()
-        """
+        n = s.add_node("demo", "Person", "Nieuw Van Buiten", since="2025-01-01")
+        s.add_tie("demo", "KNOWS", n.id, {other.id!r}, strength=0.6, since="2025-02-01")
+        s.update_node("demo", {other.id!r}, until="2026-01-01")
+        """,
     )
-    subprocess.run([sys.executable, "-c", script], check=True)
     p1 = store.projection("demo")
     assert p1 is not p0
     assert p1.graph.nodes[person.id]["name"] == "Van Buiten"
+    assert_same(store, "demo")
+    assert builds == []  # applied, not built again
+
+
+def test_an_erasure_by_another_process_builds_again(store, monkeypatch):
+    store.projection("demo")
+    person = _some(store, "Person")[3]
+    builds = _count_builds(monkeypatch)
+    _in_another_process(store.path, f's.erase_node("demo", {person.id!r})')
+    assert person.id not in store.projection("demo").graph
+    assert builds == [1]
     assert_same(store, "demo")
 
 
 def test_another_process_writing_between_two_of_ours_is_not_missed(store):
     store.projection("demo")
     people = _some(store, "Person")
-    script = f"""
-from mapper.store import SQLiteStore
-s = SQLiteStore({str(store.path)!r})
-s.update_node("demo", {people[0].id!r}, name="Tussendoor")
-s.close()
-"""
-    subprocess.run([sys.executable, "-c", script], check=True)
+    _in_another_process(store.path, f's.update_node("demo", {people[0].id!r}, name="Tussendoor")')
     # Our own write now starts from a mark the projection has not seen: it is not applied
     # on top of a stale graph, the projection is built again.
     store.update_node("demo", people[1].id, name="Daarna")

@@ -1206,7 +1206,46 @@ class Store(ABC):
             workspace,
             mark=lambda: self._change_mark(workspace),
             load=lambda: self._graph_rows(workspace),
+            catch_up=lambda mark: self._changes_since(workspace, mark),
         )
+
+    def _audit_after(
+        self, workspace: str, seq: Any, limit: int
+    ) -> list[tuple[str, str, str | None]] | None:
+        """``(action, target_type, target_id)`` of the audit entries after ``seq``, oldest
+        first, at most ``limit``; None if the adapter cannot tell."""
+        entries = self._query_audit(workspace, None, None, limit)
+        newer = [e for e in entries if e.seq is not None and e.seq > seq]
+        if len(newer) == len(entries) == limit:
+            return None  # perhaps more than that
+        return [(e.action, e.target_type, e.target_id) for e in reversed(newer)]
+
+    def _changes_since(self, workspace: str, mark: Any) -> list[Any] | None:
+        """What changed in the graph since ``mark`` (another process's writes), read from
+        the audit trail: each node or tie an entry names is read again. None when that cannot
+        be told precisely (an erasure or a merge, or more entries than are worth it): then the
+        projection is built again."""
+        from .. import graph as _graph
+
+        newer = self._audit_after(workspace, mark, _graph.MAX_APPLY + 1)
+        if newer is None or len(newer) > _graph.MAX_APPLY:
+            return None
+        nodes: set[str] = set()
+        ties: set[str] = set()
+        for action, target_type, target_id in newer:
+            if action in (_audit.MERGE, _audit.ERASE, _audit.DELETE):
+                return None
+            if target_type == "node" and target_id:
+                nodes.add(target_id)
+            elif target_type == "tie" and target_id:
+                ties.add(target_id)
+        found = self._get_nodes(workspace, sorted(nodes))
+        if len(found) != len(nodes):
+            return None
+        changes: list[Any] = [("nodes", [found[n] for n in sorted(found)])]
+        for tie_id in sorted(ties):
+            changes.append(("tie_versions", tie_id, self._tie_versions(workspace, tie_id)))
+        return changes
 
     def _projection_key(self) -> Any:
         """What identifies this store's data across store objects of the process (for

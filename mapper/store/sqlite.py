@@ -541,6 +541,24 @@ class SQLiteStore(Store):
         seq = self._rows("SELECT max(seq) FROM audit WHERE workspace = ?", (workspace,))[0][0]
         return (self._instance, seq or 0)
 
+    def _changes_since(self, workspace: str, mark: Any) -> list[Any] | None:
+        instance, seq = mark
+        if instance != self._instance:
+            return None  # another database file at this path
+        return super()._changes_since(workspace, seq)
+
+    def _audit_after(
+        self, workspace: str, seq: Any, limit: int
+    ) -> list[tuple[str, str, str | None]] | None:
+        return [
+            (r[0], r[1], r[2])
+            for r in self._rows(
+                "SELECT action, target_type, target_id FROM audit"
+                " WHERE workspace = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (workspace, seq, limit),
+            )
+        ]
+
     def counts(self, workspace: str) -> dict[str, int]:
         """As :meth:`Store.counts`, counted by the database (GROUP BY), not read row by row."""
         from ..model import NodeKind as _Kinds
