@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from mapper.errors import NotFoundError, ValidationError
+from mapper.errors import NotFoundError, StoreUnavailableError, ValidationError
 
 #: Title and explanation per status code (English msgids, translated in auth.po).
 MESSAGES: dict[int, tuple[Any, Any]] = {
@@ -94,6 +94,13 @@ def handle_validation(exc: ValidationError) -> Any:
     return render_error(400, exc.message)
 
 
+def handle_unavailable(exc: StoreUnavailableError) -> Any:
+    # The store cannot be reached (server down, wrong login): the administrator finds the
+    # reason in the log; the user sees one plain message, no address or login.
+    current_app.logger.error("store unavailable: %s", exc)
+    return render_error(503)
+
+
 def handle_unexpected(exc: Exception) -> Any:
     # Flask has already logged the exception with its traceback, for the administrator.
     return render_error(500)
@@ -103,4 +110,5 @@ def init_app(app: Any) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(NotFoundError, handle_not_found)
     app.register_error_handler(ValidationError, handle_validation)
+    app.register_error_handler(StoreUnavailableError, handle_unavailable)
     app.register_error_handler(InternalServerError, handle_unexpected)

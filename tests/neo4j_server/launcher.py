@@ -114,6 +114,13 @@ class RunningServer:
         self.info = info
         self.log = log
 
+    def kill(self) -> None:
+        """Stop the server the hard way (SIGKILL), as a crash or power cut would."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._close()
+
     def stop(self) -> None:
         """Shut the server down cleanly (SIGTERM), killing it after :data:`STOP_TIMEOUT` s."""
         if self.process.poll() is None:
@@ -123,6 +130,9 @@ class RunningServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._close()
+
+    def _close(self) -> None:
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None:
                 pipe.close()
@@ -135,8 +145,18 @@ class RunningServer:
         self.stop()
 
 
-def start(version: str | None = None, *, heap: str | None = None) -> RunningServer:
+def start(
+    version: str | None = None,
+    *,
+    heap: str | None = None,
+    settings: dict[str, str] | None = None,
+) -> RunningServer:
     """Build (if needed) and start a test server; returns once Bolt accepts connections.
+
+    ``settings`` are the server's ``NEO4J_TEST_*`` variables (``NEO4J_TEST_HOME``,
+    ``NEO4J_TEST_PORT``, ``NEO4J_TEST_PASSWORD``, ``NEO4J_TEST_LOCK_TIMEOUT`` …; see
+    ``Neo4jTestServer.java``): with the same home, port and password a server can be stopped
+    and started again on the same data.
 
     Raises
     ------
@@ -150,7 +170,7 @@ def start(version: str | None = None, *, heap: str | None = None) -> RunningServ
         raise RuntimeError("java not found")
     fd, log_name = tempfile.mkstemp(prefix="neo4j-test-server-", suffix=".log")
     log = Path(log_name)
-    env = {**os.environ, "NEO4J_TEST_STOP_ON_EOF": "1"}
+    env = {**os.environ, **(settings or {}), "NEO4J_TEST_STOP_ON_EOF": "1"}
     with os.fdopen(fd, "w") as log_file:
         process = subprocess.Popen(
             [

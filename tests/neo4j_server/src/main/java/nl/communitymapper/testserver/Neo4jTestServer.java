@@ -41,7 +41,8 @@ import org.neo4j.io.ByteUnit;
  * <p>Settings (environment): {@code NEO4J_TEST_PORT} (default: a free port),
  * {@code NEO4J_TEST_PASSWORD} (default: random), {@code NEO4J_TEST_PAGECACHE} (MiB, default
  * 128), {@code NEO4J_TEST_TX_MEMORY} (MiB a transaction may use, default 0 = unlimited),
- * {@code NEO4J_TEST_HOME} (default: a new temporary folder, deleted at exit),
+ * {@code NEO4J_TEST_LOCK_TIMEOUT} (ms a transaction waits for a lock before it fails with a
+ * transient error, default 0 = no limit), {@code NEO4J_TEST_HOME} (default: a new temporary folder, deleted at exit),
  * {@code NEO4J_TEST_STOP_ON_EOF} (when {@code 1}: also stop when standard input closes, so a
  * server started by a test run that was killed does not outlive it).
  */
@@ -56,6 +57,7 @@ public final class Neo4jTestServer {
         String password = envOr("NEO4J_TEST_PASSWORD", randomPassword());
         long pagecacheMiB = Long.parseLong(envOr("NEO4J_TEST_PAGECACHE", "128"));
         long txMemoryMiB = Long.parseLong(envOr("NEO4J_TEST_TX_MEMORY", "0"));
+        long lockTimeoutMs = Long.parseLong(envOr("NEO4J_TEST_LOCK_TIMEOUT", "0"));
         String fixedPort = System.getenv("NEO4J_TEST_PORT");
         String givenHome = System.getenv("NEO4J_TEST_HOME");
         Path home =
@@ -87,6 +89,11 @@ public final class Neo4jTestServer {
                     builder.setConfig(
                             GraphDatabaseSettings.memory_transaction_max_size,
                             ByteUnit.mebiBytes(txMemoryMiB));
+                }
+                if (lockTimeoutMs > 0) {
+                    builder.setConfig(
+                            GraphDatabaseSettings.lock_acquisition_timeout,
+                            Duration.ofMillis(lockTimeoutMs));
                 }
                 dbms = builder.build();
             } catch (RuntimeException e) {

@@ -1,141 +1,41 @@
-"""The shared store: a Neo4j 5 database (Community, Enterprise, Aura) through the official driver.
+"""The Cypher: :class:`Neo4jStore`, the store's primitives as parameterised statements.
 
-Schema
-------
-``(:Workspace {slug, name, created_at, settings, audit_seq})``
-    one node per workspace (library graph). ``settings`` is JSON text.
-``(:Entity:<Kind> {workspace, id, kind, name, props, since, until, origin, version,
-recorded_at})``
-    the *current* version of every entity; ``<Kind>`` is one of
-    :class:`~mapper.model.NodeKind` (``Person``, ``Theme``, …). ``props`` is JSON text;
-    ``since``/``until`` are Neo4j ``DATE`` values.
-``(:NodeVersion {workspace, id, kind, name, props, since, until, origin, version,
-recorded_at})``
-    every *earlier* version of an entity (written when it is updated).
-``(:Entity)-[:<KIND> {workspace, tie_id, version, current, strength, since, until, role,
-origin, props, recorded_at}]->(:Entity)``
-    one relationship per tie *version*; ``<KIND>`` is one of
-    :class:`~mapper.model.RelKind`. ``current = true`` marks the latest version of a tie;
-    ``[since, until)`` is when that version holds.
-``(:Contact {workspace, id, a, b, on_date, mode, notes, outcome, recorded_at})``
-    a contact moment, with ``(:Contact)-[:INVOLVES]->(:Entity)`` to both parties.
-``(:AuditEntry {workspace, seq, at, actor, action, target_type, target_id, label, refs,
-detail})``
-    the audit trail; ``refs`` is a list of ids, ``detail`` JSON text.
-
-Every node and relationship carries ``workspace`` and every query filters on it, so two
-libraries in one database never see each other's data. Labels and relationship types in a
-query come only from the model's enums (never from user text); every value is a parameter.
-
-Transactions
-------------
-:meth:`Neo4jStore.atomic` opens an explicit transaction held by the store (per thread) for
-the outermost block; nested blocks join it, and every primitive runs in it while it is open
-(outside, a read runs as its own managed read transaction). Neo4j has no savepoints, so a
-nested block that fails is undone by *compensation*: each write inside a nested block records
-how to undo itself, and a failing nested block runs those undo steps in the same transaction,
-in reverse order. Compensation is only possible while the server-side transaction is alive;
-an error raised by the server itself ends the transaction, and then the whole outermost block
-fails (nothing is written).
-
-Retries. Each public write of the store (``add_nodes``, ``change_tie``, ``update_node``, …)
-called *outside* any ``atomic()`` block runs as a managed transaction
-(``session.execute_write``): the primitives it calls join that transaction, and the driver
-runs the whole method again when Neo4j reports a transient failure (a deadlock, a leader
-switch, a lost connection before commit). That is safe because a failed attempt was rolled
-back completely and every attempt reads the state anew (the method is idempotent as a
-unit); a uniqueness clash with a concurrent writer, which the driver does not retry, is
-retried here the same way. An explicit ``atomic()`` block cannot be replayed (the code inside
-a ``with`` block cannot be run again), so inside one a transient failure is raised as
-:class:`~mapper.errors.ConflictError` ("try again"): only the caller can repeat its block. A
-commit whose outcome is unknown (``IncompleteCommit``) is never retried; it is raised as
-StoreUnavailableError.
-
-Concurrency. Neo4j reads at *read committed*: a read takes no lock, so two people changing
-the same tie at once could both read version 1 and both write a version 2, and one change
-would be lost. Every read-then-write here therefore takes the write lock *first*:
-``change_tie`` and ``end_tie`` set (and remove) a ``_lock`` property on the tie's first
-version before reading the tie, and ``update_node`` on the entity node, so the second writer
-waits until the first has committed and then reads its result. As a second line, uniqueness
-constraints on ``(workspace, tie_id, version)`` and ``(workspace, id, version)`` make a
-duplicate version impossible; such a clash is retried as above.
+Labels and relationship types in a statement come only from the model's enums (never from
+user text); every value is a parameter; every statement is scoped to one workspace.
 """
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import functools
-import hashlib
 import json
-import logging
-import os
-import random
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from typing import Any, TypeVar
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-import neo4j
 import networkx as nx
-from neo4j import exceptions as neo_errors
 
-from ..audit import AuditEntry
-from ..errors import ConflictError, MapperError, NotFoundError, StoreUnavailableError
-from ..model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo, check_date
-from .base import Record, Store, _kinds_arg, node_attrs, tie_attrs
-
-log = logging.getLogger(__name__)
-
-#: Rows per ``UNWIND`` statement when writing many records.
-BATCH_SIZE = 1000
-#: How often a public write is attempted when Neo4j reports a transient failure.
-MAX_ATTEMPTS = 5
-#: First pause between attempts, in seconds (doubled each time, with jitter).
-RETRY_DELAY = 0.05
+from ...audit import AuditEntry
+from ...errors import ConflictError, NotFoundError, StoreUnavailableError
+from ...model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo, check_date
+from ..base import Record, Store, _kinds_arg, node_attrs, tie_attrs
+from . import schema
+from .driver import _env, get_driver, parse_url
+from .rows import (
+    _chunks,
+    _contact,
+    _json,
+    _node,
+    _node_row,
+    _record,
+    _tie,
+    _tie_props,
+    _workspace,
+)
+from .transaction import Transactions, _CannotUndo, _retrying, _TxState
 
 ALL_NODE_KINDS = [k.value for k in NodeKind]
 ALL_REL_KINDS = [k.value for k in RelKind]
-
-# --------------------------------------------------------------------------- schema
-
-SCHEMA: list[str] = [
-    "CREATE CONSTRAINT mapper_workspace_slug IF NOT EXISTS "
-    "FOR (w:Workspace) REQUIRE w.slug IS UNIQUE",
-    "CREATE CONSTRAINT mapper_entity_key IF NOT EXISTS "
-    "FOR (n:Entity) REQUIRE (n.workspace, n.id) IS UNIQUE",
-    "CREATE CONSTRAINT mapper_node_version_key IF NOT EXISTS "
-    "FOR (v:NodeVersion) REQUIRE (v.workspace, v.id, v.version) IS UNIQUE",
-    "CREATE CONSTRAINT mapper_contact_key IF NOT EXISTS "
-    "FOR (c:Contact) REQUIRE (c.workspace, c.id) IS UNIQUE",
-    "CREATE CONSTRAINT mapper_audit_key IF NOT EXISTS "
-    "FOR (e:AuditEntry) REQUIRE (e.workspace, e.seq) IS UNIQUE",
-    "CREATE INDEX mapper_entity_workspace IF NOT EXISTS FOR (n:Entity) ON (n.workspace)",
-    "CREATE INDEX mapper_node_version_id IF NOT EXISTS FOR (v:NodeVersion) ON (v.id)",
-    "CREATE INDEX mapper_node_version_workspace IF NOT EXISTS FOR (v:NodeVersion) ON (v.workspace)",
-    "CREATE INDEX mapper_contact_workspace IF NOT EXISTS FOR (c:Contact) ON (c.workspace)",
-    "CREATE INDEX mapper_audit_workspace IF NOT EXISTS FOR (e:AuditEntry) ON (e.workspace)",
-    # (owner: invite) small documents beside the graph: invitations and their answers
-    "CREATE INDEX mapper_record_workspace IF NOT EXISTS FOR (r:Record) ON (r.workspace)",
-]
-for _kind in RelKind:
-    _low = _kind.value.lower()
-    SCHEMA.append(
-        f"CREATE INDEX mapper_tie_{_low}_id IF NOT EXISTS FOR ()-[r:{_kind.value}]-() ON (r.tie_id)"
-    )
-#: Relationship uniqueness constraints need Neo4j 5.7 or later; on an older server they are
-#: skipped with a log message (the write locks still prevent lost updates).
-REL_CONSTRAINTS: list[str] = [
-    f"CREATE CONSTRAINT mapper_tie_{k.value.lower()}_version IF NOT EXISTS "
-    f"FOR ()-[r:{k.value}]-() REQUIRE (r.workspace, r.tie_id, r.version) IS UNIQUE"
-    for k in RelKind
-]
-del _kind, _low
-
-# --------------------------------------------------------------------------- queries
 
 _TIE_RETURN = (
     "RETURN r {.*} AS r, type(r) AS kind, a.id AS source, b.id AS target, elementId(r) AS eid"
@@ -150,319 +50,8 @@ _TIES_BY_ID = "\nUNION ALL\n".join(
 
 _VALID_ON = "(r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until > $day)"
 
-T = TypeVar("T")
 
-
-# --------------------------------------------------------------------------- drivers
-
-_DRIVERS: dict[tuple[str, str | None], tuple[str, neo4j.Driver]] = {}
-_DRIVERS_LOCK = threading.Lock()
-_SCHEMA_READY: set[tuple[str, str | None, str | None]] = set()
-_SCHEMA_LOCK = threading.Lock()
-_RETIRED: list[neo4j.Driver] = []
-
-
-def _fingerprint(password: str | None) -> str:
-    return hashlib.sha256((password or "").encode("utf-8")).hexdigest()
-
-
-def get_driver(uri: str, user: str | None, password: str | None, **config: Any) -> neo4j.Driver:
-    """The process's one driver for ``uri`` and ``user`` (created and checked on first use).
-
-    Drivers are cached per URI and user for the life of the process (they hold the
-    connection pool); a different password for the same user makes a new, checked driver.
-
-    Raises
-    ------
-    StoreUnavailableError
-        When the server cannot be reached or refuses the login, naming the address and user.
-    """
-    key = (uri, user)
-    fingerprint = _fingerprint(password)
-    with _DRIVERS_LOCK:
-        cached = _DRIVERS.get(key)
-        if cached is not None and cached[0] == fingerprint:
-            return cached[1]
-        auth = (user, password or "") if user else None
-        try:
-            driver = neo4j.GraphDatabase.driver(uri, auth=auth, **config)
-        except (neo_errors.ConfigurationError, ValueError) as exc:
-            raise StoreUnavailableError(f"cannot use the Neo4j address {uri!r}: {exc}") from None
-        try:
-            driver.verify_connectivity()
-        except neo_errors.AuthError as exc:
-            driver.close()
-            raise StoreUnavailableError(
-                f"Neo4j at {uri} refused the login for user {user!r}: check "
-                f"MAPPER_NEO4J_USER and MAPPER_NEO4J_PASSWORD ({exc.message or exc})"
-            ) from None
-        except (neo_errors.ServiceUnavailable, neo_errors.SessionExpired, OSError) as exc:
-            driver.close()
-            raise StoreUnavailableError(
-                f"cannot reach Neo4j at {uri}: is the server running, and are the host and "
-                f"port right? ({exc})"
-            ) from None
-        except neo_errors.Neo4jError as exc:
-            driver.close()
-            raise StoreUnavailableError(f"Neo4j at {uri} is not usable: {exc}") from None
-        except neo_errors.DriverError as exc:
-            driver.close()
-            raise StoreUnavailableError(f"cannot connect to Neo4j at {uri}: {exc}") from None
-        if cached is not None:
-            # Handles opened with the old login may still use it: close it at exit.
-            _RETIRED.append(cached[1])
-        _DRIVERS[key] = (fingerprint, driver)
-        return driver
-
-
-@atexit.register
-def close_drivers() -> None:
-    """Close every cached driver (at exit, or in a test that wants a fresh start)."""
-    with _DRIVERS_LOCK:
-        for driver in [d for _, d in _DRIVERS.values()] + _RETIRED:
-            try:
-                driver.close()
-            except Exception:  # noqa: BLE001 - closing at exit must not fail
-                pass
-        _DRIVERS.clear()
-        _RETIRED.clear()
-        _SCHEMA_READY.clear()
-
-
-def parse_url(url: str) -> tuple[str, str | None, str | None, str | None]:
-    """Split a Neo4j URL into the driver's address, user, password and database.
-
-    >>> parse_url("neo4j+s://anna:ge%40heim@db.example.org:7687?database=libs&policy=eu")
-    ('neo4j+s://db.example.org:7687?policy=eu', 'anna', 'ge@heim', 'libs')
-    >>> parse_url("bolt://localhost:7687")
-    ('bolt://localhost:7687', None, None, None)
-    """
-    parts = urlsplit(url)
-    user = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password else None
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    database = next((v for k, v in query if k == "database"), None) or None
-    rest = urlencode([(k, v) for k, v in query if k != "database"])
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address
-        host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, rest, "")), user, password, database
-
-
-def _env(*names: str) -> str | None:
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
-
-
-# --------------------------------------------------------------------------- conversions
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, neo4j.time.Date):
-        return value.to_native()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _node_row(workspace: str, node: Node) -> dict[str, Any]:
-    return {
-        "workspace": workspace,
-        "id": node.id,
-        "kind": node.kind.value,
-        "name": node.name,
-        "props": _json(node.props),
-        "since": node.since,
-        "until": node.until,
-        "origin": node.origin,
-        "version": node.version,
-        "recorded_at": node.recorded_at,
-    }
-
-
-def _node(m: Mapping[str, Any]) -> Node:
-    return Node(
-        id=m["id"],
-        kind=NodeKind(m["kind"]),
-        name=m["name"],
-        props=json.loads(m.get("props") or "{}"),
-        since=_date(m.get("since")),
-        until=_date(m.get("until")),
-        origin=m.get("origin"),
-        version=int(m["version"]),
-        recorded_at=m.get("recorded_at"),
-    )
-
-
-def _tie_props(workspace: str, tie: Tie) -> dict[str, Any]:
-    return {
-        "workspace": workspace,
-        "tie_id": tie.id,
-        "version": tie.version,
-        "current": bool(tie.current),
-        "strength": tie.strength,
-        "since": tie.since,
-        "until": tie.until,
-        "role": tie.role,
-        "origin": tie.origin,
-        "props": _json(tie.props),
-        "recorded_at": tie.recorded_at,
-    }
-
-
-def _tie(record: Mapping[str, Any]) -> Tie:
-    r = record["r"]
-    return Tie(
-        id=r["tie_id"],
-        kind=RelKind(record["kind"]),
-        source=record["source"],
-        target=record["target"],
-        strength=r.get("strength"),
-        since=_date(r.get("since")),
-        until=_date(r.get("until")),
-        role=r.get("role"),
-        origin=r.get("origin"),
-        props=json.loads(r.get("props") or "{}"),
-        version=int(r["version"]),
-        current=bool(r.get("current")),
-        recorded_at=r.get("recorded_at"),
-    )
-
-
-def _contact(m: Mapping[str, Any]) -> Contact:
-    return Contact(
-        id=m["id"],
-        a=m["a"],
-        b=m["b"],
-        on=_date(m["on_date"]),  # type: ignore[arg-type]
-        mode=m.get("mode"),
-        notes=m.get("notes"),
-        outcome=m.get("outcome"),
-        recorded_at=m.get("recorded_at"),
-    )
-
-
-def _record(m: Mapping[str, Any]) -> Record:
-    return Record(
-        collection=m["collection"],
-        id=m["id"],
-        body=json.loads(m.get("body") or "{}"),
-        refs=tuple(m.get("refs") or ()),
-        created_at=m.get("created_at") or "",
-        updated_at=m.get("updated_at") or "",
-    )
-
-
-def _workspace(m: Mapping[str, Any]) -> WorkspaceInfo:
-    return WorkspaceInfo(
-        m["slug"], m["name"], m["created_at"], json.loads(m.get("settings") or "{}")
-    )
-
-
-def _chunks(items: list[T], size: int | None = None) -> Iterator[list[T]]:
-    size = size or BATCH_SIZE  # read at call time, so a benchmark can vary it
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class _Retryable(ConflictError):
-    """A failure after which the whole write may be run again (it was rolled back)."""
-
-
-class _CannotUndo(MapperError):
-    """Raised by an undo step for a write that cannot be compensated."""
-
-
-def _translate(exc: Exception) -> Exception:
-    """Our error for a driver error."""
-    if isinstance(exc, neo_errors.ConstraintError):
-        return _Retryable(f"the change clashed with stored data or another change ({exc.message})")
-    if isinstance(exc, neo_errors.IncompleteCommit):
-        return StoreUnavailableError(
-            "the connection to Neo4j broke while committing: the change may or may not have "
-            "been saved; check before repeating it"
-        )
-    if isinstance(exc, neo_errors.TransientError):
-        return _Retryable(f"the change clashed with another one; try again ({exc.message})")
-    if isinstance(exc, (neo_errors.ServiceUnavailable, neo_errors.SessionExpired)):
-        return StoreUnavailableError(f"lost the connection to Neo4j: {exc}")
-    if isinstance(exc, neo_errors.AuthError):
-        return StoreUnavailableError(f"Neo4j refused the login: {exc.message}")
-    if isinstance(exc, neo_errors.Neo4jError):
-        return MapperError(f"Neo4j error {exc.code}: {exc.message}")
-    return MapperError(f"Neo4j driver error: {exc}")
-
-
-_DRIVER_ERRORS = (neo_errors.Neo4jError, neo_errors.DriverError)
-
-
-class _TxState(threading.local):
-    """The explicit transaction a thread holds inside ``atomic()`` blocks."""
-
-    def __init__(self) -> None:
-        self.session: neo4j.Session | None = None
-        self.tx: neo4j.Transaction | None = None
-        self.depth = 0
-        self.undo: list[Callable[[], None]] = []
-        self.undoing = False
-        self.broken: BaseException | None = None
-        #: True while the transaction is a managed one (``execute_write``): driver errors
-        #: then pass through untranslated, so that the driver can decide to retry.
-        self.managed = False
-
-
-def _retrying(method: Callable[..., T]) -> Callable[..., T]:
-    """Run a public write as a managed transaction (``session.execute_write``) when no
-    ``atomic()`` block is open, so the driver runs it again from the start after a transient
-    failure; inside an open block it simply joins the block's transaction.
-
-    The method is safe to run again because a failed attempt leaves nothing behind (its
-    transaction was rolled back) and every attempt reads the state anew. Iterator arguments
-    are read into lists first, so a second attempt sees the same input. A uniqueness clash
-    with a concurrent writer (which the driver does not retry) is retried here.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self: Neo4jStore, *args: Any, **kwargs: Any) -> T:
-        if self._state.tx is not None:
-            return method(self, *args, **kwargs)
-        args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
-        kwargs = {k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()}
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                return self._managed(method, args, kwargs)
-            except neo_errors.ConstraintError as exc:
-                if attempt == MAX_ATTEMPTS:
-                    raise ConflictError(
-                        f"{method.__name__} gave up after {MAX_ATTEMPTS} attempts: "
-                        f"{_translate(exc)}"
-                    ) from None
-                log.info("retrying %s after: %s", method.__name__, exc)
-                time.sleep(RETRY_DELAY * 2 ** (attempt - 1) * (1 + random.random()))
-            except _DRIVER_ERRORS as exc:
-                raise _translate(exc) from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    return wrapper
-
-
-# --------------------------------------------------------------------------- the store
-
-
-class Neo4jStore(Store):
+class Neo4jStore(Transactions, Store):
     """The store in a Neo4j 5 database, shared by many workspaces (libraries).
 
     Parameters
@@ -540,179 +129,14 @@ class Neo4jStore(Store):
             self._end(state, commit=False)
         self._closed = True
 
-    # ------------------------------------------------------------------ running queries
+    # ------------------------------------------------------------------ schema
 
     def _ensure_schema(self) -> None:
-        key = (self.uri, self.user, self.database)
-        if key in _SCHEMA_READY:
-            return
-        with _SCHEMA_LOCK:
-            if key not in _SCHEMA_READY:
-                self._create_schema()
-                _SCHEMA_READY.add(key)
+        schema.ensure_schema(self)
 
     def _create_schema(self) -> None:
         """Create the constraints and indexes (idempotent: ``IF NOT EXISTS``)."""
-        for statement in SCHEMA:
-            try:
-                self._schema(statement)
-            except MapperError as exc:
-                raise StoreUnavailableError(
-                    f"cannot create the constraints and indexes community-mapper needs in "
-                    f"Neo4j at {self.uri} (does user {self.user!r} have schema rights?): {exc}"
-                ) from None
-        for statement in REL_CONSTRAINTS:
-            try:
-                self._schema(statement)
-            except MapperError as exc:
-                log.warning(
-                    "relationship uniqueness constraints need Neo4j 5.7 or later; skipped (%s)",
-                    exc,
-                )
-                break
-
-    def _schema(self, statement: str) -> None:
-        try:
-            self.driver.execute_query(
-                statement, routing_=neo4j.RoutingControl.WRITE, database_=self.database
-            )
-        except _DRIVER_ERRORS as exc:
-            raise _translate(exc) from None
-
-    def _run(
-        self, query: str, params: Mapping[str, Any] | None = None, *, write: bool
-    ) -> list[Any]:
-        """Run one statement: in the open transaction if there is one, else in its own
-        managed transaction (which the driver retries on transient errors)."""
-        state = self._state
-        params = dict(params or {})
-        if state.tx is not None:
-            if state.broken is not None:
-                raise ConflictError(
-                    f"this transaction was aborted by an earlier error: {state.broken}"
-                )
-            try:
-                return list(state.tx.run(query, params))
-            except _DRIVER_ERRORS as exc:
-                state.broken = exc
-                if state.managed:
-                    raise  # execute_write retries it if it is transient
-                raise _translate(exc) from None
-        try:
-            result = self.driver.execute_query(
-                query,
-                params,
-                routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
-                database_=self.database,
-            )
-        except _DRIVER_ERRORS as exc:
-            raise _translate(exc) from None
-        return list(result.records)
-
-    def _read(self, query: str, **params: Any) -> list[Any]:
-        return self._run(query, params, write=False)
-
-    def _write(self, query: str, **params: Any) -> list[Any]:
-        return self._run(query, params, write=True)
-
-    def _managed(
-        self, method: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> T:
-        """Run ``method`` in a managed write transaction that the primitives join."""
-        state = self._state
-
-        def work(tx: neo4j.ManagedTransaction) -> T:
-            # Each attempt starts clean: the driver rolled the previous one back.
-            state.tx, state.depth, state.undo = tx, 0, []
-            state.broken, state.undoing, state.managed = None, False, True
-            try:
-                result = method(self, *args, **kwargs)
-                if state.broken is not None:
-                    raise ConflictError(
-                        f"nothing was saved: the transaction was aborted by an earlier error "
-                        f"({state.broken})"
-                    )
-                return result
-            finally:
-                state.tx, state.depth, state.undo = None, 0, []
-                state.broken, state.undoing, state.managed = None, False, False
-
-        with self.driver.session(
-            database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
-        ) as session:
-            return session.execute_write(work)
-
-    def _on_undo(self, step: Callable[[], None]) -> None:
-        """Remember how to undo a write made inside a nested ``atomic()`` block."""
-        state = self._state
-        if state.depth > 1 and not state.undoing:
-            state.undo.append(step)
-
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        state = self._state
-        if state.tx is None:
-            session = self.driver.session(
-                database=self.database,
-                bookmark_manager=self.driver.execute_query_bookmark_manager,
-            )
-            try:
-                tx = session.begin_transaction()
-            except _DRIVER_ERRORS as exc:
-                session.close()
-                raise _translate(exc) from None
-            state.session, state.tx, state.depth = session, tx, 1
-            state.undo, state.broken, state.undoing = [], None, False
-            try:
-                yield
-            except BaseException:
-                self._end(state, commit=False)
-                raise
-            if state.broken is not None:
-                broken = state.broken
-                self._end(state, commit=False)
-                raise ConflictError(
-                    f"nothing was saved: the transaction was aborted by an earlier error ({broken})"
-                )
-            self._end(state, commit=True)
-            return
-        mark = len(state.undo)
-        state.depth += 1
-        try:
-            yield
-        except BaseException:
-            if state.broken is None:
-                state.undoing = True
-                try:
-                    for step in reversed(state.undo[mark:]):
-                        step()
-                except Exception as exc:  # noqa: BLE001 - any failure dooms the transaction
-                    state.broken = exc
-                finally:
-                    state.undoing = False
-            del state.undo[mark:]
-            raise
-        finally:
-            state.depth -= 1
-
-    def _end(self, state: _TxState, *, commit: bool) -> None:
-        tx, session = state.tx, state.session
-        state.tx, state.session, state.depth, state.undo, state.broken = None, None, 0, [], None
-        try:
-            if tx is not None:
-                if commit:
-                    try:
-                        tx.commit()
-                    except _DRIVER_ERRORS as exc:
-                        raise _translate(exc) from None
-                else:
-                    try:
-                        tx.rollback()
-                    except _DRIVER_ERRORS:
-                        pass  # the server already ended it; nothing was written
-        finally:
-            if session is not None:
-                session.close()
+        schema.create_schema(self)
 
     # ------------------------------------------------------------------ workspaces
 
@@ -947,8 +371,10 @@ class Neo4jStore(Store):
         keys = [(t.id, t.version) for t in ties]
         if len(set(keys)) != len(keys):
             raise ConflictError("the same tie version is given twice")
-        rows = self._tie_rows(workspace, sorted({t.id for t in ties}))
-        stored = {(t.id, t.version): t.kind for _, t in rows}
+        stored = {
+            (t.id, t.version): t.kind
+            for _, t in self._tie_rows(workspace, sorted({t.id for t in ties}))
+        }
         kinds = {tid: kind for (tid, _), kind in stored.items()}
         for tie in ties:
             if (tie.id, tie.version) in stored:
@@ -1054,6 +480,12 @@ class Neo4jStore(Store):
             self._lock_tie(workspace, tie_id)
             return super().end_tie(workspace, tie_id, **fields)
 
+    @_retrying
+    def reopen_tie(self, workspace: str, tie_id: str) -> Tie:
+        with self.atomic():
+            self._lock_tie(workspace, tie_id)
+            return super().reopen_tie(workspace, tie_id)
+
     def _tie_query(
         self,
         match: str,
@@ -1138,7 +570,7 @@ class Neo4jStore(Store):
         (of the given kinds, present on the day) are fetched from the server."""
         day = check_date(as_of, field="as_of") or dt.date.today()
         wanted = _kinds_arg(kinds)
-        graph = nx.MultiDiGraph(workspace=workspace, as_of=day)
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=day)
         for node in self._query_nodes(workspace, wanted, day):
             graph.add_node(node.id, **node_attrs(node))
         ends = (
@@ -1440,6 +872,59 @@ class Neo4jStore(Store):
         )
         return rows[0]["n"] if rows else 0
 
+    def _repoint_ties(
+        self,
+        workspace: str,
+        old: str,
+        new: str,
+        ties: list[tuple[str, str]],
+        contacts: list[tuple[str, str]],
+    ) -> None:
+        """For ``unmerge_nodes``: move the given ties (every version) and contact moments
+        from ``old`` to ``new`` at the named end. A relationship cannot change its ends in
+        Neo4j, so each version is deleted and created again with the same properties."""
+        with self.atomic():
+            self._on_undo(self._cannot_undo("undoing a merge"))
+            ends = {"ws": workspace, "old": old, "new": new}
+            for end in ("source", "target"):
+                ids = sorted({tid for tid, at in ties if at == end})
+                if not ids:
+                    continue
+                for kind in RelKind:  # types from the enum only
+                    if end == "source":
+                        pattern = (
+                            f"(o:Entity {{workspace: $ws, id: $old}})-[r:{kind.value}]->(x:Entity)"
+                        )
+                        create = f"CREATE (n)-[moved:{kind.value}]->(x)"
+                    else:
+                        pattern = (
+                            f"(x:Entity)-[r:{kind.value}]->(o:Entity {{workspace: $ws, id: $old}})"
+                        )
+                        create = f"CREATE (x)-[moved:{kind.value}]->(n)"
+                    for chunk in _chunks(ids):
+                        self._write(
+                            f"MATCH {pattern} WHERE r.workspace = $ws AND r.tie_id IN $ids "
+                            "WITH r, x, properties(r) AS p DELETE r "
+                            "WITH x, p MATCH (n:Entity {workspace: $ws, id: $new}) "
+                            f"{create} SET moved = p",
+                            ids=chunk,
+                            **ends,
+                        )
+            for end in ("a", "b"):
+                ids = sorted({cid for cid, at in contacts if at == end})
+                for chunk in _chunks(ids):
+                    # ``end`` is "a" or "b", never user text.
+                    self._write(
+                        "UNWIND $ids AS cid MATCH (c:Contact {workspace: $ws, id: cid}) "
+                        f"WHERE c.{end} = $old "
+                        "OPTIONAL MATCH (c)-[i:INVOLVES]->(:Entity {workspace: $ws, id: $old}) "
+                        "DELETE i "
+                        "WITH DISTINCT c MATCH (n:Entity {workspace: $ws, id: $new}) "
+                        f"SET c.{end} = $new MERGE (c)-[:INVOLVES]->(n)",
+                        ids=chunk,
+                        **ends,
+                    )
+
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
         """For ``merge_nodes``: move every tie version and contact moment at ``old`` to
         ``new``; drop those joining the two; rename ``old`` in the audit trail; delete
@@ -1518,8 +1003,8 @@ class Neo4jStore(Store):
 
 
 # Public writes that run in their own transaction are retried as a whole after a transient
-# failure (see the module docstring). update_node, change_tie, end_tie and delete_workspace
-# are wrapped where they are defined above.
+# failure (see the package docstring). update_node, change_tie, end_tie, reopen_tie and
+# delete_workspace are wrapped where they are defined above (they take a lock first).
 for _name in (
     "create_workspace",
     "update_workspace",
@@ -1530,6 +1015,10 @@ for _name in (
     "erase_node",
     "load_workspace",
     "merge_nodes",
+    "unmerge_nodes",
+    "erase_tie",
+    "put_record",
+    "delete_record",
 ):
     if hasattr(Store, _name):
         setattr(Neo4jStore, _name, _retrying(getattr(Store, _name)))
@@ -1548,11 +1037,4 @@ def wait_for_server(url: str, *, timeout: float = 60.0, **options: Any) -> Neo4j
             time.sleep(1)
 
 
-__all__ = [
-    "Neo4jStore",
-    "get_driver",
-    "close_drivers",
-    "parse_url",
-    "wait_for_server",
-    "BATCH_SIZE",
-]
+__all__ = ["Neo4jStore", "wait_for_server"]

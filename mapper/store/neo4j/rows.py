@@ -1,0 +1,141 @@
+"""Rows to and from Neo4j: the store's records as property maps, and back.
+
+Dates are Neo4j ``DATE`` values (``neo4j.time.Date`` when read), ``props``, ``settings`` and
+audit ``detail`` are JSON text, and a property that is ``None`` is simply absent when read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+import neo4j
+
+from ...model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
+from ..base import Record
+
+#: Rows per ``UNWIND`` statement when writing many records.
+BATCH_SIZE = 1000
+
+T = TypeVar("T")
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, neo4j.time.Date):
+        return value.to_native()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _node_row(workspace: str, node: Node) -> dict[str, Any]:
+    return {
+        "workspace": workspace,
+        "id": node.id,
+        "kind": node.kind.value,
+        "name": node.name,
+        "props": _json(node.props),
+        "since": node.since,
+        "until": node.until,
+        "origin": node.origin,
+        "version": node.version,
+        "recorded_at": node.recorded_at,
+    }
+
+
+def _node(m: Mapping[str, Any]) -> Node:
+    return Node(
+        id=m["id"],
+        kind=NodeKind(m["kind"]),
+        name=m["name"],
+        props=json.loads(m.get("props") or "{}"),
+        since=_date(m.get("since")),
+        until=_date(m.get("until")),
+        origin=m.get("origin"),
+        version=int(m["version"]),
+        recorded_at=m.get("recorded_at"),
+    )
+
+
+def _tie_props(workspace: str, tie: Tie) -> dict[str, Any]:
+    return {
+        "workspace": workspace,
+        "tie_id": tie.id,
+        "version": tie.version,
+        "current": bool(tie.current),
+        "strength": tie.strength,
+        "since": tie.since,
+        "until": tie.until,
+        "role": tie.role,
+        "origin": tie.origin,
+        "props": _json(tie.props),
+        "recorded_at": tie.recorded_at,
+    }
+
+
+def _tie(record: Mapping[str, Any]) -> Tie:
+    r = record["r"]
+    return Tie(
+        id=r["tie_id"],
+        kind=RelKind(record["kind"]),
+        source=record["source"],
+        target=record["target"],
+        strength=r.get("strength"),
+        since=_date(r.get("since")),
+        until=_date(r.get("until")),
+        role=r.get("role"),
+        origin=r.get("origin"),
+        props=json.loads(r.get("props") or "{}"),
+        version=int(r["version"]),
+        current=bool(r.get("current")),
+        recorded_at=r.get("recorded_at"),
+    )
+
+
+def _contact(m: Mapping[str, Any]) -> Contact:
+    return Contact(
+        id=m["id"],
+        a=m["a"],
+        b=m["b"],
+        on=_date(m["on_date"]),  # type: ignore[arg-type]
+        mode=m.get("mode"),
+        notes=m.get("notes"),
+        outcome=m.get("outcome"),
+        recorded_at=m.get("recorded_at"),
+    )
+
+
+def _record(m: Mapping[str, Any]) -> Record:
+    return Record(
+        collection=m["collection"],
+        id=m["id"],
+        body=json.loads(m.get("body") or "{}"),
+        refs=tuple(m.get("refs") or ()),
+        created_at=m.get("created_at") or "",
+        updated_at=m.get("updated_at") or "",
+    )
+
+
+def _workspace(m: Mapping[str, Any]) -> WorkspaceInfo:
+    return WorkspaceInfo(
+        m["slug"], m["name"], m["created_at"], json.loads(m.get("settings") or "{}")
+    )
+
+
+def _chunks(items: list[T], size: int | None = None) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (default :data:`BATCH_SIZE`, read at call time).
+
+    >>> [len(c) for c in _chunks(list(range(5)), 2)]
+    [2, 2, 1]
+    """
+    size = size or BATCH_SIZE
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
