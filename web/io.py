@@ -45,12 +45,13 @@ from wtforms.validators import DataRequired
 
 from mapper.errors import MapperError, is_disk_full
 from mapper.io import export as exporter
+from mapper.io import kumu
 from mapper.io.matching import find_duplicates
 from mapper.io.merging import compare
 from mapper.io.plan import plan_import
 from mapper.io.readers import Limits, read_bytes
 from mapper.io.uploads import HEARTBEAT_SECONDS, TOKEN_RE, UploadFolder
-from mapper.model import NodeKind
+from mapper.model import NodeKind, RelKind
 from mapper.store import open_store
 
 from .db import current_workspace, get_store
@@ -328,8 +329,12 @@ def preview(token: str):  # type: ignore[no-untyped-def]
     if found is None:  # imported already, or the import is running
         abort(404)
     ws = current_workspace()
+    chosen = _type_choices(request.args)
+    types = kumu.merged(kumu.remembered(ws.info.settings), chosen)
     try:
-        plan = plan_import(ws.store, ws.slug, found, origin=f"import {meta['filename']}")
+        plan = plan_import(
+            ws.store, ws.slug, found, origin=f"import {meta['filename']}", type_mapping=types
+        )
     except MapperError as exc:
         message = read_error_message(
             getattr(exc, "code", None), getattr(exc, "params", {}), str(exc)
@@ -348,7 +353,28 @@ def preview(token: str):  # type: ignore[no-untyped-def]
         form=ConfirmForm(),
         nothing=plan.changes_nothing(),
         kind_label=kind_label,
+        chosen=chosen,
+        node_kinds=[k.value for k in NodeKind],
+        tie_kinds=[k.value for k in RelKind],
     ), status
+
+
+#: Form fields of the type mapping step: ``type:element:<Kumu type>`` = a node kind, and
+#: ``type:connection:<Kumu type>`` = a tie kind.
+TYPE_FIELD = "type:"
+
+
+def _type_choices(values: Any) -> dict[str, dict[str, str]]:
+    """The type mapping chosen in the preview's mapping step (only known kinds are taken)."""
+    kinds = {"element": {k.value for k in NodeKind}, "connection": {k.value for k in RelKind}}
+    out: dict[str, dict[str, str]] = {}
+    for key, value in values.items():
+        if not key.startswith(TYPE_FIELD):
+            continue
+        part, _sep, raw = key[len(TYPE_FIELD) :].partition(":")
+        if part in kinds and raw and value in kinds[part]:
+            out.setdefault(part, {})[raw] = value
+    return out
 
 
 @bp.post("/preview/<token>")
@@ -362,6 +388,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
         for key, value in request.form.items()
         if key.startswith("choice:") and value
     }
+    types = _type_choices(request.form)
     if folder.has_progress(token):
         return redirect(url_for("io.progress", token=token))
     if meta.get("error") or folder.found(token) is None:
@@ -373,7 +400,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
     actor = g.get("actor")
     worker = threading.Thread(
         target=_run_import,
-        args=(url, actor, current_workspace().slug, folder, token, meta, decisions),
+        args=(url, actor, current_workspace().slug, folder, token, meta, decisions, types),
         name=f"import-{token[:8]}",
         daemon=True,
     )
@@ -391,6 +418,7 @@ def _run_import(
     token: str,
     meta: dict[str, Any],
     decisions: dict[str, str],
+    types: dict[str, dict[str, str]] | None = None,
 ) -> None:
     """The import in a background thread, with its own store; progress goes to a file, with
     a heartbeat so that an import that died with its process is seen as failed."""
@@ -424,13 +452,21 @@ def _run_import(
             found = folder.found(token)
             if found is None:
                 raise MapperError("the upload is gone; upload the file again")
+            mapping = kumu.merged(kumu.remembered(store.get_workspace(slug).settings), types or {})
             plan = plan_import(
-                store, slug, found, origin=f"import {meta['filename']}", decisions=decisions
+                store,
+                slug,
+                found,
+                origin=f"import {meta['filename']}",
+                decisions=decisions,
+                type_mapping=mapping,
             )
             del found
             if plan.errors:
                 raise MapperError(_BAD_ROWS.format(n=len(plan.errors), first=plan.errors[0]))
             result = plan.apply(progress=progress)
+            if types:  # the mapping step's choice, for the next import
+                kumu.remember(store, slug, types)
         finally:
             store.close()
         final = {"state": "done", "done": 1, "total": 1, "result": result}

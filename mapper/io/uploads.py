@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .readers import _REF, Found, Table
-from .templates import OTHERS, SHEETS
+from .templates import DIRECTION, OTHERS, SHEETS
 
 #: How long an upload waits for its confirmation (seconds) before it is deleted.
 KEEP_SECONDS = 3600
@@ -95,6 +95,10 @@ def found_to_json(found: Found) -> dict[str, Any]:
                 "headers": t.headers,
                 "first_row": t.first_row,
                 "graph": bool(getattr(t, "graph", False)),
+                # the columns by field (graph, Kumu and Gephi tables choose their own), and
+                # whether the table is a Kumu/Gephi sheet (issue 16)
+                "fields": [c.field if c is not None else None for c in t.columns],
+                "kumu": getattr(t, "kumu", None),
                 "rows": [[_encode(v) for v in row] for row in t.rows],
             }
             for t in found.tables
@@ -108,13 +112,25 @@ def found_from_json(data: dict[str, Any]) -> Found:
         sheet = SHEETS[t["sheet"]]
         rows = [[_decode(v) for v in row] for row in t["rows"]]
         columns: list[Any] = []
-        if t["graph"] and sheet is OTHERS:
+        if "fields" in t:
+            columns = [_column(sheet, f) for f in t["fields"]]
+        elif t["graph"] and sheet is OTHERS:
             columns = [_REF, *[OTHERS.column_for(h) for h in t["headers"][1:]]]
         table = Table(sheet, t["title"], t["headers"], rows, t["first_row"], columns)
         if t["graph"]:
             table.graph = True  # type: ignore[attr-defined]
+        if t.get("kumu"):
+            table.kumu = t["kumu"]  # type: ignore[attr-defined]
         tables.append(table)
     return Found(data["format"], tables, list(data["notes"]))
+
+
+def _column(sheet: Any, field: str | None) -> Any:
+    """The column of ``field``: the sheet's own, or one only graph files have."""
+    if field is None:
+        return None
+    found = next((c for c in sheet.columns if c.field == field), None)
+    return found or {"ref": _REF, "direction": DIRECTION}.get(field)
 
 
 def write_private(path: Path, text: str) -> None:

@@ -1,0 +1,53 @@
+"""The Kumu type mapping step in the browser (issue 16): proposed, chosen, imported and
+remembered for the next upload."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+from tests.test_io_web import app, csrf, store_of, upload, wait_for  # noqa: F401 - fixture
+
+KUMU = (Path(__file__).parent / "data" / "kumu.xlsx").read_bytes()
+
+
+def test_the_mapping_step_imports_a_kumu_workbook_and_is_remembered(client, app):  # noqa: F811
+    preview_url = upload(client, KUMU, "kaart.xlsx").headers["Location"]
+    page = client.get(preview_url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422  # Company and Personal are not known yet
+    assert "Welke soort is elk type?" in html
+    assert re.search(
+        r'name="type:element:Organization">.*?value="Organisation" selected', html, re.S
+    )
+    assert 'name="type:element:Company"' in html and "nog onbekend" in html
+    query = urlencode({"type:element:Company": "Organisation", "type:connection:Personal": "KNOWS"})
+    page = client.get(f"{preview_url}?{query}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, html
+    fields = dict(re.findall(r'<input type="hidden" name="(type:[^"]+)" value="([^"]+)">', html))
+    assert fields == {"type:element:Company": "Organisation", "type:connection:Personal": "KNOWS"}
+    response = client.post(preview_url, data={"csrf_token": csrf(html), **fields})
+    state = wait_for(client, response.headers["Location"])
+    assert state["state"] == "done", state
+    assert state["result"]["entities_created"] == 8 and state["result"]["ties_created"] == 8
+    store = store_of(app)
+    assert store.lookup("demo", "Groenbedrijf BV", kind="Organisation")
+    store.close()
+    # the next upload of the same kind of file maps Company and Personal by itself
+    again = upload(client, KUMU, "kaart.xlsx").headers["Location"]
+    page = client.get(again)
+    assert page.status_code == 200
+    assert "Everything in this file is already in the workspace" in client.get(
+        again + "?lang=en"
+    ).get_data(as_text=True)
+
+
+def test_an_undirected_graphml_upload_keeps_its_direction_column(client, app):  # noqa: F811
+    data = (Path(__file__).parent / "data" / "undirected.graphml").read_bytes()
+    preview_url = upload(client, data, "kaart.graphml").headers["Location"]
+    page = client.get(preview_url)
+    assert page.status_code == 200, page.get_data(as_text=True)[-2000:]
+    html = page.get_data(as_text=True)
+    assert re.search(r'class="n-create">12<', html)
