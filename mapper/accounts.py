@@ -74,7 +74,27 @@ CREATE TABLE IF NOT EXISTS accounts_failures (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS accounts_failures_key ON accounts_failures(key, at);
+CREATE TABLE IF NOT EXISTS accounts_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES accounts_users(id) ON DELETE CASCADE,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS accounts_sessions_user ON accounts_sessions(user_id);
+CREATE TABLE IF NOT EXISTS accounts_invitations (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL COLLATE NOCASE,
+    workspace TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    invited_by TEXT,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    UNIQUE (email, workspace)
+);
 """
+
+#: How long an invitation to a workspace waits for the account holder (seconds).
+INVITATION_SECONDS = 14 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +117,13 @@ class User:
         """A fingerprint of the password hash: sessions made before a password change
         stop working after it."""
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A reserved password evaluation (see :meth:`Accounts.reserve_attempt`)."""
+
+    rowids: tuple[int, ...]
 
 
 def accounts_path(database_url: str, instance_path: str | Path | None = None) -> str:
@@ -159,8 +186,16 @@ def _token_hash(token: str) -> str:
 
 
 #: A hash checked when the login is unknown, so that a wrong login takes as long as a wrong
-#: password (no telling which accounts exist from the timing).
-_DUMMY_HASH = generate_password_hash("not a real password, only for timing")
+#: password (no telling which accounts exist from the timing). Made on first use: a scrypt
+#: hash costs a noticeable part of a second, which every `mapper` command paid at start.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = generate_password_hash("not a real password, only for timing")
+    return _DUMMY_HASH
 
 
 class Accounts:
@@ -251,12 +286,16 @@ class Accounts:
             return int(self.conn.execute("SELECT count(*) FROM accounts_users").fetchone()[0])
 
     def set_password(self, email: str, password: str) -> None:
+        """Set a new password: every session of the account ends and its API token is
+        revoked (a new one can be made)."""
         user = self.user(email)
         hashed = generate_password_hash(check_password(password))
         with self._lock:
             self.conn.execute(
-                "UPDATE accounts_users SET password_hash = ? WHERE id = ?", (hashed, user.id)
+                "UPDATE accounts_users SET password_hash = ?, token_hash = NULL WHERE id = ?",
+                (hashed, user.id),
             )
+            self.conn.execute("DELETE FROM accounts_sessions WHERE user_id = ?", (user.id,))
 
     def set_disabled(self, email: str, disabled: bool = True) -> None:
         user = self.user(email)
@@ -265,12 +304,13 @@ class Accounts:
                 "UPDATE accounts_users SET disabled = ?, token_hash = NULL WHERE id = ?",
                 (int(disabled), user.id),
             )
+            self.conn.execute("DELETE FROM accounts_sessions WHERE user_id = ?", (user.id,))
 
     def authenticate(self, email: str, password: str) -> User | None:
         """The account if the login and password fit and it is not disabled, else None."""
         user = self._user("email = ?", [(email or "").strip()])
         if user is None:
-            check_password_hash(_DUMMY_HASH, password or "")
+            check_password_hash(_dummy_hash(), password or "")
             return None
         if not check_password_hash(user.password_hash, password or ""):
             return None
@@ -279,7 +319,8 @@ class Accounts:
     # ------------------------------------------------------------------ roles
 
     def set_role(self, email: str, workspace: str, role: str | None) -> None:
-        """Give an account a role in a workspace; ``None`` removes it from the workspace."""
+        """Give an account a role in a workspace; ``None`` removes it from the workspace (and
+        ends the account's sessions, so that no open page keeps working there)."""
         user = self.user(email)
         with self._lock:
             if role is None:
@@ -287,6 +328,7 @@ class Accounts:
                     "DELETE FROM accounts_members WHERE user_id = ? AND workspace = ?",
                     (user.id, workspace),
                 )
+                self.conn.execute("DELETE FROM accounts_sessions WHERE user_id = ?", (user.id,))
             else:
                 self.conn.execute(
                     "INSERT INTO accounts_members(user_id, workspace, role) VALUES (?,?,?)"
@@ -341,6 +383,134 @@ class Accounts:
         user = self._user("token_hash = ?", [_token_hash(token)])
         return None if user is None or user.disabled else user
 
+    # ------------------------------------------------------------------ invitations
+
+    def invite(
+        self,
+        email: str,
+        workspace: str,
+        role: str,
+        *,
+        invited_by: str | None = None,
+        now: float | None = None,
+    ) -> None:
+        """Invite the holder of ``email`` to ``workspace`` with ``role``; they accept it on
+        their account page (:meth:`accept_invitation`). Whether an account with that address
+        exists makes no difference here (nothing tells the admin), and nothing is granted
+        until its holder accepts. A second invitation replaces the first."""
+        email = check_login(email)
+        check_role_name(role)
+        when = time.time() if now is None else now
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO accounts_invitations"
+                "(id, email, workspace, role, invited_by, created_at, expires_at)"
+                " VALUES (?,?,?,?,?,?,?) ON CONFLICT(email, workspace) DO UPDATE SET"
+                " id = excluded.id, role = excluded.role, invited_by = excluded.invited_by,"
+                " created_at = excluded.created_at, expires_at = excluded.expires_at",
+                (
+                    secrets.token_urlsafe(16),
+                    email,
+                    workspace,
+                    role,
+                    invited_by,
+                    when,
+                    when + INVITATION_SECONDS,
+                ),
+            )
+            self.conn.execute("DELETE FROM accounts_invitations WHERE expires_at < ?", (when,))
+
+    def invitations(
+        self, *, email: str | None = None, workspace: str | None = None
+    ) -> list[dict[str, object]]:
+        """Open invitations for an address, or of a workspace."""
+        where, params = ["expires_at >= ?"], [time.time()]
+        if email is not None:
+            where.append("email = ?")
+            params.append(email.strip())
+        if workspace is not None:
+            where.append("workspace = ?")
+            params.append(workspace)
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT id, email, workspace, role, invited_by, created_at FROM"
+                f" accounts_invitations WHERE {' AND '.join(where)} ORDER BY created_at",
+                params,
+            ).fetchall()
+        keys = ("id", "email", "workspace", "role", "invited_by", "created_at")
+        return [dict(zip(keys, r)) for r in rows]
+
+    def accept_invitation(self, invitation_id: str, user: User) -> str:
+        """Accept an open invitation made for ``user``'s own address: the role is given and
+        the invitation is gone. Returns the workspace. NotFoundError otherwise."""
+        for inv in self.invitations(email=user.email):
+            if inv["id"] == invitation_id:
+                self.set_role(user.email, str(inv["workspace"]), str(inv["role"]))
+                self.withdraw_invitation(invitation_id)
+                return str(inv["workspace"])
+        raise NotFoundError("no such invitation for this account")
+
+    def withdraw_invitation(self, invitation_id: str) -> None:
+        with self._lock:
+            self.conn.execute("DELETE FROM accounts_invitations WHERE id = ?", (invitation_id,))
+
+    # ------------------------------------------------------------------ sessions
+
+    def start_session(self, user_id: int, *, hours: float, now: float | None = None) -> str:
+        """A new session for the account; returns its id (kept only as a hash here)."""
+        when = time.time() if now is None else now
+        session_id = secrets.token_urlsafe(32)
+        with self._lock:
+            self.conn.execute("DELETE FROM accounts_sessions WHERE expires_at < ?", (when,))
+            self.conn.execute(
+                "INSERT INTO accounts_sessions(id_hash, user_id, created_at, expires_at)"
+                " VALUES (?,?,?,?)",
+                (_token_hash(session_id), user_id, when, when + hours * 3600),
+            )
+        return session_id
+
+    def session_user(self, session_id: str, *, now: float | None = None) -> User | None:
+        """The (enabled) account a live session belongs to, or None (ended or expired)."""
+        if not session_id or len(session_id) > 200:
+            return None
+        when = time.time() if now is None else now
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT user_id FROM accounts_sessions WHERE id_hash = ? AND expires_at >= ?",
+                (_token_hash(session_id), when),
+            ).fetchone()
+        if row is None:
+            return None
+        user = self.get(int(row[0]))
+        return None if user is None or user.disabled else user
+
+    def end_session(self, session_id: str) -> None:
+        with self._lock:
+            self.conn.execute(
+                "DELETE FROM accounts_sessions WHERE id_hash = ?", (_token_hash(session_id),)
+            )
+
+    def end_sessions(self, email: str) -> int:
+        """End every session of the account at once; returns how many there were."""
+        user = self.user(email)
+        with self._lock:
+            cursor = self.conn.execute(
+                "DELETE FROM accounts_sessions WHERE user_id = ?", (user.id,)
+            )
+        return cursor.rowcount
+
+    def sessions(self, email: str, *, now: float | None = None) -> int:
+        """How many live sessions the account has."""
+        user = self.user(email)
+        when = time.time() if now is None else now
+        with self._lock:
+            return int(
+                self.conn.execute(
+                    "SELECT count(*) FROM accounts_sessions WHERE user_id = ? AND expires_at >= ?",
+                    (user.id, when),
+                ).fetchone()[0]
+            )
+
     # ------------------------------------------------------------------ failed logins
 
     def record_failure(self, *keys: str, at: float | None = None) -> None:
@@ -384,3 +554,68 @@ class Accounts:
         if self.failures(f"login:{(email or '').strip().lower()}") >= MAX_FAILURES_PER_ACCOUNT:
             return True
         return bool(address) and self.failures(f"ip:{address}") >= MAX_FAILURES_PER_ADDRESS
+
+    def reserve_attempt(
+        self, email: str, address: str | None, *, now: float | None = None
+    ) -> Attempt | None:
+        """Reserve the evaluation of one password for ``email`` from ``address``, or None
+        when too many failed (or are being evaluated) within the window.
+
+        Check and record are one step (one ``BEGIN IMMEDIATE`` transaction, which also holds
+        across processes): the attempt counts as a failure from the moment it is reserved,
+        so however many arrive at once, at most :data:`MAX_FAILURES_PER_ACCOUNT` per
+        account and :data:`MAX_FAILURES_PER_ADDRESS` per address are evaluated. A
+        successful one is released again with :meth:`release`.
+
+        >>> accounts = Accounts(":memory:")
+        >>> [accounts.reserve_attempt("a@b.nl", "10.0.0.1") is not None for _ in range(6)]
+        [True, True, True, True, True, False]
+        """
+        when = time.time() if now is None else now
+        keys = [(f"login:{(email or '').strip().lower()}", MAX_FAILURES_PER_ACCOUNT)]
+        if address:
+            keys.append((f"ip:{address}", MAX_FAILURES_PER_ADDRESS))
+        since = when - FAILURE_WINDOW_SECONDS
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for key, limit in keys:
+                    count = self.conn.execute(
+                        "SELECT count(*) FROM accounts_failures WHERE key = ? AND at >= ?",
+                        (key, since),
+                    ).fetchone()[0]
+                    if count >= limit:
+                        self.conn.execute("COMMIT")
+                        return None
+                rowids = []
+                for key, _limit in keys:
+                    cursor = self.conn.execute(
+                        "INSERT INTO accounts_failures(key, at) VALUES (?, ?)", (key, when)
+                    )
+                    rowids.append(int(cursor.lastrowid or 0))
+                self.conn.execute("DELETE FROM accounts_failures WHERE at < ?", (since,))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        return Attempt(tuple(rowids))
+
+    def release(self, attempt: Attempt) -> None:
+        """Take back a reserved attempt that succeeded (it was no failure)."""
+        with self._lock:
+            self.conn.executemany(
+                "DELETE FROM accounts_failures WHERE rowid = ?", [(r,) for r in attempt.rowids]
+            )
+
+    def check_password_of(
+        self, email: str, password: str, address: str | None
+    ) -> User | None | bool:
+        """Evaluate a password within the rate limit: the account if it fits, None if not,
+        False if refused unevaluated (too many failures lately)."""
+        attempt = self.reserve_attempt(email, address)
+        if attempt is None:
+            return False
+        user = self.authenticate(email, password)
+        if user is not None:
+            self.release(attempt)
+        return user

@@ -29,9 +29,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .. import audit as _audit
 from ..audit import AuditEntry
@@ -57,6 +55,9 @@ from ..model import (
 )
 from ..policy import PERSONAL_KINDS, check_privacy_props, organisations_only
 from .dump import WorkspaceDump
+
+if TYPE_CHECKING:  # networkx is imported when a graph is built, not with the store
+    import networkx as nx
 
 
 class _Unset:
@@ -1306,6 +1307,8 @@ class Store(ABC):
         graph as of ``day``; the time-series analyses (``mapper.analysis.community``) read
         this once and evaluate many dates in memory. ``kinds``/``tie_kinds`` limit what is read.
         """
+        import networkx as nx
+
         graph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
         for node in self.nodes(workspace, kind=kinds):
             graph.add_node(node.id, **node_attrs(node))
@@ -1381,6 +1384,8 @@ class Store(ABC):
             frontier = sorted(added)
         if frontier:
             ties.update((t.id, t) for t in self._ties_touching(workspace, frontier, day))
+        import networkx as nx
+
         graph = nx.MultiDiGraph(workspace=workspace, as_of=day)
         for node_id in sorted(keep):
             graph.add_node(node_id, **node_attrs(keep[node_id]))

@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .. import graph as _graph
-
 
 class _State:
     __slots__ = ("depth", "changes", "before")
@@ -100,6 +98,8 @@ def _wrap_primitive(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         if state.depth == 0:
             # Outside a transaction (not how the store writes): just let it be built again.
             result = func(self, *args, **kwargs)
+            from .. import graph as _graph
+
             _graph.invalidate(self._projection_key(), workspace)
             return result
         first = workspace not in state.before
@@ -152,6 +152,8 @@ def _wrap_atomic(func: Callable[..., Any]) -> Callable[..., Any]:
             after = {ws: self._change_mark(ws) for ws in before}
         finally:
             manager.__exit__(None, None, None)  # the commit; raises if it fails
+        from .. import graph as _graph
+
         key = self._projection_key()
         for ws, (mark_before, _) in before.items():
             _graph.committed(key, ws, mark_before, after[ws], [c for w, c in pending if w == ws])

@@ -239,6 +239,9 @@ class SQLiteStore(Store):
         self.conn.execute("PRAGMA busy_timeout = 30000")
         # Deleted content is overwritten with zeros, not left in free pages (AVG erasure).
         self.conn.execute("PRAGMA secure_delete = ON")
+        # Free pages can be given back without rewriting the file (see _compact); this takes
+        # effect for a new file (before its first table) and after the next full VACUUM.
+        self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -843,17 +846,28 @@ class SQLiteStore(Store):
         return counts
 
     def _compact(self) -> bool:
-        """Checkpoint the WAL into the file, rebuild the file without free pages (VACUUM),
-        and truncate the WAL to zero bytes. False if another connection kept part of the
-        WAL alive (a reader was busy), or if called inside a transaction."""
+        """Make deleted data unrecoverable from the files without rewriting the whole file.
+
+        ``secure_delete`` has already overwritten the deleted content with zeros in its pages;
+        the WAL, which still holds the pages as they were, is checkpointed into the file and
+        truncated to zero bytes, and with ``auto_vacuum = INCREMENTAL`` the free pages are
+        handed back (``PRAGMA incremental_vacuum``). A file made before incremental vacuum
+        gets one full ``VACUUM`` (which also switches it over), after which erasures are
+        quick. False if another connection kept part of the WAL alive (a reader was busy),
+        or if called inside a transaction."""
         with self._lock:
             if self._depth:
                 return False
+            incremental = self.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
             if self.path == ":memory:":
-                self.conn.execute("VACUUM")
+                self.conn.execute("PRAGMA incremental_vacuum" if incremental else "VACUUM")
                 return True
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self.conn.execute("VACUUM")
+            if incremental:
+                self.conn.execute("PRAGMA incremental_vacuum").fetchall()
+            else:
+                self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                self.conn.execute("VACUUM")
             busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             return busy == 0
 
