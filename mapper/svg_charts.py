@@ -125,9 +125,9 @@ def line_chart(
                 f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
                 f'stroke-dasharray="{dash}" points="{" ".join(points)}"/>'
             )
-            for p in points:
-                x, y = p.split(",")
-                parts.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{colour}"/>')
+            for point in points:
+                cx, cy = point.split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
     parts += _legend([label for label, _ in series])
     parts.append("</svg>")
     return Markup("".join(parts))

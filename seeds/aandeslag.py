@@ -236,10 +236,10 @@ def plan(t: Any) -> None:
         props["calendar"] = items
         checkpoints = []
         for i, (months, evaluation) in enumerate(CHECKPOINTS[key]):
-            day = add_months(this_month, months).replace(day=15)
+            moment = add_months(this_month, months).replace(day=15)
             row: dict[str, Any] = {
                 "id": _id(key, "checkpoint", i),
-                "date": day.isoformat(),
+                "date": moment.isoformat(),
                 "goals": sorted(goals_of.get(key, [])),
                 "how": "Ledenlijst en presentielijsten bijwerken; de doelen uit de app lezen.",
                 "evaluation": None,
@@ -247,7 +247,7 @@ def plan(t: Any) -> None:
             if evaluation is not None:
                 went_well, to_change, partners, score = evaluation
                 row["evaluation"] = {
-                    "date": (day + dt.timedelta(days=2)).isoformat(),
+                    "date": (moment + dt.timedelta(days=2)).isoformat(),
                     "went_well": went_well,
                     "to_change": to_change,
                     "partners_view": partners,

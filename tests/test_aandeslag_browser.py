@@ -18,6 +18,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from mapper import communities as com
 from mapper.store import open_store
 from tests.fixtures_web import network_requests
+from tests.test_aandeslag import pdf_missing_reason
 
 pytestmark = pytest.mark.browser
 
@@ -115,6 +116,9 @@ def test_report_page_charts_figures_and_pdf(live_server, browser):
     _local_only(live_server, browser)
 
     pdf_url = browser.find_element(By.ID, "pdf-link").get_attribute("href")
+    reason = pdf_missing_reason()
+    if reason:
+        pytest.skip(reason)
     with urllib.request.urlopen(pdf_url, timeout=WAIT) as response:
         assert response.headers["Content-Type"] == "application/pdf"
         data = response.read()

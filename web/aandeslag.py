@@ -195,13 +195,11 @@ def render_page(node: Node, overrides: dict[str, Any] | None = None, status: int
         key = f"ev-{cp['id']}"
         evaluations[cp["id"]] = page.get(key) or evaluation_form(cp["id"])
         day_cp = dt.date.fromisoformat(cp["date"])
+        measured = [goals[g] for g in cp["goals"] if g in goals]
         cp["progress"] = [
-            {
-                "goal": goals[g],
-                "now": goal_progress_series(history, goals[g], [day_cp])[0],
-            }
-            for g in cp["goals"]
-            if g in goals and (goals[g].start is None or goals[g].start <= day_cp)
+            {"goal": goal, "now": goal_progress_series(history, goal, [day_cp])[0]}
+            for goal in measured
+            if goal.start is None or goal.start <= day_cp
         ]
     end_forms = {}
     for a in agreements:
