@@ -31,6 +31,18 @@ if command -v javac >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
   export MAPPER_TEST_NEO4J=required
 fi
 
+# ---- Aan de slag (#18): the report PDFs are made by WeasyPrint, which needs Debian's Pango
+# libraries (and a font). Without them the PDF tests are skipped with that reason.
+if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpangoft2-1.0.so.0'; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+  else
+    echo "note: report PDF tests will be skipped; install Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+  fi
+fi
+# ---- end Aan de slag
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
