@@ -51,3 +51,10 @@ def test_an_undirected_graphml_upload_keeps_its_direction_column(client, app):  
     assert page.status_code == 200, page.get_data(as_text=True)[-2000:]
     html = page.get_data(as_text=True)
     assert re.search(r'class="n-create">12<', html)
+
+
+def test_the_export_page_offers_kumu(client, app):  # noqa: F811
+    assert 'value="kumu"' in client.get("/io/").get_data(as_text=True)
+    response = client.get("/io/export?format=kumu")
+    assert response.status_code == 200
+    assert "kumu.xlsx" in response.headers["Content-Disposition"]

@@ -159,6 +159,7 @@ def import_command(
             store = store or open_from_options(url)
             store.create_workspace(workspace)
             click.echo(f"created: {what} {workspace!r}")
+        assert store is not None
         plan = _plan(
             store.workspace(workspace), found, file, accept_matches, dry_run or exists, types
         )

@@ -925,6 +925,57 @@ class Neo4jStore(Transactions, Store):
                         **ends,
                     )
 
+    def _repoint_ties(
+        self,
+        workspace: str,
+        old: str,
+        new: str,
+        ties: list[tuple[str, str]],
+        contacts: list[tuple[str, str]],
+    ) -> None:
+        """For ``unmerge_nodes`` (owner: io): move the given ties (every version) and contact
+        moments at ``old`` to ``new``; a relationship is deleted and created again, as in
+        :meth:`_repoint_node`."""
+        with self.atomic():
+            self._on_undo(self._cannot_undo("undoing a merge"))
+            ends = {"ws": workspace, "old": old, "new": new}
+            outgoing = [t for t, end in ties if end == "source"]
+            incoming = [t for t, end in ties if end == "target"]
+            for kind in RelKind:  # types from the enum only
+                for ids, pattern, create in (
+                    (
+                        outgoing,
+                        f"(o:Entity {{workspace: $ws, id: $old}})-[r:{kind.value}]->(x:Entity)",
+                        f"CREATE (n)-[moved:{kind.value}]->(x)",
+                    ),
+                    (
+                        incoming,
+                        f"(x:Entity)-[r:{kind.value}]->(o:Entity {{workspace: $ws, id: $old}})",
+                        f"CREATE (x)-[moved:{kind.value}]->(n)",
+                    ),
+                ):
+                    if ids:
+                        self._write(
+                            f"MATCH {pattern} WHERE r.tie_id IN $ids "
+                            "WITH r, x, properties(r) AS p DELETE r "
+                            "WITH x, p MATCH (n:Entity {workspace: $ws, id: $new}) "
+                            f"{create} SET moved = p",
+                            ids=ids,
+                            **ends,
+                        )
+            ids = [c for c, _end in contacts]
+            if ids:
+                self._write(
+                    "MATCH (c:Contact {workspace: $ws})-[i:INVOLVES]->"
+                    "(:Entity {workspace: $ws, id: $old}) WHERE c.id IN $ids "
+                    "MATCH (n:Entity {workspace: $ws, id: $new}) "
+                    "DELETE i CREATE (c)-[:INVOLVES]->(n) "
+                    "SET c.a = CASE WHEN c.a = $old THEN $new ELSE c.a END, "
+                    "c.b = CASE WHEN c.b = $old THEN $new ELSE c.b END",
+                    ids=ids,
+                    **ends,
+                )
+
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
         """For ``merge_nodes``: move every tie version and contact moment at ``old`` to
         ``new``; drop those joining the two; rename ``old`` in the audit trail; delete
