@@ -228,7 +228,15 @@ def access_export(store: Store, workspace: str, node_id: str) -> dict[str, Any]:
         ],
         "audit": [e.as_dict() for e in reversed(store.audit(workspace, entity=node_id))],
         "sources": sorted(sources),
+        # invitation answers naming the entity (mapper.invitations), waiting or accepted
+        "answers": _answers_about(store, workspace, node_id),
     }
+
+
+def _answers_about(store: Store, workspace: str, node_id: str) -> list[dict[str, Any]]:
+    from .invitations import answers_about
+
+    return answers_about(store.workspace(workspace), node_id)
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.exceptions import HTTPException
 from wtforms import (
     BooleanField,
     DateField,
@@ -504,11 +505,24 @@ def reject(answer_id: str):  # type: ignore[no-untyped-def]
 
 
 def summary_for(target_id: str) -> dict[str, Any]:
-    """For the scan and community pages: the invitations of a theme or community."""
+    """For the scan and community pages: the invitations of a theme or community, and the
+    ties that came from their answers (``tie_rows``: tie, source and target nodes)."""
     try:
-        return inv.invitation_summary(current_workspace(), target_id)
-    except MapperError:
-        return {"invitations": [], "received": 0, "accepted": 0, "ties": []}
+        ws = current_workspace()
+        summary = inv.invitation_summary(ws, target_id)
+    except (MapperError, HTTPException):
+        return {"invitations": [], "received": 0, "accepted": 0, "ties": [], "tie_rows": []}
+    rows = []
+    for tie_id in summary["ties"]:
+        try:
+            tie = ws.get_tie(tie_id)
+        except NotFoundError:
+            continue
+        ends = ws.get_nodes([tie.source, tie.target])
+        if tie.source in ends and tie.target in ends:
+            rows.append({"tie": tie, "source": ends[tie.source], "target": ends[tie.target]})
+    summary["tie_rows"] = rows
+    return summary
 
 
 @bp.app_context_processor

@@ -578,9 +578,17 @@ def map_network(
             arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
             kind=kind.value,
             id=f"{a}|{b}",
+            # (owner: invite) every tie between the two came from an invitation answer
+            **({"provenance": "invitation"} if _from_invitations(ties) else {}),
         )
     net.options = map_options(n, physics=physics)
     return net
+
+
+def _from_invitations(ties: list[tuple[Any, Any, dict]]) -> bool:
+    """True if every tie came from an invitation answer (their source says so; see
+    :func:`mapper.invitations.source_text`)."""
+    return all(str(d.get("origin") or "").startswith("uitnodiging ") for _, _, d in ties)
 
 
 def scan_network(
