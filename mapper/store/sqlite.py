@@ -12,7 +12,7 @@ Tables
                   ``refs`` as in ``audit``.
 
 The connection runs with ``secure_delete`` on, and :meth:`SQLiteStore.erase_node` ends with a
-WAL checkpoint and ``VACUUM``, so erased data is gone from the file's bytes.
+WAL checkpoint and an incremental vacuum, so erased data is gone from the file's bytes.
 Dates are ISO text (``YYYY-MM-DD``), so comparisons in SQL are plain text comparisons.
 """
 
