@@ -1,23 +1,34 @@
-"""How fast the environment-scan map is built on the server and drawn in a real browser.
+"""How fast and how readable the environment-scan map is, in a real browser.
 
-Serves the app on 127.0.0.1, opens scan maps in headless Chromium and prints, per map, the
-number of nodes and edges, the server time (request → HTML, through the test client) and the
-browser time from the page's last byte until vis-network has stabilised and drawn the map
-(``data-nodes-drawn`` set; includes loading and parsing vis-network from the local server).
+Serves the app on 127.0.0.1, opens scan maps in headless Chromium and prints, per map:
 
-Maps measured: every theme of the demo town, and synthetic themes with about 150, 300 and
-600 nodes in their ecosystem (above 300 the server lays the map out and physics is off).
+- nodes and edges drawn on the page's day, and the server time (request → HTML);
+- **stable s**: from the page's last byte until the map is drawn and still (positions come
+  from the server, no physics; ``data-drawn-at-ms``), and a check that nothing moves after;
+- **labels / overlap**: labels drawn in the default view, and how many pairs of label boxes
+  intersect;
+- **points overlap**: pairs of drawn points (or clusters) whose discs intersect on screen;
+- **clusters**: cluster points drawn (above 300 points the rest is grouped);
+- **slider px**: median on-screen movement of the points present in two consecutive months,
+  stepping the time slider (in place, no reload);
+- **reload px**: the same between the page opened on one month and on the month before
+  (layout coordinates, so the zoom of each page does not count).
+
+Maps measured: every theme of the demo town, and synthetic themes of 150, 300, 650 and 1,500
+points whose ties began over the last 12 months.
 
 Usage::
 
     python benchmarks/scan_map.py                       # print figures
-    python benchmarks/scan_map.py --screenshot docs/screenshot-scan.png --theme duurzaamheid
+    python benchmarks/scan_map.py --screenshot /tmp/scan-300.png --theme "synthetisch 300"
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
+import statistics
 import sys
 import tempfile
 import threading
@@ -30,10 +41,15 @@ from mapper.store import SQLiteStore  # noqa: E402
 from seeds.demo import seed_demo  # noqa: E402
 from web import create_app  # noqa: E402
 
+SIZES = (150, 300, 650, 1500)
+#: Synthetic ties begin on a day within this many months before today.
+HISTORY_MONTHS = 12
+
 
 def synthetic_theme(store: SQLiteStore, slug: str, size: int, rng: random.Random) -> str:
     """A theme whose ecosystem has about ``size`` nodes (people, organisations, activities,
-    channels) with acquaintance ties among them and some bonds with the library."""
+    channels) with acquaintance ties among them and some bonds with the library; each tie
+    began on a day in the last :data:`HISTORY_MONTHS` months, so the map grows over time."""
     ws = store.workspace(slug)
     library = next(iter(ws.nodes(kind="Library")))
     theme = ws.add_node("Theme", f"synthetisch {size}")
@@ -95,8 +111,71 @@ def synthetic_theme(store: SQLiteStore, slug: str, size: int, rng: random.Random
             ties.append(dict(kind="BOND_WITH", source=library.id, target=o.id, strength=0.6))
     for a in acts:
         ties.append(dict(kind="ABOUT", source=a.id, target=theme.id))
+    today = dt.date.today()
+    for tie in ties:
+        tie["since"] = today - dt.timedelta(days=rng.randrange(HISTORY_MONTHS * 30))
     ws.add_ties(ties)
     return theme.id
+
+
+#: Figures read from the page once the map is drawn (see web/static/mapview.js).
+FIGURES_JS = """
+var map = window.scanMap, net = map.network, box = document.getElementById('scan-map');
+var t = performance.timing, scale = net.getScale();
+var labels = map.labelBoxes.map(function (l) { return l.box; });
+var drawn = net.body.nodeIndices.filter(function (id) {
+  var n = net.body.nodes[id]; return n && !n.options.hidden; });
+var discs = drawn.map(function (id) {
+  var n = net.body.nodes[id], p = net.canvasToDOM({x: n.x, y: n.y});
+  return [p.x, p.y, (n.options.size || 10) * scale]; });
+var edges = map.edges.get({filter: function (e) { return !e.hidden; }}).length;
+var visible = map.nodes.get({filter: function (n) { return !n.hidden; }}).length;
+var clusters = drawn.filter(function (id) { return net.isCluster(id); }).length;
+return {visible: visible, edges: edges, stable: Number(box.dataset.drawnAtMs) - (t.responseEnd - t.navigationStart),
+        labels: labels, discs: discs, clusters: clusters, days: map.days.length, day: map.day};
+"""
+
+POSITIONS_JS = """
+var map = window.scanMap, net = map.network, out = {};
+var ids = map.nodes.getIds({filter: function (n) { return !n.hidden; }});
+var at = net.getPositions(ids);
+ids.forEach(function (id) {
+  var p = arguments[0] === 'dom' ? net.canvasToDOM(at[id]) : at[id]; out[id] = [p.x, p.y]; });
+return out;
+"""
+
+
+def overlapping_boxes(boxes: list[list[float]]) -> int:
+    """Pairs of axis-aligned boxes [x0, y0, x1, y1] that intersect."""
+    count = 0
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                count += 1
+    return count
+
+
+def overlapping_discs(discs: list[list[float]]) -> int:
+    """Pairs of discs [x, y, r] on screen that overlap (closer than their radii)."""
+    count = 0
+    for i, (x, y, r) in enumerate(discs):
+        for u, v, s in discs[i + 1 :]:
+            if (x - u) ** 2 + (y - v) ** 2 < (r + s) ** 2 * 0.99:
+                count += 1
+    return count
+
+
+def median_move(a: dict, b: dict) -> float:
+    common = [k for k in a if k in b]
+    if not common:
+        return 0.0
+    return statistics.median(
+        ((a[k][0] - b[k][0]) ** 2 + (a[k][1] - b[k][1]) ** 2) ** 0.5 for k in common
+    )
+
+
+def positions(driver, space: str) -> dict:
+    return driver.execute_script(POSITIONS_JS.replace("arguments[0]", repr(space)))
 
 
 def main() -> None:
@@ -105,7 +184,7 @@ def main() -> None:
     parser.add_argument("--theme", default="duurzaamheid", help="theme name for the screenshot")
     parser.add_argument("--only-screenshot", action="store_true", help="skip the timings")
     parser.add_argument("--width", type=int, default=1440)
-    parser.add_argument("--height", type=int, default=1100)
+    parser.add_argument("--height", type=int, default=1000)
     args = parser.parse_args()
 
     from selenium import webdriver
@@ -118,7 +197,7 @@ def main() -> None:
     seed_demo(store, "demo")
     rng = random.Random(7)
     themes = {n.name: n.id for n in store.nodes("demo", kind="Theme")}
-    for size in (150, 300, 600):
+    for size in SIZES:
         themes[f"synthetisch {size}"] = synthetic_theme(store, "demo", size, rng)
     store.close()
 
@@ -157,27 +236,51 @@ def main() -> None:
     try:
         client = app.test_client()
         print(
-            f"{'theme':32} {'nodes':>5} {'edges':>5} {'physics':>7} {'server s':>8} {'browser s':>9}"
+            f"{'theme':28} {'nodes':>5} {'edges':>5} {'server s':>8} {'stable s':>8}"
+            f" {'still':>5} {'labels':>6} {'overlap':>7} {'points overlap':>14}"
+            f" {'clusters':>8} {'months':>6} {'slider px':>9} {'reload px':>9}"
         )
         for name, theme_id in ({} if args.only_screenshot else themes).items():
             started = time.perf_counter()
             html = client.get(f"/scan/{theme_id}").get_data(as_text=True)
             server_s = time.perf_counter() - started
-            assert 'id="scan-data"' in html, name
+            if 'id="scan-data"' not in html:
+                print(f"{name:28} (no map: too many points for one map)")
+                continue
             driver.get(f"{base}/scan/{theme_id}")
             WebDriverWait(driver, 30).until(
                 lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
             )
-            drawn = driver.execute_script(
-                "var t = performance.timing, box = document.getElementById('scan-map');"
-                "return [window.scanMap.nodes.length, window.scanMap.edges.length,"
-                " Number(box.dataset.drawnAtMs), t.responseEnd - t.navigationStart];"
+            figures = driver.execute_script(FIGURES_JS)
+            before = positions(driver, "dom")
+            time.sleep(0.5)
+            still = median_move(before, positions(driver, "dom")) == 0
+            labels = len(figures["labels"])
+            label_overlap = overlapping_boxes(figures["labels"])
+            point_overlap = overlapping_discs(figures["discs"])
+            # the time slider, in place: consecutive months, on screen
+            moves = []
+            previous = None
+            for index in range(figures["days"]):
+                driver.execute_script("window.scanMap.setDay(arguments[0]);", index)
+                now = positions(driver, "dom")
+                if previous is not None:
+                    moves.append(median_move(previous, now))
+                previous = now
+            slider = statistics.median(moves) if moves else 0.0
+            # two pages: this month and the month before, in layout coordinates
+            last = positions(driver, "canvas")
+            earlier = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).isoformat()
+            driver.get(f"{base}/scan/{theme_id}?as_of={earlier}")
+            WebDriverWait(driver, 30).until(
+                lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
             )
-            # from the last byte of the page until the map has settled and is drawn
-            browser_s = (drawn[2] - drawn[3]) / 1000
-            physics = driver.find_element("id", "scan-map").get_attribute("data-physics")
+            reload = median_move(last, positions(driver, "canvas"))
             print(
-                f"{name:32} {drawn[0]:5d} {drawn[1]:5d} {physics:>7} {server_s:8.3f} {browser_s:9.2f}"
+                f"{name[:28]:28} {figures['visible']:5d} {figures['edges']:5d} {server_s:8.3f}"
+                f" {figures['stable'] / 1000:8.2f} {'yes' if still else 'NO':>5} {labels:6d}"
+                f" {label_overlap:7d} {point_overlap:14d} {figures['clusters']:8d}"
+                f" {figures['days']:6d} {slider:9.1f} {reload:9.1f}"
             )
         if args.screenshot:
             driver.get(f"{base}/scan/{themes[args.theme]}")

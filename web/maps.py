@@ -18,15 +18,29 @@ map with ``web/static/mapview.js`` from the JSON this module assembles:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+import json
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import networkx as nx
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -64,6 +78,10 @@ MAX_VIEWS = 200
 MAX_POSITIONS = 5000
 #: Coordinates beyond this are refused (a point dragged off to infinity).
 MAX_COORDINATE = 1e6
+#: Maps over months kept per process (see :func:`timeline_map`).
+CACHE_SIZE = 16
+_CACHE: dict[Any, dict[str, Any]] = {}
+_CACHE_LOCK = threading.Lock()
 #: Map pages a saved view may point to (endpoint prefixes of their paths).
 VIEW_PATHS = ("/scan/", "/communities/", "/warm")
 
@@ -159,14 +177,56 @@ def timeline_map(
     select: Callable[[nx.MultiDiGraph], nx.MultiDiGraph],
     draw: Callable[..., Any],
     current: nx.MultiDiGraph,
+    cache_key: Any = None,
 ) -> dict[str, Any]:
     """The JSON of a map over months, with kept positions and per-point measures.
 
     ``universe(history)`` gives every node the map could ever show (unfiltered: the layout is
     made on it, so filters and dates never move a point); ``select(graph)`` what the map shows
     on one day (filters applied); ``draw(selection, positions=...)`` builds the pyvis network;
-    ``current`` is the selection on ``day``, for the measures.
+    ``current`` is the selection on ``day``, for the measures. ``cache_key`` names the
+    selection (e.g. the filters): the result is kept per process until the workspace changes
+    (its newest audit entry) or the map's kept positions do.
     """
+    key = None
+    if cache_key is not None:
+        newest = ws.store.audit(ws.slug, limit=1)
+        layout = ws.info.settings.get(layout_setting(map_key))
+        key = (
+            current_app.config.get("DATABASE_URL"),
+            ws.slug,
+            map_key,
+            cache_key,
+            day,
+            dt.date.today(),
+            str(get_locale()),
+            has_role("editor"),
+            (newest[0].at, newest[0].action, newest[0].target_id) if newest else None,
+            hashlib.sha1(json.dumps(layout, sort_keys=True).encode()).hexdigest(),
+        )
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+        if hit is not None:
+            return copy.deepcopy(hit)
+    data = _timeline_data(ws, map_key, centre, day, universe, select, draw, current)
+    if key is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = copy.deepcopy(data)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+    return data
+
+
+def _timeline_data(
+    ws: Workspace,
+    map_key: str,
+    centre: Any,
+    day: dt.date,
+    universe: Callable[[nx.MultiDiGraph], set[Any]],
+    select: Callable[[nx.MultiDiGraph], nx.MultiDiGraph],
+    draw: Callable[..., Any],
+    current: nx.MultiDiGraph,
+) -> dict[str, Any]:
     history = ws.project_history()
     nodes = universe(history)
     scope = history.subgraph(nodes).copy()
@@ -181,11 +241,16 @@ def timeline_map(
     net = draw(timeline.union, positions=positions)
     data = network_data(net)
     measures = point_measures(current, centre=centre)
-    fallback = point_measures(timeline.union, centre=centre)
     index = {d: i for i, d in enumerate(timeline.days)}
+    union = timeline.union
     for node in data["nodes"]:
         node["days"] = timeline.node_days.get(node["id"], [])
-        node["measures"] = measures.get(node["id"]) or fallback.get(node["id"], {})
+        node["measures"] = measures.get(node["id"]) or {  # not on the map on the page's day
+            "ties": len(set(union.predecessors(node["id"])) | set(union.successors(node["id"]))),
+            "broker": 0.0,
+            "bridge": False,
+            "isolated": False,
+        }
     for edge in data["edges"]:
         a, b = sorted((str(edge["from"]), str(edge["to"])))
         edge["days"] = timeline.edge_days.get((a, b), [])
@@ -225,9 +290,10 @@ def scan_map(
         centre=theme_id,
         day=day,
         universe=lambda history: ecosystem(history, theme_id),
-        select=lambda g: scan_selection(g, theme_id, **filters),
+        select=lambda g: scan_selection(g, theme_id, copy=False, **filters),
         draw=draw,
         current=shown,
+        cache_key=("scan", repr(sorted((k, repr(v)) for k, v in filters.items()))),
     )
     add_links(data)
     data["theme"] = str(theme_id)
@@ -268,6 +334,7 @@ def community_map(
         select=lambda g: select(g, community_id),
         draw=draw,
         current=shown,
+        cache_key=("community",),
     )
     add_links(data)
     return data

@@ -262,6 +262,7 @@ def scan_selection(
     focus: Any = None,
     steps: int = 1,
     weight: str = "strength",
+    copy: bool = True,
 ) -> nx.MultiDiGraph:
     """The part of a theme's ecosystem a scan map shows, after its filters.
 
@@ -286,6 +287,9 @@ def scan_selection(
         How far the focus reaches (1–3; direction ignored).
     weight : str
         Edge attribute holding the strength.
+    copy : bool
+        With ``False``, a read-only view of ``graph`` when no strength filter or focus asks
+        for changes (cheaper, e.g. for reading many days).
 
     Returns
     -------
@@ -306,6 +310,8 @@ def scan_selection(
         bonds = library_bonds(graph, nodes, weight=weight)
         holders = {h for bond in bonds.values() for h in bond.via}
         nodes = {n for n in nodes if n == theme or n in bonds or n in holders}
+    if not copy and (min_step is None or min_step <= 1) and focus is None:
+        return graph.subgraph(nodes)  # type: ignore[no-any-return]
     selection = nx.MultiDiGraph(graph.subgraph(nodes))
     selection.graph.update(graph.graph)
     if min_step is not None and min_step > 1:

@@ -32,7 +32,7 @@ import networkx as nx
 from ..model import add_months, valid_on
 
 #: The slider covers at most this many months (the most recent ones).
-MAX_MONTHS = 36
+MAX_MONTHS = 24
 
 
 def timeline_days(
@@ -74,17 +74,21 @@ def graph_on(
 ) -> nx.MultiDiGraph:
     """The graph as of ``day`` from a history graph (``Store.project_history``): the nodes
     and tie versions valid that day, limited to ``nodes`` when given."""
-    keep = history.nodes if nodes is None else [n for n in nodes if n in history]
-    graph = nx.MultiDiGraph(**history.graph)
-    graph.graph["as_of"] = day
-    graph.graph["history"] = False
-    for node in keep:
-        attrs = history.nodes[node]
-        if valid_on(attrs.get("since"), attrs.get("until"), day):
-            graph.add_node(node, **attrs)
-    for u, v, key, attrs in history.edges(keys=True, data=True):
-        if u in graph and v in graph and valid_on(attrs.get("since"), attrs.get("until"), day):
-            graph.add_edge(u, v, key=attrs.get("tie", key), **attrs)
+    wanted = history.nodes if nodes is None else [n for n in nodes if n in history]
+    graph = nx.MultiDiGraph()
+    graph.graph.update(history.graph, as_of=day, history=False)
+    node_data = history.nodes
+    graph.add_nodes_from(
+        (n, node_data[n])
+        for n in wanted
+        if valid_on(node_data[n].get("since"), node_data[n].get("until"), day)
+    )
+    present = graph._node  # noqa: SLF001 - a fast membership test on the new graph
+    graph.add_edges_from(
+        (u, v, attrs.get("tie", key), attrs)
+        for u, v, key, attrs in history.edges(keys=True, data=True)
+        if u in present and v in present and valid_on(attrs.get("since"), attrs.get("until"), day)
+    )
     return graph
 
 
