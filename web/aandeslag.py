@@ -18,6 +18,7 @@ from flask import (
     Response,
     abort,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -67,6 +68,14 @@ def load(community_id: str) -> Node:
     return node
 
 
+def history_graph() -> Any:
+    """The workspace's history graph, read once per request (a page builds several forms
+    and blocks from it; a request that writes redirects, or shows a form whose write failed)."""
+    if "aandeslag_history" not in g:
+        g.aandeslag_history = com.load_history(current_workspace())
+    return g.aandeslag_history
+
+
 def pick(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, str(label)) for value, label in pairs]
 
@@ -74,7 +83,7 @@ def pick(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 def people_choices(node: Node, *, kinds: tuple[NodeKind, ...], blank: bool = True) -> list:
     """Staff first, then the community's current members (and partner organisations)."""
     ws = current_workspace()
-    G = com.load_history(ws)
+    G = history_graph()
     profile = com.profile(G, node.id, as_of=dt.date.today())
     pairs: list[tuple[str, str]] = [("", _("(nobody)"))] if blank else []
     if NodeKind.STAFF in kinds:
@@ -116,7 +125,6 @@ def to_page(node: Node, anchor: str) -> Any:
 
 def page_forms(node: Node) -> dict[str, Any]:
     today = dt.date.today()
-    ws = current_workspace()
     agreement = forms.AgreementForm(prefix="agreement")
     agreement.who.choices = people_choices(node, kinds=tuple(workplan.PEOPLE_KINDS))
     if not agreement.since.data:
@@ -131,7 +139,7 @@ def page_forms(node: Node) -> dict[str, Any]:
         settings.meeting_rhythm.data = s.get("meeting_rhythm") or ""
         settings.outcomes_place.data = s.get("outcomes_place") or ""
     checkpoint = forms.CheckpointForm(prefix="checkpoint")
-    goals = community_goals(com.load_history(ws), node.id)
+    goals = community_goals(history_graph(), node.id)
     checkpoint.goals.choices = pick([(g.id, g.name) for g in goals])
     outcome = forms.OutcomeForm(prefix="outcome")
     if not outcome.date.data:
@@ -176,9 +184,8 @@ def pulse_block(history: Any, node: Node, day: dt.date) -> dict[str, Any]:
 
 
 def render_page(node: Node, overrides: dict[str, Any] | None = None, status: int = 200) -> Any:
-    ws = current_workspace()
     day = date_arg("as_of", dt.date.today())
-    history = com.load_history(ws)
+    history = history_graph()
     page = page_forms(node)
     page.update(overrides or {})
     agreements = workplan.records(node, "agreements")
@@ -526,7 +533,7 @@ def community_panel(community_id: str, day: dt.date | None = None) -> dict[str, 
     agreements = workplan.current_agreements(node, day)
     s = workplan.settings(node)
     names = names_of({a.get("who") or "" for a in agreements} | {s.get("contact_person") or ""})
-    history = com.load_history(ws)
+    history = history_graph()
     points = pulse(history, node.id, as_of=day, calendar=workplan.records(node, "calendar"))
     return {
         "agreements": agreements,
