@@ -514,16 +514,26 @@ def test_community_map_draws_and_steps_a_month_back(live_server, browser):
         )
     )
     assert earlier <= drawn
-    # "play" steps to the next month by itself, and keeps playing until paused
-    browser.find_element(By.ID, "map-play").click()
-    WebDriverWait(browser, 30).until(
-        lambda d: "as_of=2026-06-01" in d.current_url and "play=1" in d.current_url
+    # "play" runs through the months in place (no reload), from the community's first month
+    # on the map, and stops today
+    browser.execute_script(
+        "window.__samePage = true; document.getElementById('map-play').dataset.delay = '40';"
     )
+    browser.find_element(By.ID, "map-play").click()
     WebDriverWait(browser, 30).until(
         lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "true"
     )
-    browser.find_element(By.ID, "map-play").click()
-    WebDriverWait(browser, 30).until(lambda d: "play=1" not in d.current_url)
+    WebDriverWait(browser, 60).until(
+        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "false"
+    )
+    assert browser.find_element(By.ID, "map-day").text == dt.date.today().isoformat()
+    assert browser.execute_script("return window.__samePage === true;")
+    # the first month link opens the map on the community's first day, not an error
+    browser.find_element(By.CSS_SELECTOR, "nav.months a").click()
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
+    )
+    assert not browser.find_elements(By.CSS_SELECTOR, "p.flash.error")
     browser.get(f"{live_server.url}/communities/{cid}")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
     assert charts and all(c.is_displayed() for c in charts[:3])
