@@ -3,6 +3,7 @@ remembered for the next upload."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from urllib.parse import urlencode
@@ -58,3 +59,14 @@ def test_the_export_page_offers_kumu(client, app):  # noqa: F811
     response = client.get("/io/export?format=kumu")
     assert response.status_code == 200
     assert "kumu.xlsx" in response.headers["Content-Disposition"]
+
+
+def test_the_preview_says_in_dutch_which_example_rows_are_skipped(client, app):  # noqa: F811
+    from mapper.io import export as exporter
+
+    out = io.BytesIO()
+    exporter.write_templates("xlsx", out)
+    page = client.get(upload(client, out.getvalue(), "sjabloon.xlsx").headers["Location"])
+    html = page.get_data(as_text=True)
+    assert "Individuen en organisaties, rij 2: een voorbeeldrij van het sjabloon" in html
+    assert "Jan de Vries" in html and "Uitleg" not in html

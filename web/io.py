@@ -354,9 +354,29 @@ def preview(token: str):  # type: ignore[no-untyped-def]
         nothing=plan.changes_nothing(),
         kind_label=kind_label,
         chosen=chosen,
+        note_text=note_text,
         node_kinds=[k.value for k in NodeKind],
         tie_kinds=[k.value for k in RelKind],
     ), status
+
+
+def note_text(item: dict[str, Any]) -> str:
+    """A dry-run note in the interface's language (the library's English when it has no
+    code)."""
+    params = item.get("params", {})
+    if item.get("code") == "example_row":
+        return _(
+            "%(sheet)s, row %(row)s: an example row of the template (%(what)s), skipped. To "
+            "import it, empty its id cell ('%(mark)s').",
+            **params,
+        )
+    if item.get("code") == "place_is_organisation":
+        return _(
+            "%(sheet)s, row %(row)s, '%(column)s': '%(name)s' is an organisation, so "
+            "%(entity)s becomes a member of it (no new channel).",
+            **params,
+        )
+    return str(item.get("text", ""))
 
 
 #: Form fields of the type mapping step: ``type:element:<Kumu type>`` = a node kind, and

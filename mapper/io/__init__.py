@@ -7,7 +7,10 @@
 - :mod:`mapper.io.export` writes a workspace, or one theme's scan, as CSV, XLSX, GraphML, GEXF
   or JSON, and writes the empty templates.
 - :mod:`mapper.io.backup` backs up and restores a whole workspace with its history.
-- :mod:`mapper.io.matching` finds near-duplicate names.
+- :mod:`mapper.io.matching` finds near-duplicate names; :mod:`mapper.io.merging` puts two
+  entities side by side before a merge.
+- :mod:`mapper.io.kumu` reads Kumu workbooks and Gephi CSV pairs (with a type mapping) and
+  writes Kumu's format; :mod:`mapper.io.directions` finds the undirected edges of a graph file.
 """
 
 from .plan import ImportErrors, ImportPlan, RowError, import_file, plan_import

@@ -170,6 +170,7 @@ class PlanBase:
         self.origin = origin
         self.errors: list[RowError] = []
         self.notes: list[str] = []  # what the dry run says besides counts (skipped rows, …)
+        self.note_codes: list[tuple[str, dict[str, Any]]] = []  # each note's code and values
         self.entities: list[Entity] = []
         self.ties: list[TieRow] = []
         self.contacts: list[ContactRow] = []
@@ -205,6 +206,12 @@ class PlanBase:
                 code="ties",
                 params={"limit": limits.ties},
             )
+
+    def note(self, text: str, code: str, **params: Any) -> None:
+        """Say something in the dry run: ``text`` in English, ``code`` and ``params`` for an
+        interface that says it in its own words."""
+        self.notes.append(text)
+        self.note_codes.append((code, params))
 
     def error(self, table: Table | str, row: int, column: str, value: Any, message: str) -> None:
         title = table.title if isinstance(table, Table) else table

@@ -119,6 +119,14 @@ class ImportPlan(RowsStep, ApplyStep):
         return {
             "format": self.found.format,
             "notes": [*self.found.notes, *self.notes],
+            # the same, with a code and its values for an interface to say in its own words
+            "note_items": [
+                *({"text": n, "code": None, "params": {}} for n in self.found.notes),
+                *(
+                    {"text": n, "code": code, "params": params}
+                    for n, (code, params) in zip(self.notes, self.note_codes)
+                ),
+            ],
             "types": [
                 {"part": r.kind, "type": r.raw, "count": r.count, "kind": r.proposal}
                 for r in type_report(self.found, self.type_mapping)
@@ -209,9 +217,14 @@ class ImportPlan(RowsStep, ApplyStep):
                     for k in ("name", "source", "target", "a", "b")
                     if (v := text(rec.get(k)))
                 )
-                self.notes.append(
+                self.note(
                     f"{table.title}, row {row}: example row of the template ({what}), skipped; "
-                    f"to import it, empty its id cell ({EXAMPLE_MARK!r})"
+                    f"to import it, empty its id cell ({EXAMPLE_MARK!r})",
+                    "example_row",
+                    sheet=table.title,
+                    row=row,
+                    what=what,
+                    mark=EXAMPLE_MARK,
                 )
                 continue
             part = getattr(table, "kumu", None)

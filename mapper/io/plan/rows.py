@@ -161,9 +161,16 @@ class RowsStep(TiesStep):
         if e.kind not in TIE_RULES[RelKind.MEMBER_OF][0]:
             return False
         self._tie(table, e.row, RelKind.MEMBER_OF, e, org, column=column, explicit=False)
-        self.notes.append(
-            f"{table.title}, row {e.row}, {_header(table, column)!r}: {name!r} is an "
-            f"organisation: {e.name} becomes a member of it (no new channel)"
+        header = _header(table, column)
+        self.note(
+            f"{table.title}, row {e.row}, {header!r}: {name!r} is an "
+            f"organisation: {e.name} becomes a member of it (no new channel)",
+            "place_is_organisation",
+            sheet=table.title,
+            row=e.row,
+            column=header,
+            name=name,
+            entity=e.name,
         )
         return True
 
