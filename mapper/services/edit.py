@@ -35,7 +35,7 @@ from typing import Any
 
 from .. import audit
 from ..errors import ConflictError, NotFoundError, ValidationError
-from ..io.templates import parse_node_kind, parse_rel_kind
+from ..io.templates import ROLE_WORDS, parse_node_kind, parse_rel_kind
 from ..io.values import parse_strength
 from ..model import (
     CHANNEL_MODES,
@@ -92,6 +92,15 @@ class EditError(ValidationError):
         super().__init__(message, field=field, value=value)
         self.code = code
         self.params = params
+
+
+class UnknownRef(NotFoundError):
+    """A field names an entity (by id or name) that is not in the workspace."""
+
+    def __init__(self, message: str, *, field: str, value: object, suggestions: Iterable[str]):
+        super().__init__(message, suggestions=suggestions)
+        self.field = field
+        self.value = value
 
 
 # --------------------------------------------------------------------------- a change
@@ -284,6 +293,14 @@ def parse_tie_kind(value: Any) -> RelKind:
     return parse_rel_kind(str(value or "").strip())
 
 
+def role_value(value: Any) -> Any:
+    """A role from its model name or Dutch word (``ambassadeur`` is ``ambassador``)."""
+    if value is UNSET or value is None:
+        return value
+    text = str(value).strip()
+    return ROLE_WORDS.get(fold(text), text) or None
+
+
 def strength_value(value: Any, *, field: str = "strength") -> float | None:
     """A strength from a form, the API or the command line: a step 1–5, a step word
     (``sterk``), or a number 0–1; blank is unknown (None)."""
@@ -323,7 +340,12 @@ def resolve(ws: Workspace, ref: Any, *, field: str = "id", kinds: Iterable[Any] 
             ids=", ".join(n.id for n in same[:5]),
         )
     found = ws.find_nodes(text, kind=wanted or None, limit=5)
-    raise NotFoundError(f"no entity {text!r}", suggestions=[n.name for n in found])
+    raise UnknownRef(
+        f"no entity {text!r} in this workspace",
+        field=field,
+        value=text,
+        suggestions=[n.name for n in found],
+    )
 
 
 def library(ws: Workspace) -> Node | None:
@@ -409,6 +431,7 @@ def add_entity(
     channels: Iterable[str] = (),
     organises: Iterable[str] = (),
     attends: Iterable[str] = (),
+    organisers: Iterable[str] = (),
     bond: bool = False,
     bond_holder: str | None = None,
     bond_strength: Any = None,
@@ -432,6 +455,8 @@ def add_entity(
         Channels it is active in (online or offline).
     organises, attends : ids
         Activities it organises / takes part in.
+    organisers : ids or names
+        For an activity: who organises it.
     bond : bool
         It has a bond with the library, held by ``bond_holder`` (the library or a staff
         member; default the library, made if the workspace has none yet) with
@@ -481,6 +506,10 @@ def add_entity(
                 activity = resolve(ws, ref, field=name_, kinds=[K.ACTIVITY])
                 a, b = orient(ws, rel, node, activity)
                 change.add_tie(ws, rel, a.id, b.id, since=day)
+        for ref in organisers:
+            who = resolve(ws, ref, field="organisers")
+            a, b = orient(ws, R.ORGANISES, who, node)
+            change.add_tie(ws, R.ORGANISES, a.id, b.id, since=day)
         if bond:
             holder = (
                 resolve(ws, bond_holder, field="bond_holder", kinds=[K.LIBRARY, K.STAFF])
@@ -616,7 +645,7 @@ def add_tie(
     change = Change("tie", f"{a.name} – {b.name}")
     with ws.atomic():
         change.add_tie(
-            ws, rel, a.id, b.id, strength=value, since=day, role=role or None, origin=origin
+            ws, rel, a.id, b.id, strength=value, since=day, role=role_value(role), origin=origin
         )
         change.commit(ws, target_type="tie", extra={"kind": rel.value})
     return change
@@ -643,7 +672,7 @@ def change_tie(
     if strength is not UNSET:
         fields["strength"] = strength_value(strength)
     if role is not UNSET:
-        fields["role"] = role or None
+        fields["role"] = role_value(role)
     if origin is not UNSET:
         fields["origin"] = origin or None
     change = Change("change_tie", _tie_label(ws, current))
@@ -860,6 +889,7 @@ def _reverse(ws: Workspace, change: Change, step: Mapping[str, Any]) -> None:
 __all__ = [
     "Change",
     "EditError",
+    "UnknownRef",
     "RecentChange",
     "DETAIL_FIELDS",
     "UNDO_WINDOW",
