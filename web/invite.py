@@ -334,12 +334,11 @@ def _invitation(ws: Workspace, invitation_id: str) -> inv.Invitation:
 
 
 def _candidates(ws: Workspace, invitation: inv.Invitation) -> list[Any]:
-    """People and organisations tied to the theme or community, to choose names from."""
-    ids: set[str] = set()
-    for tie in ws.ties(node=invitation.target_id):
-        ids.add(tie.other(invitation.target_id))
-    ids |= set(invitation.shown)
-    found = ws.get_nodes(ids)
+    """People and organisations in the theme's or community's neighbourhood (within two
+    ties, as on the scan), to choose the names shown from."""
+    around = ws.project_around([invitation.target_id], depth=2)
+    ids = {n for n, d in around.nodes(data=True) if d.get("kind") in ("Person", "Organisation")}
+    found = ws.get_nodes(ids | set(invitation.shown))
     return sorted(
         (n for n in found.values() if n.kind in inv.SHOWABLE_KINDS),
         key=lambda n: (n.kind.value, n.name.casefold()),
