@@ -279,6 +279,22 @@ def check_text(value: Any, *, field: str) -> Any:
     return value
 
 
+#: Bidirectional embedding, override and isolate controls (U+202A–E, U+2066–9): a name with
+#: U+202E shows its text backwards, and can make what follows it look like something else.
+BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi(value: Any) -> Any:
+    """Text without bidirectional controls, for showing it (anything else is returned as is).
+
+    >>> strip_bidi("Jan\u202egnp.exe")
+    'Jangnp.exe'
+    """
+    if isinstance(value, str) and BIDI_CONTROLS_RE.search(value):
+        return BIDI_CONTROLS_RE.sub("", value)
+    return value
+
+
 def check_name(value: Any, *, field: str = "name") -> str:
     """Return a cleaned, non-empty name, or raise ValidationError."""
     if not isinstance(value, str):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationError
-from .model import Node, NodeKind
+from .model import Node, NodeKind, strip_bidi
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store.base import Store
@@ -337,7 +337,9 @@ def export_html(data: Mapping[str, Any], *, lang: str = "nl") -> str:
     Every value is escaped: the page shows text exactly as it was stored.
     """
     w = _HTML_WORDS.get(lang, _HTML_WORDS["en"])
-    e = html.escape
+
+    def e(value: str) -> str:  # escaped, bidi controls neutralised (model.strip_bidi)
+        return html.escape(strip_bidi(value))
 
     def text(value: Any) -> str:
         if value is None or value == "" or value == {}:

@@ -117,6 +117,7 @@ def make_app(town: Town, **config: Any):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": True,
         "SINGLE_USER": False,
+        "TRUSTED_HOSTS": "mapper.example",  # the HTTPS tests' host (web/security.py)
     }
     settings.update(config)
     return create_app(settings)

@@ -29,7 +29,15 @@ from tests.privacy_helpers import (
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 #: Endpoints any logged-in account may post to, whatever its role (its own session/account).
-ACCOUNT_ENDPOINTS = {"auth.login", "auth.logout", "auth.switch", "auth.token", "auth.password"}
+ACCOUNT_ENDPOINTS = {
+    "auth.login",
+    "auth.logout",
+    "auth.switch",
+    "auth.token",
+    "auth.password",
+    "auth.accept",
+    "auth.decline",
+}
 
 
 @pytest.fixture
@@ -330,19 +338,23 @@ def test_admin_manages_users_of_own_workspace(app, town):
     text = page.get_data(as_text=True)
     assert "editor@alpha.nl" in text and "admin@beta.nl" not in text
     token = fresh_token(client)
+    with Accounts(town.path) as accounts:
+        new = accounts.add_user("new@alpha.nl", PASSWORD, name="Nieuw")  # mapper user add
     response = client.post(
         "/admin/users",
-        data={
-            "csrf_token": token,
-            "email": "new@alpha.nl",
-            "name": "Nieuw",
-            "password": "another long password",
-            "role": "editor",
-        },
+        data={"csrf_token": token, "email": "new@alpha.nl", "role": "editor"},
     )
     assert response.status_code == 302
     with Accounts(town.path) as accounts:
-        new = accounts.user("new@alpha.nl")
+        assert accounts.roles(new.id) == {}  # an invitation, until its holder accepts
+    newcomer = client_as(app, "new@alpha.nl")
+    page = newcomer.get("/account").get_data(as_text=True)
+    (invitation,) = re.findall(r'action="/account/invitations/([^/"]+)/accept"', page)
+    newcomer.post(
+        f"/account/invitations/{invitation}/accept",
+        data={"acc-csrf_token": CSRF_RE.search(page).group(1)},
+    )
+    with Accounts(town.path) as accounts:
         assert accounts.roles(new.id) == {"alpha": "editor"}
     viewer_id = town.users["viewer@alpha.nl"]
     client.post(

@@ -2,8 +2,9 @@
 
 Only admins of the current workspace reach these pages (every ``admin.*`` endpoint needs the
 admin role, see :func:`web.auth.required_role_for`). An admin manages the accounts *of their
-own workspace*: they add people, change roles and remove people from it; accounts in other
-workspaces are not shown.
+own workspace*: they invite people by e-mail address (the account holder accepts; the answer
+never tells whether the address has an account), change roles, remove people and end their
+sessions; accounts in other workspaces are not shown.
 """
 
 from __future__ import annotations
@@ -14,19 +15,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    StringField,
-    SubmitField,
-)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from mapper.accounts import ROLES
-from mapper.errors import ConflictError, MapperError, NotFoundError, ValidationError
+from mapper.errors import ConflictError, MapperError, ValidationError
 from mapper.privacy import (
     DEFAULT_REVIEW_MONTHS,
     ORGANISATIONS_ONLY,
@@ -46,13 +39,8 @@ def _role_choices() -> list[Any]:
 
 class AddUserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    password = PasswordField(
-        _l("Password (at least 10 characters; not needed for an existing account)"),
-        validators=[Optional(), Length(min=10, max=200)],
-    )
     role = SelectField(_l("Role"), choices=[])
-    submit = SubmitField(_l("Add"))
+    submit = SubmitField(_l("Invite"))
 
 
 class RoleForm(FlaskForm):
@@ -62,6 +50,14 @@ class RoleForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     submit = SubmitField(_l("Remove from this workspace"))
+
+
+class EndSessionsForm(FlaskForm):
+    submit = SubmitField(_l("End sessions"))
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField(_l("Withdraw"))
 
 
 class SettingsForm(FlaskForm):
@@ -99,36 +95,64 @@ def users():  # type: ignore[no-untyped-def]
         add_form=add_form,
         role_forms=role_forms,
         remove_forms={u.id: RemoveForm(prefix=f"r{u.id}") for u, _role in members},
+        end_forms={u.id: EndSessionsForm(prefix=f"s{u.id}") for u, _role in members},
+        invitations=get_accounts().invitations(workspace=ws.slug),
+        withdraw_form=WithdrawForm(prefix="w"),
         me=current_user(),
     )
 
 
 @bp.post("/users")
 def add_user():  # type: ignore[no-untyped-def]
+    """Invite someone by e-mail address. The answer is the same whether or not an account
+    with that address exists (another workspace's accounts are not to be found out), and
+    nothing is granted until the account holder accepts on their own account page. New
+    accounts are made on the server (``mapper user add``)."""
     ws = current_workspace()
     form = AddUserForm()
     form.role.choices = _role_choices()
     if not form.validate_on_submit():
-        flash(
-            _("Fill in an e-mail address and a role; a password needs at least 10 characters."),
-            "error",
-        )
+        flash(_("Fill in an e-mail address and a role."), "error")
         return redirect(url_for("admin.users"))
-    accounts = get_accounts()
     email = form.email.data.strip()
     try:
-        try:
-            accounts.user(email)
-        except NotFoundError:
-            if not form.password.data:
-                flash(_("A new account needs a password."), "error")
-                return redirect(url_for("admin.users"))
-            accounts.add_user(email, form.password.data, name=form.name.data)
-        accounts.set_role(email, ws.slug, form.role.data)
-    except (ValidationError, ConflictError) as exc:
-        flash(str(exc), "error")
+        get_accounts().invite(email, ws.slug, form.role.data, invited_by=g.user.email)
+    except ValidationError:
+        flash(_("That is not an e-mail address."), "error")
         return redirect(url_for("admin.users"))
-    flash(_("%(email)s can now use this workspace.", email=email), "success")
+    flash(
+        _(
+            "Invitation made for %(email)s. If that address has an account, its holder sees "
+            "the invitation on their account page and can accept it there; nothing changes "
+            "until they do. Someone without an account gets one from the server's "
+            "administrator (mapper user add) and then sees the invitation too.",
+            email=email,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/invitations/<invitation_id>/withdraw")
+def withdraw(invitation_id: str):  # type: ignore[no-untyped-def]
+    ws = current_workspace()
+    if WithdrawForm(prefix="w").validate_on_submit():
+        for inv in get_accounts().invitations(workspace=ws.slug):
+            if inv["id"] == invitation_id:
+                get_accounts().withdraw_invitation(invitation_id)
+                flash(_("Invitation withdrawn."), "success")
+                break
+        else:
+            abort(404)
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+def end_sessions(user_id: int):  # type: ignore[no-untyped-def]
+    user, _role = _member(user_id)
+    if EndSessionsForm(prefix=f"s{user_id}").validate_on_submit():
+        get_accounts().end_sessions(user.email)
+        flash(_("Every session of %(email)s has ended.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 

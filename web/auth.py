@@ -13,7 +13,10 @@ every request passes through.
   :func:`requires_role`;
 - **CSRF**: every state-changing request carries its CSRF token, except API requests that
   authenticate with a token (a browser never sends that header by itself);
-- **sessions** that expire (``SESSION_HOURS``, default 8) and end when the password changes;
+- **sessions** kept on the server (a random id in the signed cookie, checked against the
+  accounts file on every request), so logout, a password change, removal from a workspace
+  and an admin's "end sessions" end them at once; they expire after ``SESSION_HOURS``
+  (default 8);
   the session cookie is ``Secure`` whenever the request came over HTTPS (or ``SECURE_COOKIES``
   is set), always ``HttpOnly`` and ``SameSite=Lax``.
 """
@@ -48,6 +51,7 @@ from wtforms import EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from mapper.accounts import ROLE_RANK, Accounts, User, accounts_path
+from mapper.errors import NotFoundError
 
 bp = Blueprint("auth", __name__)
 
@@ -202,18 +206,35 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _session_user() -> User | None:
-    user_id = session.get("uid")
-    if not user_id:
+    """The account of the session's id, if that session is still live on the server (logout,
+    a password change, removal from a workspace and "end sessions" end it at once)."""
+    session_id = session.get("sid")
+    if not session_id:
         return None
     lifetime = current_app.permanent_session_lifetime.total_seconds()
     if time.time() - float(session.get("login_at", 0)) > lifetime:
+        get_accounts().end_session(session_id)
         session.clear()
         return None
-    user = get_accounts().get(int(user_id))
-    if user is None or user.disabled or session.get("pv") != user.session_key:
+    user = get_accounts().session_user(str(session_id))
+    if user is None or session.get("uid") != user.id:
         session.clear()
         return None
     return user
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in: a fresh server-side session, its id in the (signed) cookie."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    session["sid"] = get_accounts().start_session(
+        user.id, hours=float(current_app.config["SESSION_HOURS"])
+    )
+    session["uid"] = user.id
+    session["login_at"] = time.time()
 
 
 def _token_user() -> User | None:
@@ -384,6 +405,14 @@ class TokenForm(FlaskForm):
     submit = SubmitField(_l("Make a new API token"))
 
 
+class AcceptForm(FlaskForm):
+    submit = SubmitField(_l("Accept"))
+
+
+class DeclineForm(FlaskForm):
+    submit = SubmitField(_l("Decline"))
+
+
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
@@ -392,7 +421,15 @@ class PasswordForm(FlaskForm):
 
 #: Views every logged-in account may use, whatever its role (or none) in the workspace.
 ACCOUNT_ENDPOINTS = frozenset(
-    {"auth.logout", "auth.switch", "auth.account", "auth.token", "auth.password"}
+    {
+        "auth.logout",
+        "auth.switch",
+        "auth.account",
+        "auth.token",
+        "auth.password",
+        "auth.accept",
+        "auth.decline",
+    }
 )
 
 
@@ -440,20 +477,15 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         accounts = get_accounts()
         email = form.email.data.strip()
-        address = request.remote_addr
-        if accounts.locked_out(email, address):
+        # Check and count in one step: the attempt is reserved (counted as a failure) before
+        # the password is evaluated, so parallel guesses cannot slip past the limit.
+        user = accounts.check_password_of(email, form.password.data, request.remote_addr)
+        if user is False:
             abort(429)
-        user = accounts.authenticate(email, form.password.data)
         if user is None:
-            accounts.login_failed(email, address)
             flash(_("Wrong e-mail address or password."), "error")
             return render_template("auth/login.html", form=form, next=target), 401
-        accounts.login_succeeded(email)
-        session.clear()
-        session.permanent = True
-        session["uid"] = user.id
-        session["pv"] = user.session_key
-        session["login_at"] = time.time()
+        start_session(user)
         return redirect(target or url_for("main.index"))
     return render_template("auth/login.html", form=form, next=target)
 
@@ -462,6 +494,8 @@ def login():  # type: ignore[no-untyped-def]
 @public
 def logout():  # type: ignore[no-untyped-def]
     # The CSRF token was checked before this view (authenticate_request).
+    if session.get("sid"):
+        get_accounts().end_session(str(session["sid"]))
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -484,16 +518,59 @@ def account():  # type: ignore[no-untyped-def]
     user = current_user()
     if getattr(user, "local", False):
         abort(404)
-    token = session.pop("new_token", None)
+    return _account_page()
+
+
+def _account_page(token: str | None = None) -> Any:
+    from .db import get_store
+
     names = dict(_workspace_choices())
+    user = current_user()
+    invitations = get_accounts().invitations(email=user.email) if user is not None else []
+    try:
+        names_all = {w.slug: w.name for w in get_store().workspaces()} if invitations else {}
+    except Exception:  # noqa: BLE001 - the names are a nicety; the slugs will do
+        names_all = {}
     return render_template(
         "auth/account.html",
         roles=sorted(user_workspaces().items()),
         names=names,
+        names_all=names_all,
         token=token,
         token_form=TokenForm(prefix="token"),
         password_form=PasswordForm(prefix="pw"),
+        invitations=invitations,
+        accept_form=AcceptForm(prefix="acc"),
+        decline_form=DeclineForm(prefix="dec"),
     )
+
+
+@bp.post("/account/invitations/<invitation_id>/accept")
+def accept(invitation_id: str):  # type: ignore[no-untyped-def]
+    user = current_user()
+    if getattr(user, "local", False):
+        abort(404)
+    if AcceptForm(prefix="acc").validate_on_submit():
+        try:
+            slug = get_accounts().accept_invitation(invitation_id, user)
+        except NotFoundError:
+            abort(404)
+        session["workspace"] = slug
+        flash(_("Invitation accepted."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/invitations/<invitation_id>/decline")
+def decline(invitation_id: str):  # type: ignore[no-untyped-def]
+    user = current_user()
+    if getattr(user, "local", False):
+        abort(404)
+    if DeclineForm(prefix="dec").validate_on_submit():
+        if not any(i["id"] == invitation_id for i in get_accounts().invitations(email=user.email)):
+            abort(404)
+        get_accounts().withdraw_invitation(invitation_id)
+        flash(_("Invitation declined."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/token")
@@ -502,7 +579,8 @@ def token():  # type: ignore[no-untyped-def]
     if getattr(user, "local", False):
         abort(404)
     if TokenForm(prefix="token").validate_on_submit():
-        session["new_token"] = get_accounts().issue_token(user.email)
+        # Shown once, in this answer (no-store); never kept in the session cookie.
+        return _account_page(get_accounts().issue_token(user.email))
     return redirect(url_for("auth.account"))
 
 
@@ -514,13 +592,21 @@ def password():  # type: ignore[no-untyped-def]
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         accounts = get_accounts()
-        if accounts.authenticate(user.email, form.current.data) is None:
+        # The current password is held to the same limit as a login (one step, reserved).
+        checked = accounts.check_password_of(user.email, form.current.data, request.remote_addr)
+        if checked is False:
+            abort(429)
+        if checked is None:
             flash(_("The current password is not right."), "error")
         else:
+            # Ends every session of the account and revokes its API token; this browser
+            # goes on with a fresh session.
             accounts.set_password(user.email, form.new.data)
-            fresh = accounts.get(user.id)
-            session["pv"] = fresh.session_key if fresh else ""
-            flash(_("Your password has been changed."), "success")
+            start_session(user)
+            flash(
+                _("Your password has been changed. Other sessions and your API token have ended."),
+                "success",
+            )
     else:
         flash(_("A new password needs at least 10 characters."), "error")
     return redirect(url_for("auth.account"))

@@ -34,6 +34,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from mapper.audit import audit_rows
 from mapper.errors import NotFoundError
+from mapper.io.cells import neutralise, strip_controls
 from mapper.model import NodeKind
 from mapper.privacy import (
     DATA_SOURCE,
@@ -270,8 +271,8 @@ def _csv(rows: list[list[str]], filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        # A cell a spreadsheet would run as a formula is neutralised (mapper/io/cells.py).
+        writer.writerow([neutralise(strip_controls(c)) for c in row])
     return _download("\ufeff" + buffer.getvalue(), "text/csv", filename)
 
 

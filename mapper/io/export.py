@@ -40,6 +40,7 @@ import networkx as nx
 from ..errors import NotFoundError, ValidationError
 from ..model import Contact, Node, NodeKind, RelKind, Tie
 from ..store.base import Store, fold
+from .cells import is_formula_like, neutralise, strip_controls
 from .readers import BOM
 from .templates import (
     CONTACT_MODE_DUTCH,
@@ -275,7 +276,10 @@ def write_csv_zip(rows: dict[str, list[list[Any]]], out: IO[bytes]) -> None:
             buffer = io.StringIO(newline="")
             writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
             writer.writerow(sheet.headers)
-            writer.writerows(rows.get(key, []))
+            # formulas neutralised (a leading '), control characters dropped: see cells.py
+            writer.writerows(
+                [neutralise(strip_controls(v)) for v in row] for row in rows.get(key, [])
+            )
             zf.writestr(sheet.filename, BOM + buffer.getvalue().encode("utf-8"))
         zf.writestr("LEESMIJ.txt", _readme().encode("utf-8"))
 
@@ -284,7 +288,9 @@ def write_xlsx(rows: dict[str, list[list[Any]]], out: IO[bytes]) -> None:
     """An Excel workbook with one worksheet per template sheet and an ``Uitleg`` sheet.
 
     Every cell is written as text, so strengths read back exactly (``1.0`` stays full
-    strength, never step 1) and ids and dates are not reformatted by Excel.
+    strength, never step 1) and ids and dates are not reformatted by Excel; a cell that would
+    start a formula is text with Excel's quote prefix (never evaluated, read back unchanged),
+    and control characters are dropped (see :mod:`mapper.io.cells`).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -310,7 +316,7 @@ def write_xlsx(rows: dict[str, list[list[Any]]], out: IO[bytes]) -> None:
             ws.column_dimensions[letter].width = max(10, min(40, len(column.header) + 6))
         ws.append(header(ws, sheet.headers))
         for row in rows.get(key, []):
-            ws.append(["" if v is None else str(v) for v in row])
+            ws.append([_text_cell(ws, v, WriteOnlyCell) for v in row])
     help_ws = wb.create_sheet("Uitleg")
     for letter, width in (("A", 28), ("B", 28), ("C", 70)):
         help_ws.column_dimensions[letter].width = width
@@ -319,6 +325,16 @@ def write_xlsx(rows: dict[str, list[list[Any]]], out: IO[bytes]) -> None:
         for column in sheet.columns:
             help_ws.append([sheet.title, column.header, column.help])
     wb.save(out)
+
+
+def _text_cell(ws: Any, value: Any, make: Any) -> Any:
+    text = "" if value is None else strip_controls(str(value))
+    if not is_formula_like(text):
+        return text
+    cell = make(ws, value=text)
+    cell.data_type = "s"  # text, not a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def _readme() -> str:
@@ -348,16 +364,17 @@ def to_graph(selection: Selection, *, dynamic: bool = False) -> nx.MultiDiGraph:
     ``strength`` is a list of ``(value, start, end)``, one per version, so Gephi's timeline
     plays the history.
     """
-    graph = nx.MultiDiGraph(name=selection.name)
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(name=selection.name)
     if dynamic:
         graph.graph["mode"] = "dynamic"
     for n in selection.nodes:
-        attrs: dict[str, Any] = {"kind": n.kind.value, "name": n.name, "label": n.name}
+        name = strip_controls(n.name)
+        attrs: dict[str, Any] = {"kind": n.kind.value, "name": name, "label": name}
         for key in ("since", "until"):
             if getattr(n, key) is not None:
                 attrs[key] = _graph_value(getattr(n, key))
         if n.props:
-            attrs["props"] = json.dumps(n.props, ensure_ascii=False, sort_keys=True)
+            attrs["props"] = strip_controls(json.dumps(n.props, ensure_ascii=False, sort_keys=True))
         if dynamic:
             if n.since:
                 attrs["start"] = n.since.isoformat()
@@ -372,9 +389,9 @@ def to_graph(selection: Selection, *, dynamic: bool = False) -> nx.MultiDiGraph:
         for key in ("strength", "since", "until", "role", "origin"):
             value = getattr(t, key)
             if value is not None:
-                attrs[key] = _graph_value(value)
+                attrs[key] = strip_controls(_graph_value(value))
         if t.props:
-            attrs["props"] = json.dumps(t.props, ensure_ascii=False, sort_keys=True)
+            attrs["props"] = strip_controls(json.dumps(t.props, ensure_ascii=False, sort_keys=True))
         if dynamic:
             vs = sorted(versions[t.id], key=lambda v: v.version)
             first, last = vs[0], vs[-1]

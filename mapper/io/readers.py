@@ -31,6 +31,7 @@ import networkx as nx
 
 from ..errors import ValidationError
 from . import kumu
+from .cells import restore
 from .directions import edge_directions
 from .templates import DIRECTION, OTHERS, TIES, Column, Sheet, guess_sheet, ignored_sheet, sheet_for
 
@@ -322,7 +323,7 @@ def read_csv(
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             budget.row(row, filename)
-            rows.append(row)
+            rows.append([restore(v) for v in row])  # a neutralised formula: cells.py
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             limit = budget.limits.cell_chars
