@@ -120,7 +120,7 @@ def profile(G: nx.MultiDiGraph, community_id: str, *, as_of: dt.date) -> dict[st
     """
     attrs = G.nodes[community_id]
     name = lambda n: G.nodes[n].get("name", n)  # noqa: E731
-    linked: dict[str, list[dict[str, str]]] = {}
+    linked: dict[str, list[dict[str, Any]]] = {}
     for key, (kind, node_kind) in LINKS.items():
         ids = {
             v

@@ -77,7 +77,7 @@ def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS)
     """The workspace projected on ``as_of`` (default today) with effective strengths."""
     day = check_date(as_of, field="as_of") or dt.date.today()
     graph = ws.project(as_of=day)
-    return annotate_strengths(graph, ws.contacts(until=day), as_of=day, half_life=half_life)
+    return annotate_strengths(graph, ws.contacts(until=day), as_of=day, half_life=half_life)  # type: ignore[return-value]
 
 
 def warm_contacts(

@@ -1033,7 +1033,7 @@ def _resident_contacts(t: _Town, target: int) -> None:
 def _communities(t: _Town) -> None:
     lib = t.ids["library"]
     for key, c in town.COMMUNITIES.items():
-        founded = t.month(int(c["founded"])) + dt.timedelta(days=t.rng.randrange(21))
+        founded = t.month(int(str(c["founded"]))) + dt.timedelta(days=t.rng.randrange(21))
         com = t.node(
             NodeKind.COMMUNITY,
             f"community:{key}",
@@ -1184,9 +1184,9 @@ def _community_members(t: _Town, key: str, c: dict[str, Any], com: str, founded:
 def _smart_goals(t: _Town) -> None:
     for number, (com_key, name, spec) in enumerate(town.SMART_GOALS):
         c = town.COMMUNITIES[com_key]
-        deadline = add_months(t.today.replace(day=1), int(spec["deadline_months"])) - dt.timedelta(
-            days=1
-        )  # type: ignore[call-overload]
+        deadline = add_months(
+            t.today.replace(day=1), int(str(spec["deadline_months"]))
+        ) - dt.timedelta(days=1)  # type: ignore[call-overload]
         founded = t.node_since[t.ids[f"community:{com_key}"]]
         assert founded is not None
         set_on = max(founded + dt.timedelta(days=60), t.start)

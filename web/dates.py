@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from flask import flash, request, url_for
 from flask_babel import gettext as _
@@ -49,7 +50,8 @@ def month_links(day: dt.date) -> dict[str, str]:
     def link(target: dt.date) -> str:
         args = request.args.to_dict(flat=False)
         args["as_of"] = [target.isoformat()]
-        return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+        values: dict[str, Any] = {**(request.view_args or {}), **args}
+        return url_for(request.endpoint or "main.index", **values)
 
     return {
         "prev": link(add_months(day, -1)),

@@ -422,10 +422,10 @@ def connectedness(
     members: dict[str, str | None] = snap["members"]
     pairs: dict[Pair, float | None] = snap["pairs"]
     bonded: set[str] = snap["bonded"]
-    H = nx.Graph()
+    H: nx.Graph = nx.Graph()
     H.add_nodes_from(members)
     H.add_edges_from(pairs)
-    triangles = nx.triangles(H)
+    triangles: dict[Any, int] = nx.triangles(H)  # type: ignore[assignment]
     reach_kinds = set(reach_kinds)
     reached = 0
     for m in members:
@@ -527,7 +527,7 @@ class _Sweep:
         # faster than the edge view on a history of tens of thousands of tie versions.
         # What a tie does depends on its kind and on its two ends, so the ends are looked at
         # once per pair of nodes, not once per version.
-        for u, nbrs in G._succ.items():
+        for u, nbrs in G._succ.items():  # type: ignore[attr-defined]  # networkx's own dicts, for speed
             ku = kind_of[u]
             u_member = u in ever_members
             for v, keyed in nbrs.items():
@@ -944,8 +944,8 @@ def community_changes(
 def community_start(G: nx.MultiDiGraph, community: str) -> dt.date | None:
     """The first day the community has a member (or its own ``since``), if known."""
     _check_community(G, community)
-    days = [
-        d.get("since")
+    days: list[dt.date] = [
+        d["since"]
         for _, _, d in G.in_edges(community, data=True)
         if d.get("kind") == "MEMBER_OF" and d.get("since") is not None
     ]

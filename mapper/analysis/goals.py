@@ -350,10 +350,11 @@ def goal_progress_series(
     """
     if not isinstance(goal, SmartGoal):
         goal = smart_goal(G, goal)
-    days = [check_date(d, field="date") for d in dates]
-    if any(d is None for d in days):
+    checked = [check_date(d, field="date") for d in dates]
+    days = [d for d in checked if d is not None]
+    if len(days) != len(checked):
         raise ValidationError("a series date is missing", field="date")
-    measured_days = {min(d, goal.deadline) for d in days}  # type: ignore[type-var]
+    measured_days = {min(d, goal.deadline) for d in days}
     if goal.manual:
         values = {d: manual_value(goal, d) for d in measured_days}
         first = goal.measurements[0] if goal.measurements else None
@@ -365,7 +366,7 @@ def goal_progress_series(
             raise ValidationError(
                 f"SMART goal {goal.name!r} belongs to no community", field="goal", value=goal.id
             )
-        wanted = sorted(measured_days | ({goal.start} if goal.start else set()))  # type: ignore[type-var]
+        wanted = sorted(measured_days | ({goal.start} if goal.start else set()))
         points = connectedness_series(G, goal.community, wanted, **options)
         by_day = {dt.date.fromisoformat(p["date"]): p for p in points}
         values = {d: metric_value(by_day[d], goal.metric) for d in measured_days}

@@ -222,9 +222,8 @@ def annotate_strengths(
     """
     from ..model import check_date
 
-    day = check_date(as_of, field="as_of") or G.graph.get("as_of") or dt.date.today()
-    if isinstance(day, str):
-        day = check_date(day, field="as_of")
+    raw = check_date(as_of, field="as_of") or G.graph.get("as_of") or dt.date.today()
+    day: dt.date = check_date(raw, field="as_of") if isinstance(raw, str) else raw  # type: ignore[assignment]
     half = _check_half_life(half_life)
     by_pair = contact_dates(contacts)
     for u, v, data in G.edges(data=True):

@@ -187,7 +187,7 @@ def _day(G: nx.Graph, as_of: Any) -> dt.date:
 def _incident_fn(G: nx.Graph) -> Callable[[Any], Iterable[tuple[Any, dict[str, Any]]]]:
     """A function giving every (neighbour, edge data) at a node, ties in both directions."""
     if G.is_multigraph():
-        adjs = (G._succ, G._pred) if G.is_directed() else (G._adj,)
+        adjs = (G._succ, G._pred) if G.is_directed() else (G._adj,)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
 
         def incident(v: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
             for adj in adjs:
@@ -197,14 +197,14 @@ def _incident_fn(G: nx.Graph) -> Callable[[Any], Iterable[tuple[Any, dict[str, A
 
         return incident
     if G.is_directed():
-        succ, pred = G._succ, G._pred
+        succ, pred = G._succ, G._pred  # type: ignore[attr-defined]  # networkx's own dicts, for speed
 
         def incident_di(v: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
             yield from succ[v].items()
             yield from pred[v].items()
 
         return incident_di
-    adj = G._adj
+    adj = G._adj  # type: ignore[attr-defined]  # networkx's own dicts, for speed
     return lambda v: adj[v].items()
 
 
@@ -261,7 +261,7 @@ def _neighbours_fn(
 
         return via_callable
     multi = G.is_multigraph()
-    adjs = (G._succ, G._pred) if G.is_directed() else (G._adj,)
+    adjs = (G._succ, G._pred) if G.is_directed() else (G._adj,)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
     kinds = None if tie_kinds is None else frozenset(tie_kinds)
 
     def neighbours(v: Any) -> Iterator[tuple[Any, float]]:
@@ -475,7 +475,9 @@ def _layered_routes(
         improved: dict[Any, tuple[float, Any, float]] = {}
         if needed is not None and h == cutoff:
             for t, ties in target_ties.items():
-                current, chosen, used = best.get(t, 0.0), None, 0.0
+                current: float = best.get(t, 0.0)
+                chosen: Any = None
+                used = 0.0
                 for u, s in ties:
                     fu = frontier.get(u)
                     if fu is None:
@@ -489,11 +491,11 @@ def _layered_routes(
                     improved[t] = (current, chosen, used)
         else:
             only = needed if h == cutoff - 1 else None
-            for u, (fu, _, _) in frontier.items():
+            for u, (value_u, _, _) in frontier.items():
                 for v, s in neighbours(u):
                     if only is not None and v not in only:
                         continue
-                    val = fu * s
+                    val = value_u * s
                     cur = improved.get(v)
                     if cur is None:
                         if val > best.get(v, 0.0):
@@ -601,8 +603,12 @@ def _dijkstra_routes(
         return (new.hops, [_key(n) for n in new.path]) < (old.hops, [_key(n) for n in old.path])
 
     for s in sources:
-        _, paths = nx.single_source_dijkstra(layered, (s, 0), weight=lambda u, v, p: -math.log(p))
-        for (node, h), states in paths.items():
+        _, paths = nx.single_source_dijkstra(  # type: ignore[misc]
+            layered,
+            (s, 0),
+            weight=lambda u, v, p: -math.log(p),  # type: ignore[arg-type]  # p is the edge's weight here
+        )
+        for (node, h), states in paths.items():  # type: ignore[union-attr]
             if h == 0 or node in source_set or (targets is not None and node not in targets):
                 continue
             route = _route_from([n for n, _ in states], strength, incident)
@@ -649,7 +655,7 @@ class _View:
     def __init__(self, G: nx.Graph, day: dt.date):
         self.G = G
         self.day = day
-        self.nodes = G._node
+        self.nodes = G._node  # type: ignore[attr-defined]  # networkx's own dicts, for speed
         self._incident = _incident_fn(G)
 
     def kind(self, n: Any) -> str | None:
@@ -933,7 +939,7 @@ def rank_warm_contacts(
     view = _View(G, day)
     found = ecosystem_signals(G, target, as_of=day)
     if sources is None:
-        sources = sorted((n for n, d in G._node.items() if d.get("kind") in SOURCE_KINDS), key=_key)
+        sources = sorted((n for n, d in G._node.items() if d.get("kind") in SOURCE_KINDS), key=_key)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
     source_list = list(sources)
     routes = warm_routes(
         G,
@@ -1126,7 +1132,7 @@ def route_graph(G: nx.Graph, contacts: Iterable[WarmContact]) -> nx.Graph:
     or ``"candidate"``, and ``rank`` for candidates); edges carry ``strength``, ``label`` and
     ``source``.
     """
-    H = nx.Graph()
+    H: nx.Graph = nx.Graph()
     for rank, c in enumerate(contacts, start=1):
         H.add_node(
             c.id,
