@@ -879,7 +879,7 @@ def invitation_summary(ws: Workspace, target_id: str) -> dict[str, Any]:
                 "accepted": sum(1 for a in mine if a.body.get("status") == "accepted"),
             }
         )
-    ids = {r["invitation"].id for r in rows}
+    ids = {invitation.id for invitation in invitations(ws, target=target_id)}
     ties = [a.body.get("ties") or [] for a in answers if a.body.get("invitation") in ids]
     return {
         "invitations": rows,

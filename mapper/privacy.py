@@ -456,9 +456,24 @@ def export_html(data: Mapping[str, Any], *, lang: str = "nl") -> str:
                 for a in data["audit"]
             ],
         ),
+        *_answers_html(data.get("answers") or [], lang),
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _answers_html(answers: list[Mapping[str, Any]], lang: str) -> list[str]:
+    """The invitation answers of an access export (mapper.invitations), every value as text."""
+    if not answers:
+        return []
+    e = html.escape
+    title = "Antwoorden op uitnodigingen" if lang == "nl" else "Answers to invitations"
+    rows = []
+    for answer in answers:
+        details = {k: v for k, v in answer.items() if k not in ("id",)}
+        cells = [answer.get("id"), json.dumps(details, ensure_ascii=False, sort_keys=True)]
+        rows.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
+    return [f"<h2>{e(title)}</h2>", "<table><tbody>", *rows, "</tbody></table>"]
 
 
 def _other_text(other: Mapping[str, Any]) -> str:

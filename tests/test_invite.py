@@ -348,3 +348,43 @@ def test_cli_invite_prints_the_link_and_writes_the_qr_code(tmp_path):
     assert runner.invoke(main, ["invite", *base]).exit_code != 0
     missing = runner.invoke(main, ["invite", *base, "--theme", "nergens"])
     assert missing.exit_code == 1 and "no Theme called 'nergens'" in missing.output
+
+
+def test_a_community_invitation_makes_members(town):
+    store, ws, ids = town
+    community = ws.add_node("Community", "Zaadjesclub")
+    ws.add_tie("ABOUT", community.id, ids["theme"])
+    made = inv.create_invitation(ws, community.id)
+    answer_id, _ = inv.submit_answer(ws, made.token, answer(activities="Zadenruil"))
+    report = inv.accept_answer(ws, answer_id)
+    me = report["respondent"]
+    kinds = {(t.kind.value, t.target) for t in ws.ties(node=me)}
+    assert ("MEMBER_OF", community.id) in kinds
+    activity = next(n for n in report["nodes"] if ws.get_node(n).name == "Zadenruil")
+    assert {(t.kind.value, t.target) for t in ws.ties(node=activity)} >= {("ABOUT", ids["theme"])}
+    assert inv.invitation_summary(ws, community.id)["accepted"] == 1
+
+
+def test_withdrawal_keeps_someone_who_was_already_on_the_map(town):
+    store, ws, ids = town
+    made = inv.create_invitation(ws, ids["theme"])
+    answer_id, token = inv.submit_answer(ws, made.token, answer(name="Jan de Vries"))
+    items = {i.key: i for i in inv.review_answer(ws, answer_id)}
+    assert items["self"].default == ids["jan"]  # the same name: proposed as the same one
+    report = inv.accept_answer(ws, answer_id)
+    assert report["respondent"] == ids["jan"] and not report["respondent_new"]
+    assert ws.get_node(ids["jan"]).version == 1  # the answer's details are on its ties
+    inv.withdraw_answer(ws, token)
+    assert ws.get_node(ids["jan"]).name == "Jan de Vries"
+    assert list(ws.ties(node=ids["jan"])) == []
+
+
+def test_readable_access_export_shows_answers_as_text(town):
+    from mapper.privacy import export_html
+
+    store, ws, ids = town
+    made = inv.create_invitation(ws, ids["theme"], shown=[ids["fatma"]])
+    inv.submit_answer(ws, made.token, answer(known=[ids["fatma"]], about="<b>vet</b>"))
+    page = export_html(access_export(store, ws.slug, ids["fatma"]))
+    assert "Antwoorden op uitnodigingen" in page and SECRET in page
+    assert "<b>vet</b>" not in page and "&lt;b&gt;vet&lt;/b&gt;" in page

@@ -339,3 +339,82 @@ def test_named_people_setting_is_for_admins(app, town):
     store = SQLiteStore(town.path)
     assert inv.named_policy(store.workspace("alpha")) == "review"
     store.close()
+
+
+class _SMTPSink:
+    """A tiny SMTP server on 127.0.0.1 that keeps the messages it receives (for the test)."""
+
+    def __init__(self):
+        import socketserver
+        import threading
+
+        self.messages: list[str] = []
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                def say(line):
+                    self.wfile.write(line.encode() + b"\r\n")
+
+                say("220 sink")
+                data = None
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    text = line.decode("utf-8", "replace").rstrip("\r\n")
+                    if data is not None:
+                        if text == ".":
+                            sink.messages.append("\n".join(data))
+                            data = None
+                            say("250 kept")
+                        else:
+                            data.append(text)
+                        continue
+                    verb = text.split(" ", 1)[0].upper()
+                    if verb == "DATA":
+                        data = []
+                        say("354 go on")
+                    elif verb == "QUIT":
+                        say("221 bye")
+                        return
+                    else:
+                        say("250 ok")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_confirmation_mail_only_when_smtp_is_configured(town):
+    made = invitation(town)
+    plain = make_app(town, INVITE_MIN_SECONDS=0)
+    visitor = plain.test_client()
+    fields, _ = form_fields(visitor, path_of(town, made))
+    response = visitor.post(path_of(town, made), data=filled(fields, email="wil@example.nl"))
+    thanks = visitor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ook naar je e-mailadres gestuurd" not in thanks  # no SMTP: nothing sent
+    sink = _SMTPSink()
+    try:
+        mailing = make_app(
+            town,
+            INVITE_MIN_SECONDS=0,
+            SMTP_URL=f"smtp://127.0.0.1:{sink.port}",
+            MAIL_FROM="bieb@example.nl",
+        )
+        visitor = mailing.test_client()
+        fields, _ = form_fields(visitor, path_of(town, made))
+        response = visitor.post(path_of(town, made), data=filled(fields, email="wil@example.nl"))
+        thanks = visitor.get(response.headers["Location"]).get_data(as_text=True)
+        assert "ook naar je e-mailadres gestuurd" in thanks
+        link = re.search(r'id="withdraw-link" href="([^"]+)"', thanks).group(1)
+        (message,) = sink.messages
+        assert "To: wil@example.nl" in message and "From: bieb@example.nl" in message
+        assert link.rsplit("/", 1)[1] in message.replace("=\n", "")
+    finally:
+        sink.close()

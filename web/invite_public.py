@@ -198,7 +198,7 @@ def _human_time(started: str | None) -> bool:
     try:
         _value, signed_at = _serializer().loads(
             started or "",
-            max_age=float(setting("INVITE_MAX_FORM_HOURS")) * 3600,
+            max_age=int(float(setting("INVITE_MAX_FORM_HOURS")) * 3600),
             return_timestamp=True,
         )
     except BadSignature:
