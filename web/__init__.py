@@ -46,6 +46,8 @@ ENV_SETTINGS = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
 ENV_SETTINGS += ("SINGLE_USER", "HOST", "ACCOUNTS_PATH", "SESSION_HOURS", "SECURE_COOKIES")
 # Host names the app answers to besides 127.0.0.1, localhost and [::1] (web/security.py).
 ENV_SETTINGS += ("TRUSTED_HOSTS",)
+# Where uploads wait for their confirmation (web/io.py; `mapper privacy erase` looks there too).
+ENV_SETTINGS += ("IMPORT_FOLDER",)
 # Invitations (web/invite.py): the site address for links made by `mapper invite`, the mail
 # server for confirmations, rate limits of the public form.
 ENV_SETTINGS += ("BASE_URL", "SMTP_URL", "MAIL_FROM", "INVITE_LIMIT_ADDRESS")

@@ -25,7 +25,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -35,6 +35,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from mapper.audit import audit_rows
 from mapper.errors import NotFoundError
 from mapper.io.cells import neutralise, strip_controls
+from mapper.io.uploads import names_held
 from mapper.model import NodeKind
 from mapper.privacy import (
     DATA_SOURCE,
@@ -226,7 +227,13 @@ def erase(node_id: str):  # type: ignore[no-untyped-def]
     node = _node_or_404(node_id)
     form = EraseForm()
     if form.validate_on_submit():
-        report = current_workspace().erase_node(node_id)
+        ws = current_workspace()
+        names = names_held(get_store(), ws.slug, node_id)
+        report = ws.erase_node(node_id)
+        # Uploads waiting for their confirmation may hold the person too: they go as well.
+        from .io import uploads
+
+        purged = uploads().purge_mentions(names)
         flash(
             _(
                 "Erased: %(versions)s versions, %(ties)s ties, %(contacts)s contact moments.",
@@ -236,6 +243,15 @@ def erase(node_id: str):  # type: ignore[no-untyped-def]
             ),
             "success",
         )
+        if purged:
+            flash(
+                ngettext(
+                    "%(num)d upload waiting to be imported named this person; it was deleted.",
+                    "%(num)d uploads waiting to be imported named this person; they were deleted.",
+                    purged,
+                ),
+                "success",
+            )
         if not report["compacted"]:
             flash(
                 _(

@@ -193,10 +193,16 @@ def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyp
     node = ws.get_node(node_id)
     if not yes:
         click.confirm(f"Erase {node.kind.value} {node.name!r} ({node.id}) for good?", abort=True)
+    from ..io.uploads import UploadFolder, default_folder, names_held
+
+    names = names_held(ws.store, ws.slug, node_id)
     report = ws.erase_node(node_id)
+    folder = default_folder()
+    purged = UploadFolder(folder).purge_mentions(names) if folder.is_dir() else 0
     click.echo(
         f"erased: {report['versions']} versions, {report['tie_versions']} tie versions, "
-        f"{report['contacts']} contact moments, {report['audit']} audit entries; "
+        f"{report['contacts']} contact moments, {report['audit']} audit entries, "
+        f"{purged} waiting upload(s) naming them; "
         f"file compacted: {'yes' if report['compacted'] else 'no (another process has it open)'}"
     )
 

@@ -381,4 +381,31 @@ def _mentions(text: str, wanted: set[str]) -> bool:
     return False
 
 
-__all__ = ["UploadFolder", "KEEP_SECONDS", "found_to_json", "found_from_json", "write_private"]
+def names_held(store: Any, workspace: str, node_id: str) -> list[str]:
+    """Every name an entity went by (each version's name and its ``also_known_as``): what an
+    upload may hold of it. Call before erasing it."""
+    names: list[str] = []
+    for version in store.node_history(workspace, node_id):
+        names.append(version.name)
+        aliases = version.props.get("also_known_as") or []
+        names.extend(a for a in aliases if isinstance(a, str))
+    return list(dict.fromkeys(names))
+
+
+def default_folder() -> Path:
+    """The upload folder outside the web app (``mapper privacy erase``): ``MAPPER_IMPORT_FOLDER``,
+    else ``instance/imports`` in the working folder (where the web app keeps them when it is
+    started there)."""
+    configured = os.environ.get("MAPPER_IMPORT_FOLDER")
+    return Path(configured) if configured else Path.cwd() / "instance" / "imports"
+
+
+__all__ = [
+    "UploadFolder",
+    "KEEP_SECONDS",
+    "default_folder",
+    "found_from_json",
+    "found_to_json",
+    "names_held",
+    "write_private",
+]
