@@ -68,3 +68,36 @@ def test_deleting_a_workspace_deletes_its_records(any_store):
     again = any_store.create_workspace("t-records-del", "T")
     any_store.created_workspaces.append("t-records-del")
     assert again.records("answer") == []
+
+
+def test_an_answer_from_submission_to_withdrawal_on_every_adapter(ws):
+    from mapper import invitations as inv
+
+    theme = ws.add_node("Theme", "duurzaamheid")
+    org = ws.add_node("Organisation", "Repair Café")
+    made = inv.create_invitation(ws, theme.id, name="Avond", shown=[org.id])
+    answer_id, token = inv.submit_answer(
+        ws,
+        made.token,
+        {
+            "as": "person",
+            "name": "Zebedeus Invitee",
+            "online": "Groen online",
+            "known": [org.id],
+            "consent_map": True,
+            "consent_ties": True,
+        },
+    )
+    assert [r.id for r in inv.pending_answers(ws)] == [answer_id]
+    report = inv.accept_answer(ws, answer_id)
+    person = ws.get_node(report["respondent"])
+    assert person.props["lawful_basis"] == "consent"
+    assert {t.kind.value for t in ws.ties(node=person.id)} == {
+        "ACTIVE_ON",
+        "ACTIVE_IN",
+        "MEMBER_OF",
+    }
+    done = inv.withdraw_answer(ws, token)
+    assert done["erased_ties"] == 3 and done["erased_nodes"] == 2  # the person, the channel
+    assert {n.name for n in ws.nodes()} == {"duurzaamheid", "Repair Café"}
+    assert ws.records("answer") == []
