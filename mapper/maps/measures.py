@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 
 #: Above this many points betweenness is estimated from this many sampled sources (seeded).
-BETWEENNESS_SAMPLE = 150
+BETWEENNESS_SAMPLE = 60
 #: Seed of that sample, so the numbers are the same on every visit.
 MEASURE_SEED = 20240601
 #: Kinds whose ties say nothing about how connected a person is (the centre is left out too).
