@@ -1,52 +1,70 @@
-"""Benchmark: the Neo4j store's import throughput and neighbourhood projection.
+"""Benchmark: the Neo4j store against a real server, and next to SQLite.
 
-With a server configured (``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, optionally
-``NEO4J_DATABASE``) it prints:
+Prints, on one run:
 
-* import throughput: ties per second written through ``add_ties`` in one transaction, with
-  ``UNWIND`` batches of several sizes (``mapper.store.neo4j.BATCH_SIZE``);
-* the time to project a theme's neighbourhood (``project_around``, depth 1 and 2) from a
-  100,000-node graph, next to the time of the whole projection (``project``) for scale.
+* writes: ties per second through ``add_ties`` with ``UNWIND`` batches of 1k, 10k and 50k rows
+  (``mapper.store.neo4j.rows.BATCH_SIZE``), and the same ties written one transaction per tie;
+  the goal is at least 10x for the best batch size;
+* reads on a province-sized workspace (``--nodes``, about 10 ties per entity; default 100,000
+  entities and 1,000,000 ties): a theme's neighbourhood (``project_around``, depth 1 and 2;
+  goal at most 1 s) and warm contacts top 50 for a theme, each on Neo4j and on SQLite, with
+  the ratio;
+* the same Neo4j reads without the driver's Rust extension (``neo4j-rust-ext``) when it is
+  installed, with the speed-up.
 
-Without a server it says so and exits 0. ``--url`` runs the same measurements against any
-store URL (e.g. ``sqlite:////tmp/bench.db``) for comparison. Every workspace it creates is
-named ``bench-…`` and deleted afterwards.
+The server is the one ``NEO4J_URI``, ``NEO4J_USER`` and ``NEO4J_PASSWORD`` name, else the
+project's own test server (``tests/neo4j_server``, started here with the full JIT and a 2 GB
+heap, and stopped at the end). Every workspace it creates is named ``bench-…`` and deleted.
 
 Run::
 
-    NEO4J_URI=neo4j://localhost:7687 NEO4J_USER=neo4j NEO4J_PASSWORD=… \\
-        python benchmarks/neo4j_store.py
-    python benchmarks/neo4j_store.py --url sqlite:////tmp/bench.db --nodes 20000
+    python benchmarks/neo4j_store.py                       # 100,000 entities, 1M ties
+    python benchmarks/neo4j_store.py --nodes 20000         # a smaller province
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
 import os
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+if "--no-rust" in sys.argv:  # the child run: the driver's pure-Python codec only
+    sys.modules["neo4j._rust"] = None  # type: ignore[assignment]
 
 from mapper.model import Node, NodeKind, RelKind, Tie, WorkspaceInfo  # noqa: E402
-from mapper.store import open_store  # noqa: E402
+from mapper.store import SQLiteStore  # noqa: E402
 from mapper.store.base import now_iso  # noqa: E402
 from mapper.store.dump import WorkspaceDump  # noqa: E402
+from mapper.warm_contacts import warm_contacts  # noqa: E402
 
 NEO4J_ENV = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD")
-BATCH_SIZES = (100, 1_000, 5_000)
+BATCH_SIZES = (1_000, 10_000, 50_000)
+#: Ties written one transaction each (enough for a steady rate; the batches write more).
+SINGLE_TIES = 1_000
+#: People each person knows in the synthetic province (about 10 ties per entity in all).
+KNOWS = 7
 SEED = 20250101
+DAY = "2025-01-01"
 
 
-def synthetic_dump(slug: str, nodes: int, *, seed: int = SEED) -> tuple[WorkspaceDump, list[str]]:
+def synthetic_dump(
+    slug: str, nodes: int, *, knows: int = KNOWS, seed: int = SEED
+) -> tuple[WorkspaceDump, list[str]]:
     """A deterministic town of ``nodes`` entities: 1 % themes, 5 % organisations, some
-    staff, the rest people; each person is active on one or two themes, knows three others
-    and belongs to an organisation. Returns the dump and the theme ids."""
+    staff, the rest people; each person is active on one or two themes, knows ``knows``
+    others and belongs to an organisation (about ``knows + 2.5`` ties per entity). Returns the dump and the theme ids."""
     rng = random.Random(seed)
     at = now_iso()
     n_themes, n_orgs, n_staff = max(1, nodes // 100), max(1, nodes // 20), 40
@@ -87,7 +105,7 @@ def synthetic_dump(slug: str, nodes: int, *, seed: int = SEED) -> tuple[Workspac
     for p in people:
         for t in rng.sample(themes, min(len(themes), rng.choice((1, 2)))):
             tie(RelKind.ACTIVE_ON, p, t)
-        for q in rng.sample(people, 3):
+        for q in rng.sample(people, knows):
             if q != p:
                 tie(RelKind.KNOWS, p, q)
         tie(RelKind.MEMBER_OF, p, rng.choice(orgs))
@@ -95,94 +113,197 @@ def synthetic_dump(slug: str, nodes: int, *, seed: int = SEED) -> tuple[Workspac
     return WorkspaceDump(info, out, ties, []), themes
 
 
-def bench_import(store, total_ties: int) -> None:
-    """Ties per second through add_ties (one transaction) at several UNWIND batch sizes."""
-    import mapper.store.neo4j as neo
+def rust_extension() -> bool:
+    """True when the driver runs with its Rust extension (``neo4j-rust-ext``)."""
+    try:
+        import neo4j._rust  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
-    dump, _ = synthetic_dump("x", max(2_000, total_ties // 3))
-    ties = dump.ties[:total_ties]
-    print(f"import: {len(ties):,} ties per run into a workspace of {len(dump.nodes):,} entities")
-    # The UNWIND batch size is the Neo4j store's; other stores get one run.
-    for batch in BATCH_SIZES if store.backend == "neo4j" else (None,):
+
+def median_time(func, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def bench_writes(store, batch_ties: int) -> None:
+    """Ties per second: one transaction per tie, then one add_ties call per UNWIND batch size."""
+    from mapper.store.neo4j import rows
+
+    dump, _ = synthetic_dump("x", max(2_000, batch_ties // 8), knows=KNOWS)
+    ties = dump.ties[:batch_ties]
+    print(f"writes: into a workspace of {len(dump.nodes):,} entities")
+    slug = f"bench-{uuid.uuid4().hex[:10]}"
+    store.load_workspace(WorkspaceDump(dump.info, dump.nodes, [], []), slug=slug)
+    try:
+        single = ties[:SINGLE_TIES]
+        started = time.perf_counter()
+        for tie in single:
+            store.add_ties(slug, [tie])
+        per_tie = len(single) / (time.perf_counter() - started)
+    finally:
+        store.delete_workspace(slug)
+    print(f"  one transaction per tie:  {per_tie:>10,.0f} ties/s ({len(single):,} ties)")
+    best = 0.0
+    for batch in BATCH_SIZES:
         slug = f"bench-{uuid.uuid4().hex[:10]}"
         store.load_workspace(WorkspaceDump(dump.info, dump.nodes, [], []), slug=slug)
-        previous = neo.BATCH_SIZE
-        neo.BATCH_SIZE = batch or previous
+        previous = rows.BATCH_SIZE
+        rows.BATCH_SIZE = batch
         try:
             started = time.perf_counter()
             store.add_ties(slug, ties)
             seconds = time.perf_counter() - started
         finally:
-            neo.BATCH_SIZE = previous
+            rows.BATCH_SIZE = previous
             store.delete_workspace(slug)
-        label = f"UNWIND batch {batch:>6,}" if batch else "one add_ties call"
-        print(f"  {label}: {len(ties) / seconds:>10,.0f} ties/s ({seconds:.2f} s)")
-
-
-def bench_projection(store, nodes: int, repeat: int) -> None:
-    slug = f"bench-{uuid.uuid4().hex[:10]}"
-    dump, themes = synthetic_dump(slug, nodes)
-    started = time.perf_counter()
-    store.load_workspace(dump)
-    print(
-        f"projection: graph of {len(dump.nodes):,} entities and {len(dump.ties):,} ties "
-        f"(loaded in {time.perf_counter() - started:.1f} s)"
-    )
-    try:
-        theme = themes[len(themes) // 2]
-        for depth in (1, 2):
-            times, size = [], (0, 0)
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                g = store.project_around(slug, [theme], depth=depth, as_of="2025-01-01")
-                times.append(time.perf_counter() - t0)
-                size = (g.number_of_nodes(), g.number_of_edges())
-            print(
-                f"  theme neighbourhood, depth {depth}: median {statistics.median(times) * 1000:,.0f} ms "
-                f"({size[0]:,} entities, {size[1]:,} ties)"
-            )
-        t0 = time.perf_counter()
-        whole = store.project(slug, as_of="2025-01-01")
+        rate = len(ties) / seconds
+        best = max(best, rate)
         print(
-            f"  whole projection (for scale):  {(time.perf_counter() - t0) * 1000:,.0f} ms "
-            f"({whole.number_of_nodes():,} entities, {whole.number_of_edges():,} ties)"
+            f"  UNWIND batches of {batch:>6,}: {rate:>10,.0f} ties/s "
+            f"({len(ties):,} ties in one transaction, {seconds:.2f} s)"
         )
+    print(f"  best batch vs one transaction per tie: {best / per_tie:,.1f}x (goal >= 10x)")
+
+
+def bench_reads(store, slug: str, theme: str, repeat: int) -> dict[str, float]:
+    """Median seconds of project_around (depth 1, 2) and of warm contacts top 50."""
+    out: dict[str, float] = {}
+    for depth in (1, 2):
+        seconds, g = median_time(
+            lambda depth=depth: store.project_around(slug, [theme], depth=depth, as_of=DAY),
+            repeat,
+        )
+        out[f"around{depth}"] = seconds
+        out[f"around{depth}_size"] = (g.number_of_nodes(), g.number_of_edges())  # type: ignore[union-attr]
+    ws = store.workspace(slug)
+    seconds, result = median_time(lambda: warm_contacts(ws, theme, as_of=DAY, limit=50), repeat)
+    out["warm"] = seconds
+    out["warm_ids"] = [c.id for c in result.contacts]  # type: ignore[union-attr]
+    return out
+
+
+def open_neo4j():  # type: ignore[no-untyped-def]
+    from mapper.store.neo4j import Neo4jStore
+
+    return Neo4jStore(
+        os.environ["NEO4J_URI"],
+        user=os.environ["NEO4J_USER"],
+        password=os.environ["NEO4J_PASSWORD"],
+        database=os.environ.get("NEO4J_DATABASE") or None,
+    )
+
+
+def child(argv: list[str]) -> int:
+    """``--reads-only SLUG THEME REPEAT``: the Neo4j reads in this process, printed as repr."""
+    slug, theme, repeat = argv[0], argv[1], int(argv[2])
+    store = open_neo4j()
+    try:
+        print(repr(bench_reads(store, slug, theme, repeat)))
     finally:
-        store.delete_workspace(slug)
+        store.close()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--reads-only" in argv:
+        return child([a for a in argv if not a.startswith("--")])
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--url", help="store URL (default: the NEO4J_* environment)")
-    parser.add_argument(
-        "--nodes", type=int, default=100_000, help="entities in the projection graph"
-    )
-    parser.add_argument("--ties", type=int, default=50_000, help="ties per import run")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per projection timing")
+    parser.add_argument("--nodes", type=int, default=100_000, help="entities in the province")
+    parser.add_argument("--batch-ties", type=int, default=50_000, help="ties per batch run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per read timing")
     args = parser.parse_args(argv)
-    if args.url:
-        store = open_store(args.url)
-    elif all(os.environ.get(n) for n in NEO4J_ENV):
-        from mapper.store.neo4j import Neo4jStore
 
-        store = Neo4jStore(
-            os.environ["NEO4J_URI"],
-            user=os.environ["NEO4J_USER"],
-            password=os.environ["NEO4J_PASSWORD"],
-            database=os.environ.get("NEO4J_DATABASE") or None,
-        )
-    else:
-        print(
-            "no Neo4j server configured: set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD "
-            "(or pass --url) to measure; nothing measured"
-        )
-        return 0
-    print(f"store: {store!r}")
+    server = None
+    if not all(os.environ.get(n) for n in NEO4J_ENV):
+        from tests.neo4j_server.launcher import start
+
+        os.environ.setdefault("NEO4J_TEST_JIT", "full")
+        os.environ.setdefault("NEO4J_TEST_PAGECACHE", "512")
+        print("starting the project's Neo4j test server (tests/neo4j_server) …", flush=True)
+        server = start(heap=os.environ.get("NEO4J_TEST_HEAP") or "2g")
+        os.environ.update(server.info.env())
+        print(f"server: Neo4j {server.info.version} at {server.info.uri}")
+    store = open_neo4j()
+    import neo4j
+
+    print(
+        f"store: {store!r}; neo4j driver {neo4j.__version__}, "
+        f"Rust extension {'on' if rust_extension() else 'off'}"
+    )
+    big = f"bench-{uuid.uuid4().hex[:10]}"
     try:
-        bench_import(store, args.ties)
-        bench_projection(store, args.nodes, args.repeat)
+        bench_writes(store, args.batch_ties)
+
+        dump, themes = synthetic_dump(big, args.nodes, knows=KNOWS)
+        theme = themes[len(themes) // 2]
+        print(
+            f"reads: a province of {len(dump.nodes):,} entities and {len(dump.ties):,} ties "
+            f"(--nodes {args.nodes:,}), theme {theme}, median of {args.repeat}"
+        )
+        started = time.perf_counter()
+        store.load_workspace(dump)
+        print(f"  loaded into Neo4j in {time.perf_counter() - started:.1f} s (one transaction)")
+        with tempfile.TemporaryDirectory() as tmp:
+            lite = SQLiteStore(Path(tmp) / "bench.db")
+            started = time.perf_counter()
+            lite.load_workspace(dump)
+            print(f"  loaded into SQLite in {time.perf_counter() - started:.1f} s")
+            on_sqlite = bench_reads(lite, big, theme, args.repeat)
+            lite.close()
+        on_neo4j = bench_reads(store, big, theme, args.repeat)
+        for key, label in (
+            ("around1", "project_around depth 1"),
+            ("around2", "project_around depth 2"),
+            ("warm", "warm contacts top 50  "),
+        ):
+            size = on_neo4j.get(f"{key}_size")
+            extra = f"  ({size[0]:,} entities, {size[1]:,} ties)" if size else ""  # type: ignore[index]
+            print(
+                f"  {label}: Neo4j {on_neo4j[key] * 1000:>8,.0f} ms, SQLite "
+                f"{on_sqlite[key] * 1000:>8,.0f} ms, Neo4j/SQLite {on_neo4j[key] / on_sqlite[key]:.2f}"
+                + extra
+            )
+        print(f"  same top 50 on both stores: {on_neo4j['warm_ids'] == on_sqlite['warm_ids']}")
+        if rust_extension():
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--no-rust",
+                    "--reads-only",
+                    big,
+                    theme,
+                    str(args.repeat),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=os.environ,
+            )
+            plain = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+            print("  Neo4j without the Rust extension (pure-Python driver codec):")
+            for key in ("around1", "around2", "warm"):
+                print(
+                    f"    {key}: {plain[key] * 1000:,.0f} ms -> {on_neo4j[key] * 1000:,.0f} ms "
+                    f"with it ({plain[key] / on_neo4j[key]:.2f}x)"
+                )
+        else:
+            print("  (neo4j-rust-ext not installed: no comparison)")
     finally:
+        try:
+            store.delete_workspace(big)
+        except Exception:  # noqa: BLE001 - it may not have been created
+            pass
         store.close()
+        if server is not None:
+            server.stop()
     return 0
 
 

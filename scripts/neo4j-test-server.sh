@@ -11,6 +11,7 @@
 #   NEO4J_TEST_VERSION  Neo4j version (default: the pom's, 5.26 LTS); a calendar version such
 #                       as 2026.08.1 needs Java 21+ (set JAVA_HOME to such a JDK)
 #   NEO4J_TEST_HEAP     JVM heap (default 1g); NEO4J_TEST_PAGECACHE page cache in MiB (128)
+#   NEO4J_TEST_JIT      quick (default: C1 only, fastest start) or full (long runs, benchmarks)
 #   NEO4J_TEST_PORT     Bolt port (default: a free one); NEO4J_TEST_PASSWORD (default: random)
 #   NEO4J_TEST_RUN_DIR  where the pid, log and env files live (default tests/neo4j_server/run)
 # The first build downloads Neo4j into ~/.m2; later builds run offline.
@@ -62,6 +63,15 @@ build() {
   rm -f "$PROJECT/.build.log"
 }
 
+jvm_options() {
+  # A small heap and page cache; the serial collector and the quick (C1) compiler only, which
+  # start fastest on a busy 2-core machine (NEO4J_TEST_JIT=full for long runs: benchmarks).
+  echo -n "-Xms256m -Xmx${NEO4J_TEST_HEAP:-1g} -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+  echo -n " -Xlog:disable -Xlog:all=warning:stderr"
+  [ "${NEO4J_TEST_JIT:-quick}" = full ] || echo -n " -XX:TieredStopAtLevel=1"
+  echo
+}
+
 running() {
   [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
 }
@@ -75,8 +85,7 @@ start() {
   mkdir -p "$RUN_DIR"
   rm -f "$ENV_FILE" "$PID_FILE"
   # setsid: the server is not in the shell's process group, so a Ctrl-C there leaves it running.
-  setsid "$JAVA" -Xms256m -Xmx"${NEO4J_TEST_HEAP:-1g}" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
-    -jar "$JAR" >"$LOG_FILE" 2>&1 </dev/null &
+  setsid "$JAVA" $(jvm_options) -jar "$JAR" >"$LOG_FILE" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$PID_FILE"
   local waited=0
@@ -134,6 +143,7 @@ case "${1:-}" in
   stop) stop ;;
   env) print_env ;;
   build) build; echo "$JAR" ;;
+  jvm-options) jvm_options ;;
   status)
     if running; then echo "running (pid $(cat "$PID_FILE")): $(grep '^NEO4J_URI=' "$ENV_FILE")"; else echo "not running"; exit 1; fi ;;
   *) echo "usage: $0 start|stop|env|status|build" >&2; exit 2 ;;

@@ -298,3 +298,25 @@ def test_a_merge_can_be_undone_on_the_server(neo):
         ws=ws.slug,
     )
     assert [r["id"] for r in involves] == sorted([dup.id, cafe.id])
+
+
+@pytest.mark.neo4j
+def test_a_workspace_is_deleted_in_batches_leaving_nothing(neo, monkeypatch):
+    from mapper.store.neo4j import store as neo_store
+
+    monkeypatch.setattr(neo_store, "DELETE_BATCH", 7)
+    ws = _new(neo)
+    ids = [n.id for n in ws.add_nodes([{"kind": "Person", "name": f"P{i}"} for i in range(23)])]
+    for a, b in zip(ids, ids[1:], strict=False):
+        ws.add_tie("KNOWS", a, b, strength=0.5, since="2024-01-01")
+    ws.update_node(ids[0], name="P0 bis")
+    ws.add_contact(ids[0], ids[1], on="2024-02-01")
+    other = _new(neo)
+    other.add_node("Person", "Blijft")
+    neo.delete_workspace(ws.slug)
+    left = _cypher(
+        neo, "MATCH (x) WHERE x.workspace = $ws OR x.slug = $ws RETURN count(x) AS n", ws=ws.slug
+    )
+    assert left == [{"n": 0}]
+    assert ws.slug not in {w.slug for w in neo.workspaces()}
+    assert [n.name for n in other.nodes()] == ["Blijft"]

@@ -8,7 +8,9 @@ from a shell, for a server that outlives one command.
 
 Settings (environment): ``NEO4J_TEST_VERSION`` (default: the pom's 5.26 LTS version),
 ``JAVA_HOME`` (the JDK to run it with; calendar versions such as 2026.x need Java 21+),
-``NEO4J_TEST_HEAP`` (JVM heap, default ``768m``) and ``NEO4J_TEST_PAGECACHE`` (MiB, default 128).
+``NEO4J_TEST_HEAP`` (JVM heap, default ``768m``), ``NEO4J_TEST_PAGECACHE`` (MiB, default 128)
+and ``NEO4J_TEST_JIT`` (``quick`` or ``full``); the JVM options are the script's
+(``scripts/neo4j-test-server.sh jvm-options``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ SCRIPT = ROOT / "scripts" / "neo4j-test-server.sh"
 #: Seconds to wait for the build (the first one downloads Neo4j from Maven Central).
 BUILD_TIMEOUT = 900
 #: Seconds to wait until Bolt answers.
-START_TIMEOUT = 180
+START_TIMEOUT = 300
 #: Seconds a clean shutdown may take before the process is killed.
 STOP_TIMEOUT = 60
 DEFAULT_HEAP = "768m"
@@ -171,16 +173,17 @@ def start(
     fd, log_name = tempfile.mkstemp(prefix="neo4j-test-server-", suffix=".log")
     log = Path(log_name)
     env = {**os.environ, **(settings or {}), "NEO4J_TEST_STOP_ON_EOF": "1"}
+    env_heap = os.environ.get("NEO4J_TEST_HEAP") or DEFAULT_HEAP
     with os.fdopen(fd, "w") as log_file:
+        options = subprocess.run(
+            ["bash", str(SCRIPT), "jvm-options"],
+            env={**env, "NEO4J_TEST_VERSION": version, "NEO4J_TEST_HEAP": heap or env_heap},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         process = subprocess.Popen(
-            [
-                java,
-                "-Xms256m",
-                f"-Xmx{heap or os.environ.get('NEO4J_TEST_HEAP') or DEFAULT_HEAP}",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-jar",
-                str(jar),
-            ],
+            [java, *options, "-jar", str(jar)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log_file,

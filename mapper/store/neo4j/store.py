@@ -34,6 +34,9 @@ from .rows import (
 )
 from .transaction import Transactions, _CannotUndo, _retrying, _TxState
 
+#: Nodes (with their relationships) deleted per transaction when a workspace is deleted.
+DELETE_BATCH = 10_000
+
 ALL_NODE_KINDS = [k.value for k in NodeKind]
 ALL_REL_KINDS = [k.value for k in RelKind]
 
@@ -179,17 +182,34 @@ class Neo4jStore(Transactions, Store):
             settings=_json(info.settings),
         )
 
-    @_retrying
     def delete_workspace(self, slug: str) -> None:
+        """Delete a workspace with everything in it.
+
+        Outside an ``atomic()`` block the records go in batches of :data:`DELETE_BATCH`
+        nodes, each its own (retried) transaction, so that a province-sized workspace never
+        needs one transaction bigger than a server allows (Aura caps a transaction's memory).
+        The workspace node goes last: a delete that is interrupted leaves the workspace
+        listed, partly emptied, and deleting it again finishes the job. Inside a block the
+        whole delete is part of the block's one transaction.
+        """
         self.get_workspace(slug)
-        with self.atomic():
+        labels = ("Entity", "NodeVersion", "Contact", "AuditEntry", "Record")  # fixed labels
+        if self._state.tx is not None:
             self._on_undo(self._cannot_undo("deleting a workspace"))
-            self._write("MATCH (n:Entity {workspace: $ws}) DETACH DELETE n", ws=slug)
-            self._write("MATCH (v:NodeVersion {workspace: $ws}) DETACH DELETE v", ws=slug)
-            self._write("MATCH (c:Contact {workspace: $ws}) DETACH DELETE c", ws=slug)
-            self._write("MATCH (e:AuditEntry {workspace: $ws}) DETACH DELETE e", ws=slug)
-            self._write("MATCH (r:Record {workspace: $ws}) DETACH DELETE r", ws=slug)
-            self._write("MATCH (w:Workspace {slug: $ws}) DETACH DELETE w", ws=slug)
+            for label in labels:
+                self._write(f"MATCH (n:{label} {{workspace: $ws}}) DETACH DELETE n", ws=slug)
+        else:
+            for label in labels:
+                while True:
+                    done = self._write(
+                        f"MATCH (n:{label} {{workspace: $ws}}) WITH n LIMIT $batch "
+                        "DETACH DELETE n RETURN count(*) AS n",
+                        ws=slug,
+                        batch=DELETE_BATCH,
+                    )
+                    if not done or done[0]["n"] < DELETE_BATCH:
+                        break
+        self._write("MATCH (w:Workspace {slug: $ws}) DETACH DELETE w", ws=slug)
 
     @staticmethod
     def _cannot_undo(what: str) -> Callable[[], None]:
@@ -1054,8 +1074,9 @@ class Neo4jStore(Transactions, Store):
 
 
 # Public writes that run in their own transaction are retried as a whole after a transient
-# failure (see the package docstring). update_node, change_tie, end_tie, reopen_tie and
-# delete_workspace are wrapped where they are defined above (they take a lock first).
+# failure (see the package docstring). update_node, change_tie, end_tie and reopen_tie are
+# wrapped where they are defined above (they take a lock first); delete_workspace runs in
+# batches, each batch its own retried transaction.
 for _name in (
     "create_workspace",
     "update_workspace",
