@@ -105,7 +105,7 @@ def test_report_page_charts_figures_and_pdf(live_server, browser):
     browser.get(f"{live_server.url}/communities/{samen.id}/aan-de-slag?as_of={DAY}")
     WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.ID, "pulse-warning")))
     assert "De bibliotheek trekt alleen" in browser.find_element(By.ID, "pulse-warning").text
-    browser.find_element(By.CSS_SELECTOR, "nav.subnav a[href$='/verslag']").click()
+    browser.find_element(By.ID, "report-link").click()
     WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.ID, "pdf-link")))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Samen in de Wijk"
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")

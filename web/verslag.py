@@ -1,10 +1,11 @@
 """Het verslag: the report of a community, or of the whole library, as a printable page and
-as a PDF, for the management meeting and the municipality. Thin over :mod:`mapper.report`
-(the same HTML in the browser and in the PDF)."""
+as a PDF (``?format=pdf``), for the management meeting and the municipality. Thin over
+:mod:`mapper.report` (the same HTML in the browser and in the PDF)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask_babel import get_locale
@@ -25,54 +26,43 @@ def _lang() -> str:
     return str(get_locale() or "nl")
 
 
-def _community(community_id: str) -> None:
-    if current_workspace().get_node(community_id).kind is not NodeKind.COMMUNITY:
-        abort(404)
-
-
-def _pdf(html: str, filename: str) -> Response:
-    response = Response(report.render_pdf(html), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _answer(data: dict[str, Any], filename: str, pdf_url: str, back_url: str) -> Any:
+    """The report as HTML, or as a PDF download with ``?format=pdf``."""
+    if request.args.get("format") == "pdf":
+        html = report.render_html(data, lang=_lang())
+        response = Response(report.render_pdf(html), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return report.render_html(data, lang=_lang(), pdf_url=pdf_url, back_url=back_url)
 
 
 @bp.get("/verslag/")
 def library_report():  # type: ignore[no-untyped-def]
     day = date_arg("as_of", dt.date.today())
-    return report.render_html(
+    return _answer(
         report.library_report(current_workspace(), as_of=day),
-        lang=_lang(),
-        pdf_url=url_for("verslag.library_pdf", as_of=day.isoformat()),
-        back_url=url_for("main.index"),
+        "bibliotheek.pdf",
+        url_for("verslag.library_report", as_of=day.isoformat(), format="pdf"),
+        url_for("main.index"),
     )
-
-
-@bp.get("/verslag/bibliotheek.pdf")
-def library_pdf():  # type: ignore[no-untyped-def]
-    day = date_arg("as_of", dt.date.today())
-    html = report.render_html(report.library_report(current_workspace(), as_of=day), lang=_lang())
-    return _pdf(html, "bibliotheek.pdf")
 
 
 @bp.get("/communities/<community_id>/verslag")
 def community_report(community_id: str):  # type: ignore[no-untyped-def]
-    _community(community_id)
+    if current_workspace().get_node(community_id).kind is not NodeKind.COMMUNITY:
+        abort(404)
     day = date_arg("as_of", dt.date.today())
-    data = report.community_report(current_workspace(), community_id, as_of=day)
-    return report.render_html(
-        data,
-        lang=_lang(),
-        pdf_url=url_for("verslag.community_pdf", community_id=community_id, as_of=day.isoformat()),
-        back_url=url_for("aandeslag.page", community_id=community_id),
+    return _answer(
+        report.community_report(current_workspace(), community_id, as_of=day),
+        "verslag.pdf",
+        url_for(
+            "verslag.community_report",
+            community_id=community_id,
+            as_of=day.isoformat(),
+            format="pdf",
+        ),
+        url_for("aandeslag.page", community_id=community_id),
     )
-
-
-@bp.get("/communities/<community_id>/verslag.pdf")
-def community_pdf(community_id: str):  # type: ignore[no-untyped-def]
-    _community(community_id)
-    day = date_arg("as_of", dt.date.today())
-    data = report.community_report(current_workspace(), community_id, as_of=day)
-    return _pdf(report.render_html(data, lang=_lang()), "verslag.pdf")
 
 
 @bp.get("/api/report")
