@@ -35,6 +35,7 @@ BLUEPRINTS: list[str] = [
     "web.verslag:bp",
     "web.maps:bp",
     "web.edit:bp",
+    "web.api_entities:bp",
     "web.invite:bp",
     "web.invite_public:bp",  # the only pages without login
 ]
