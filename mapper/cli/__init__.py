@@ -49,6 +49,7 @@ COMMAND_MODULES: list[str] = [
     "mapper.cli.community",
     "mapper.cli.invite",
     "mapper.cli.aandeslag",
+    "mapper.cli.edit",
 ]
 
 for _name in COMMAND_MODULES:
