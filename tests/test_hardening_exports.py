@@ -218,3 +218,32 @@ def test_bidi_controls_are_neutralised_where_names_are_shown(app):
     # the data itself is kept as given (the access export as data shows it exactly)
     data = client.get(f"/privacy/person/{person.id}/export.json").get_json()
     assert RLO_NAME in json.dumps(data, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- 11: extreme dates
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_extreme_dates_are_clamped_with_a_message_on_every_dated_page(demo_app, day):
+    store = SQLiteStore(demo_app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    community = next(iter(store.nodes("demo", kind="Community")))
+    theme = next(iter(store.nodes("demo", kind="Theme")))
+    person = next(iter(store.nodes("demo", kind="Person")))
+    store.close()
+    client = demo_app.test_client()
+    for path in (
+        "/",
+        "/frame",
+        "/themes",
+        f"/scan/{theme.id}",
+        "/communities/",
+        f"/communities/{community.id}",
+        f"/communities/{community.id}/map",
+        f"/communities/{community.id}/changes",
+        f"/entity/{person.id}",
+    ):
+        response = client.get(path, query_string={"as_of": day, "from": day, "to": day})
+        assert response.status_code == 200, (path, response.status_code)
+        html = response.get_data(as_text=True)
+        if path != "/" and not path.startswith("/entity/"):  # these two are not dated
+            assert "ligt buiten 1900-01-01 – 2199-12-31" in html, path

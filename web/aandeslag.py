@@ -42,7 +42,7 @@ from mapper.svg_charts import bar_chart
 from mapper.team import due_this_month
 
 from . import aandeslag_forms as forms
-from .dates import date_arg
+from .dates import EARLIEST_DAY, LATEST_DAY, date_arg
 from .db import current_workspace
 
 bp = Blueprint("aandeslag", __name__)
@@ -554,4 +554,5 @@ def due_list(day: dt.date | None = None) -> list[dict[str, Any]]:
             day = dt.date.fromisoformat(raw) if raw else dt.date.today()
         except ValueError:
             day = dt.date.today()
+        day = min(max(day, EARLIEST_DAY), LATEST_DAY)  # the page itself says so (date_arg)
     return due_this_month(current_workspace(), as_of=day)

@@ -16,6 +16,11 @@ from flask_babel import gettext as _
 from mapper.errors import ValidationError
 from mapper.model import add_months, check_date
 
+#: The days a page can be shown for; a date outside is moved to the nearest one, with a
+#: message (9999-12-31 and 0001-01-01 have no month after or before them).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+
 
 def date_arg(
     name: str = "as_of", default: dt.date | None = None, *, aliases: Iterable[str] = ()
@@ -31,7 +36,7 @@ def date_arg(
     if not raw:
         return fallback
     try:
-        return check_date(raw, field=name) or fallback
+        day = check_date(raw, field=name) or fallback
     except ValidationError:
         flash(
             _(
@@ -42,6 +47,20 @@ def date_arg(
             "error",
         )
         return fallback
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        clamped = min(max(day, EARLIEST_DAY), LATEST_DAY)
+        flash(
+            _(
+                "%(value)s lies outside %(first)s – %(last)s; showing %(shown)s.",
+                value=raw,
+                first=EARLIEST_DAY.isoformat(),
+                last=LATEST_DAY.isoformat(),
+                shown=clamped.isoformat(),
+            ),
+            "error",
+        )
+        return clamped
+    return day
 
 
 def month_links(day: dt.date) -> dict[str, str]:
