@@ -65,6 +65,8 @@ ACTION_LABELS: dict[str, Any] = {
     "merge": _l("merged"),
     "erase": _l("erased"),
     "delete": _l("deleted"),
+    "edit": _l("changed on a worksheet"),  # one change, with its reverse (owner: edit)
+    "undo": _l("undone"),
 }
 TARGET_LABELS: dict[str, Any] = {
     "node": _l("entity"),
