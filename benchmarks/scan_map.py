@@ -183,6 +183,9 @@ def main() -> None:
     parser.add_argument("--screenshot", type=Path, help="save a PNG of one scan map here")
     parser.add_argument("--theme", default="duurzaamheid", help="theme name for the screenshot")
     parser.add_argument("--only-screenshot", action="store_true", help="skip the timings")
+    parser.add_argument(
+        "--synthetic-only", action="store_true", help="measure only the synthetic themes"
+    )
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=1000)
     args = parser.parse_args()
@@ -240,7 +243,10 @@ def main() -> None:
             f" {'still':>5} {'labels':>6} {'overlap':>7} {'points overlap':>14}"
             f" {'clusters':>8} {'months':>6} {'slider px':>9} {'reload px':>9}"
         )
-        for name, theme_id in ({} if args.only_screenshot else themes).items():
+        measured = {} if args.only_screenshot else themes
+        if args.synthetic_only:
+            measured = {k: v for k, v in measured.items() if k.startswith("synthetisch")}
+        for name, theme_id in measured.items():
             started = time.perf_counter()
             html = client.get(f"/scan/{theme_id}").get_data(as_text=True)
             server_s = time.perf_counter() - started

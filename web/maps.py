@@ -50,7 +50,9 @@ from wtforms.validators import DataRequired, Length
 from mapper.analysis.scan import ecosystem, library_bonds
 from mapper.errors import MapperError
 from mapper.maps import (
+    CENTRE_SCALE,
     FOCUS_STEPS,
+    KIND_STYLES,
     MAX_MAP_NODES,
     map_network,
     map_timeline,
@@ -61,6 +63,7 @@ from mapper.maps import (
     timeline_days,
 )
 from mapper.maps.timeline import first_day
+from mapper.model import node_kind
 from mapper.store import Workspace
 
 from .auth import has_role
@@ -133,6 +136,19 @@ def save_layout(ws: Workspace, map_key: str, positions: Mapping[str, tuple[float
     )
 
 
+def drawn_radius(graph: nx.Graph, centre: Any) -> Callable[[Any], float]:
+    """The radius a node of ``graph`` is drawn with (its kind's size; the centre larger)."""
+
+    def radius(node: Any) -> float:
+        try:
+            size = KIND_STYLES[node_kind(graph.nodes[node].get("kind", "Person"))].size
+        except (KeyError, MapperError):
+            size = 12
+        return size * (CENTRE_SCALE if node == centre else 1.0)
+
+    return radius
+
+
 def kept_positions(
     ws: Workspace, map_key: str, graph: nx.Graph, *, centre: Any = None
 ) -> dict[Any, tuple[float, float]]:
@@ -140,7 +156,7 @@ def kept_positions(
     neighbours. The first placement of a point is kept too (when the person may edit), so it
     stays where it first appeared."""
     stored = stored_layout(ws, map_key)
-    positions = stable_positions(graph, stored, centre=centre)
+    positions = stable_positions(graph, stored, centre=centre, radius=drawn_radius(graph, centre))
     new = {str(n): p for n, p in positions.items() if str(n) not in stored}
     if new and has_role("editor"):
         try:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -31,7 +31,9 @@ LAYOUT_ITERATIONS = 60
 #: Two points closer than this (screen units at zoom 1) are pushed apart after the layout.
 MIN_DISTANCE = 34.0
 #: Rounds of pushing overlapping points apart.
-SEPARATION_ROUNDS = 12
+SEPARATION_ROUNDS = 16
+#: Space left between the edges of two points (with known radii).
+POINT_GAP = 6.0
 #: Above this many points the pairwise separation (n² memory) is skipped.
 SEPARATION_LIMIT = 2500
 #: How far from its neighbours a newly placed point lands.
@@ -49,6 +51,7 @@ def layout_positions(
     seed: int = LAYOUT_SEED,
     iterations: int = LAYOUT_ITERATIONS,
     weight: str | None = None,
+    radius: Callable[[Any], float] | None = None,
 ) -> dict[Any, Position]:
     """Deterministic positions in screen units (about 100 px between neighbours).
 
@@ -56,8 +59,9 @@ def layout_positions(
     forces and cooling), computed densely with numpy for every size: networkx switches to a
     much slower solver from 500 nodes on. Direction and parallel ties are ignored; ties to
     ``centre`` pull weakly so the centre does not swallow the map, and ``centre`` is moved to
-    the origin. Afterwards points closer than :data:`MIN_DISTANCE` are pushed apart, so no
-    two points are drawn on top of each other. ``weight`` is ignored (reserved).
+    the origin. Afterwards points closer than :data:`MIN_DISTANCE` (or, with ``radius`` giving
+    each node's drawn radius, closer than their radii and a gap) are pushed apart, so no two
+    points are drawn on top of each other. ``weight`` is ignored (reserved).
 
     >>> G = nx.path_graph(3)
     >>> layout_positions(G, centre=1)[1]
@@ -105,7 +109,8 @@ def layout_positions(
     pos -= pos.mean(axis=0)
     extent = float(np.abs(pos).max()) or 1.0
     pos *= (150.0 + 60.0 * math.sqrt(n)) / extent
-    pos = separate(pos.astype(np.float64), fixed=index.get(centre))
+    radii = [radius(node) for node in order] if radius is not None else None
+    pos = separate(pos.astype(np.float64), fixed=index.get(centre), radii=radii)
     cx, cy = pos[index[centre]] if centre in index else (0.0, 0.0)
     return {
         node: (round(float(pos[i, 0] - cx), 1), round(float(pos[i, 1] - cy), 1))
@@ -113,8 +118,15 @@ def layout_positions(
     }
 
 
-def separate(pos: Any, *, minimum: float = MIN_DISTANCE, fixed: int | None = None) -> Any:
-    """Push apart points (rows of a numpy array) closer than ``minimum``; returns the array.
+def separate(
+    pos: Any,
+    *,
+    minimum: float = MIN_DISTANCE,
+    fixed: int | None = None,
+    radii: list[float] | None = None,
+) -> Any:
+    """Push apart points (rows of a numpy array) closer than ``minimum`` (or than the sum of
+    their ``radii`` and a gap); returns the array.
 
     Each round moves both points of every too-close pair half the shortfall apart (the
     ``fixed`` row never moves). A few rounds leave no pair much closer than ``minimum``.
@@ -124,10 +136,13 @@ def separate(pos: Any, *, minimum: float = MIN_DISTANCE, fixed: int | None = Non
     n = len(pos)
     if n < 2 or n > SEPARATION_LIMIT:
         return pos
+    if radii is not None:
+        r = np.asarray(radii, dtype=np.float64)
+        minimum = np.maximum(minimum, r[:, None] + r[None, :] + POINT_GAP)
     for _ in range(SEPARATION_ROUNDS):
         delta = pos[:, None, :] - pos[None, :, :]
         distance = np.sqrt((delta**2).sum(axis=-1))
-        np.fill_diagonal(distance, 10 * minimum)
+        np.fill_diagonal(distance, 10 * float(np.max(minimum)))
         close = distance < minimum
         if not close.any():
             break
@@ -155,6 +170,7 @@ def stable_positions(
     stored: Mapping[Any, Position] | Mapping[Any, list[float]],
     *,
     centre: Any = None,
+    radius: Callable[[Any], float] | None = None,
 ) -> dict[Any, Position]:
     """Positions for every node of ``graph``, keeping those already in ``stored``.
 
@@ -174,14 +190,14 @@ def stable_positions(
         node: (float(stored[node][0]), float(stored[node][1])) for node in graph if node in stored
     }
     if not placed:
-        return layout_positions(graph, centre=centre)
+        return layout_positions(graph, centre=centre, radius=radius)
     simple = nx.Graph(graph)
     todo = {n for n in simple if n not in placed}
     while todo:
         counts = {n: sum(1 for m in simple[n] if m in placed) for n in todo}
         best = max(counts.values())
         if best == 0:
-            _place_group(simple.subgraph(todo), placed)
+            _place_group(simple.subgraph(todo), placed, radius)
             break
         for node in sorted((n for n in todo if counts[n] == best), key=str):
             around = [placed[m] for m in simple[node] if m in placed]
@@ -204,9 +220,11 @@ def _free_spot(cx: float, cy: float, angle: float, placed: Mapping[Any, Position
     return spot
 
 
-def _place_group(group: nx.Graph, placed: dict[Any, Position]) -> None:
+def _place_group(
+    group: nx.Graph, placed: dict[Any, Position], radius: Callable[[Any], float] | None
+) -> None:
     """Lay out nodes with no placed neighbour on their own, to the right of the map."""
-    own = layout_positions(group)
+    own = layout_positions(group, radius=radius)
     right = max(p[0] for p in placed.values()) + 2 * PLACE_RADIUS
     left = min(p[0] for p in own.values())
     middle = sum(p[1] for p in placed.values()) / len(placed)

@@ -71,6 +71,8 @@ EDGE_COLOUR = "#9aa5ae"
 #: around it; other ties keep people who know each other close.
 CENTRE_EDGE_LENGTH = 260
 EDGE_LENGTH = 130
+#: The centre of a map (the theme, the community) is drawn this much larger.
+CENTRE_SCALE = 1.6
 #: How far a focus may reach, in ties.
 FOCUS_STEPS = (1, 2, 3)
 #: Above this many points the browser groups the less important ones into clusters.
@@ -506,7 +508,15 @@ def map_network(
     # directed=True only spares pyvis its quadratic duplicate-edge check (pairs are merged
     # below already); arrows are set per tie kind.
     net = Network(height=height, width="100%", directed=True, cdn_resources="local")
-    placed = stable_positions(selection, positions or {}, centre=centre)
+    placed = stable_positions(
+        selection,
+        positions or {},
+        centre=centre,
+        radius=lambda node: (
+            KIND_STYLES[node_kind(selection.nodes[node].get("kind", "Person"))].size
+            * (CENTRE_SCALE if node == centre else 1)
+        ),
+    )
     for node in sorted(selection.nodes, key=str):
         data = selection.nodes[node]
         kind = node_kind(data.get("kind", "Person"))
@@ -528,7 +538,7 @@ def map_network(
                 lang=lang,
                 weight=weight,
             ),
-            "size": style.size * (1.6 if node == centre else 1),
+            "size": style.size * (CENTRE_SCALE if node == centre else 1),
             "borderWidth": BOND_RING_WIDTH if bond is not None else 1.5,
             "x": x,
             "y": y,
