@@ -247,3 +247,11 @@ def test_extreme_dates_are_clamped_with_a_message_on_every_dated_page(demo_app, 
         html = response.get_data(as_text=True)
         if path != "/" and not path.startswith("/entity/"):  # these two are not dated
             assert "ligt buiten 1900-01-01 – 2199-12-31" in html, path
+
+
+def test_the_kumu_workbook_holds_no_formula(town):
+    out = io.BytesIO()
+    exporter.export(town, "demo", "kumu", out)
+    cells = list(_cells_of_xlsx(out.getvalue()))
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert FORMULAS[0] in {c.value for c in cells}

@@ -448,13 +448,16 @@ def _symmetric() -> frozenset[RelKind]:
 def write_kumu(selection: Any, out: IO[bytes]) -> None:
     """An XLSX workbook with Kumu's ``Elements`` and ``Connections`` sheets."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from .export import _text_cell
 
     elements, connections = kumu_rows(selection)
     wb = Workbook(write_only=True)
     for title, rows in (("Elements", elements), ("Connections", connections)):
         ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(["" if v is None else str(v) for v in row])
+        for row in rows:  # formulas as text, control characters dropped (cells.py)
+            ws.append([_text_cell(ws, v, WriteOnlyCell) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     out.write(buffer.getvalue())
