@@ -207,6 +207,7 @@ class Change:
                 "version": new.version,
                 "until": _iso(new.until),
                 "on": on.isoformat(),
+                "now": {"strength": new.strength, "role": new.role},
                 "strength": old.strength,
                 "role": old.role,
                 "origin": old.origin,
@@ -856,6 +857,13 @@ def _reverse(ws: Workspace, change: Change, step: Mapping[str, Any]) -> None:
         return
     tie = ws.get_tie(ident)
     moved = tie.version != step["version"]
+    if do == "restore_tie" and "now" in step:
+        # a later version with the same values (an end undone since) is still this change
+        now = step["now"]
+        moved = tie.version < step["version"] or (tie.strength, tie.role) != (
+            now["strength"],
+            now["role"],
+        )
     if do != "void_tie" and _iso(tie.until) != step.get("until"):
         moved = True
     if moved:
@@ -870,7 +878,7 @@ def _reverse(ws: Workspace, change: Change, step: Mapping[str, Any]) -> None:
         change.ties.append(
             ws.change_tie(
                 ident,
-                on=step["on"],
+                on=max(dt.date.fromisoformat(step["on"]), tie.since or dt.date.min),
                 strength=step["strength"],
                 role=step["role"],
                 origin=step["origin"],
