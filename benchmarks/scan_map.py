@@ -191,6 +191,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
     from werkzeug.serving import make_server
@@ -236,6 +237,8 @@ def main() -> None:
     ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.command_executor._client_config.timeout = 600  # a busy machine answers slowly
+    driver.set_page_load_timeout(600)
     try:
         client = app.test_client()
         print(
@@ -254,7 +257,7 @@ def main() -> None:
                 print(f"{name:28} (no map: too many points for one map)")
                 continue
             driver.get(f"{base}/scan/{theme_id}")
-            WebDriverWait(driver, 30).until(
+            WebDriverWait(driver, 120).until(
                 lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
             )
             figures = driver.execute_script(FIGURES_JS)
@@ -277,11 +280,14 @@ def main() -> None:
             # two pages: this month and the month before, in layout coordinates
             last = positions(driver, "canvas")
             earlier = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).isoformat()
-            driver.get(f"{base}/scan/{theme_id}?as_of={earlier}")
-            WebDriverWait(driver, 30).until(
-                lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
-            )
-            reload = median_move(last, positions(driver, "canvas"))
+            try:
+                driver.get(f"{base}/scan/{theme_id}?as_of={earlier}")
+                WebDriverWait(driver, 120).until(
+                    lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
+                )
+                reload = median_move(last, positions(driver, "canvas"))
+            except WebDriverException:  # a machine too busy to answer in time
+                reload = float("nan")
             print(
                 f"{name[:28]:28} {figures['visible']:5d} {figures['edges']:5d} {server_s:8.3f}"
                 f" {figures['stable'] / 1000:8.2f} {'yes' if still else 'NO':>5} {labels:6d}"
