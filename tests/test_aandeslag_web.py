@@ -317,3 +317,37 @@ def test_unknown_ids_are_404(csrf_app, taal):
         data={"ev-nope-csrf_token": _token(html, "agreement")},
     )
     assert response.status_code == 404
+
+
+def test_json_api_for_calendar_and_report(csrf_app, taal):
+    client = csrf_app.test_client()
+    items = client.get(f"/api/communities/{taal.id}/calendar").get_json()
+    assert len(items) == 18 and {"title", "date", "owner_name", "status"} <= set(items[0])
+    rows = client.get(f"/api/report?as_of={DAY}").get_json()
+    assert {r["name"]: r["pulling_alone"] for r in rows} == {
+        "Repair & Reuse Rijnstad": False,
+        "Samen in de Wijk": True,
+        "Taalmaatjes Rijnstad": False,
+    }
+    one = client.get(f"/api/report?community={taal.id}&as_of={DAY}").get_json()
+    assert [r["name"] for r in one] == ["Taalmaatjes Rijnstad"]
+    assert client.get("/api/report?community=com-nope").status_code == 404
+
+
+def test_report_page_and_its_pdf(csrf_app, taal):
+    client = csrf_app.test_client()
+    page = client.get(f"/communities/{taal.id}/verslag?as_of={DAY}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<h1>Taalmaatjes Rijnstad</h1>" in html
+    assert f"/communities/{taal.id}/verslag?as_of={DAY}&amp;format=pdf" in html
+    english = client.get(f"/communities/{taal.id}/verslag?as_of={DAY}&lang=en").get_data(
+        as_text=True
+    )
+    assert "Roles and working agreements" in english
+    from tests.test_aandeslag import pdf_missing_reason
+
+    if pdf_missing_reason():
+        pytest.skip(pdf_missing_reason())
+    pdf = client.get(f"/communities/{taal.id}/verslag?as_of={DAY}&format=pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert client.get(f"/verslag/?as_of={DAY}&format=pdf").data.startswith(b"%PDF")
