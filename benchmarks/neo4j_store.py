@@ -131,7 +131,7 @@ def median_time(func, repeat: int) -> tuple[float, object]:  # type: ignore[no-u
     return statistics.median(times), result
 
 
-def bench_writes(store, batch_ties: int) -> None:
+def bench_writes(store, batch_ties: int, single_ties: int = SINGLE_TIES) -> None:
     """Ties per second: one transaction per tie, then one add_ties call per UNWIND batch size."""
     from mapper.store.neo4j import rows
 
@@ -141,7 +141,7 @@ def bench_writes(store, batch_ties: int) -> None:
     slug = f"bench-{uuid.uuid4().hex[:10]}"
     store.load_workspace(WorkspaceDump(dump.info, dump.nodes, [], []), slug=slug)
     try:
-        single = ties[:SINGLE_TIES]
+        single = ties[:single_ties]
         started = time.perf_counter()
         for tie in single:
             store.add_ties(slug, [tie])
@@ -218,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=100_000, help="entities in the province")
     parser.add_argument("--batch-ties", type=int, default=50_000, help="ties per batch run")
     parser.add_argument("--repeat", type=int, default=3, help="runs per read timing")
+    parser.add_argument(
+        "--single-ties", type=int, default=SINGLE_TIES, help="ties written one transaction each"
+    )
     args = parser.parse_args(argv)
 
     server = None
@@ -239,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     big = f"bench-{uuid.uuid4().hex[:10]}"
     try:
-        bench_writes(store, args.batch_ties)
+        bench_writes(store, args.batch_ties, args.single_ties)
 
         dump, themes = synthetic_dump(big, args.nodes, knows=KNOWS)
         theme = themes[len(themes) // 2]

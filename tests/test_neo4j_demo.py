@@ -23,8 +23,8 @@ from web import create_app
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 #: Pages visited per kind of page (first path segment), and in all.
-PER_ROUTE = 6
-MAX_PAGES = 120
+PER_ROUTE = 4
+MAX_PAGES = 80
 #: Pages whose worksheet tables are compared between the two stores.
 THEMES_COMPARED = 3
 
