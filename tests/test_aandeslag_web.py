@@ -351,3 +351,9 @@ def test_report_page_and_its_pdf(csrf_app, taal):
     pdf = client.get(f"/communities/{taal.id}/verslag?as_of={DAY}&format=pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(f"/verslag/?as_of={DAY}&format=pdf").data.startswith(b"%PDF")
+
+
+def test_pages_on_an_empty_workspace(client):
+    for url in ("/", "/team/", "/verslag/", "/api/report"):
+        assert client.get(url).status_code == 200, url
+    assert "Niets te meten deze maand." in client.get("/").get_data(as_text=True)
