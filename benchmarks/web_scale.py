@@ -211,7 +211,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(url: str, timeout: float = 300) -> tuple[float, int, int]:
+def get(url: str, timeout: float = 1800) -> tuple[float, int, int]:
     start = time.perf_counter()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
