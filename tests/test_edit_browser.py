@@ -137,6 +137,8 @@ def wait_for_map(browser) -> int:
 
 
 def click_node(browser, node_id: str) -> None:
+    """Click a point as a person does: the map is first moved so the point is in the middle
+    (nothing of the map's own panels covers it there)."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
@@ -144,15 +146,20 @@ def click_node(browser, node_id: str) -> None:
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", container)
     x, y = browser.execute_script(
         """
-        var net = window.scanMap.network, box = arguments[1];
-        var p = net.canvasToDOM(net.getPositions([arguments[0]])[arguments[0]]);
+        var net = window.scanMap.network, box = arguments[1], id = arguments[0];
+        var at = net.getPositions([id])[id], scales = [1.5, 2.5, 4, 6, 9];
+        for (var i = 0; i < scales.length; i++) {  /* zoom in until no neighbour covers it */
+          net.moveTo({position: at, scale: scales[i], animation: false});
+          var p = net.canvasToDOM(at);
+          if (String(net.getNodeAt(p)) === String(id)) { break; }
+        }
         return [p.x - box.clientWidth / 2, p.y - box.clientHeight / 2];
         """,
         node_id,
         container,
     )
-    ActionChains(browser).move_to_element_with_offset(
-        container, round(x), round(y)
+    ActionChains(browser).move_to_element_with_offset(container, round(x), round(y)).pause(
+        0.2
     ).click().perform()
 
 
@@ -225,7 +232,7 @@ def test_build_worksheets_1_to_3_in_the_browser(live_server, browser):
 
     # a form with an error keeps what was typed, with the message next to the field
     sheet.type("add-party", "name", "x" * 201)
-    sheet.type("add-party", "detail_description", "wat ik typte")
+    sheet.type("add-party", "detail_description", "wat ik typte " + XSS_TEXT)
     sheet.save("add-party")
     assert browser.current_url.endswith("#add-party")
     error = browser.find_element(By.ID, "add-party-name-error")
@@ -237,8 +244,9 @@ def test_build_worksheets_1_to_3_in_the_browser(live_server, browser):
         browser.find_element(By.CSS_SELECTOR, "#add-party [name=detail_description]").get_attribute(
             "value"
         )
-        == "wat ik typte"
+        == "wat ik typte " + XSS_TEXT
     )
+    assert browser.execute_script("return document.querySelectorAll('img, b.xss').length;") == 0
 
     sheet.open(scan)
     sheet.type("add-activity", "name", "Repair-middag")
