@@ -136,14 +136,11 @@ def add_user():  # type: ignore[no-untyped-def]
 @bp.post("/invitations/<invitation_id>/withdraw")
 def withdraw(invitation_id: str):  # type: ignore[no-untyped-def]
     ws = current_workspace()
+    if not any(i["id"] == invitation_id for i in get_accounts().invitations(workspace=ws.slug)):
+        abort(404)
     if WithdrawForm(prefix="w").validate_on_submit():
-        for inv in get_accounts().invitations(workspace=ws.slug):
-            if inv["id"] == invitation_id:
-                get_accounts().withdraw_invitation(invitation_id)
-                flash(_("Invitation withdrawn."), "success")
-                break
-        else:
-            abort(404)
+        get_accounts().withdraw_invitation(invitation_id)
+        flash(_("Invitation withdrawn."), "success")
     return redirect(url_for("admin.users"))
 
 

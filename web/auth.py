@@ -547,29 +547,35 @@ def _account_page(token: str | None = None) -> Any:
 
 @bp.post("/account/invitations/<invitation_id>/accept")
 def accept(invitation_id: str):  # type: ignore[no-untyped-def]
-    user = current_user()
-    if getattr(user, "local", False):
+    user = _invited(invitation_id)
+    if not AcceptForm(prefix="acc").validate_on_submit():
+        abort(400)
+    try:
+        slug = get_accounts().accept_invitation(invitation_id, user)
+    except NotFoundError:
         abort(404)
-    if AcceptForm(prefix="acc").validate_on_submit():
-        try:
-            slug = get_accounts().accept_invitation(invitation_id, user)
-        except NotFoundError:
-            abort(404)
-        session["workspace"] = slug
-        flash(_("Invitation accepted."), "success")
+    session["workspace"] = slug
+    flash(_("Invitation accepted."), "success")
     return redirect(url_for("auth.account"))
+
+
+def _invited(invitation_id: str) -> Any:
+    """The current account, if ``invitation_id`` is one of its open invitations; else 404."""
+    user = current_user()
+    if getattr(user, "local", False) or user is None:
+        abort(404)
+    if not any(i["id"] == invitation_id for i in get_accounts().invitations(email=user.email)):
+        abort(404)
+    return user
 
 
 @bp.post("/account/invitations/<invitation_id>/decline")
 def decline(invitation_id: str):  # type: ignore[no-untyped-def]
-    user = current_user()
-    if getattr(user, "local", False):
-        abort(404)
-    if DeclineForm(prefix="dec").validate_on_submit():
-        if not any(i["id"] == invitation_id for i in get_accounts().invitations(email=user.email)):
-            abort(404)
-        get_accounts().withdraw_invitation(invitation_id)
-        flash(_("Invitation declined."), "success")
+    _invited(invitation_id)
+    if not DeclineForm(prefix="dec").validate_on_submit():
+        abort(400)
+    get_accounts().withdraw_invitation(invitation_id)
+    flash(_("Invitation declined."), "success")
     return redirect(url_for("auth.account"))
 
 
