@@ -268,9 +268,10 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _day(value: Any, *, field: str, default: dt.date | None = None) -> dt.date | None:
+def _day(value: Any, *, field: str) -> dt.date:
+    """The date given, else today."""
     day = check_date(value, field=field)
-    return day if day is not None else default
+    return day if day is not None else today()
 
 
 def today() -> dt.date:
@@ -475,7 +476,7 @@ def add_entity(
         Nothing is written then.
     """
     node_kind = parse_kind(kind)
-    day = _day(ties_since, field="since", default=today())
+    day = _day(ties_since, field="since")
     theme_strength = strength_value(theme_strength, field="theme_strength")
     bond_strength = strength_value(bond_strength, field="bond_strength")
     props = {k: v for k, v in clean_details(node_kind, details).items() if v is not None}
@@ -583,7 +584,7 @@ def update_entity(
 
 def end_entity(ws: Workspace, node_id: str, *, on: Any = None) -> Change:
     """End an entity on a date (it is valid up to, not including, ``on``; default today)."""
-    day = _day(on, field="on", default=today())
+    day = _day(on, field="on")
     current = ws.get_node(node_id)
     if current.until is not None and current.until <= day:
         raise EditError(
@@ -641,7 +642,7 @@ def add_tie(
     a = resolve(ws, source, field="source")
     b = resolve(ws, target, field="target")
     a, b = orient(ws, rel, a, b)
-    day = _day(since, field="since", default=today())
+    day = _day(since, field="since")
     value = strength_value(strength)
     change = Change("tie", f"{a.name} – {b.name}")
     with ws.atomic():
@@ -667,7 +668,7 @@ def change_tie(
     origin: Any = UNSET,
 ) -> Change:
     """A tie's new version from ``on`` (default today): the current one is closed then."""
-    day = _day(on, field="on", default=today())
+    day = _day(on, field="on")
     current = ws.get_tie(tie_id)
     fields: dict[str, Any] = {}
     if strength is not UNSET:
@@ -687,7 +688,7 @@ def change_tie(
 
 def end_tie(ws: Workspace, tie_id: str, *, on: Any = None) -> Change:
     """End a tie on ``on`` (default today): it held up to, not including, that day."""
-    day = _day(on, field="on", default=today())
+    day = _day(on, field="on")
     current = ws.get_tie(tie_id)
     change = Change("end_tie", _tie_label(ws, current))
     with ws.atomic():
