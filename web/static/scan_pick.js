@@ -59,6 +59,9 @@
   }
 
   function setPicking(on) {
+    if (on && window.scanMap && typeof window.scanMap.openClusters === "function") {
+      window.scanMap.openClusters(); /* every point can be picked, none hidden in a cluster */
+    }
     picking = on;
     picked = [];
     button.textContent = on ? button.dataset.on : button.dataset.off;
@@ -82,6 +85,10 @@
     }
     var box = container.getBoundingClientRect();
     var id = net.getNodeAt({ x: event.clientX - box.left, y: event.clientY - box.top });
+    if (id !== undefined && id !== null && typeof net.isCluster === "function" && net.isCluster(id)) {
+      net.openCluster(id); /* a group of points: open it, then pick one of them */
+      return;
+    }
     if (id === undefined || id === null || picked.indexOf(String(id)) !== -1) {
       return;
     }
