@@ -27,32 +27,26 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def top_level_imports(path: Path, package: str) -> set[str]:
-    """Modules imported when ``path`` is imported: module-level statements only (imports inside
-    functions are deliberate lazy imports; ``if TYPE_CHECKING:`` blocks never run)."""
+def top_level_imports(path: Path, package: str) -> list[tuple[str, list[str]]]:
+    """What importing ``path`` imports: (module, names) per statement, module-level only
+    (imports inside functions are deliberate lazy imports; ``if TYPE_CHECKING:`` blocks never
+    run). ``import x`` gives ``(x, [])``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    is_package = path.name == "__init__.py"
-    found: set[str] = set()
+    here = package.split(".") if path.name == "__init__.py" else package.split(".")[:-1]
+    found: list[tuple[str, list[str]]] = []
 
     def visit(body: list[ast.stmt]) -> None:
         for node in body:
             if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
+                found.extend((alias.name, []) for alias in node.names)
             elif isinstance(node, ast.ImportFrom):
                 if node.level:
-                    base = package.split(".")
-                    drop = node.level - 1 if is_package else node.level
-                    base = base[: len(base) - drop] if drop else base
-                    if not is_package:
-                        base = package.split(".")[:-1]
-                        base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                    base = here[: len(here) - (node.level - 1)] if node.level > 1 else here
                     prefix = ".".join(base)
                     target = f"{prefix}.{node.module}" if node.module else prefix
                 else:
                     target = node.module or ""
-                found.add(target)
-                # ``from . import x`` may import the submodule x.
-                found.update(f"{target}.{alias.name}" for alias in node.names)
+                found.append((target, [alias.name for alias in node.names]))
             elif isinstance(node, ast.If) and not _is_type_checking(node):
                 visit(node.body)
                 visit(node.orelse)
@@ -68,14 +62,22 @@ def top_level_imports(path: Path, package: str) -> set[str]:
 
 
 def import_graph(top: str) -> nx.DiGraph:
+    """Module -> module it needs at import time. ``from pkg import sub`` needs only the
+    submodule ``pkg.sub``; it needs ``pkg`` itself (its ``__init__``) only for a name that is
+    not a submodule. A submodule's implicit import of its parent package is not counted: Python
+    runs the parent first either way, and only the parent's own imports can close a cycle."""
     files = sorted((ROOT / top).rglob("*.py"))
     names = {module_name(f): f for f in files}
     graph = nx.DiGraph()
     graph.add_nodes_from(names)
     for name, path in names.items():
-        for target in top_level_imports(path, name):
-            if target in names and target != name:
-                graph.add_edge(name, target)
+        for target, imported in top_level_imports(path, name):
+            wanted = {f"{target}.{n}" for n in imported if f"{target}.{n}" in names}
+            if not imported or len(wanted) < len(imported):
+                wanted.add(target)
+            for module in wanted:
+                if module in names and module != name:
+                    graph.add_edge(name, module)
     return graph
 
 
