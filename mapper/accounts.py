@@ -424,7 +424,8 @@ class Accounts:
         self, *, email: str | None = None, workspace: str | None = None
     ) -> list[dict[str, object]]:
         """Open invitations for an address, or of a workspace."""
-        where, params = ["expires_at >= ?"], [time.time()]
+        where: list[str] = ["expires_at >= ?"]
+        params: list[object] = [time.time()]
         if email is not None:
             where.append("email = ?")
             params.append(email.strip())

@@ -180,7 +180,7 @@ def build_graph(
     (0.6, datetime.date(2025, 6, 1))
     """
     dates = _Dates({None: None})
-    graph = nx.MultiDiGraph(workspace=workspace, as_of=as_of)
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=as_of)
     with _no_gc():
         present: dict[Any, dict[str, Any]] = {}
         for row in nodes:
@@ -189,12 +189,12 @@ def build_graph(
                 present[row[0]] = attrs
         graph.add_nodes_from(present.items())
         edges = []
-        for row in ties:
-            if row[3] in present and row[4] in present:
-                attrs = _tie_attrs(row, dates)
+        for tie in ties:
+            if tie[3] in present and tie[4] in present:
+                attrs = _tie_attrs(tie, dates)
                 if _valid(attrs, as_of):
-                    edges.append((row[3], row[4], row[0], attrs))
-        graph.add_edges_from(edges)
+                    edges.append((tie[3], tie[4], tie[0], attrs))
+        graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs know no (u, v, key, data)
     return graph
 
 
@@ -256,7 +256,7 @@ class Projection:
     ) -> Projection:
         """From every current node version and every tie version of a workspace."""
         dates = _Dates({None: None})
-        graph = nx.MultiDiGraph(workspace=workspace, as_of=today)
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=today)
         off_nodes: dict[Any, dict[str, Any]] = {}
         off_ties: dict[Any, list[tuple[Any, Any, dict[str, Any]]]] = {}
         off_at: dict[Any, set[Any]] = {}
@@ -267,16 +267,16 @@ class Projection:
                 (present if _valid(attrs, today) else off_nodes)[row[0]] = attrs
             graph.add_nodes_from(present.items())
             edges = []
-            for row in ties:
-                attrs = _tie_attrs(row, dates)
-                u, v = row[3], row[4]
+            for tie in ties:
+                attrs = _tie_attrs(tie, dates)
+                u, v = tie[3], tie[4]
                 if u in present and v in present and _valid(attrs, today):
-                    edges.append((u, v, row[0], attrs))
+                    edges.append((u, v, tie[0], attrs))
                 elif (u in present or u in off_nodes) and (v in present or v in off_nodes):
-                    off_ties.setdefault(row[0], []).append((u, v, attrs))
-                    off_at.setdefault(u, set()).add(row[0])
-                    off_at.setdefault(v, set()).add(row[0])
-            graph.add_edges_from(edges)
+                    off_ties.setdefault(tie[0], []).append((u, v, attrs))
+                    off_at.setdefault(u, set()).add(tie[0])
+                    off_at.setdefault(v, set()).add(tie[0])
+            graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs know no (u, v, key, data)
         nx.freeze(graph)
         return cls(workspace, today, mark, graph, off_nodes, off_ties, off_at)
 
@@ -310,19 +310,19 @@ class Projection:
         (every current node, every tie version keyed ``"<tie id>:<version>"``), from memory."""
         node_kinds = {getattr(k, "value", k) for k in kinds} if kinds is not None else None
         rel_kinds = {getattr(k, "value", k) for k in tie_kinds} if tie_kinds is not None else None
-        graph = nx.MultiDiGraph(workspace=self.workspace, as_of=None, history=True)
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=self.workspace, as_of=None, history=True)
         with _no_gc():
             nodes = [
                 (n, d)
-                for source in (self.graph._node, self._off_nodes)
+                for source in (self.graph._node, self._off_nodes)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
                 for n, d in source.items()
                 if node_kinds is None or d["kind"] in node_kinds
             ]
             nodes.sort(key=lambda item: item[0])
             graph.add_nodes_from(nodes)
-            keep = graph._node
+            keep = graph._node  # type: ignore[attr-defined]  # networkx's own dicts, for speed
             rows = []
-            for u, nbrs in self.graph._succ.items():
+            for u, nbrs in self.graph._succ.items():  # type: ignore[attr-defined]  # networkx's own dicts, for speed
                 if u not in keep:
                     continue
                 for v, keydict in nbrs.items():
@@ -335,12 +335,15 @@ class Projection:
                     if u in keep and v in keep and (rel_kinds is None or d["kind"] in rel_kinds):
                         rows.append((k, d["version"], u, v, d))
             rows.sort(key=lambda r: (r[0], r[1]))
-            graph.add_edges_from((u, v, f"{k}:{ver}", {"tie": k, **d}) for k, ver, u, v, d in rows)
+            graph.add_edges_from(  # type: ignore[misc]  # the stubs know no (u, v, key, data)
+                (u, v, f"{k}:{ver}", {"tie": k, **d})
+                for k, ver, u, v, d in rows  # type: ignore[misc]
+            )
         return graph
 
     def node(self, node_id: Any) -> dict[str, Any] | None:
         """The attributes of a current node (valid today or not), or None."""
-        return self.graph._node.get(node_id) or self._off_nodes.get(node_id)
+        return self.graph._node.get(node_id) or self._off_nodes.get(node_id)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
 
     # -------------------------------------------------------------- writing
 
@@ -390,11 +393,11 @@ def _freeze_graph(
     succ: dict[Any, Any],
     pred: dict[Any, Any],
 ) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph(workspace=workspace, as_of=today)
-    graph._node = node
-    graph._adj = succ
-    graph._succ = succ
-    graph._pred = pred
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=today)
+    graph._node = node  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+    graph._adj = succ  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+    graph._succ = succ  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+    graph._pred = pred  # type: ignore[attr-defined]  # networkx's own dicts, for speed
     return nx.freeze(graph)
 
 
@@ -407,9 +410,9 @@ class _Edit:
         self.base = base
         self.today = base.today
         self.dates = _Dates({None: None})
-        self.node: dict[Any, Any] = dict(g._node)
-        self.succ: dict[Any, Any] = dict(g._succ)
-        self.pred: dict[Any, Any] = dict(g._pred)
+        self.node: dict[Any, Any] = dict(g._node)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+        self.succ: dict[Any, Any] = dict(g._succ)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+        self.pred: dict[Any, Any] = dict(g._pred)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
         self.own_succ: set[Any] = set()
         self.own_pred: set[Any] = set()
         self.own_kd: set[tuple[Any, Any]] = set()
@@ -716,7 +719,7 @@ class _DayAdjacency(Mapping[Any, Any]):
 class _DayView:
     @staticmethod
     def make(p: Projection, day: dt.date) -> nx.MultiDiGraph:
-        present = {n: d for n, d in p.graph._node.items() if _valid(d, day)}
+        present = {n: d for n, d in p.graph._node.items() if _valid(d, day)}  # type: ignore[attr-defined]  # networkx's own dicts, for speed
         present.update((n, d) for n, d in p._off_nodes.items() if _valid(d, day))
         extra_succ: dict[Any, dict[Any, dict[Any, Any]]] = {}
         extra_pred: dict[Any, dict[Any, dict[Any, Any]]] = {}
@@ -727,12 +730,12 @@ class _DayView:
                     keydict[k] = d
                     extra_pred.setdefault(v, {})[u] = keydict
                     break
-        view = nx.MultiDiGraph(workspace=p.workspace, as_of=day)
-        view._node = _DayNodes(present)  # type: ignore[assignment]
-        succ = _DayAdjacency(p.graph._succ, extra_succ, present, day)
-        view._adj = succ  # type: ignore[assignment]
-        view._succ = succ  # type: ignore[assignment]
-        view._pred = _DayAdjacency(p.graph._pred, extra_pred, present, day)  # type: ignore[assignment]
+        view: nx.MultiDiGraph = nx.MultiDiGraph(workspace=p.workspace, as_of=day)
+        view._node = _DayNodes(present)  # type: ignore[attr-defined, assignment]
+        succ = _DayAdjacency(p.graph._succ, extra_succ, present, day)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+        view._adj = succ  # type: ignore[attr-defined, assignment]
+        view._succ = succ  # type: ignore[attr-defined, assignment]
+        view._pred = _DayAdjacency(p.graph._pred, extra_pred, present, day)  # type: ignore[attr-defined, assignment]
         return nx.freeze(view)
 
 

@@ -41,7 +41,7 @@ BLUEPRINTS: list[str] = [
 ]
 
 #: Settings read from the environment as MAPPER_<NAME>.
-ENV_SETTINGS = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
+ENV_SETTINGS: tuple[str, ...] = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
 # Accounts and security (see web/auth.py): single-user mode, bound address, accounts file,
 # session length in hours, Secure cookies even behind a TLS-terminating proxy.
 ENV_SETTINGS += ("SINGLE_USER", "HOST", "ACCOUNTS_PATH", "SESSION_HOURS", "SECURE_COOKIES")

@@ -379,7 +379,7 @@ def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
             dates,
             [(m, str(METRIC_LABELS[m]), column(points, m)) for m in metrics],
             share=share,
-            fmt=lambda v, m=first: fmt_value(m, v),
+            fmt=lambda v, m=first: fmt_value(m, v),  # type: ignore[misc]
             date_label=fmt_date,
         )
         blocks.append(
@@ -782,7 +782,7 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
     data: dict[str, Any] = {}
     listed: list[Any] = []
     bonds: dict[Any, Any] = {}
-    selection = nx.MultiDiGraph()
+    selection: nx.MultiDiGraph = nx.MultiDiGraph()
     if not missing:
         selection = community_selection(graph, community_id)
         bonds = library_bonds(graph, selection.nodes)

@@ -147,7 +147,8 @@ def template_helpers() -> dict[str, Any]:
         args = request.args.to_dict(flat=False)
         args["lang"] = [code]
         if request.endpoint:
-            return url_for(request.endpoint, **(request.view_args or {}), **args)
+            values: dict[str, Any] = {**(request.view_args or {}), **args}
+            return url_for(request.endpoint, **values)
         return f"?lang={code}"
 
     def self_url(**changes: Any) -> str:
@@ -158,7 +159,8 @@ def template_helpers() -> dict[str, Any]:
                 args.pop(key, None)
             else:
                 args[key] = [value]
-        return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+        values: dict[str, Any] = {**(request.view_args or {}), **args}
+        return url_for(request.endpoint or "main.index", **values)
 
     return {
         "lang_url": lang_url,

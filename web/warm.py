@@ -218,12 +218,12 @@ def route_map(
     """vis-network data of the introduction routes, drawn like every map of the app, with
     the positions kept per target (``web/maps.py``)."""
     routes = route_graph(graph, contacts)
-    selection = nx.MultiDiGraph()
+    selection: nx.MultiDiGraph = nx.MultiDiGraph()
     for n in routes.nodes:
         selection.add_node(n, **{**graph.nodes[n], "kind": graph.nodes[n].get("kind")})
     for a, b, data in routes.edges(data=True):
         kind = None
-        for d in graph.get_edge_data(a, b, default={}).values():
+        for d in graph.get_edge_data(a, b, default={}).values():  # type: ignore[var-annotated]
             kind = d.get("kind")
         for d in graph.get_edge_data(b, a, default={}).values():
             kind = kind or d.get("kind")

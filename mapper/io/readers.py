@@ -729,7 +729,7 @@ def read_graph(data: bytes, fmt: str, *, limits: Limits = DEFAULT_LIMITS) -> Fou
     undirected = not graph.is_directed()
     edge_rows: list[list[Any]] = []
     if graph.is_multigraph():
-        edges: Iterable[tuple[Any, Any, Any, dict[str, Any]]] = graph.edges(keys=True, data=True)
+        edges: Iterable[tuple[Any, Any, Any, dict[str, Any]]] = graph.edges(keys=True, data=True)  # type: ignore[call-overload]
     else:
         edges = ((u, v, None, d) for u, v, d in graph.edges(data=True))
     for u, v, key, attrs in edges:

@@ -136,18 +136,19 @@ def separate(
     n = len(pos)
     if n < 2 or n > SEPARATION_LIMIT:
         return pos
+    gap: Any = minimum  # one distance, or a matrix of them when the points have radii
     if radii is not None:
         r = np.asarray(radii, dtype=np.float64)
-        minimum = np.maximum(minimum, r[:, None] + r[None, :] + POINT_GAP)
+        gap = np.maximum(minimum, r[:, None] + r[None, :] + POINT_GAP)
     for _ in range(SEPARATION_ROUNDS):
         delta = pos[:, None, :] - pos[None, :, :]
         distance = np.sqrt((delta**2).sum(axis=-1))
-        np.fill_diagonal(distance, 10 * float(np.max(minimum)))
-        close = distance < minimum
+        np.fill_diagonal(distance, 10 * float(np.max(gap)))
+        close = distance < gap
         if not close.any():
             break
         safe = np.where(distance == 0, 1e-3, distance)
-        push = np.where(close, (minimum - distance) / (2 * safe), 0.0)
+        push = np.where(close, (gap - distance) / (2 * safe), 0.0)
         # identical points: a fixed, seeded direction
         same = np.argwhere(distance == 0)
         for i, j in same:
@@ -191,7 +192,7 @@ def stable_positions(
     }
     if not placed:
         return layout_positions(graph, centre=centre, radius=radius)
-    simple = nx.Graph(graph)
+    simple: nx.Graph = nx.Graph(graph)
     todo = {n for n in simple if n not in placed}
     while todo:
         counts = {n: sum(1 for m in simple[n] if m in placed) for n in todo}

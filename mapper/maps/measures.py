@@ -41,7 +41,7 @@ def point_measures(graph: nx.Graph, *, centre: Any = None) -> dict[Any, dict[str
     ``centre`` (the theme or community every point hangs from) is left out of betweenness and
     bridges, since it would connect everyone and hide the real go-betweens.
     """
-    simple = nx.Graph()
+    simple: nx.Graph = nx.Graph()
     simple.add_nodes_from(graph.nodes)
     simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
     core = simple.copy()

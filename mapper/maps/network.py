@@ -314,7 +314,7 @@ def scan_selection(
         nodes = {n for n in nodes if n == theme or n in bonds or n in holders}
     if not copy and (min_step is None or min_step <= 1) and focus is None:
         return graph.subgraph(nodes)  # type: ignore[no-any-return]
-    selection = nx.MultiDiGraph(graph.subgraph(nodes))
+    selection: nx.MultiDiGraph = nx.MultiDiGraph(graph.subgraph(nodes))
     selection.graph.update(graph.graph)
     if min_step is not None and min_step > 1:
         weak = [
@@ -574,25 +574,25 @@ def map_network(
         pairs.setdefault((a, b), []).append((u, v, d))
     for (a, b), ties in pairs.items():
         strengths = [d.get(weight) for _, _, d in ties if d.get(weight) is not None]
-        strongest = max(strengths) if strengths else None
-        source, target, kind = _dominant(ties)
-        style = TIE_STYLES.get(kind, TIE_STYLES[RelKind.KNOWS])
+        strongest = max(strengths) if strengths else None  # type: ignore[type-var]
+        source, target, tie_kind = _dominant(ties)
+        tie_style = TIE_STYLES.get(tie_kind, TIE_STYLES[RelKind.KNOWS])
         to_centre = centre is not None and centre in (a, b)
-        is_bond = kind is RelKind.BOND_WITH
+        is_bond = tie_kind is RelKind.BOND_WITH
         net.add_edge(
             str(source),
             str(target),
             width=edge_width(strongest),
             title=_edge_title(selection, ties, gettext, lang, weight),
             color={
-                "color": style.colour,
+                "color": tie_style.colour,
                 "highlight": "#1d1d1f",
                 "hover": "#1d1d1f",
                 "opacity": 0.9 if is_bond else (0.35 if to_centre else 0.6),
             },
-            dashes=list(style.dashes) if style.dashes else False,
-            arrows={"to": {"enabled": style.arrow, "scaleFactor": 0.5}},
-            kind=kind.value,
+            dashes=list(tie_style.dashes) if tie_style.dashes else False,
+            arrows={"to": {"enabled": tie_style.arrow, "scaleFactor": 0.5}},
+            kind=tie_kind.value,
             id=f"{a}|{b}",
             # (owner: invite) every tie between the two came from an invitation answer
             **({"provenance": "invitation"} if _from_invitations(ties) else {}),

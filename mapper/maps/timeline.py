@@ -75,7 +75,7 @@ def graph_on(
     """The graph as of ``day`` from a history graph (``Store.project_history``): the nodes
     and tie versions valid that day, limited to ``nodes`` when given."""
     wanted = history.nodes if nodes is None else [n for n in nodes if n in history]
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
     graph.graph.update(history.graph, as_of=day, history=False)
     node_data = history.nodes
     graph.add_nodes_from(
@@ -83,9 +83,9 @@ def graph_on(
         for n in wanted
         if valid_on(node_data[n].get("since"), node_data[n].get("until"), day)
     )
-    present = graph._node  # noqa: SLF001 - a fast membership test on the new graph
-    graph.add_edges_from(
-        (u, v, attrs.get("tie", key), attrs)
+    present = graph._node  # type: ignore[attr-defined]  # a fast membership test on the new graph
+    graph.add_edges_from(  # type: ignore[misc]  # the stubs know no (u, v, key, data)
+        (u, v, attrs.get("tie", key), attrs)  # type: ignore[misc]
         for u, v, key, attrs in history.edges(keys=True, data=True)
         if u in present and v in present and valid_on(attrs.get("since"), attrs.get("until"), day)
     )
@@ -94,8 +94,8 @@ def graph_on(
 
 def first_day(graph: nx.MultiDiGraph) -> dt.date | None:
     """The earliest ``since`` of the nodes and ties of ``graph`` (None if none has one)."""
-    days = [d for _, d in graph.nodes(data="since") if isinstance(d, dt.date)]
-    days += [d for _, _, d in graph.edges(data="since") if isinstance(d, dt.date)]
+    days: list[dt.date] = [d for _, d in graph.nodes(data="since") if isinstance(d, dt.date)]  # type: ignore[misc]
+    days += [d for _, _, d in graph.edges(data="since") if isinstance(d, dt.date)]  # type: ignore[misc, var-annotated]
     return min(days) if days else None
 
 
@@ -128,7 +128,7 @@ def map_timeline(
     time), which keeps this fast on a large workspace.
     """
     keep = None if nodes is None else list(nodes)
-    union = nx.MultiDiGraph(**history.graph)
+    union: nx.MultiDiGraph = nx.MultiDiGraph(**history.graph)
     node_days: dict[Any, list[int]] = {}
     edge_days: dict[tuple[str, str], list[int]] = {}
     for index in range(len(days) - 1, -1, -1):

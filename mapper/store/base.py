@@ -1309,7 +1309,7 @@ class Store(ABC):
         """
         import networkx as nx
 
-        graph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
         for node in self.nodes(workspace, kind=kinds):
             graph.add_node(node.id, **node_attrs(node))
         for tie in self.ties(workspace, kind=tie_kinds, history=True):
@@ -1386,7 +1386,7 @@ class Store(ABC):
             ties.update((t.id, t) for t in self._ties_touching(workspace, frontier, day))
         import networkx as nx
 
-        graph = nx.MultiDiGraph(workspace=workspace, as_of=day)
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=day)
         for node_id in sorted(keep):
             graph.add_node(node_id, **node_attrs(keep[node_id]))
         for tie_id in sorted(ties):

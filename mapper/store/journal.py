@@ -170,4 +170,4 @@ def install(cls: type) -> None:
             setattr(cls, name, _wrap_primitive(name, func))
     func = cls.__dict__.get("atomic")
     if func is not None and not getattr(func, "_journaled", False):
-        cls.atomic = _wrap_atomic(func)
+        cls.atomic = _wrap_atomic(func)  # type: ignore[attr-defined]

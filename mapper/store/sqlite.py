@@ -642,7 +642,7 @@ class SQLiteStore(Store):
         if node_kinds is not None:
             sql += f" AND kind IN ({','.join('?' * len(node_kinds))})"
             params += [k.value for k in node_kinds]
-        graph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=None, history=True)
         graph.add_nodes_from(
             (
                 id_,
@@ -664,12 +664,12 @@ class SQLiteStore(Store):
         if rel_kinds is not None:
             sql += f" AND kind IN ({','.join('?' * len(rel_kinds))})"
             params += [k.value for k in rel_kinds]
-        nodes = graph._node
+        nodes = graph._node  # type: ignore[attr-defined]  # networkx's own dicts, for speed
         collecting = gc.isenabled()
         gc.disable()  # tens of thousands of live dicts: the cyclic collector would only rescan them
         try:
-            graph.add_edges_from(
-                (
+            graph.add_edges_from(  # type: ignore[misc]  # the stubs know no (u, v, key, data)
+                (  # type: ignore[misc]
                     source,
                     target,
                     f"{id_}:{version}",
@@ -1067,6 +1067,6 @@ def _insert_many(
         conn.executemany(f"{head} {one}", rows[end:])
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

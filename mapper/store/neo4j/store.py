@@ -726,7 +726,7 @@ class Neo4jStore(Transactions, Store):
             if result and result[0]["first"] is not None:
                 first, last = result[0]["first"], result[0]["last"]
                 self._on_undo(
-                    lambda first=first, last=last: self._write(
+                    lambda first=first, last=last: self._write(  # type: ignore[misc]
                         "MATCH (e:AuditEntry {workspace: $ws}) WHERE e.seq >= $first AND e.seq <= $last "
                         "DELETE e",
                         ws=workspace,
@@ -900,60 +900,7 @@ class Neo4jStore(Transactions, Store):
         ties: list[tuple[str, str]],
         contacts: list[tuple[str, str]],
     ) -> None:
-        """For ``unmerge_nodes``: move the given ties (every version) and contact moments
-        from ``old`` to ``new`` at the named end. A relationship cannot change its ends in
-        Neo4j, so each version is deleted and created again with the same properties."""
-        with self.atomic():
-            self._on_undo(self._cannot_undo("undoing a merge"))
-            ends = {"ws": workspace, "old": old, "new": new}
-            for end in ("source", "target"):
-                ids = sorted({tid for tid, at in ties if at == end})
-                if not ids:
-                    continue
-                for kind in RelKind:  # types from the enum only
-                    if end == "source":
-                        pattern = (
-                            f"(o:Entity {{workspace: $ws, id: $old}})-[r:{kind.value}]->(x:Entity)"
-                        )
-                        create = f"CREATE (n)-[moved:{kind.value}]->(x)"
-                    else:
-                        pattern = (
-                            f"(x:Entity)-[r:{kind.value}]->(o:Entity {{workspace: $ws, id: $old}})"
-                        )
-                        create = f"CREATE (x)-[moved:{kind.value}]->(n)"
-                    for chunk in _chunks(ids):
-                        self._write(
-                            f"MATCH {pattern} WHERE r.workspace = $ws AND r.tie_id IN $ids "
-                            "WITH r, x, properties(r) AS p DELETE r "
-                            "WITH x, p MATCH (n:Entity {workspace: $ws, id: $new}) "
-                            f"{create} SET moved = p",
-                            ids=chunk,
-                            **ends,
-                        )
-            for end in ("a", "b"):
-                ids = sorted({cid for cid, at in contacts if at == end})
-                for chunk in _chunks(ids):
-                    # ``end`` is "a" or "b", never user text.
-                    self._write(
-                        "UNWIND $ids AS cid MATCH (c:Contact {workspace: $ws, id: cid}) "
-                        f"WHERE c.{end} = $old "
-                        "OPTIONAL MATCH (c)-[i:INVOLVES]->(:Entity {workspace: $ws, id: $old}) "
-                        "DELETE i "
-                        "WITH DISTINCT c MATCH (n:Entity {workspace: $ws, id: $new}) "
-                        f"SET c.{end} = $new MERGE (c)-[:INVOLVES]->(n)",
-                        ids=chunk,
-                        **ends,
-                    )
-
-    def _repoint_ties(
-        self,
-        workspace: str,
-        old: str,
-        new: str,
-        ties: list[tuple[str, str]],
-        contacts: list[tuple[str, str]],
-    ) -> None:
-        """For ``unmerge_nodes`` (owner: io): move the given ties (every version) and contact
+        """For ``unmerge_nodes``: move the given ties (every version) and contact
         moments at ``old`` to ``new``; a relationship is deleted and created again, as in
         :meth:`_repoint_node`."""
         with self.atomic():
