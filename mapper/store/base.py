@@ -921,10 +921,32 @@ class Store(ABC):
             records = self._delete_records_naming(workspace, node_id)
             if records:  # records (e.g. an accepted invitation answer) about the node
                 counts["records"] = records
+            scrubbed = self._scrub_settings(workspace, node_id)
+            if scrubbed:  # e.g. a map's kept positions or a saved view's focus
+                counts["settings"] = scrubbed
             detail = {"kind": node.kind.value, **counts}
             self._audit_write(workspace, _audit.ERASE, "node", None, None, (), detail)
         compacted = self._compact()
         return {"kind": node.kind.value, **counts, "compacted": compacted}
+
+    def _scrub_settings(self, workspace: str, node_id: str) -> int:
+        """Remove every trace of ``node_id`` from the workspace settings (kept map positions,
+        saved views, ...): a key equal to the id is dropped, a value equal to it becomes None,
+        and a setting holding the id inside a longer text (such as the map key of a person's
+        warm-route map) is dropped whole. Returns how many settings changed."""
+        info = self.get_workspace(workspace)
+        changed = 0
+        settings: dict[str, Any] = {}
+        for key, value in info.settings.items():
+            clean, touched, drop = _scrub(value, node_id)
+            if drop:
+                changed += 1
+                continue
+            changed += touched
+            settings[key] = clean
+        if changed:
+            self._update_workspace(replace(info, settings=settings))
+        return changed
 
     def compact(self) -> bool:
         """Squeeze deleted data out of the store's files (SQLite: WAL checkpoint and VACUUM).
@@ -1751,3 +1773,41 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"<Workspace {self.slug!r} in {self.store!r}>"
+
+
+def _scrub(value: Any, node_id: str) -> tuple[Any, bool, bool]:
+    """``value`` without ``node_id``: (clean value, whether it changed, whether the whole
+    setting must go because the id sits inside a longer text).
+
+    >>> _scrub({"positions": {"per-1": [0, 0], "per-2": [1, 1]}, "focus": "per-1"}, "per-1")
+    ({'positions': {'per-2': [1, 1]}, 'focus': None}, True, False)
+    >>> _scrub({"map": "warm:per-1"}, "per-1")[2]
+    True
+    """
+    if isinstance(value, str):
+        if value == node_id:
+            return None, True, False
+        return value, False, node_id in value
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        touched = drop = False
+        for key, item in value.items():
+            if key == node_id:
+                touched = True
+                continue
+            clean, changed, inner_drop = _scrub(item, node_id)
+            out[key] = clean
+            touched, drop = touched or changed, drop or inner_drop
+        return out, touched, drop
+    if isinstance(value, list):
+        items: list[Any] = []
+        touched = drop = False
+        for item in value:
+            if item == node_id:
+                touched = True
+                continue
+            clean, changed, inner_drop = _scrub(item, node_id)
+            items.append(clean)
+            touched, drop = touched or changed, drop or inner_drop
+        return items, touched, drop
+    return value, False, False
