@@ -230,6 +230,8 @@ def access_export(store: Store, workspace: str, node_id: str) -> dict[str, Any]:
         "sources": sorted(sources),
         # invitation answers naming the entity (mapper.invitations), waiting or accepted
         "answers": _answers_about(store, workspace, node_id),
+        # Aan de slag: tasks, calendar items and moments that name the person (by id only).
+        "aandeslag": _aandeslag_about(store, workspace, node_id),
     }
 
 
@@ -480,3 +482,20 @@ def _other_text(other: Mapping[str, Any]) -> str:
     if other.get("name"):
         return f"{other['name']} ({other['kind']})"
     return str(other.get("id"))
+
+
+def _aandeslag_about(store: Store, workspace: str, node_id: str) -> list[dict[str, Any]]:
+    """The *Aan de slag* records (working agreements, calendar, measurement moments, the
+    contact person) that name ``node_id``."""
+    from . import workplan
+
+    return workplan.references(store.workspace(workspace), node_id)
+
+
+def forget_everywhere(store: Store, workspace: str, node_id: str) -> int:
+    """Before an erasure: take ``node_id`` out of the records that name it by id in other
+    nodes' details (the *Aan de slag* tasks, calendar items and moments, the contact person).
+    Returns how many references were removed."""
+    from . import workplan
+
+    return workplan.forget(store.workspace(workspace), node_id)

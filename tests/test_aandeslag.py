@@ -391,3 +391,30 @@ def test_references_to_a_person_for_access_and_erasure(demo):
         a["task"] == "Inhoud van de oefenbijeenkomsten" and a["who"] is None
         for a in workplan.records(node, "agreements")
     )
+
+
+def test_access_export_and_cli_erasure_reach_the_aan_de_slag_records(demo):
+    from mapper.cli import main
+    from mapper.privacy import access_export
+
+    store, ws, path = demo
+    taal = com.community(ws, "Taalmaatjes Rijnstad")
+    fatma = workplan.settings(taal)["contact_person"]
+    data = access_export(store, "demo", fatma)
+    assert sorted({r["key"] for r in data["aandeslag"]}) == [
+        "agreements",
+        "calendar",
+        "contact_person",
+    ]
+    store.close()
+    result = CliRunner().invoke(
+        main, ["privacy", "erase", fatma, "--yes", "--database", str(path), "--workspace", "demo"]
+    )
+    assert result.exit_code == 0, result.output
+    again = SQLiteStore(path)
+    try:
+        assert workplan.references(again.workspace("demo"), fatma) == []
+        node = again.get_node("demo", taal.id)
+        assert workplan.settings(node)["contact_person"] is None
+    finally:
+        again.close()

@@ -44,6 +44,7 @@ from mapper.privacy import (
     LAWFUL_BASIS,
     REVIEW_MONTHS,
     access_export,
+    forget_everywhere,
     export_html,
     export_json,
     lawful_basis_label,
@@ -231,6 +232,7 @@ def erase(node_id: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         ws = current_workspace()
         names = names_held(get_store(), ws.slug, node_id)
+        forget_everywhere(get_store(), ws.slug, node_id)
         report = ws.erase_node(node_id)
         # Uploads waiting for their confirmation may hold the person too: they go as well.
         from .io import uploads

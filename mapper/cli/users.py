@@ -195,7 +195,10 @@ def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyp
         click.confirm(f"Erase {node.kind.value} {node.name!r} ({node.id}) for good?", abort=True)
     from ..io.uploads import UploadFolder, default_folder, names_held
 
+    from ..privacy import forget_everywhere
+
     names = names_held(ws.store, ws.slug, node_id)
+    forget_everywhere(ws.store, ws.slug, node_id)
     report = ws.erase_node(node_id)
     folder = default_folder()
     purged = UploadFolder(folder).purge_mentions(names) if folder.is_dir() else 0
