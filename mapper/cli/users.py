@@ -194,7 +194,6 @@ def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyp
     if not yes:
         click.confirm(f"Erase {node.kind.value} {node.name!r} ({node.id}) for good?", abort=True)
     from ..io.uploads import UploadFolder, default_folder, names_held
-
     from ..privacy import forget_everywhere
 
     names = names_held(ws.store, ws.slug, node_id)
