@@ -137,11 +137,7 @@ def test_duplicate_tie_ids_in_one_file_are_reported():
     store = SQLiteStore(":memory:")
     store.create_workspace("demo")
     people = b"soort;naam\npersoon;Jan\npersoon;Piet\npersoon;Kees\n"
-    ties = (
-        b"id;van;naar;soort relatie\n"
-        b"tie-aaaa1111;Jan;Piet;kent\n"
-        b"tie-aaaa1111;Jan;Kees;kent\n"
-    )
+    ties = b"id;van;naar;soort relatie\ntie-aaaa1111;Jan;Piet;kent\ntie-aaaa1111;Jan;Kees;kent\n"
     tables = read_bytes(people, "individuen.csv").tables + read_bytes(ties, "relaties.csv").tables
     plan = plan_import(store, "demo", Found("CSV", tables))
     assert [(e.sheet, e.row) for e in plan.errors] == [("relaties.csv", 3)]
