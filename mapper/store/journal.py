@@ -110,7 +110,7 @@ def _wrap_primitive(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             result = func(self, *args, **kwargs)
         except BaseException:
             if first:
-                del state.before[workspace]
+                state.before.pop(workspace, None)  # a rolled-back inner block may have dropped it
             raise
         state.changes.append((workspace, change))
         return result
