@@ -516,9 +516,12 @@ def open_view(view_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/views/<view_id>/delete")
 def delete_view(view_id: str):  # type: ignore[no-untyped-def]
     ws = current_workspace()
+    views = saved_views(ws)
+    if not any(v["id"] == view_id for v in views):
+        abort(404)  # not a view of this workspace: nothing to delete, and nothing said about it
     form = DeleteViewForm()
     if form.validate_on_submit():
-        _store_views(ws, [v for v in saved_views(ws) if v["id"] != view_id])
+        _store_views(ws, [v for v in views if v["id"] != view_id])
         flash(_("The view is deleted."), "success")
     return redirect(url_for("maps.views"))
 
