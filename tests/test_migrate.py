@@ -127,12 +127,3 @@ def test_cli_migrate_to_an_unreachable_neo4j_says_so(two_files):
     assert result.exit_code == 1
     assert "cannot reach Neo4j at bolt://127.0.0.1:1" in result.output
     assert "geheim" not in result.output
-
-
-@pytest.mark.parametrize("name", ["mapper.store.dump", "mapper.migrate", "mapper.store.neo4j"])
-def test_docstring_examples(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
