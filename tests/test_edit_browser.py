@@ -6,6 +6,7 @@ and every step found in the history. Everything typed is shown as text."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -158,6 +159,9 @@ def click_node(browser, node_id: str) -> None:
         node_id,
         container,
     )
+    # Every point is clicked in the middle of the map: two clicks there within vis-network's
+    # double-tap interval would read as one double click (which opens the entity page).
+    time.sleep(0.7)
     ActionChains(browser).move_to_element_with_offset(container, round(x), round(y)).pause(
         0.2
     ).click().perform()
