@@ -335,10 +335,9 @@ class Projection:
                     if u in keep and v in keep and (rel_kinds is None or d["kind"] in rel_kinds):
                         rows.append((k, d["version"], u, v, d))
             rows.sort(key=lambda r: (r[0], r[1]))
-            graph.add_edges_from(  # type: ignore[misc]  # the stubs know no (u, v, key, data)
-                (u, v, f"{k}:{ver}", {"tie": k, **d})
-                for k, ver, u, v, d in rows  # type: ignore[misc]
-            )
+            # The stubs know no (u, v, key, data) edges.
+            edges = [(u, v, f"{k}:{ver}", {"tie": k, **d}) for k, ver, u, v, d in rows]
+            graph.add_edges_from(edges)  # type: ignore[arg-type]
         return graph
 
     def node(self, node_id: Any) -> dict[str, Any] | None:
