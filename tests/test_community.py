@@ -490,23 +490,6 @@ def test_every_metric_is_in_a_point(leesclub):
     assert set(METRICS) <= set(point)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "mapper.analysis.community",
-        "mapper.analysis.goals",
-        "mapper.analysis.readiness",
-        "web.community_charts",
-    ],
-)
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_benchmark_builder_makes_a_history_the_sweep_agrees_with(tmp_path):
     """The benchmark's community (small here, and not timed) has joins, leavers, changed and
     ended ties; the one-sweep series equals the per-date results on it."""

@@ -385,15 +385,6 @@ def test_staff_know_residents_and_work_at_the_library(graph):
     assert {"community librarian", "leesconsulent"} <= titles
 
 
-def test_docstring_examples():
-    import doctest
-
-    import seeds.demo
-
-    result = doctest.testmod(seeds.demo, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 3 and result.failed == 0
-
-
 def test_contacts_happen_between_people_who_know_each_other(seeded):
     store, _ = seeded
     since: dict[tuple[str, str], dt.date] = {}

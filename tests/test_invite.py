@@ -4,8 +4,6 @@ erases (down to the file's bytes), and what it gives back."""
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 
 import pytest
@@ -19,12 +17,6 @@ from mapper.store import SQLiteStore
 from tests.test_privacy import raw_bytes
 
 SECRET = "Quirinus Zwanenburg"  # a name that occurs nowhere else
-
-
-@pytest.mark.parametrize("name", ["mapper.invitations"])
-def test_docstring_examples(name):
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0
 
 
 @pytest.fixture

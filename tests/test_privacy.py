@@ -4,8 +4,6 @@ on the raw bytes of the SQLite file, and through the web app with login required
 from __future__ import annotations
 
 import datetime as dt
-import doctest
-import importlib
 import json
 import re
 from html.parser import HTMLParser
@@ -31,12 +29,6 @@ from tests.privacy_helpers import csrf_token, login, make_app, seed_two_workspac
 
 SECRET = "Zebedeus Qwertyman"  # a name that occurs nowhere else
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.mark.parametrize("name", ["mapper.audit", "mapper.privacy", "mapper.accounts", "web.auth"])
-def test_docstring_examples(name):
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0
 
 
 def everything_about(store, slug):
