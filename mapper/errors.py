@@ -7,10 +7,47 @@ them into one clear line and the web app into a flashed message or a 4xx page.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+from .i18n import Message, render
 
 
 class MapperError(Exception):
-    """Base class of all errors raised on purpose by community-mapper."""
+    """Base class of all errors raised on purpose by community-mapper.
+
+    An error carries an English *message id* and its values, not a finished sentence: the
+    sentence is made in the reader's language when it is shown (:mod:`mapper.i18n`), so the
+    same error reads in Dutch on a Dutch page and in English in an English shell.
+
+    >>> from mapper.i18n import use_language
+    >>> err = NotFoundError("no {kind} called {name!r}", kind="Theme", name="duurzaam",
+    ...                     suggestions=["duurzaamheid"])
+    >>> with use_language("en"):
+    ...     str(err)
+    "no Theme called 'duurzaam' (did you mean: duurzaamheid?)"
+    >>> err.msgid, err.params["name"]
+    ('no {kind} called {name!r}', 'duurzaam')
+    """
+
+    def __init__(self, message: object = "", /, **params: Any):
+        msgid = message.msgid if isinstance(message, Message) else str(message)
+        if isinstance(message, Message):
+            params = {**message.params, **params}
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        """The sentence in the reader's language."""
+        return render(self.msgid, self.params)
+
+    def as_message(self) -> Message:
+        """The message id and values, to show later in whatever language is read then."""
+        return Message(self.msgid, **self.params)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ValidationError(MapperError, ValueError):
@@ -19,16 +56,19 @@ class ValidationError(MapperError, ValueError):
     Parameters
     ----------
     message : str
-        What is wrong, naming the bad value.
+        What is wrong: an English message id with ``{name}`` fields for the values.
     field : str, optional
         The field (attribute, column) the bad value was given for.
     value : object, optional
         The bad value itself.
+    **params
+        The values the message names.
     """
 
-    def __init__(self, message: str, *, field: str | None = None, value: object = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: object, *, field: str | None = None, value: object = None, **params: Any
+    ):
+        super().__init__(message, **params)
         self.field = field
         self.value = value
 
@@ -39,15 +79,19 @@ class NotFoundError(MapperError, LookupError):
     ``suggestions`` holds close matches where the lookup was by name.
     """
 
-    def __init__(self, message: str, *, suggestions: Iterable[str] = ()):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: object, *, suggestions: Iterable[str] = (), **params: Any):
+        super().__init__(message, **params)
         self.suggestions = list(suggestions)
 
-    def __str__(self) -> str:
+    @property
+    def message(self) -> str:
+        text = render(self.msgid, self.params)
         if self.suggestions:
-            return f"{self.message} (bedoelde je: {', '.join(self.suggestions)}?)"
-        return self.message
+            return render(
+                "{message} (did you mean: {suggestions}?)",
+                {"message": text, "suggestions": ", ".join(self.suggestions)},
+            )
+        return text
 
 
 class ConflictError(MapperError):

@@ -8,7 +8,9 @@ from babel.messages.extract import extract_from_dir
 
 from web.i18n import load_catalog
 
-WEB = Path(__file__).parent.parent / "web"
+ROOT = Path(__file__).parent.parent
+WEB = ROOT / "web"
+MAPPER = ROOT / "mapper"
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 KEYWORDS = {
     "_": None,
@@ -16,17 +18,26 @@ KEYWORDS = {
     "lazy_gettext": None,
     "ngettext": (1, 2),
     "lazy_ngettext": (1, 2),
+    # The library's: labels marked for later, messages with values, and every error.
+    "N_": None,
+    "Message": (1,),
+    "MapperError": (1,),
+    "ValidationError": (1,),
+    "NotFoundError": (1,),
+    "ConflictError": (1,),
+    "StoreUnavailableError": (1,),
 }
 
 
-def _messages():
+def _messages(folders=(WEB, MAPPER)):
     found = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(WEB), METHOD_MAP, keywords=KEYWORDS, options_map={"**/templates/**.html": {}}
-    ):
-        msgid = message[0] if isinstance(message, tuple) else message  # plurals: by singular
-        if msgid:
-            found.setdefault(msgid, f"{filename}:{lineno}")
+    for folder in folders:
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(folder), METHOD_MAP, keywords=KEYWORDS, options_map={"**/templates/**.html": {}}
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message  # plurals: singular
+            if msgid:
+                found.setdefault(msgid, f"{folder.name}/{filename}:{lineno}")
     return found
 
 
@@ -48,3 +59,38 @@ def test_every_message_has_a_dutch_translation():
     assert not missing, "no Dutch translation for:\n" + "\n".join(
         f"{w}: {m!r}" for m, w in sorted(missing.items(), key=lambda x: x[1])
     )
+
+
+#: Calls whose first argument is a message id: it must be a literal, not a finished sentence.
+MESSAGE_CALLS = {name for name, spec in KEYWORDS.items()}
+
+
+def _formatted_messages(folder=MAPPER):
+    """``(file:line, call)`` for every message call whose id is not a plain string literal:
+    an f-string, a ``%`` or ``.format`` or ``+`` sentence cannot be translated."""
+    import ast
+
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in MESSAGE_CALLS:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.JoinedStr | ast.BinOp) or (
+                isinstance(first, ast.Call) and getattr(first.func, "attr", "") == "format"
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    return found
+
+
+def test_library_messages_are_message_ids_not_finished_sentences():
+    """Every error and message of the library is an English id with ``{fields}`` and its
+    values as keywords (``ValidationError("no {kind} called {name!r}", kind=..., name=...)``),
+    so it can be shown in the reader's language."""
+    found = _formatted_messages()
+    assert not found, "finished sentences instead of message ids:\n" + "\n".join(found)

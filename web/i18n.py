@@ -2,53 +2,38 @@
 
 Messages are written in English in the code and templates (``_("Environment scan")``) and
 translated to Dutch in ``web/translations/nl/*.po`` — one file per area of the app, so areas
-don't step on each other. The ``.po`` files are compiled in memory when the app starts (no
+don't step on each other — beside the library's own in ``mapper/translations/nl/`` (one
+mechanism, :mod:`mapper.i18n`). The ``.po`` files are compiled in memory when the app starts (no
 compiled ``.mo`` files to keep in step). ``tests/test_i18n.py`` checks every message has its
 Dutch translation.
 """
 
 from __future__ import annotations
 
-import io
-from functools import cache
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
-from flask import current_app, request, session
+from babel.support import NullTranslations
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale
 
+from mapper.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    load_catalog,
+    register_catalogs,
+    set_language_resolver,
+    translations_for,
+)
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "init_app", "load_catalog", "translations_for"]
+
 TRANSLATIONS = Path(__file__).parent / "translations"
-LANGUAGES = ("nl", "en")
-DEFAULT_LANGUAGE = "nl"
-
-
-def load_catalog(lang: str) -> Catalog:
-    """All ``.po`` files of ``lang`` merged into one catalog."""
-    merged = Catalog(locale=lang)
-    for path in sorted((TRANSLATIONS / lang).glob("*.po")):
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
-        for message in catalog:
-            if message.id and message.string:
-                merged.add(message.id, message.string, context=message.context)
-    return merged
-
-
-@cache
-def translations_for(lang: str) -> NullTranslations:
-    if lang not in LANGUAGES or not (TRANSLATIONS / lang).is_dir():
-        return NullTranslations()
-    buffer = io.BytesIO()
-    write_mo(buffer, load_catalog(lang))
-    buffer.seek(0)
-    return Translations(fp=buffer)
+register_catalogs(TRANSLATIONS)
 
 
 class PoDomain(Domain):
-    """A Flask-Babel domain whose catalogs come from the ``.po`` files, compiled in memory."""
+    """A Flask-Babel domain whose catalogs are the library's and the web's ``.po`` files,
+    compiled in memory (one mechanism: :mod:`mapper.i18n`)."""
 
     def get_translations(self) -> NullTranslations:  # type: ignore[override]
         return translations_for(str(get_locale() or DEFAULT_LANGUAGE))
@@ -63,8 +48,16 @@ def select_locale() -> str:
     return session.get("lang") or current_app.config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
 
 
+def _request_language() -> str | None:
+    """The request's language, for the library's messages (errors, labels, exports)."""
+    if not has_request_context():
+        return None
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
     babel = Babel(app, locale_selector=select_locale)
     # Flask-Babel 4 takes the default domain as a name; the instance it builds from it is a
     # cached property, which we set to our in-memory .po domain instead.
     babel.domain_instance = PoDomain()
+    set_language_resolver(_request_language)
