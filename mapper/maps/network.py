@@ -44,6 +44,7 @@ from pyvis.network import Network
 
 from ..analysis.scan import Bond, ecosystem, library_bonds
 from ..errors import ValidationError
+from ..labels import KIND_LABELS, REL_LABELS
 from ..model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_label, strength_step
 from .layout import LAYOUT_SEED, stable_positions
 
@@ -157,36 +158,6 @@ KIND_STYLES: dict[NodeKind, KindStyle] = {
     NodeKind.STAFF: KindStyle("#F4A582", "#a34f1c", "dot", 12, "●"),
     NodeKind.GOAL: KindStyle("#999999", "#555555", "box", 12, "▭"),
     NodeKind.SMART_GOAL: KindStyle("#BBBBBB", "#666666", "box", 12, "▭"),
-}
-
-#: Display words per kind (English message ids; the web app translates them).
-KIND_LABELS: dict[NodeKind, str] = {
-    NodeKind.LIBRARY: "Library",
-    NodeKind.STAFF: "Staff member",
-    NodeKind.GOAL: "Organisation goal",
-    NodeKind.THEME: "Theme",
-    NodeKind.PERSON: "Person",
-    NodeKind.ORGANISATION: "Organisation",
-    NodeKind.ACTIVITY: "Activity",
-    NodeKind.CHANNEL: "Channel",
-    NodeKind.COMMUNITY: "Community",
-    NodeKind.SMART_GOAL: "SMART goal",
-}
-
-#: Display words per tie kind, read from source to target (English message ids).
-REL_LABELS: dict[RelKind, str] = {
-    RelKind.WORKS_AT: "works at",
-    RelKind.PURSUES: "pursues",
-    RelKind.SERVES: "serves",
-    RelKind.ABOUT: "is about",
-    RelKind.ACTIVE_ON: "is active on",
-    RelKind.KNOWS: "knows",
-    RelKind.MEMBER_OF: "is member of",
-    RelKind.ORGANISES: "organises",
-    RelKind.ATTENDS: "takes part in",
-    RelKind.ACTIVE_IN: "is active in",
-    RelKind.BOND_WITH: "has a bond with",
-    RelKind.HAS_ROLE: "has a role in",
 }
 
 #: Kinds a scan map can be filtered on, in legend order.
