@@ -11,6 +11,7 @@ Dutch translation.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from babel.support import NullTranslations
 from flask import current_app, has_request_context, request, session
@@ -19,11 +20,16 @@ from flask_babel import Babel, Domain, get_locale
 from mapper.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
     load_catalog,
     register_catalogs,
     set_language_resolver,
     translations_for,
 )
+from mapper.labels import label
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "init_app", "load_catalog", "translations_for"]
 
@@ -61,3 +67,25 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
     # cached property, which we set to our in-memory .po domain instead.
     babel.domain_instance = PoDomain()
     set_language_resolver(_request_language)
+    app.jinja_env.filters.update(FILTERS)
+
+
+def _number(value: Any, digits: int | None = None) -> str:
+    return "" if value is None or value == "" else format_number(value, digits)
+
+
+def _percent(value: Any, digits: int = 0) -> str:
+    return "" if value is None or value == "" else format_percent(value, digits)
+
+
+#: Jinja filters for what a person reads, in the request's language (one mechanism):
+#: ``{{ x|number(2) }}`` → ``0,79``, ``{{ share|percent }}`` → ``50%``, ``{{ day|longdate }}`` →
+#: ``1 december 2026``, ``{{ at|moment }}`` → ``1 december 2026 om 14:05``,
+#: ``{{ code|label("rel") }}`` → ``is lid van``.
+FILTERS: dict[str, Any] = {
+    "number": _number,
+    "percent": _percent,
+    "longdate": format_date,
+    "moment": format_datetime,
+    "label": label,
+}
