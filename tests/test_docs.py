@@ -9,7 +9,7 @@ import click
 import pytest
 
 from mapper.cli import main
-from web import ENV_SETTINGS
+from web.settings import ENV_SETTINGS
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -117,6 +117,15 @@ def test_no_import_cycle_among_mapper_modules():
     assert cycles == [], f"import cycles: {cycles}"
 
 
+def test_no_import_cycle_among_web_modules():
+    """Blueprints are imported by name in ``web.blueprints()``, shared extensions live in
+    ``web.extensions``: no area imports the app package that registers it."""
+    graph = import_graph("web")
+    assert graph.number_of_edges() > 10
+    cycles = list(nx.simple_cycles(graph))
+    assert cycles == [], f"import cycles: {cycles}"
+
+
 def test_the_walk_sees_a_cycle_when_there_is_one(tmp_path, monkeypatch):
     pkg = tmp_path / "pkg"
     pkg.mkdir()

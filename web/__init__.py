@@ -8,53 +8,63 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
+from flask import Blueprint, Flask
 
 from mapper.store import default_url
 
 from . import db, i18n, security
+from .extensions import csrf
+from .settings import ENV_SETTINGS
 
-csrf = CSRFProtect()
+__all__ = ["ENV_SETTINGS", "create_app", "csrf"]
 
-#: Blueprints of the app, as "module:attribute"; each area adds its own line.
-BLUEPRINTS: list[str] = [
-    "web.views:bp",
-    "web.auth:bp",
-    "web.admin:bp",
-    "web.privacy:bp",
-    "web.io:bp",
-    "web.warm:bp",
-    "web.community:bp",
-    "web.aandeslag:bp",
-    "web.team:bp",
-    "web.verslag:bp",
-    "web.maps:bp",
-    "web.edit:bp",
-    "web.api_entities:bp",
-    "web.invite:bp",
-    "web.invite_public:bp",  # the only pages without login
-]
 
-#: Settings read from the environment as MAPPER_<NAME>.
-ENV_SETTINGS: tuple[str, ...] = ("DATABASE_URL", "WORKSPACE", "SECRET_KEY", "DEFAULT_LANGUAGE")
-# Accounts and security (see web/auth.py): single-user mode, bound address, accounts file,
-# session length in hours, Secure cookies even behind a TLS-terminating proxy.
-ENV_SETTINGS += ("SINGLE_USER", "HOST", "ACCOUNTS_PATH", "SESSION_HOURS", "SECURE_COOKIES")
-# Host names the app answers to besides 127.0.0.1, localhost and [::1] (web/security.py).
-ENV_SETTINGS += ("TRUSTED_HOSTS",)
-# Where uploads wait for their confirmation (web/io.py; `mapper privacy erase` looks there too).
-ENV_SETTINGS += ("IMPORT_FOLDER",)
-# Invitations (web/invite.py): the site address for links made by `mapper invite`, the mail
-# server for confirmations, rate limits of the public form.
-ENV_SETTINGS += ("BASE_URL", "SMTP_URL", "MAIL_FROM", "INVITE_LIMIT_ADDRESS")
-ENV_SETTINGS += ("INVITE_LIMIT_INVITATION",)
-# Serving (see README, "Running it for real"): how many reverse proxies to trust.
-ENV_SETTINGS += ("PROXIES",)
+def blueprints() -> list[Blueprint]:
+    """The blueprints of the app, one per area, in the order their pages appear in the menu.
+
+    Imported here, when an app is made, not when ``web`` is imported: an area's module may
+    import ``web.extensions`` and ``web.auth`` without closing a cycle through this package.
+    """
+    from . import (
+        aandeslag,
+        admin,
+        api_entities,
+        auth,
+        community,
+        edit,
+        invite,
+        invite_public,
+        maps,
+        privacy,
+        team,
+        verslag,
+        views,
+        warm,
+    )
+    from . import io as io_area
+
+    return [
+        views.bp,
+        auth.bp,
+        admin.bp,
+        privacy.bp,
+        io_area.bp,
+        warm.bp,
+        community.bp,
+        aandeslag.bp,
+        team.bp,
+        verslag.bp,
+        maps.bp,
+        edit.bp,
+        api_entities.bp,
+        invite.bp,
+        invite_public.bp,  # the only pages without login
+    ]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -88,11 +98,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)  # login, roles and CSRF for every request, before any area's hooks
     errors.init_app(app)
     nav: list[tuple[str, Any]] = []
-    for spec in BLUEPRINTS:
-        module_name, attr = spec.split(":")
-        module = __import__(module_name, fromlist=[attr])
-        app.register_blueprint(getattr(module, attr))
-        nav.extend(getattr(module, "NAV", []))
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+        nav.extend(getattr(sys.modules[blueprint.import_name], "NAV", []))
     # Each area's module may define NAV = [(endpoint, lazy_gettext("Label")), ...]
     app.config["NAV"] = nav
     app.context_processor(lambda: {"nav_items": app.config["NAV"]})

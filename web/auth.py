@@ -302,7 +302,7 @@ def authenticate_request() -> Any:
 def _csrf_protect() -> None:
     if g.get("token_auth") or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
-    from . import csrf
+    from .extensions import csrf
 
     csrf.protect(apply_exemptions=True)  # honours views an area marked @csrf.exempt
 
