@@ -20,6 +20,7 @@ from mapper.cli import main
 from mapper.errors import StoreUnavailableError
 from mapper.store import open_store
 from mapper.store.neo4j import REL_CONSTRAINTS, SCHEMA, Neo4jStore, close_drivers
+from mapper.store.neo4j.store import CONNECTION_TIMEOUT, RETRY_SECONDS
 from tests.conftest import NEO4J_REQUIRED, NEO4J_SKIP_REASON
 from tests.fixtures_web import SINGLE_USER
 from tests.neo4j_server.launcher import missing_tools, start
@@ -193,9 +194,14 @@ def test_a_server_that_dies_mid_write_leaves_nothing_half_written(private, tmp_p
     writer.start()
     time.sleep(1.0)  # the load is under way
     private["server"].kill()
+    killed = time.monotonic()
     writer.join(120)
+    waited = time.monotonic() - killed
     error = outcome.get("error")
     assert isinstance(error, StoreUnavailableError), error
+    # The writer is told within the retry time (10 s) and a connection timeout, not the
+    # driver's default 30 s of retrying a server that is gone.
+    assert waited < RETRY_SECONDS + 2 * CONNECTION_TIMEOUT + 5, waited
     assert "Neo4j" in str(error) and "\n" not in str(error)
     # The CLI, meanwhile, says once that the server cannot be reached.
     info = private["server"].info

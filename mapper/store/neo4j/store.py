@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -52,6 +53,25 @@ _TIES_BY_ID = "\nUNION ALL\n".join(
 )
 
 _VALID_ON = "(r.since IS NULL OR r.since <= $day) AND (r.until IS NULL OR r.until > $day)"
+
+
+#: How long (s) a transaction is retried after a transient error before the error is shown.
+RETRY_SECONDS = 10.0
+#: How long (s) opening one connection may take.
+CONNECTION_TIMEOUT = 5.0
+
+
+def retry_seconds() -> float:
+    """``MAPPER_NEO4J_RETRY_SECONDS`` if it is a number ≥ 0, else :data:`RETRY_SECONDS`.
+
+    >>> retry_seconds() > 0
+    True
+    """
+    try:
+        value = float(os.environ.get("MAPPER_NEO4J_RETRY_SECONDS", RETRY_SECONDS))
+    except ValueError:
+        return RETRY_SECONDS
+    return value if value >= 0 else RETRY_SECONDS
 
 
 class Neo4jStore(Transactions, Store):
@@ -100,6 +120,11 @@ class Neo4jStore(Transactions, Store):
             password if password is not None else _env("MAPPER_NEO4J_PASSWORD", "NEO4J_PASSWORD")
         )
         self.database = database or _env("MAPPER_NEO4J_DATABASE", "NEO4J_DATABASE") or None
+        # A request should not hang while the driver retries a dead server: the driver's own
+        # default retries for 30 s. Transient clashes (deadlocks, lock timeouts) clear well
+        # within these seconds; MAPPER_NEO4J_RETRY_SECONDS sets them for a slow cluster.
+        config.setdefault("max_transaction_retry_time", retry_seconds())
+        config.setdefault("connection_timeout", CONNECTION_TIMEOUT)
         self.driver = get_driver(uri, self.user, password, **config)
         self._state = _TxState()
         self._closed = False
