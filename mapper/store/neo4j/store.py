@@ -7,11 +7,14 @@ user text); every value is a parameter; every statement is scoped to one workspa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import logging
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -19,7 +22,8 @@ import networkx as nx
 from ...audit import AuditEntry
 from ...errors import ConflictError, NotFoundError, StoreUnavailableError
 from ...model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo, check_date
-from ..base import Record, Store, _kinds_arg, node_attrs, tie_attrs
+from ..base import Record, Store, Workspace, _kinds_arg, check_slug, node_attrs, tie_attrs
+from ..dump import WorkspaceDump
 from . import schema
 from .driver import _env, get_driver, parse_url
 from .rows import (
@@ -35,8 +39,15 @@ from .rows import (
 )
 from .transaction import Transactions, _CannotUndo, _retrying, _TxState
 
+log = logging.getLogger(__name__)
+
 #: Nodes (with their relationships) deleted per transaction when a workspace is deleted.
 DELETE_BATCH = 10_000
+#: Versions, contact moments and log entries written per transaction when a workspace is
+#: loaded (``mapper migrate``, a restore); a smaller load is one transaction.
+LOAD_BATCH = 20_000
+#: A hidden, half-loaded workspace whose last batch is older than this (s) was interrupted.
+STALE_LOAD_SECONDS = 600
 
 ALL_NODE_KINDS = [k.value for k in NodeKind]
 ALL_REL_KINDS = [k.value for k in RelKind]
@@ -169,12 +180,14 @@ class Neo4jStore(Transactions, Store):
     # ------------------------------------------------------------------ workspaces
 
     def workspaces(self) -> list[WorkspaceInfo]:
-        rows = self._read("MATCH (w:Workspace) RETURN w {.*} AS w ORDER BY w.slug")
+        rows = self._read(
+            "MATCH (w:Workspace) WHERE w.loading IS NULL RETURN w {.*} AS w ORDER BY w.slug"
+        )
         return [_workspace(r["w"]) for r in rows]
 
     def _create_workspace(self, info: WorkspaceInfo) -> None:
         with self.atomic():
-            if self._get_workspace(info.slug) is not None:
+            if self._workspace_row(info.slug) is not None:
                 raise ConflictError(f"workspace {info.slug!r} already exists")
             self._on_undo(
                 lambda: self._write("MATCH (w:Workspace {slug: $ws}) DELETE w", ws=info.slug)
@@ -188,9 +201,14 @@ class Neo4jStore(Transactions, Store):
                 settings=_json(info.settings),
             )
 
-    def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
+    def _workspace_row(self, slug: str) -> dict[str, Any] | None:
+        """The workspace node's properties, also of one being loaded (``loading`` set)."""
         rows = self._read("MATCH (w:Workspace {slug: $ws}) RETURN w {.*} AS w", ws=slug)
-        return _workspace(rows[0]["w"]) if rows else None
+        return dict(rows[0]["w"]) if rows else None
+
+    def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
+        row = self._workspace_row(slug)
+        return _workspace(row) if row is not None and row.get("loading") is None else None
 
     def _update_workspace(self, info: WorkspaceInfo) -> None:
         with self.atomic():
@@ -218,6 +236,11 @@ class Neo4jStore(Transactions, Store):
         whole delete is part of the block's one transaction.
         """
         self.get_workspace(slug)
+        self._delete_contents(slug)
+        self._write("MATCH (w:Workspace {slug: $ws}) DETACH DELETE w", ws=slug)
+
+    def _delete_contents(self, slug: str) -> None:
+        """Delete everything in a workspace, its node last (batched outside a block)."""
         labels = ("Entity", "NodeVersion", "Contact", "AuditEntry", "Record")  # fixed labels
         if self._state.tx is not None:
             self._on_undo(self._cannot_undo("deleting a workspace"))
@@ -1024,6 +1047,93 @@ class Neo4jStore(Transactions, Store):
 
     # ------------------------------------------------------------------ whole workspaces
 
+    def load_workspace(self, dump: WorkspaceDump, *, slug: str | None = None) -> Workspace:
+        """Create a workspace from a dump, verbatim (see :meth:`Store.load_workspace`).
+
+        A dump of up to :data:`LOAD_BATCH` items is one transaction. A bigger one is written
+        in batches, each its own transaction, so a province never needs one transaction
+        larger than a server allows, yet it stays all or nothing to everyone else: the
+        workspace is marked ``loading`` and no one sees it (``workspaces()``, ``workspace()``)
+        until the last batch clears the mark. A load that fails part-way removes what it
+        wrote; one that was killed leaves a hidden workspace, which the next load of that
+        name removes first once it is :data:`STALE_LOAD_SECONDS` old.
+        """
+        size = len(dump.nodes) + len(dump.ties) + len(dump.contacts) + len(dump.audit)
+        if self._state.tx is not None or size <= LOAD_BATCH:
+            return self._load_at_once(dump, slug=slug)
+        info = replace(dump.info, slug=check_slug(slug)) if slug is not None else dump.info
+        check_slug(info.slug)
+        self._begin_hidden_load(info)
+        try:
+            for step in self._load_steps(info.slug, dump):
+                with self.atomic():
+                    step()
+                    self._write(
+                        "MATCH (w:Workspace {slug: $ws}) SET w.loading = $now",
+                        ws=info.slug,
+                        now=time.time(),
+                    )
+            self._write("MATCH (w:Workspace {slug: $ws}) REMOVE w.loading", ws=info.slug)
+        except BaseException:
+            try:
+                self._delete_contents(info.slug)
+            except Exception:  # noqa: BLE001 - the first error is the one to report
+                log.warning("could not remove the half-loaded workspace %r", info.slug)
+            raise
+        return Workspace(self, info.slug)
+
+    #: A load small enough for one transaction, retried as a whole like the other writes.
+    _load_at_once = _retrying(Store.load_workspace)
+
+    def _begin_hidden_load(self, info: WorkspaceInfo) -> None:
+        """Create the workspace node marked ``loading``, after removing an interrupted load."""
+        row = self._workspace_row(info.slug)
+        if row is not None:
+            if row.get("loading") is None:
+                raise ConflictError(f"workspace {info.slug!r} already exists")
+            if time.time() - float(row["loading"]) < STALE_LOAD_SECONDS:
+                raise ConflictError(f"workspace {info.slug!r} is being loaded right now")
+            self._delete_contents(info.slug)
+        with self.atomic():
+            self._create_workspace(info)
+            self._write(
+                "MATCH (w:Workspace {slug: $ws}) SET w.loading = $now",
+                ws=info.slug,
+                now=time.time(),
+            )
+
+    def _load_steps(self, workspace: str, dump: WorkspaceDump) -> Iterator[Callable[[], None]]:
+        """The load as steps of at most :data:`LOAD_BATCH` items, in an order in which each
+        step finds what it refers to: entities, their earlier versions, ties, contact
+        moments, the log."""
+        latest: dict[str, Node] = {}
+        for node in dump.nodes:
+            if node.id not in latest or node.version > latest[node.id].version:
+                latest[node.id] = node
+        entities = [latest[k] for k in sorted(latest)]
+        older = [
+            _node_row(workspace, n)
+            for n in sorted(dump.nodes, key=lambda n: (n.id, n.version))
+            if n.version < latest[n.id].version
+        ]
+        ties = sorted(dump.ties, key=lambda t: (t.id, t.version))
+        audit = [replace(e, seq=None) for e in dump.audit]
+
+        def write_older(rows: list[dict[str, Any]]) -> None:
+            for chunk in _chunks(rows):
+                self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
+
+        for part in _chunks(entities, LOAD_BATCH):
+            yield functools.partial(self._insert_nodes, workspace, part)
+        for rows in _chunks(older, LOAD_BATCH):
+            yield functools.partial(write_older, rows)
+        for tie_part in _chunks(ties, LOAD_BATCH):
+            yield functools.partial(self._insert_ties, workspace, tie_part)
+        for contact_part in _chunks(list(dump.contacts), LOAD_BATCH):
+            yield functools.partial(self._insert_contacts, workspace, contact_part)
+        for audit_part in _chunks(audit, LOAD_BATCH):
+            yield functools.partial(self._insert_audit, workspace, audit_part)
+
     def _load_versions(
         self, workspace: str, nodes: list[Node], ties: list[Tie], contacts: list[Contact]
     ) -> None:
@@ -1057,7 +1167,6 @@ for _name in (
     "add_contacts",
     "record_audit",
     "erase_node",
-    "load_workspace",
     "merge_nodes",
     "unmerge_nodes",
     "erase_tie",
