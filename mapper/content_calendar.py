@@ -45,7 +45,7 @@ def community_items(ws: Workspace, community: Node) -> list[dict[str, Any]]:
     """The community's communication moments by date, each with ``community`` (id, name)
     and the names of its owner and channel."""
     items = records(community, "calendar")
-    refs = {i.get(k) for i in items for k in ("owner", "channel") if i.get(k)}
+    refs = {str(i[k]) for i in items for k in ("owner", "channel") if i.get(k)}
     names = {n.id: n.name for n in ws.get_nodes(refs).values()}
     out = []
     for item in items:

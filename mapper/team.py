@@ -87,7 +87,7 @@ def staff_summary(ws: Workspace, staff_id: str, *, as_of: dt.date) -> dict[str, 
                 "word": strength_label(t.strength),
             }
         )
-    contacts.sort(key=lambda c: (-(c["strength"] or 0), c["name"].casefold()))
+    contacts.sort(key=lambda c: (-float(c["strength"] or 0), str(c["name"]).casefold()))
     mine = {r["community"] for r in roles}
     horizon = (as_of + dt.timedelta(days=DUE_DAYS)).isoformat()
     today = as_of.isoformat()

@@ -287,7 +287,7 @@ def goal_ids(ws: Workspace, community_id: str) -> set[str]:
 
 
 def _check_refs(ws: Workspace, key: str, row: Mapping[str, Any]) -> None:
-    refs = {f: row.get(f) for f in REFERENCES[key] if row.get(f)}
+    refs = {f: str(row[f]) for f in REFERENCES[key] if row.get(f)}
     found = ws.get_nodes(refs.values())
     for field, node_id in refs.items():
         node = found.get(node_id)
@@ -413,7 +413,7 @@ def references(ws: Workspace, node_id: str) -> list[dict[str, Any]]:
     """Every *Aan de slag* record that names ``node_id`` (for an access request): rows
     ``{community, community_name, key, record}``; ``key`` is ``contact_person`` for the
     contact-person setting. Current versions only."""
-    out = []
+    out: list[dict[str, Any]] = []
     for community in ws.nodes(kind=NodeKind.COMMUNITY):
         if community.props.get("contact_person") == node_id:
             out.append(

@@ -127,7 +127,7 @@ def check_lines(
                 item.status = EXISTS
                 item.matches = same
             else:
-                near = [by_id[i] for i in index.near(name, kind)]
+                near = [by_id[str(i)] for i in index.near(name, kind)]
                 if near:
                     item.status = SIMILAR
                     item.matches = near

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .. import audit as _audit
 from ..audit import AuditEntry
 from ..errors import ConflictError, MapperError, NotFoundError, ValidationError
+from ..ids import UNSET
 from ..model import (
     ID_PREFIX,
     Contact,
@@ -55,29 +56,11 @@ from ..model import (
 )
 from ..policy import PERSONAL_KINDS, check_privacy_props, organisations_only
 from .dump import WorkspaceDump
+from .workspace import Workspace
 
 if TYPE_CHECKING:  # networkx is imported when a graph is built, not with the store
     import networkx as nx
 
-
-class _Unset:
-    """Sentinel for "not given" where ``None`` is a meaningful value."""
-
-    _instance: _Unset | None = None
-
-    def __new__(cls) -> _Unset:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNSET: Any = _Unset()
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
@@ -1699,80 +1682,6 @@ def _rel_kinds_arg(kind: Any) -> list[RelKind] | None:
 def _kind_words(kind: Any) -> str:
     kinds = _kinds_arg(kind) or []
     return " or ".join(k.value for k in kinds) or "entity"
-
-
-class Workspace:
-    """A store bound to one workspace: ``ws.add_node(...)`` is
-    ``store.add_node(ws.slug, ...)``. Every per-workspace method of :class:`Store` is
-    available this way."""
-
-    _METHODS = frozenset(
-        {
-            "add_node",
-            "add_nodes",
-            "get_node",
-            "get_nodes",
-            "update_node",
-            "nodes",
-            "node_history",
-            "find_nodes",
-            "lookup",
-            "add_tie",
-            "add_ties",
-            "get_tie",
-            "tie_history",
-            "change_tie",
-            "end_tie",
-            "reopen_tie",
-            "ties",
-            "add_contact",
-            "add_contacts",
-            "contacts",
-            "project",
-            "project_history",
-            "counts",
-            "project_around",
-            "projection",
-            "dump_workspace",
-            "audit",
-            "record_audit",
-            "last_contact",
-            "erase_node",
-            "merge_nodes",
-            "unmerge_nodes",
-            "erase_tie",
-            "put_record",
-            "get_record",
-            "records",
-            "delete_record",
-        }
-    )
-
-    def __init__(self, store: Store, slug: str):
-        self.store = store
-        self.slug = slug
-
-    @property
-    def info(self) -> WorkspaceInfo:
-        return self.store.get_workspace(self.slug)
-
-    def atomic(self) -> AbstractContextManager[None]:
-        return self.store.atomic()
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._METHODS or name in getattr(self.store, "WORKSPACE_METHODS", ()):
-            method = getattr(self.store, name)
-
-            def bound(*args: Any, **kwargs: Any) -> Any:
-                return method(self.slug, *args, **kwargs)
-
-            bound.__name__ = name
-            bound.__doc__ = method.__doc__
-            return bound
-        raise AttributeError(name)
-
-    def __repr__(self) -> str:
-        return f"<Workspace {self.slug!r} in {self.store!r}>"
 
 
 def _scrub(value: Any, node_id: str) -> tuple[Any, bool, bool]:
