@@ -12,6 +12,8 @@ member and the person, so the ranking changes and the history is kept.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,11 +75,43 @@ def resolve_target(ws: Any, kind: str | NodeKind, name: str) -> Node:
     return ws.lookup(name, kind=kind)
 
 
+#: Warm graphs made from a shared projection, newest last: ``key → (projection, graph)``.
+#: A write gives the workspace a new projection, so an entry of an old one is never asked
+#: for again and ages out; holding the projection keeps its ``id`` from being reused.
+_WARM_GRAPHS: OrderedDict[tuple[Any, ...], tuple[Any, nx.MultiDiGraph]] = OrderedDict()
+_WARM_LOCK = threading.Lock()
+#: How many warm graphs a process keeps (each is one copy of a workspace's ties on a day).
+WARM_GRAPHS_KEPT = 4
+
+
+def _contacts_key(contacts: list[Any]) -> int:
+    return hash(tuple((c.id, c.a, c.b, c.on) for c in contacts))
+
+
 def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS) -> nx.MultiDiGraph:
-    """The workspace projected on ``as_of`` (default today) with effective strengths."""
+    """The workspace on ``as_of`` (default today) with effective strengths, read-only.
+
+    Made from the workspace's shared projection (no read of the graph from the database) and
+    kept for the next request while neither the graph nor the contact log changes; equal to
+    ``annotate_strengths(ws.project(as_of=day), ws.contacts(until=day))``.
+    """
     day = check_date(as_of, field="as_of") or dt.date.today()
-    graph = ws.project(as_of=day)
-    return annotate_strengths(graph, ws.contacts(until=day), as_of=day, half_life=half_life)  # type: ignore[return-value]
+    contacts = list(ws.contacts(until=day))
+    projection = ws.projection()
+    key = (id(ws.store), ws.slug, id(projection), day, half_life, _contacts_key(contacts))
+    with _WARM_LOCK:
+        hit = _WARM_GRAPHS.get(key)
+        if hit is not None and hit[0] is projection:
+            _WARM_GRAPHS.move_to_end(key)
+            return hit[1]
+    graph = projection.as_of(day).copy()  # its own edge dicts: the shared ones stay as they are
+    annotate_strengths(graph, contacts, as_of=day, half_life=half_life)
+    nx.freeze(graph)
+    with _WARM_LOCK:
+        _WARM_GRAPHS[key] = (projection, graph)
+        while len(_WARM_GRAPHS) > WARM_GRAPHS_KEPT:
+            _WARM_GRAPHS.popitem(last=False)
+    return graph
 
 
 def warm_contacts(
