@@ -191,6 +191,8 @@ def subject_name(entry: AuditEntry) -> str:
     name = entry.label or ""
     if entry.target_type == "tie" and name in RelKind.__members__.values():
         return label(RelKind(name))
+    if entry.target_type == "contact":  # a contact moment is labelled with its mode
+        return label(name, "contact_mode")
     return name
 
 
