@@ -269,19 +269,19 @@ def export_json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
 
 
-def export_html(data: Mapping[str, Any], *, lang: str | None = None) -> str:
+def export_html(data: Mapping[str, Any], *, lang: str | None = "nl") -> str:
     """An access export as a self-contained page a resident can read (no script, no links
-    out), in the reader's language or in ``lang``.
+    out), in ``lang`` (Dutch by default; ``None`` for the reader's language).
 
     Every item is said in words: what it is (the kind of tie, the strength as a word), where
     it came from (the source, who added it and when), dates written out, the lawful basis in
     words. No codes, no ISO timestamps. Every value is escaped: the page shows text exactly
     as it was stored.
     """
-    if lang is not None:
-        with use_language(lang):
-            return export_html(data)
-    return _AccessPage(data).render()
+    if lang is None:
+        return _AccessPage(data).render()
+    with use_language(lang):
+        return _AccessPage(data).render()
 
 
 class _AccessPage:
