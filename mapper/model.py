@@ -38,6 +38,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import ValidationError
+from .i18n import N_, gettext, use_language
 
 
 class NodeKind(StrEnum):
@@ -124,13 +125,15 @@ COMMUNITY_ROLES: tuple[str, ...] = ("builder", "connector", "driver")
 MAX_COMMUNITY_STAFF = 3
 
 #: The five labelled steps users see instead of a 0–1 strength. Step *k* covers
-#: ``((k-1)/5, k/5]``; entering step *k* stores ``k/5``.
+#: ``((k-1)/5, k/5]``; entering step *k* stores ``k/5``. The English word is the message id
+#: people read (translated in ``mapper/translations/nl/labels.po``); the Dutch word beside it
+#: is what an import accepts as well (:mod:`mapper.io.values`).
 STRENGTH_STEPS: tuple[tuple[int, str, str], ...] = (
-    (1, "vluchtig", "fleeting"),
-    (2, "zwak", "weak"),
-    (3, "redelijk", "fair"),
-    (4, "sterk", "strong"),
-    (5, "zeer sterk", "very strong"),
+    (1, "vluchtig", N_("fleeting")),
+    (2, "zwak", N_("weak")),
+    (3, "redelijk", N_("fair")),
+    (4, "sterk", N_("strong")),
+    (5, "zeer sterk", N_("very strong")),
 )
 
 #: Bond types of a community (werkblad 4).
@@ -406,13 +409,20 @@ def step_strength(step: int) -> float:
     return round(step / 5, 2)
 
 
-def strength_label(strength: float | None, lang: str = "nl") -> str:
-    """The word for a strength in ``lang`` ("nl" or "en"); "onbekend"/"unknown" for None."""
+def strength_label(strength: float | None, lang: str | None = None) -> str:
+    """The word for a strength in the reader's language, or in ``lang`` ("nl" or "en") when
+    given; "onbekend"/"unknown" for None.
+
+    >>> strength_label(0.8, "nl"), strength_label(0.3, "en"), strength_label(None, "nl")
+    ('sterk', 'weak', 'onbekend')
+    """
+    if lang is not None:
+        with use_language(lang):
+            return strength_label(strength)
     step = strength_step(strength)
     if step is None:
-        return "onbekend" if lang == "nl" else "unknown"
-    _, nl, en = STRENGTH_STEPS[step - 1]
-    return nl if lang == "nl" else en
+        return gettext("unknown")
+    return gettext(STRENGTH_STEPS[step - 1][2])
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import ValidationError
+from .i18n import use_language
+from .labels import label
 from .model import NodeKind
 
 __all__ = [
@@ -82,13 +84,15 @@ def organisations_only(settings: Mapping[str, Any]) -> bool:
     return bool(value)
 
 
-def lawful_basis_label(code: str | None, lang: str = "nl") -> str:
-    """The words for a lawful basis code in ``lang``; "" for none.
+def lawful_basis_label(code: str | None, lang: str | None = None) -> str:
+    """The words for a lawful basis code in the reader's language (or ``lang``); "" for none.
 
-    >>> lawful_basis_label("public_task")
-    'taak van algemeen belang'
+    >>> lawful_basis_label("public_task", "nl"), lawful_basis_label("public_task", "en")
+    ('taak van algemeen belang', 'public task')
     """
     if not code:
         return ""
-    nl, en = LAWFUL_BASES.get(code, (code, code))
-    return nl if lang == "nl" else en
+    if lang is None:
+        return label(code, "lawful_basis")
+    with use_language(lang):
+        return label(code, "lawful_basis")

@@ -26,8 +26,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import audit as _audit
+from .audit import actor_text
 from .errors import ValidationError
-from .model import Node, NodeKind, strip_bidi
+from .i18n import N_, current_language, format_date, format_datetime, use_language
+from .i18n import gettext as _
+from .labels import field_label, label
+from .model import Node, NodeKind, strength_label, strip_bidi
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store.base import Store
@@ -95,9 +100,10 @@ def review_cutoff(today: dt.date, months: int) -> dt.date:
     """
     if not isinstance(months, int) or isinstance(months, bool) or months < 1:
         raise ValidationError(
-            f"review period {months!r} is not a whole number of months (1 or more)",
+            "review period {months!r} is not a whole number of months (1 or more)",
             field=REVIEW_MONTHS,
             value=months,
+            months=months,
         )
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     month += 1
@@ -157,10 +163,9 @@ def access_export(store: Store, workspace: str, node_id: str) -> dict[str, Any]:
     Holds the current details, every recorded version, every tie (every version, with the
     other end's kind and name), every contact moment (with the other party), the audit
     entries that name the entity, the lawful basis, and every source the data came from.
-    Raises NotFoundError if the entity is not in this workspace.
+    Raises NotFoundError if the entity is not in this workspace. This is the machine-readable
+    form (for portability: codes and ISO dates); :func:`export_html` makes it readable.
     """
-    from .model import strength_label
-
     node = store.get_node(workspace, node_id)
     versions = store.node_history(workspace, node_id)
     ties = list(store.ties(workspace, node=node_id, history=True))
@@ -204,7 +209,7 @@ def access_export(store: Store, workspace: str, node_id: str) -> dict[str, Any]:
                 "direction": "out" if t.source == node_id else "in",
                 "other": other(t.other(node_id)),
                 "strength": t.strength,
-                "strength_label": strength_label(t.strength, "en"),
+                "strength_label": strength_label(t.strength, "en"),  # a code, like "kind"
                 "role": t.role,
                 "since": _iso(t.since),
                 "until": _iso(t.until),
@@ -264,224 +269,348 @@ def export_json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
 
 
-#: Headings of the readable export, per language.
-_HTML_WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Inzageverzoek: alle gegevens over",
-        "generated": "Gemaakt op",
-        "workspace": "Werkruimte",
-        "details": "Gegevens",
-        "basis": "Grondslag",
-        "source": "Bron",
-        "sources": "Bronnen",
-        "last_contact": "Laatste contact",
-        "versions": "Eerdere en huidige versies",
-        "ties": "Relaties (met geschiedenis)",
-        "contacts": "Contactmomenten",
-        "audit": "Logboek (wie wat wanneer deed)",
-        "none": "geen",
-        "kind": "soort",
-        "name": "naam",
-        "props": "eigenschappen",
-        "since": "vanaf",
-        "until": "tot",
-        "version": "versie",
-        "recorded": "vastgelegd",
-        "with": "met",
-        "strength": "sterkte",
-        "role": "rol",
-        "on": "datum",
-        "mode": "vorm",
-        "notes": "notities",
-        "outcome": "uitkomst",
-        "actor": "door",
-        "action": "actie",
-        "what": "wat",
-    },
-    "en": {
-        "title": "Access request: everything held on",
-        "generated": "Generated at",
-        "workspace": "Workspace",
-        "details": "Details",
-        "basis": "Lawful basis",
-        "source": "Source",
-        "sources": "Sources",
-        "last_contact": "Last contact",
-        "versions": "Past and current versions",
-        "ties": "Ties (with history)",
-        "contacts": "Contact moments",
-        "audit": "Audit trail (who did what, when)",
-        "none": "none",
-        "kind": "kind",
-        "name": "name",
-        "props": "properties",
-        "since": "since",
-        "until": "until",
-        "version": "version",
-        "recorded": "recorded",
-        "with": "with",
-        "strength": "strength",
-        "role": "role",
-        "on": "date",
-        "mode": "mode",
-        "notes": "notes",
-        "outcome": "outcome",
-        "actor": "by",
-        "action": "action",
-        "what": "what",
-    },
-}
+def export_html(data: Mapping[str, Any], *, lang: str | None = "nl") -> str:
+    """An access export as a self-contained page a resident can read (no script, no links
+    out), in ``lang`` (Dutch by default; ``None`` for the reader's language).
 
-
-def export_html(data: Mapping[str, Any], *, lang: str = "nl") -> str:
-    """An access export as a self-contained, readable HTML page (no script, no links out).
-
-    Every value is escaped: the page shows text exactly as it was stored.
+    Every item is said in words: what it is (the kind of tie, the strength as a word), where
+    it came from (the source, who added it and when), dates written out, the lawful basis in
+    words. No codes, no ISO timestamps. Every value is escaped: the page shows text exactly
+    as it was stored.
     """
-    w = _HTML_WORDS.get(lang, _HTML_WORDS["en"])
+    if lang is None:
+        return _AccessPage(data).render()
+    with use_language(lang):
+        return _AccessPage(data).render()
 
-    def e(value: str) -> str:  # escaped, bidi controls neutralised (model.strip_bidi)
-        return html.escape(strip_bidi(value))
 
-    def text(value: Any) -> str:
-        if value is None or value == "" or value == {}:
+class _AccessPage:
+    """The readable access export, built section by section."""
+
+    def __init__(self, data: Mapping[str, Any]):
+        self.data = data
+        self.entity = data["entity"]
+        self.me = self.entity["name"]
+        # who recorded each version of the entity and of each tie: (id, version) → actor
+        self.authors: dict[tuple[str | None, int], str] = {}
+        for entry in data.get("audit") or ():
+            version = (entry.get("detail") or {}).get("version")
+            if entry.get("action") in (_audit.CREATE, _audit.MERGE) and version is None:
+                version = 1
+            if isinstance(version, int):
+                self.authors.setdefault((entry.get("target_id"), version), entry.get("actor"))
+
+    # ---------------------------------------------------------------- pieces
+
+    @staticmethod
+    def e(value: Any) -> str:
+        """Escaped text, bidi controls neutralised (model.strip_bidi)."""
+        return html.escape(strip_bidi(str(value)))
+
+    def cell(self, value: Any) -> str:
+        if value is None or value == "" or value == {} or value == []:
             return "–"
-        if isinstance(value, dict):
-            return "; ".join(f"{e(str(k))}: {e(str(v))}" for k, v in value.items())
-        return e(str(value))
+        return self.e(value)
 
-    def table(headers: list[str], rows: list[list[Any]]) -> str:
+    def table(self, headers: list[str], rows: list[list[Any]]) -> str:
         if not rows:
-            return f"<p>{e(w['none'])}</p>"
-        head = "".join(f"<th>{e(h)}</th>" for h in headers)
+            return f"<p>{self.e(_('Nothing recorded.'))}</p>"
+        head = "".join(f'<th scope="col">{self.e(h)}</th>' for h in headers)
         body = "".join(
-            "<tr>" + "".join(f"<td>{text(c)}</td>" for c in row) + "</tr>" for row in rows
+            "<tr>" + "".join(f"<td>{self.cell(c)}</td>" for c in row) + "</tr>" for row in rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    entity = data["entity"]
-    basis = data.get("lawful_basis")
-    parts = [
-        "<!doctype html>",
-        f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
-        f"<title>{e(w['title'])} {e(entity['name'])}</title>",
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}"
-        "th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;"
-        "vertical-align:top}</style>",
-        "</head><body>",
-        f"<h1>{e(w['title'])} {e(entity['name'])}</h1>",
-        f"<p>{e(w['generated'])}: {text(data['generated_at'])} · {e(w['workspace'])}: "
-        f"{text(data['workspace']['name'])}</p>",
-        f"<h2>{e(w['details'])}</h2>",
-        "<dl>",
-        f"<dt>{e(w['kind'])}</dt><dd>{text(entity['kind'])}</dd>",
-        f"<dt>{e(w['name'])}</dt><dd>{text(entity['name'])}</dd>",
-        f"<dt>{e(w['props'])}</dt><dd>{text(entity['props'])}</dd>",
-        f"<dt>{e(w['basis'])}</dt><dd>{text(lawful_basis_label(basis, lang) or None)}</dd>",
-        f"<dt>{e(w['source'])}</dt><dd>{text(data.get('data_source'))}</dd>",
-        f"<dt>{e(w['last_contact'])}</dt><dd>{text(data.get('last_contact'))}</dd>",
-        f"<dt>{e(w['sources'])}</dt><dd>{text(', '.join(data['sources']) or None)}</dd>",
-        "</dl>",
-        f"<h2>{e(w['versions'])}</h2>",
-        table(
+    def section(self, title: str, explanation: str, body: str) -> list[str]:
+        return [f"<h2>{self.e(title)}</h2>", f"<p>{self.e(explanation)}</p>", body]
+
+    @staticmethod
+    def period(since: str | None, until: str | None) -> str:
+        if since and until:
+            return _("from {since} until {until}").format(
+                since=format_date(since), until=format_date(until)
+            )
+        if since:
+            return _("from {since}").format(since=format_date(since))
+        if until:
+            return _("until {until}").format(until=format_date(until))
+        return _("no start or end date")
+
+    def added(self, target: str | None, version: int, recorded_at: str | None) -> str:
+        """ "by anna@bieb.nl on 1 december 2026 at 14:05" (who, when it was recorded)."""
+        actor = self.authors.get((target, version))
+        when = format_datetime(recorded_at) if recorded_at else ""
+        if actor and when:
+            return _("by {who}, {when}").format(who=actor_text(actor), when=when)
+        return actor_text(actor) if actor else when
+
+    @staticmethod
+    def other(other: Mapping[str, Any]) -> str:
+        if other.get("name"):
+            kind = label(other["kind"], "kind") if other.get("kind") else ""
+            return f"{other['name']} ({kind})" if kind else str(other["name"])
+        return _("someone no longer on the map")
+
+    def details(self, props: Mapping[str, Any]) -> str:
+        parts = []
+        for key, value in props.items():
+            if key == LAWFUL_BASIS:
+                value = lawful_basis_label(str(value)) if value else value
+            elif isinstance(value, dict):
+                value = "; ".join(f"{k}: {v}" for k, v in value.items())
+            elif isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            elif key == "mode" and isinstance(value, str):
+                value = label(value, "channel_mode")
+            elif key == "bond_type" and isinstance(value, str):
+                value = label(value, "bond_type")
+            parts.append(f"{field_label(key)}: {value}")
+        return "; ".join(parts)
+
+    # ---------------------------------------------------------------- sections
+
+    def summary(self) -> list[str]:
+        data, entity = self.data, self.entity
+        basis = data.get("lawful_basis")
+        rows = [
+            (_("What this is"), label(entity["kind"], "kind")),
+            (_("Name"), entity["name"]),
+            (
+                _("Details"),
+                self.details(
+                    {k: v for k, v in (entity.get("props") or {}).items() if k not in OWN_ROWS}
+                ),
+            ),
+            (_("Valid"), self.period(entity.get("since"), entity.get("until"))),
+            (
+                _("Why the library may keep this (lawful basis)"),
+                lawful_basis_label(basis) if basis else _("not recorded"),
+            ),
+            (_("Where the data came from"), data.get("data_source") or _("not recorded")),
+            (
+                _("Last contact"),
+                format_date(data["last_contact"]) if data.get("last_contact") else _("never"),
+            ),
+            (_("All sources named"), ", ".join(data.get("sources") or ()) or _("none")),
+        ]
+        items = "".join(f"<dt>{self.e(k)}</dt><dd>{self.cell(v)}</dd>" for k, v in rows)
+        return self.section(
+            _("Your details"),
+            _(
+                "What the library holds on you now. The lawful basis is the reason in the "
+                "privacy law (AVG, article 6) why the library may keep these details."
+            ),
+            f"<dl>{items}</dl>",
+        )
+
+    def versions(self) -> list[str]:
+        rows = [
             [
-                w["version"],
-                w["name"],
-                w["props"],
-                w["since"],
-                w["until"],
-                w["source"],
-                w["recorded"],
-            ],
-            [
+                v["version"],
+                v["name"],
+                self.details(v.get("props") or {}),
+                self.period(v.get("since"), v.get("until")),
+                v.get("origin"),
+                self.added(v.get("id"), v["version"], v.get("recorded_at")),
+            ]
+            for v in self.data["versions"]
+        ]
+        return self.section(
+            _("Earlier and current versions"),
+            _("Every time your details were changed, the earlier version was kept. Here is each."),
+            self.table(
+                [_("Version"), _("Name"), _("Details"), _("Valid"), _("Source"), _("Recorded")],
+                rows,
+            ),
+        )
+
+    def ties(self) -> list[str]:
+        rows = []
+        for t in self.data["ties"]:
+            other = self.other(t["other"])
+            word = label(t["kind"], "rel")
+            tie = (
+                f"{self.me} {word} {other}"
+                if t["direction"] == "out"
+                else f"{other} {word} {self.me}"
+            )
+            rows.append(
                 [
-                    v["version"],
-                    v["name"],
-                    v["props"],
-                    v["since"],
-                    v["until"],
-                    v["origin"],
-                    v["recorded_at"],
+                    tie,
+                    strength_label(t["strength"]) if t.get("strength") is not None else None,
+                    label(t["role"], "role") if t.get("role") else None,
+                    self.period(t.get("since"), t.get("until")),
+                    _("current") if t.get("current") else _("replaced by a later version"),
+                    t.get("origin"),
+                    self.added(t.get("id"), t["version"], t.get("recorded_at")),
                 ]
-                for v in data["versions"]
-            ],
-        ),
-        f"<h2>{e(w['ties'])}</h2>",
-        table(
-            [
-                w["kind"],
-                w["with"],
-                w["version"],
-                w["strength"],
-                w["role"],
-                w["since"],
-                w["until"],
-                w["source"],
-                w["recorded"],
-            ],
-            [
+            )
+        return self.section(
+            _("Ties with others"),
+            _(
+                "Whom you know and where you take part, as the library noted it, with how strong "
+                "the tie is (fleeting, weak, fair, strong or very strong). A changed tie keeps its "
+                "earlier version."
+            ),
+            self.table(
                 [
-                    t["kind"],
-                    _other_text(t["other"]),
-                    t["version"],
-                    t["strength_label"] if t["strength"] is not None else None,
-                    t["role"],
-                    t["since"],
-                    t["until"],
-                    t["origin"],
-                    t["recorded_at"],
-                ]
-                for t in data["ties"]
-            ],
-        ),
-        f"<h2>{e(w['contacts'])}</h2>",
-        table(
-            [w["on"], w["with"], w["mode"], w["notes"], w["outcome"], w["recorded"]],
+                    _("Tie"),
+                    _("Strength"),
+                    _("Role"),
+                    _("Valid"),
+                    _("Status"),
+                    _("Source"),
+                    _("Recorded"),
+                ],
+                rows,
+            ),
+        )
+
+    def contacts(self) -> list[str]:
+        rows = [
             [
+                format_date(c["on"]),
+                self.other(c["with"]),
+                label(c["mode"], "contact_mode") if c.get("mode") else None,
+                c.get("notes"),
+                label(c["outcome"], "outcome") if c.get("outcome") else None,
+                format_datetime(c["recorded_at"]) if c.get("recorded_at") else None,
+            ]
+            for c in self.data["contacts"]
+        ]
+        return self.section(
+            _("Contact moments"),
+            _("Conversations, meetings and messages between you and the library that were noted."),
+            self.table(
+                [_("Date"), _("With"), _("How"), _("Notes"), _("Outcome"), _("Recorded")], rows
+            ),
+        )
+
+    def audit(self) -> list[str]:
+        rows = []
+        for a in self.data["audit"]:
+            entry = _audit.AuditEntry(
+                at=a["at"],
+                actor=a["actor"],
+                action=a["action"],
+                target_type=a["target_type"],
+                target_id=a.get("target_id"),
+                label=a.get("label"),
+                detail=a.get("detail") or {},
+            )
+            rows.append(
                 [
-                    c["on"],
-                    _other_text(c["with"]),
-                    c["mode"],
-                    c["notes"],
-                    c["outcome"],
-                    c["recorded_at"],
+                    _audit.moment_text(entry),
+                    _audit.actor_text(entry.actor),
+                    _audit.action_text(entry),
+                    _audit.subject_text(entry),
                 ]
-                for c in data["contacts"]
-            ],
-        ),
-        f"<h2>{e(w['audit'])}</h2>",
-        table(
-            [w["recorded"], w["actor"], w["action"], w["what"]],
-            [
-                [a["at"], a["actor"], a["action"], f"{a['target_type']} {a['label'] or ''}".strip()]
-                for a in data["audit"]
-            ],
-        ),
-        *_answers_html(data.get("answers") or [], lang),
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+            )
+        return self.section(
+            _("Audit trail"),
+            _("Who added or changed something about you, and when."),
+            self.table([_("When"), _("Who"), _("What was done"), _("Concerning")], rows),
+        )
+
+    def answers(self) -> list[str]:
+        answers = self.data.get("answers") or []
+        if not answers:
+            return []
+        parts = []
+        for answer in answers:
+            given = answer.get("answer") or {}
+            rows = [
+                (_("Received on"), format_date(answer.get("received_on")) or None),
+                (_("Status"), label(answer.get("status"), "answer_status")),
+            ]
+            for key in ANSWER_FIELDS:
+                value = given.get(key)
+                if key == "as" and value:
+                    value = label(value, "answer_as")
+                elif isinstance(value, bool):
+                    value = _("yes") if value else _("no")
+                elif isinstance(value, list):
+                    value = ", ".join(str(v) for v in value)
+                rows.append((_(ANSWER_FIELDS[key]), value))
+            items = "".join(f"<dt>{self.e(k)}</dt><dd>{self.cell(v)}</dd>" for k, v in rows)
+            parts.append(f"<dl>{items}</dl>")
+        return self.section(
+            _("Answers to invitations"),
+            _("What you filled in on an invitation of the library to be on the map."),
+            "".join(parts),
+        )
+
+    def aandeslag(self) -> list[str]:
+        refs = self.data.get("aandeslag") or []
+        if not refs:
+            return []
+        rows = []
+        for ref in refs:
+            record = ref.get("record") or {}
+            key = ref.get("key")
+            if key == "agreements":
+                what = _("Task in a working agreement: {task}").format(task=record.get("task", ""))
+                when = self.period(record.get("since"), record.get("until"))
+            elif key == "calendar":
+                what = _("Content calendar: {title}").format(title=record.get("title", ""))
+                when = format_date(record.get("date"))
+            else:
+                what, when = _("Contact person of the community"), ""
+            rows.append([ref.get("community_name"), what, when])
+        return self.section(
+            _("Plans of a community"),
+            _("Where the plans of a community (Aan de slag) name you."),
+            self.table([_("Community"), _("What"), _("When")], rows),
+        )
+
+    def render(self) -> str:
+        data, e = self.data, self.e
+        title = _("Everything the library holds on {name}").format(name=self.me)
+        made = _("Made on {when} by {workspace}.").format(
+            when=format_datetime(data.get("generated_at")), workspace=data["workspace"]["name"]
+        )
+        kind = _("Access request (AVG, article 15).")
+        parts = [
+            "<!doctype html>",
+            f'<html lang="{e(current_language())}"><head><meta charset="utf-8">',
+            f"<title>{e(title)}</title>",
+            "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+            "table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}"
+            "th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;"
+            "vertical-align:top}dt{font-weight:bold}dd{margin:0 0 .5rem 0}</style>",
+            "</head><body>",
+            f"<h1>{e(title)}</h1>",
+            f"<p>{e(kind)} {e(made)}</p>",
+            *self.summary(),
+            *self.versions(),
+            *self.ties(),
+            *self.contacts(),
+            *self.audit(),
+            *self.answers(),
+            *self.aandeslag(),
+            "</body></html>",
+        ]
+        return "\n".join(parts)
 
 
-def _answers_html(answers: list[Mapping[str, Any]], lang: str) -> list[str]:
-    """The invitation answers of an access export (mapper.invitations), every value as text."""
-    if not answers:
-        return []
-    e = html.escape
-    title = "Antwoorden op uitnodigingen" if lang == "nl" else "Answers to invitations"
-    rows = []
-    for answer in answers:
-        details = {k: v for k, v in answer.items() if k not in ("id",)}
-        cells = [answer.get("id"), json.dumps(details, ensure_ascii=False, sort_keys=True)]
-        rows.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in cells) + "</tr>")
-    return [f"<h2>{e(title)}</h2>", "<table><tbody>", *rows, "</tbody></table>"]
+#: Details the summary of an access export shows on rows of their own.
+OWN_ROWS: frozenset[str] = frozenset({LAWFUL_BASIS, DATA_SOURCE})
 
-
-def _other_text(other: Mapping[str, Any]) -> str:
-    if other.get("name"):
-        return f"{other['name']} ({other['kind']})"
-    return str(other.get("id"))
+#: What a resident filled in on an invitation (mapper.invitations.clean_answer), in order.
+ANSWER_FIELDS: dict[str, str] = {
+    "as": N_("Answered as"),
+    "name": N_("Name"),
+    "about": N_("About you"),
+    "online": N_("Active online"),
+    "offline": N_("Active offline"),
+    "activities": N_("Activities"),
+    "known_orgs": N_("Organisations you know"),
+    "known_people": N_("People you know"),
+    "contact": N_("May be contacted"),
+    "email": N_("E-mail address"),
+    "consent_map": N_("Consent to be on the map"),
+    "consent_ties": N_("Consent to show whom you know"),
+}
 
 
 def _aandeslag_about(store: Store, workspace: str, node_id: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import pytest
 
 from mapper import model
 from mapper.errors import ValidationError
+from mapper.i18n import use_language
 from mapper.model import NodeKind, RelKind
 
 
@@ -70,7 +71,8 @@ def test_roles():
 def test_strength_steps_round_trip():
     for step in range(1, 6):
         assert model.strength_step(model.step_strength(step)) == step
-    assert [model.strength_label(s) for s in (0.1, 0.3, 0.5, 0.7, 0.9)] == [
+    # the reader's language by default (Dutch here), or the language asked for
+    assert [model.strength_label(s, "nl") for s in (0.1, 0.3, 0.5, 0.7, 0.9)] == [
         "vluchtig",
         "zwak",
         "redelijk",
@@ -78,7 +80,9 @@ def test_strength_steps_round_trip():
         "zeer sterk",
     ]
     assert model.strength_label(0.9, "en") == "very strong"
-    assert model.strength_label(None) == "onbekend"
+    assert model.strength_label(None, "nl") == "onbekend"
+    with use_language("nl"):
+        assert model.strength_label(0.7) == "sterk"
     with pytest.raises(ValidationError):
         model.step_strength(6)
 

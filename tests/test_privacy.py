@@ -402,7 +402,7 @@ def test_web_access_export_download(web_app, town):
     with SQLiteStore(town.path) as store:
         assert len(data["ties"]) == sum(1 for _ in store.ties("alpha", node=person, history=True))
     html_page = client.get(f"/privacy/person/{person}/export.html?lang=en")
-    assert b"Access request: everything held on" in html_page.data
+    assert b"Everything the library holds on Persoon Alfaweg" in html_page.data
     assert b"koffie met Alfaweg" in html_page.data
 
 
@@ -438,16 +438,17 @@ def test_web_review_list_and_audit_pages(web_app, town):
     text = client.get("/privacy/audit").get_data(as_text=True)
     assert "Persoon Alfaweg" in text and "Betastraat" not in text
     csv_text = client.get("/privacy/audit.csv").get_data(as_text=True)
-    assert csv_text.lstrip("\ufeff").startswith("at,actor,action")
+    assert csv_text.lstrip("\ufeff").startswith("Wanneer,Wie,Wat er gebeurde")
     assert "Betastraat" not in csv_text
     person = town.ids["alpha"]["person"]
     entity_csv = client.get(f"/privacy/entity/{person}/audit.csv").get_data(as_text=True)
     assert "Persoon Alfaweg" in entity_csv and "Buur Alfaweg" not in entity_csv
     page = client.get(f"/privacy/person/{person}").get_data(as_text=True)
-    assert "system" in page  # the audit partial lists who made the entries
+    # the audit partial lists who made the entries, in words ("system" is the app itself)
+    assert "de applicatie zelf" in page and ">system<" not in page
     # Every entity's own page shows its audit trail (privacy/_audit.html).
     entity_page = client.get(f"/entity/{person}").get_data(as_text=True)
-    assert 'id="audit-heading"' in entity_page and "system" in entity_page
+    assert 'id="audit-heading"' in entity_page and "de applicatie zelf" in entity_page
     assert "Toestemming".lower() in entity_page.lower()  # lawful basis of the person
 
 

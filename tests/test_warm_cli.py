@@ -72,9 +72,16 @@ def test_unknown_target_lists_close_matches(town):
     url, _ = town
     result = run(url, "--theme", "duurzaam")
     assert result.exit_code == 1
-    assert "no Theme called 'duurzaam'" in result.output
-    assert "bedoelde je: duurzaamheid?" in result.output
+    assert "no Theme called 'duurzaam'" in result.output  # the shell's language: English
+    assert "did you mean: duurzaamheid?" in result.output
     assert "Traceback" not in result.output
+    dutch = CliRunner().invoke(
+        main,
+        ["warm-contacts", "--database", url, "--theme", "duurzaam"],
+        env={"MAPPER_LANGUAGE": "nl"},
+    )
+    assert dutch.exit_code == 1
+    assert "bedoelde je: duurzaamheid?" in dutch.output
 
 
 def test_exactly_one_target(town):

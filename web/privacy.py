@@ -32,7 +32,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from mapper.audit import audit_rows
+from mapper.audit import action_text, actor_text, readable_rows, subject_text
 from mapper.errors import NotFoundError
 from mapper.io.cells import neutralise, strip_controls
 from mapper.io.uploads import names_held
@@ -57,24 +57,6 @@ from .db import current_workspace, get_store
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
-#: Audit actions and target types as shown to users.
-ACTION_LABELS: dict[str, Any] = {
-    "create": _l("added"),
-    "update": _l("changed"),
-    "change": _l("changed from a date"),
-    "end": _l("ended"),
-    "merge": _l("merged"),
-    "erase": _l("erased"),
-    "delete": _l("deleted"),
-    "edit": _l("changed on a worksheet"),  # one change, with its reverse (owner: edit)
-    "undo": _l("undone"),
-}
-TARGET_LABELS: dict[str, Any] = {
-    "node": _l("entity"),
-    "tie": _l("tie"),
-    "contact": _l("contact moment"),
-    "workspace": _l("workspace"),
-}
 AUDIT_PAGE = 500
 ENTITY_AUDIT_LIMIT = 50
 MAX_REVIEW_MONTHS = 240
@@ -85,10 +67,8 @@ def _lang() -> str:
 
 
 def _basis_choices() -> list[Any]:
-    lang = _lang()
     return select_choices(
-        [("", _("— not recorded —"))]
-        + [(code, lawful_basis_label(code, lang)) for code in LAWFUL_BASES]
+        [("", _("— not recorded —"))] + [(code, lawful_basis_label(code)) for code in LAWFUL_BASES]
     )
 
 
@@ -125,9 +105,11 @@ def _audit_helpers() -> dict[str, Any]:
     return {
         "audit_entries": audit_entries,
         "last_contact_of": last_contact_of,
-        "audit_action_label": lambda a: str(ACTION_LABELS.get(a, a)),
-        "audit_target_label": lambda t: str(TARGET_LABELS.get(t, t)),
-        "lawful_basis_label": lambda code: lawful_basis_label(code, _lang()),
+        # an audit entry in words (mapper.audit): what was done, what it concerns, who did it
+        "audit_action_text": action_text,
+        "audit_subject_text": subject_text,
+        "audit_actor_text": actor_text,
+        "lawful_basis_label": lawful_basis_label,
     }
 
 
@@ -299,10 +281,10 @@ def _csv(rows: list[list[str]], filename: str) -> Response:
 @bp.get("/audit.csv")
 def audit_csv():  # type: ignore[no-untyped-def]
     ws = current_workspace()
-    return _csv(audit_rows(ws.audit()), f"logboek-{ws.slug}.csv")
+    return _csv(readable_rows(ws.audit()), f"logboek-{ws.slug}.csv")
 
 
 @bp.get("/entity/<node_id>/audit.csv")
 def entity_audit_csv(node_id: str):  # type: ignore[no-untyped-def]
     _node_or_404(node_id)
-    return _csv(audit_rows(current_workspace().audit(entity=node_id)), f"logboek-{node_id}.csv")
+    return _csv(readable_rows(current_workspace().audit(entity=node_id)), f"logboek-{node_id}.csv")

@@ -28,6 +28,8 @@ from mapper.analysis.scan import (
     worksheet_rows,
 )
 from mapper.errors import MapperError, ValidationError
+from mapper.i18n import format_date
+from mapper.labels import label
 from mapper.maps import (
     KIND_LABELS,
     KIND_STYLES,
@@ -92,6 +94,25 @@ def prop_word(key: str) -> str:
     return str(PROP_LABELS.get(key, key))
 
 
+#: Properties whose value is a code of a category of mapper.labels (shown as its word).
+PROP_CATEGORIES: dict[str, str] = {
+    "lawful_basis": "lawful_basis",
+    "mode": "channel_mode",
+    "bond_type": "bond_type",
+    "metric": "measure",
+}
+
+
+def prop_value(key: str, value: Any) -> Any:
+    """A property's value as people read it: a code as its word (``consent`` → toestemming),
+    a deadline written out; anything else as it is."""
+    if isinstance(value, str) and key in PROP_CATEGORIES:
+        return label(value, PROP_CATEGORIES[key])
+    if isinstance(value, str) and key == "deadline":
+        return format_date(value)
+    return value
+
+
 def lang() -> str:
     return str(get_locale() or "nl")
 
@@ -117,7 +138,8 @@ def strength_text(strength: float | None) -> str:
 
 
 def role_word(role: str | None) -> str:
-    return _(role) if role else ""
+    """The interface word for a role on a tie (mapper.labels)."""
+    return label(role, "role")
 
 
 def projection(day: dt.date) -> nx.MultiDiGraph:
@@ -170,6 +192,7 @@ def template_helpers() -> dict[str, Any]:
         "strength_text": strength_text,
         "role_word": role_word,
         "prop_word": prop_word,
+        "prop_value": prop_value,
         "current_lang": lang(),
         "get_locale": get_locale,
     }

@@ -63,6 +63,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -72,6 +73,9 @@ from typing import Any
 import networkx as nx
 
 from ..errors import NotFoundError, ValidationError
+from ..i18n import LANGUAGES, N_, ngettext, use_language
+from ..i18n import gettext as _
+from ..labels import label
 from ..model import NodeKind, RelKind, check_date, strength_label, strength_step
 from .strength import DERIVED, FLOOR, HAND_SET, SOURCE_ATTR, UNKNOWN
 
@@ -105,25 +109,22 @@ DIGITS = 9
 #: Default number of results.
 DEFAULT_LIMIT = 20
 
-#: Relevance signals: code → (chance-like points, Dutch text, English text). ``{x}`` is filled
-#: with the names involved.
-SIGNALS: dict[str, tuple[float, str, str]] = {
-    "is_target": (1.0, "Is {x} zelf", "Is {x}"),
-    "active_on": (0.6, "Actief op het thema {x}", "Active on the theme {x}"),
-    "organises": (0.5, "Organiseert {x}", "Organises {x}"),
-    "ambassador": (0.5, "Ambassadeur van {x}", "Ambassador of {x}"),
-    "board": (0.35, "Bestuur of oprichter van {x}", "Board member or founder of {x}"),
-    "member": (0.25, "Lid van {x}", "Member of {x}"),
-    "attends": (0.25, "Doet mee aan {x}", "Takes part in {x}"),
-    "knows_target": (0.5, "Kent {x}", "Knows {x}"),
-    "comember": (0.2, "Zit samen met de persoon in {x}", "Shares {x} with the person"),
-    "community_theme": (
-        0.3,
-        "Actief op {x}, een thema van de community",
-        "Active on {x}, a theme of the community",
-    ),
-    "channel": (0.15, "Actief in {x}", "Active in {x}"),
-    "central": (0.3, "Kent {x} anderen uit dit netwerk", "Knows {x} others in this network"),
+#: Relevance signals: code → (chance-like points, message id). ``{x}`` is filled with the
+#: names involved; the Dutch is in ``mapper/translations/nl/warm.po``.
+SIGNALS: dict[str, tuple[float, str]] = {
+    "is_target": (1.0, N_("Is {x}")),
+    "active_on": (0.6, N_("Active on the theme {x}")),
+    "organises": (0.5, N_("Organises {x}")),
+    "ambassador": (0.5, N_("Ambassador of {x}")),
+    "board": (0.35, N_("Board member or founder of {x}")),
+    "member": (0.25, N_("Member of {x}")),
+    "attends": (0.25, N_("Takes part in {x}")),
+    "knows_target": (0.5, N_("Knows {x}")),
+    "comember": (0.2, N_("Shares {x} with the person")),
+    "community_theme": (0.3, N_("Active on {x}, a theme of the community")),
+    "channel": (0.15, N_("Active in {x}")),
+    # "central" is counted: Signal.text says "one other" or "{x} others"
+    "central": (0.3, N_("Knows {x} others in this network")),
 }
 #: Members with these roles get the stronger signals.
 AMBASSADOR_ROLES = frozenset({"ambassador"})
@@ -131,36 +132,30 @@ BOARD_ROLES = frozenset({"board", "founder"})
 #: Centrality signal: ``points · k / (k + CENTRAL_HALF)`` for k ecosystem acquaintances.
 CENTRAL_HALF = 3
 
-_TEXT = {
-    "nl": {
-        "library": "bibliotheek",
-        "direct_library": "Directe band met de bibliotheek ({label}, {source})",
-        "direct_staff": "{staff} kent {name} zelf ({label}, {source})",
-        "route": "Via via: {route}",
-        "weakest": "Zwakste schakel: {a} → {b} ({label}, {source})",
-        "none": "Geen warme route binnen {k} stappen",
-        "reach": "Kent {n} mensen uit dit netwerk die de bibliotheek nog niet warm bereikt",
-        "reach_one": "Kent 1 persoon uit dit netwerk die de bibliotheek nog niet warm bereikt",
-        "central_one": "Kent 1 ander uit dit netwerk",
-        HAND_SET: "handmatig",
-        DERIVED: "afgeleid uit contactmomenten",
-        UNKNOWN: "sterkte onbekend",
-    },
-    "en": {
-        "library": "library",
-        "direct_library": "Direct bond with the library ({label}, {source})",
-        "direct_staff": "{staff} knows {name} personally ({label}, {source})",
-        "route": "Via: {route}",
-        "weakest": "Weakest link: {a} → {b} ({label}, {source})",
-        "none": "No warm route within {k} steps",
-        "reach": "Knows {n} people in this network the library does not yet reach warmly",
-        "reach_one": "Knows 1 person in this network the library does not yet reach warmly",
-        "central_one": "Knows 1 other in this network",
-        HAND_SET: "hand-set",
-        DERIVED: "derived from contact moments",
-        UNKNOWN: "strength unknown",
-    },
+#: Where a tie's strength on a route comes from, in words.
+SOURCE_TEXT: dict[str, str] = {
+    HAND_SET: N_("hand-set"),
+    DERIVED: N_("derived from contact moments"),
+    UNKNOWN: N_("strength unknown"),
 }
+
+
+def _source(code: str | None) -> str:
+    return _(SOURCE_TEXT.get(code or UNKNOWN, SOURCE_TEXT[UNKNOWN]))
+
+
+@contextlib.contextmanager
+def _speaking(lang: str | None) -> Iterator[None]:
+    """Speak ``lang`` inside the block ("nl" or "en"); ``None`` is the reader's language."""
+    if lang is None:
+        yield
+        return
+    if lang not in LANGUAGES:
+        raise ValidationError(
+            "language {lang!r} is not nl or en", field="lang", value=lang, lang=lang
+        )
+    with use_language(lang):
+        yield
 
 
 # --------------------------------------------------------------------------- helpers
@@ -229,9 +224,12 @@ def _strength_fn(
             return default
         if not 0.0 <= s <= 1.0:
             raise ValidationError(
-                f"strength {s!r} on the tie {u!r}–{v!r} is not between 0 and 1",
+                "strength {s!r} on the tie {u!r}–{v!r} is not between 0 and 1",
                 field=weight,
                 value=s,
+                s=s,
+                u=u,
+                v=v,
             )
         return s
 
@@ -280,9 +278,12 @@ def _neighbours_fn(
                             continue
                     elif not 0.0 <= s <= 1.0:
                         raise ValidationError(
-                            f"strength {s!r} on the tie {v!r}–{u!r} is not between 0 and 1",
+                            "strength {s!r} on the tie {u!r}–{v!r} is not between 0 and 1",
                             field=weight,
                             value=s,
+                            s=s,
+                            u=v,
+                            v=u,
                         )
                     if s:
                         yield u, s
@@ -388,16 +389,22 @@ def warm_routes(
     """
     if not isinstance(cutoff, int) or isinstance(cutoff, bool) or cutoff < 0:
         raise ValidationError(
-            f"cutoff {cutoff!r} must be a whole number ≥ 0", field="cutoff", value=cutoff
+            "cutoff {cutoff!r} must be a whole number ≥ 0",
+            field="cutoff",
+            value=cutoff,
+            cutoff=cutoff,
         )
     if method not in ("layered", "dijkstra"):
         raise ValidationError(
-            f"unknown method {method!r} (allowed: layered, dijkstra)", field="method", value=method
+            "unknown method {method!r} (allowed: layered, dijkstra)",
+            field="method",
+            value=method,
+            method=method,
         )
     source_list = list(dict.fromkeys(sources))
     for s in source_list:
         if s not in G:
-            raise NotFoundError(f"source {s!r} is not in the graph")
+            raise NotFoundError("source {source!r} is not in the graph", source=s)
     target_set = None if targets is None else {t for t in targets if t in G}
     day = _day(G, as_of)
     if method == "dijkstra":
@@ -631,21 +638,27 @@ class Signal:
     points: float
     about: list[str] = field(default_factory=list)
 
-    def text(self, lang: str = "nl") -> str:
-        if self.code == "central" and self.about == ["1"]:
-            return _TEXT[lang]["central_one"]
-        _, nl, en = SIGNALS[self.code]
-        return (nl if lang == "nl" else en).format(x=_names(self.about, lang))
+    def text(self, lang: str | None = "nl") -> str:
+        """The signal in words, in ``lang`` (``None``: the reader's language)."""
+        with _speaking(lang):
+            if self.code == "central" and len(self.about) == 1 and self.about[0].isdigit():
+                k = int(self.about[0])
+                return ngettext(
+                    "Knows {x} other in this network", "Knows {x} others in this network", k
+                ).format(x=k)
+            return _(SIGNALS[self.code][1]).format(x=_names(self.about))
 
 
-def _names(names: list[str], lang: str) -> str:
+def _names(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``, ``A, B, C and 2 more`` in the reader's language."""
     names = sorted(dict.fromkeys(names))
     if len(names) > 3:
-        more = "en" if lang == "nl" else "and"
-        extra = f"{len(names) - 3} {'andere' if lang == 'nl' else 'more'}"
-        return f"{', '.join(names[:3])} {more} {extra}"
+        more = len(names) - 3
+        return ngettext("{names} and {n} more", "{names} and {n} more", more).format(
+            names=", ".join(names[:3]), n=more
+        )
     if len(names) > 1:
-        return f"{', '.join(names[:-1])} {'en' if lang == 'nl' else 'and'} {names[-1]}"
+        return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
     return names[0] if names else ""
 
 
@@ -712,13 +725,16 @@ def ecosystem_signals(G: nx.Graph, target: Any, *, as_of: Any = None) -> dict[An
     """
     view = _View(G, _day(G, as_of))
     if target not in G:
-        raise NotFoundError(f"no entity with id {target!r} (on this date)")
+        raise NotFoundError("no entity with id {id!r} (on this date)", id=target)
     kind = view.kind(target)
     if kind not in TARGET_KINDS:
         raise ValidationError(
-            f"{target!r} is a {kind}; warm contacts are found for a {', '.join(TARGET_KINDS)}",
+            "{target!r} is a {kind}; warm contacts are found for a {allowed}",
             field="target",
             value=target,
+            target=target,
+            kind=label(kind, "kind") if kind else kind,
+            allowed=", ".join(label(k, "kind") for k in TARGET_KINDS),
         )
     found: dict[Any, dict[str, Signal]] = {}
     P = K.PERSON.value
@@ -879,7 +895,7 @@ def rank_warm_contacts(
     weights: Mapping[str, float] = WEIGHTS,
     tie_kinds: Collection[str] = INTRODUCTION_TIES,
     default: float = FLOOR,
-    lang: str = "nl",
+    lang: str | None = "nl",
     method: str = "layered",
 ) -> list[WarmContact]:
     """Rank the people of ``target``'s ecosystem by whom to approach first.
@@ -907,8 +923,9 @@ def rank_warm_contacts(
         Tie kinds introductions go along (default :data:`INTRODUCTION_TIES`).
     default : float
         Strength of a tie without one (default :data:`~mapper.analysis.strength.FLOOR`).
-    lang : {"nl", "en"}
-        Language of the reasons.
+    lang : {"nl", "en"} or None
+        Language of the reasons (default Dutch; ``None`` for the reader's language, see
+        :mod:`mapper.i18n`).
     method : {"layered", "dijkstra"}
         See :func:`warm_routes`.
 
@@ -929,11 +946,11 @@ def rank_warm_contacts(
     >>> [(c.name, c.warmth, c.path) for c in rank_warm_contacts(G, "t")]
     [('Fatma', 0.48, ['anna', 'jan', 'fatma'])]
     """
-    if lang not in _TEXT:
-        raise ValidationError(f"language {lang!r} is not nl or en", field="lang", value=lang)
+    with _speaking(lang):
+        pass  # an unknown language is refused before any work
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValidationError(
-            f"limit {limit!r} must be a whole number ≥ 0", field="limit", value=limit
+            "limit {limit!r} must be a whole number ≥ 0", field="limit", value=limit, limit=limit
         )
     day = _day(G, as_of)
     view = _View(G, day)
@@ -956,7 +973,6 @@ def rank_warm_contacts(
     strength = _strength_fn(weight, day, tie_kinds, default)
     incident = _incident_fn(G)
     ecosystem_orgs = {a for sigs in found.values() for s in sigs for a in s.about}
-    text = _TEXT[lang]
     w_warm, w_rel, w_reach = (float(weights.get(k, 0.0)) for k in ("warmth", "relevance", "reach"))
     neighbours = _neighbours_fn(G, weight, day, tie_kinds, default)
     scored = []
@@ -992,14 +1008,32 @@ def rank_warm_contacts(
         scored = scored[:limit]
     # Explanations only for the results returned.
     results = []
-    for _, (person, name, score, w, rel, rch, contributions, route, signals, reached) in scored:
+    for _order, (
+        person,
+        name,
+        score,
+        w,
+        rel,
+        rch,
+        contributions,
+        route,
+        signals,
+        reached,
+    ) in scored:
         n = len(reached)
         via_library = route is not None and view.kind(route.path[0]) == K.LIBRARY.value
-        links = _links(view, route, strength, incident, lang) if route else []
-        reasons = _route_reasons(view, route, links, via_library, cutoff, ecosystem_orgs, lang)
-        reasons += [s.text(lang) for s in sorted(signals, key=lambda s: (-s.points, s.code))]
-        if n:
-            reasons.append(text["reach_one"] if n == 1 else text["reach"].format(n=n))
+        with _speaking(lang):
+            links = _links(view, route, strength, incident) if route else []
+            reasons = _route_reasons(view, route, links, via_library, cutoff, ecosystem_orgs)
+            reasons += [s.text(None) for s in sorted(signals, key=lambda s: (-s.points, s.code))]
+            if n:
+                reasons.append(
+                    ngettext(
+                        "Knows {n} person in this network the library does not yet reach warmly",
+                        "Knows {n} people in this network the library does not yet reach warmly",
+                        n,
+                    ).format(n=n)
+                )
         results.append(
             WarmContact(
                 id=person,
@@ -1025,7 +1059,6 @@ def _links(
     route: Route,
     strength: Callable[..., float | None],
     incident: Callable[..., Iterable],
-    lang: str,
 ) -> list[dict[str, Any]]:
     links = []
     for a, b, s in zip(route.path, route.path[1:], route.strengths):
@@ -1043,17 +1076,17 @@ def _links(
                 "to": {"id": b, "name": view.name(b)},
                 "kind": kind,
                 "strength": s,
-                "label": strength_label(s, lang),
+                "label": strength_label(s),
                 "source": source,
             }
         )
     return links
 
 
-def _affiliation(view: _View, n: Any, prefer: set[str], lang: str) -> str | None:
+def _affiliation(view: _View, n: Any, prefer: set[str]) -> str | None:
     kind = view.kind(n)
     if kind == K.STAFF.value:
-        return _TEXT[lang]["library"]
+        return _("library")
     if kind != K.PERSON.value:
         return None
     groups = sorted(
@@ -1066,12 +1099,17 @@ def _affiliation(view: _View, n: Any, prefer: set[str], lang: str) -> str | None
 
 
 def describe_route(
-    view_or_graph: Any, path: Iterable[Any], *, lang: str = "nl", prefer: Iterable[str] = ()
+    view_or_graph: Any,
+    path: Iterable[Any],
+    *,
+    lang: str | None = "nl",
+    prefer: Iterable[str] = (),
 ) -> str:
     """A route as text: ``"Anna (bibliotheek) → Jan de Vries (Repair Café) → Fatma"``.
 
     Every node but the last gets its affiliation in brackets: "bibliotheek" for staff, the
-    organisation or community a person is a member of (those in ``prefer`` first).
+    organisation or community a person is a member of (those in ``prefer`` first). In
+    ``lang`` ("nl" by default; ``None`` for the reader's language).
     """
     view = (
         view_or_graph
@@ -1084,7 +1122,8 @@ def describe_route(
     for i, n in enumerate(nodes):
         label = view.name(n)
         if i < len(nodes) - 1:
-            aff = _affiliation(view, n, prefer_set, lang)
+            with _speaking(lang):
+                aff = _affiliation(view, n, prefer_set)
             if aff and aff != label:
                 label = f"{label} ({aff})"
         parts.append(label)
@@ -1098,29 +1137,28 @@ def _route_reasons(
     via_library: bool,
     cutoff: int,
     prefer: set[str],
-    lang: str,
 ) -> list[str]:
-    text = _TEXT[lang]
+    """The route's reasons in the reader's language."""
     if route is None:
-        return [text["none"].format(k=cutoff)]
+        return [_("No warm route within {k} steps").format(k=cutoff)]
     first = links[0]
     if route.hops == 1:
-        fill = {"label": first["label"], "source": text[first["source"] or UNKNOWN]}
+        fill = {"label": first["label"], "source": _source(first["source"])}
         if via_library:
-            return [text["direct_library"].format(**fill)]
+            return [_("Direct bond with the library ({label}, {source})").format(**fill)]
         return [
-            text["direct_staff"].format(
+            _("{staff} knows {name} personally ({label}, {source})").format(
                 staff=first["from"]["name"], name=first["to"]["name"], **fill
             )
         ]
     weakest = links[route.weakest]  # type: ignore[index]
     return [
-        text["route"].format(route=describe_route(view, route.path, lang=lang, prefer=prefer)),
-        text["weakest"].format(
+        _("Via: {route}").format(route=describe_route(view, route.path, lang=None, prefer=prefer)),
+        _("Weakest link: {a} → {b} ({label}, {source})").format(
             a=weakest["from"]["name"],
             b=weakest["to"]["name"],
             label=weakest["label"],
-            source=text[weakest["source"] or UNKNOWN],
+            source=_source(weakest["source"]),
         ),
     ]
 

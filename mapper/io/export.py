@@ -38,6 +38,8 @@ from typing import IO, Any
 import networkx as nx
 
 from ..errors import NotFoundError, ValidationError
+from ..i18n import use_language
+from ..labels import label
 from ..model import Contact, Node, NodeKind, RelKind, Tie
 from ..store.base import Store, fold
 from .cells import is_formula_like, neutralise, strip_controls
@@ -137,6 +139,15 @@ def _d(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def _dutch(code: str | None, category: str) -> str:
+    """A code as its Dutch word (mapper.labels), as the Dutch templates name it: ``volunteer``
+    → ``vrijwilliger``. The import reads these words back to the same code."""
+    if not code:
+        return ""
+    with use_language("nl"):
+        return label(code, category)
+
+
 def _extra(props: dict[str, Any]) -> str:
     rest = {k: v for k, v in props.items() if k not in COLUMN_PROPS}
     return json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else ""
@@ -224,7 +235,7 @@ def template_rows(selection: Selection) -> dict[str, list[list[Any]]]:
                     n.id,
                     NODE_KIND_DUTCH[n.kind],
                     n.name,
-                    n.props.get("mode", ""),
+                    _dutch(n.props.get("mode"), "channel_mode"),
                     _d(n.since),
                     _d(n.until),
                     notes,
@@ -241,7 +252,7 @@ def template_rows(selection: Selection) -> dict[str, list[list[Any]]]:
                 format_strength(t.strength),
                 _d(t.since),
                 _d(t.until),
-                t.role or "",
+                _dutch(t.role, "role"),
                 t.origin or "",
                 json.dumps(t.props, ensure_ascii=False, sort_keys=True) if t.props else "",
             ]
