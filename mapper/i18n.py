@@ -67,6 +67,7 @@ __all__ = [
     "format_percent",
     "gettext",
     "load_catalog",
+    "local_zone",
     "ngettext",
     "register_catalogs",
     "render",
@@ -253,6 +254,21 @@ class Message:
             return str(self)
 
 
+#: The time zone moments are shown in, unless ``MAPPER_TIMEZONE`` names another.
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+
+def local_zone() -> _dt.tzinfo:
+    """``MAPPER_TIMEZONE`` (an IANA name such as ``Europe/Brussels``), else Amsterdam's."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = os.environ.get("MAPPER_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
 def _locale() -> str:
     return "nl_NL" if current_language() == "nl" else "en_GB"
 
@@ -311,9 +327,12 @@ def format_date(value: _dt.date | str | None, form: str = "long") -> str:
 def format_datetime(value: _dt.datetime | str | None, form: str = "long") -> str:
     """A moment written out, date and time to the minute (``1 december 2026 om 14:05``).
 
+    Moments stored with a time zone (the store keeps UTC) are shown in the library's time
+    zone, :func:`local_zone`; a moment without one is shown as it is.
+
     >>> with use_language("nl"):
-    ...     format_datetime("2026-12-01T14:05:09+00:00")
-    '1 december 2026 om 14:05'
+    ...     format_datetime("2026-12-01T14:05:09+00:00"), format_datetime("2026-07-01T14:05:09Z")
+    ('1 december 2026 om 15:05', '1 juli 2026 om 16:05')
     """
     from babel.dates import format_date as _format_date
     from babel.dates import format_time as _format_time
@@ -324,6 +343,8 @@ def format_datetime(value: _dt.datetime | str | None, form: str = "long") -> str
         moment = _dt.datetime.fromisoformat(value) if isinstance(value, str) else value
     except ValueError:
         return str(value)
+    if moment.tzinfo is not None:  # stored in UTC; shown in the library's own time
+        moment = moment.astimezone(local_zone())
     day = _format_date(moment.date(), format=form, locale=_locale())
     time = _format_time(moment.time(), format="HH:mm", locale=_locale())
     joiner = " om " if current_language() == "nl" else " at "

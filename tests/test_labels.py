@@ -142,7 +142,7 @@ def test_audit_entries_in_words():
         assert audit.action_text(entry) == "gewijzigd (naam, grondslag)"
         assert audit.subject_text(tie) == "relatie: kent"
         assert audit.actor_text(tie.actor) == "deze computer"
-        assert audit.moment_text(entry) == "1 december 2026 om 14:05"
+        assert audit.moment_text(entry) == "1 december 2026 om 15:05"  # 14:05 UTC, Dutch time
         rows = audit.readable_rows([entry, tie])
     assert rows[0] == ["Wanneer", "Wie", "Wat er gebeurde", "Betreft", "Naam", "Id"]
     assert rows[1][1:5] == ["demogegevens", "gewijzigd (naam, grondslag)", "item", "Jan"]
