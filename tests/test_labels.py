@@ -149,7 +149,7 @@ def test_audit_entries_in_words():
     assert rows[2][1:5] == ["deze computer", "beëindigd", "relatie", "kent"]
     with use_language("en"):
         assert audit.readable_rows([tie])[0][:2] == ["When", "Who"]
-        assert audit.moment_text(entry) == "1 December 2026 at 14:05"
+        assert audit.moment_text(entry) == "1 December 2026 at 15:05"
 
 
 def test_xlsx_export_writes_dutch_roles_that_import_back_as_codes(store):
