@@ -95,9 +95,10 @@ def review_cutoff(today: dt.date, months: int) -> dt.date:
     """
     if not isinstance(months, int) or isinstance(months, bool) or months < 1:
         raise ValidationError(
-            f"review period {months!r} is not a whole number of months (1 or more)",
+            "review period {months!r} is not a whole number of months (1 or more)",
             field=REVIEW_MONTHS,
             value=months,
+            months=months,
         )
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     month += 1
