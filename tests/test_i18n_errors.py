@@ -218,3 +218,23 @@ def test_a_wrong_neo4j_password_is_said_in_dutch(neo4j_server):
     with use_language("nl"):
         assert f"Neo4j op {neo4j_server.uri} weigerde de inlog van gebruiker" in str(info.value)
         assert "controleer MAPPER_NEO4J_USER en MAPPER_NEO4J_PASSWORD" in str(info.value)
+
+
+def test_kinds_in_an_import_problem_are_said_with_their_words(store, tmp_path):
+    store.create_workspace("rijnstad")
+    wb = Workbook()
+    people = wb.active
+    people.title = "Individuen en organisaties"
+    people.append(["soort", "naam", "thema's"])
+    people.append(["persoon", "Fatma Yılmaz", "taal"])
+    ties = wb.create_sheet("Relaties")
+    ties.append(["van", "naar", "soort relatie"])
+    ties.append(["Fatma Yılmaz", "taal", "kent"])  # a theme is no one to know
+    wb.save(tmp_path / "scan.xlsx")
+    plan = plan_import(store, "rijnstad", read_file(tmp_path / "scan.xlsx"))
+    (problem,) = plan.errors
+    with use_language("nl"):
+        assert "'taal' is een Thema; een relatie KNOWS loopt naar " in str(problem.message)
+        assert "Persoon" in str(problem.message) and "Person " not in str(problem.message)
+    with use_language("en"):
+        assert "'taal' is a Theme; a KNOWS tie goes to " in str(problem.message)

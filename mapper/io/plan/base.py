@@ -13,6 +13,7 @@ from typing import Any
 
 from ...errors import MapperError
 from ...i18n import Message, ngettext, render
+from ...labels import label
 from ...model import (
     ID_PREFIX,
     SYMMETRIC,
@@ -290,9 +291,29 @@ def _allowed(kind: RelKind | None) -> tuple[Any, Any, Message | str, Message | s
     )
 
 
-def _kinds(kinds: Iterable[NodeKind]) -> str:
-    """Kinds as a file names them: ``organisation | person``."""
-    return " | ".join(sorted(k.value for k in kinds))
+class KindWords(Message):
+    """Kinds in a message, each said with its word in the reader's language when the message
+    is shown (``Organisatie | Persoon``; one kind alone: ``Persoon``).
+
+    >>> from mapper.i18n import use_language
+    >>> words = KindWords([NodeKind.PERSON, NodeKind.ORGANISATION])
+    >>> with use_language("nl"):
+    ...     str(words)
+    'Organisatie | Persoon'
+    """
+
+    __slots__ = ()
+
+    def __init__(self, kinds: Iterable[NodeKind], sep: str = " | ") -> None:
+        super().__init__("{kinds}", kinds=tuple(sorted(k.value for k in kinds)), sep=sep)
+
+    def __str__(self) -> str:
+        return self.params["sep"].join(label(NodeKind(k)) for k in self.params["kinds"])
+
+
+def _kinds(kinds: Iterable[NodeKind]) -> KindWords:
+    """Kinds as a message names them: ``Organisation | Person``."""
+    return KindWords(kinds)
 
 
 def _contact_key(

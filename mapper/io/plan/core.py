@@ -33,6 +33,7 @@ from ..values import text
 from .apply import ApplyStep
 from .base import (
     SAMPLE,
+    KindWords,
     Progress,
     Proposal,
     _no_gc,
@@ -274,8 +275,8 @@ class ImportPlan(RowsStep, ApplyStep):
                 "this connection between a {a} and a {b} has no type: give it one "
                 "(without a type only person–person (KNOWS) and person–organisation "
                 "(MEMBER_OF) are understood)",
-                a=a.value,
-                b=b.value,
+                a=KindWords([a]),
+                b=KindWords([b]),
             ),
         )
         return False

@@ -25,6 +25,7 @@ from ..values import text
 from .base import (
     MAX_TYPO_CHECKS,
     Entity,
+    KindWords,
     PlanBase,
     Ref,
 )
@@ -103,8 +104,8 @@ class ResolveStep(PlanBase):
                         Message(
                             "id {id!r} belongs to a {kind}, not a {wanted}",
                             id=e.given_id,
-                            kind=node.kind.value,
-                            wanted=e.kind.value,
+                            kind=KindWords([node.kind]),
+                            wanted=KindWords([e.kind]),
                         ),
                     )
                     continue
@@ -177,7 +178,7 @@ class ResolveStep(PlanBase):
                 name,
                 Message(
                     "this workspace keeps organisations only: no {kind} can be added",
-                    kind=kind.value,
+                    kind=KindWords([kind]),
                 ),
             )
             return None
@@ -245,7 +246,7 @@ class ResolveStep(PlanBase):
             return None
         fitting = [r for r in found if allowed is None or r.kind in allowed]
         if not fitting:
-            kinds = ", ".join(sorted({r.kind.value for r in found}))
+            kinds = KindWords({r.kind for r in found}, sep=", ")
             self.error(
                 table,
                 row,
@@ -255,7 +256,7 @@ class ResolveStep(PlanBase):
             )
             return None
         if len(fitting) > 1:
-            ids = ", ".join(sorted(f"{r.kind.value}" for r in fitting))
+            ids = KindWords([r.kind for r in fitting], sep=", ")
             self.error(
                 table,
                 row,

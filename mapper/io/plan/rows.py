@@ -37,6 +37,7 @@ from .base import (
     STORE_ID_SHAPE,
     ContactRow,
     Entity,
+    KindWords,
     Ref,
     _allowed,
     _blank,
@@ -109,7 +110,7 @@ class RowsStep(TiesStep):
                 rec.get("kind") or kind.value,
                 Message(
                     "this workspace keeps organisations only: no {kind} can be added",
-                    kind=kind.value,
+                    kind=KindWords([kind]),
                 ),
             )
         since = until = None
@@ -350,7 +351,7 @@ class RowsStep(TiesStep):
         ]
         if len(fits) == 1:
             return fits[0]
-        a, b = source.kind.value, target.kind.value
+        a, b = KindWords([source.kind]), KindWords([target.kind])
         if fits:
             self.error(
                 table,
@@ -382,8 +383,8 @@ class RowsStep(TiesStep):
                 kind=kind.value,
                 a=a,
                 b=b,
-                sources=" | ".join(sorted(k.value for k in sources)),
-                targets=" | ".join(sorted(k.value for k in targets)),
+                sources=_kinds(sources),
+                targets=_kinds(targets),
             ),
         )
         return None
