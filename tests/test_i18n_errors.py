@@ -238,3 +238,26 @@ def test_kinds_in_an_import_problem_are_said_with_their_words(store, tmp_path):
         assert "Persoon" in str(problem.message) and "Person " not in str(problem.message)
     with use_language("en"):
         assert "'taal' is a Theme; a KNOWS tie goes to " in str(problem.message)
+
+
+def test_a_skipped_sheet_is_noted_in_the_readers_language_after_the_upload(tmp_path):
+    import json
+
+    from mapper.io.uploads import found_from_json, found_to_json
+
+    wb = Workbook()
+    people = wb.active
+    people.title = "Individuen en organisaties"
+    people.append(["soort", "naam"])
+    people.append(["persoon", "Fatma Yılmaz"])
+    fruit = wb.create_sheet("Fruit")
+    fruit.append(["fruit", "kleur"])
+    fruit.append(["appel", "rood"])
+    wb.save(tmp_path / "scan.xlsx")
+    found = read_file(tmp_path / "scan.xlsx")
+    kept = found_from_json(json.loads(json.dumps(found_to_json(found))))  # as an upload keeps it
+    (note,) = kept.notes
+    with use_language("nl"):
+        assert str(note).startswith("werkblad 'Fruit' overgeslagen: werkblad 'Fruit' lijkt niet")
+    with use_language("en"):
+        assert str(note).startswith("sheet 'Fruit' skipped: sheet 'Fruit' does not look like")
