@@ -149,7 +149,11 @@ def accounts_path(database_url: str, instance_path: str | Path | None = None) ->
 def check_role_name(role: str) -> str:
     if role not in ROLE_RANK:
         raise ValidationError(
-            f"role {role!r} is not one of: {', '.join(ROLES)}", field="role", value=role
+            "role {role!r} is not one of: {roles}",
+            field="role",
+            value=role,
+            role=role,
+            roles=", ".join(ROLES),
         )
     return role
 
@@ -158,7 +162,7 @@ def check_login(email: str) -> str:
     text = (email or "").strip()
     if not LOGIN_RE.match(text):
         raise ValidationError(
-            f"login {email!r} is not an e-mail address", field="email", value=email
+            "login {email!r} is not an e-mail address", field="email", value=email, email=email
         )
     return text
 
@@ -166,11 +170,15 @@ def check_login(email: str) -> str:
 def check_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field="password"
+            "a password needs at least {n} characters",
+            field="password",
+            n=MIN_PASSWORD_LENGTH,
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationError(
-            f"a password has at most {MAX_PASSWORD_LENGTH} characters", field="password"
+            "a password has at most {n} characters",
+            field="password",
+            n=MAX_PASSWORD_LENGTH,
         )
     return password
 
@@ -259,14 +267,14 @@ class Accounts:
                     (email, (name or "").strip() or None, hashed, _now()),
                 )
         except sqlite3.IntegrityError:
-            raise ConflictError(f"an account for {email!r} already exists") from None
+            raise ConflictError("an account for {email!r} already exists", email=email) from None
         return self.user(email)
 
     def user(self, email: str) -> User:
         """The account with this login; NotFoundError if there is none."""
         found = self._user("email = ?", [(email or "").strip()])
         if found is None:
-            raise NotFoundError(f"no account {email!r}")
+            raise NotFoundError("no account {email!r}", email=email)
         return found
 
     def get(self, user_id: int) -> User | None:

@@ -88,8 +88,9 @@ def copy_workspace(
     dump = source.dump_workspace(workspace)
     if any(w.slug == slug for w in target.workspaces()):
         raise ConflictError(
-            f"workspace {slug!r} already exists in the target store: delete it there first, "
-            "or copy under another name"
+            "workspace {slug!r} already exists in the target store: delete it "
+            "there first, or copy under another name",
+            slug=slug,
         )
     expected_sum, expected_counts = checksum(dump), dump.counts()
     target.load_workspace(dump, slug=slug)
@@ -132,7 +133,9 @@ def migrate(
         try:
             names = list(workspaces or [w.slug for w in source.workspaces()])
             if not names:
-                raise NotFoundError(f"the source store {source_url} holds no workspaces")
+                raise NotFoundError(
+                    "the source store {source_url} holds no workspaces", source_url=source_url
+                )
             if to_workspace and len(names) != 1:
                 raise MapperError("a new name can only be given when copying one workspace")
             return [copy_workspace(source, target, n, to_workspace=to_workspace) for n in names]

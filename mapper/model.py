@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .errors import ValidationError
-from .i18n import N_, gettext, use_language
+from .errors import Day, ValidationError
+from .i18n import N_, Message, gettext, use_language
 
 
 class NodeKind(StrEnum):
@@ -178,7 +178,11 @@ def node_kind(value: str | NodeKind) -> NodeKind:
             return kind
     allowed = ", ".join(k.value for k in NodeKind)
     raise ValidationError(
-        f"unknown node kind {value!r} (allowed: {allowed})", field="kind", value=value
+        "unknown node kind {kind!r} (allowed: {allowed})",
+        field="kind",
+        value=value,
+        kind=value,
+        allowed=allowed,
     )
 
 
@@ -192,7 +196,11 @@ def rel_kind(value: str | RelKind) -> RelKind:
     except ValueError:
         allowed = ", ".join(k.value for k in RelKind)
         raise ValidationError(
-            f"unknown tie kind {value!r} (allowed: {allowed})", field="kind", value=value
+            "unknown tie kind {kind!r} (allowed: {allowed})",
+            field="kind",
+            value=value,
+            kind=value,
+            allowed=allowed,
         ) from None
 
 
@@ -208,10 +216,13 @@ def check_tie_kinds(kind: RelKind, source: NodeKind, target: NodeKind) -> None:
             f"{' | '.join(sorted(t.value for t in targets))}"
         )
         raise ValidationError(
-            f"a {kind.value} tie cannot go from {source.value} to {target.value} "
-            f"(allowed: {allowed})",
+            "a {kind} tie cannot go from {source} to {target} (allowed: {allowed})",
             field="kind",
             value=kind.value,
+            kind=kind.value,
+            source=source.value,
+            target=target.value,
+            allowed=allowed,
         )
 
 
@@ -220,16 +231,18 @@ def check_strength(value: Any, *, field: str = "strength") -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValidationError(f"strength {value!r} is not a number", field=field, value=value)
+        raise ValidationError(
+            "strength {given!r} is not a number", field=field, value=value, given=value
+        )
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise ValidationError(
-            f"strength {value!r} is not a number", field=field, value=value
+            "strength {given!r} is not a number", field=field, value=value, given=value
         ) from None
     if math.isnan(number) or not 0.0 <= number <= 1.0:
         raise ValidationError(
-            f"strength {value!r} is not between 0 and 1", field=field, value=value
+            "strength {given!r} is not between 0 and 1", field=field, value=value, given=value
         )
     return number
 
@@ -246,7 +259,11 @@ def check_date(value: Any, *, field: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValidationError(
-            f"{field} {value!r} is not a date (use YYYY-MM-DD)", field=field, value=value
+            "{field_name} {given!r} is not a date (use YYYY-MM-DD)",
+            field=field,
+            value=value,
+            field_name=field_word(field),
+            given=value,
         ) from None
 
 
@@ -254,10 +271,50 @@ def check_interval(since: dt.date | None, until: dt.date | None) -> None:
     """Raise ValidationError if ``until`` lies before ``since``."""
     if since is not None and until is not None and until < since:
         raise ValidationError(
-            f"until {until.isoformat()} lies before since {since.isoformat()}",
+            "until {until} lies before since {since}",
             field="until",
             value=until.isoformat(),
+            until=Day(until),
+            since=Day(since),
         )
+
+
+#: The words for the fields and columns a message about a bad value names (English message
+#: ids); a field not here is named as it is.
+FIELD_WORDS: dict[str, str] = {
+    "name": N_("name"),
+    "since": N_("since"),
+    "until": N_("until"),
+    "date": N_("date"),
+    "on": N_("date"),
+    "strength": N_("strength"),
+    "extra": N_("extra"),
+    "notes": N_("notes"),
+    "outcome": N_("outcome"),
+    "origin": N_("origin"),
+    "id": N_("id"),
+    "themes": N_("themes"),
+    "online": N_("online"),
+    "offline": N_("offline"),
+    "channels": N_("channels"),
+    "activities": N_("activities"),
+    "bond_staff": N_("bond staff member"),
+    "organisers": N_("organisers"),
+    "source": N_("source"),
+    "target": N_("target"),
+}
+
+
+def field_word(field: str) -> Message | str:
+    """The word for ``field`` in a message, said in the reader's language when it is shown.
+
+    >>> from mapper.i18n import use_language
+    >>> with use_language("nl"):
+    ...     str(field_word("since")), str(field_word("colour"))
+    ('sinds', 'colour')
+    """
+    word = FIELD_WORDS.get(field)
+    return Message(word) if word else field
 
 
 def check_text(value: Any, *, field: str) -> Any:
@@ -275,9 +332,12 @@ def check_text(value: Any, *, field: str) -> Any:
         found = _CONTROL_RE.search(value)
         if found:
             raise ValidationError(
-                f"{field} {value[:40]!r} holds a control character (U+{ord(found.group()):04X})",
+                "{field_name} {given!r} holds a control character (U+{code:04X})",
                 field=field,
                 value=value,
+                field_name=field_word(field),
+                given=value[:40],
+                code=ord(found.group()),
             )
     return value
 
@@ -301,16 +361,27 @@ def strip_bidi(value: Any) -> Any:
 def check_name(value: Any, *, field: str = "name") -> str:
     """Return a cleaned, non-empty name, or raise ValidationError."""
     if not isinstance(value, str):
-        raise ValidationError(f"{field} {value!r} is not text", field=field, value=value)
+        raise ValidationError(
+            "{field_name} {given!r} is not text",
+            field=field,
+            value=value,
+            field_name=field_word(field),
+            given=value,
+        )
     check_text(value, field=field)
     text = " ".join(value.split())
     if not text:
-        raise ValidationError(f"{field} is empty", field=field, value=value)
+        raise ValidationError(
+            "{field_name} is empty", field=field, value=value, field_name=field_word(field)
+        )
     if len(text) > MAX_NAME_LENGTH:
         raise ValidationError(
-            f"{field} {text[:40]!r}… is longer than {MAX_NAME_LENGTH} characters",
+            "{field_name} {given!r}… is longer than {limit} characters",
             field=field,
             value=value,
+            field_name=field_word(field),
+            given=text[:40],
+            limit=MAX_NAME_LENGTH,
         )
     return text
 
@@ -320,19 +391,28 @@ def check_role(kind: RelKind, role: Any) -> str | None:
     if role is None or role == "":
         if kind is RelKind.HAS_ROLE:
             raise ValidationError(
-                f"a HAS_ROLE tie needs a role ({', '.join(COMMUNITY_ROLES)})", field="role"
+                "a HAS_ROLE tie needs a role ({roles})",
+                field="role",
+                roles=", ".join(COMMUNITY_ROLES),
             )
         return None
     allowed = ROLES.get(kind)
     if not allowed:
         raise ValidationError(
-            f"a {kind.value} tie takes no role (got {role!r})", field="role", value=role
+            "a {kind} tie takes no role (got {role!r})",
+            field="role",
+            value=role,
+            kind=kind.value,
+            role=role,
         )
     if role not in allowed:
         raise ValidationError(
-            f"role {role!r} is not allowed on {kind.value} (allowed: {', '.join(allowed)})",
+            "role {role!r} is not allowed on {kind} (allowed: {allowed})",
             field="role",
             value=role,
+            role=role,
+            kind=kind.value,
+            allowed=", ".join(allowed),
         )
     return str(role)
 
@@ -342,21 +422,25 @@ def check_props(props: Mapping[str, Any] | None) -> dict[str, Any]:
     if not props:
         return {}
     if not isinstance(props, Mapping):
-        raise ValidationError(f"properties {props!r} are not a mapping", field="props")
+        raise ValidationError("properties {props!r} are not a mapping", field="props", props=props)
     out: dict[str, Any] = {}
     for key, value in props.items():
         if not isinstance(key, str) or not key or not key.replace("_", "").isalnum():
-            raise ValidationError(f"property name {key!r} is not a plain word", field=str(key))
+            raise ValidationError(
+                "property name {key!r} is not a plain word", field=str(key), key=key
+            )
         _check_prop_value(key, value)
         try:
             json.dumps(value, allow_nan=False)
         except (TypeError, ValueError, RecursionError):
             raise ValidationError(
-                f"property {key!r} has a value that cannot be stored: {str(value)[:60]!r}",
+                "property {key!r} has a value that cannot be stored: {given!r}",
                 field=key,
+                key=key,
+                given=str(value)[:60],
             ) from None
         if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
-            raise ValidationError(f"property {key!r} is too long", field=key)
+            raise ValidationError("property {key!r} is too long", field=key, key=key)
         out[key] = value
     return out
 
@@ -369,13 +453,18 @@ def _check_prop_value(key: str, value: Any) -> None:
         item, depth = stack.pop()
         if depth > MAX_PROPS_DEPTH:
             raise ValidationError(
-                f"property {key!r} nests deeper than {MAX_PROPS_DEPTH} levels", field=key
+                "property {key!r} nests deeper than {limit} levels",
+                field=key,
+                key=key,
+                limit=MAX_PROPS_DEPTH,
             )
         if isinstance(item, float) and not math.isfinite(item):
             raise ValidationError(
-                f"property {key!r} holds {item!r}, which is not a number that can be stored",
+                "property {key!r} holds {item!r}, which is not a number that can be stored",
                 field=key,
                 value=item,
+                key=key,
+                item=item,
             )
         if isinstance(item, str):
             check_text(item, field=f"property {key!r}")
@@ -405,7 +494,9 @@ def step_strength(step: int) -> float:
     0.8
     """
     if not isinstance(step, int) or not 1 <= step <= 5:
-        raise ValidationError(f"strength step {step!r} is not 1–5", field="strength", value=step)
+        raise ValidationError(
+            "strength step {step!r} is not 1–5", field="strength", value=step, step=step
+        )
     return round(step / 5, 2)
 
 

@@ -65,14 +65,16 @@ legal_obligation, vital_interest, public_task, legitimate_interest
     basis = props.get(LAWFUL_BASIS)
     if basis is not None and basis not in LAWFUL_BASES:
         raise ValidationError(
-            f"lawful basis {basis!r} is not one of: {', '.join(LAWFUL_BASES)}",
+            "lawful basis {basis!r} is not one of: {bases}",
             field=LAWFUL_BASIS,
             value=basis,
+            basis=basis,
+            bases=", ".join(LAWFUL_BASES),
         )
     source = props.get(DATA_SOURCE)
     if source is not None and not isinstance(source, str):
         raise ValidationError(
-            f"data source {source!r} is not text", field=DATA_SOURCE, value=source
+            "data source {source!r} is not text", field=DATA_SOURCE, value=source, source=source
         )
 
 

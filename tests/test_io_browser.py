@@ -56,7 +56,7 @@ def test_preview_shows_bad_rows_then_a_good_file_imports_with_progress(
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.io-error")
     texts = [[td.text for td in row.find_elements(By.TAG_NAME, "td")] for row in rows]
     assert texts[0][:4] == ["scan.csv", "2", "sterkte band", "7"]
-    assert "is not between 0 and 1 or 1–5" in texts[0][4]
+    assert "ligt niet tussen 0 en 1 of 1–5" in texts[0][4]  # in Dutch, the default
     assert texts[1][:3] == ["scan.csv", "3", "soort"]
     assert "2 foute rijen" in browser.find_element(By.ID, "errors-h").text
 

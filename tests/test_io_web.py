@@ -86,7 +86,8 @@ def test_the_preview_shows_every_bad_row_and_nothing_is_written(client, app):
     assert len(rows) == 2
     cells = [re.findall(r"<td>(.*?)</td>", r, re.S) for r in rows]
     assert cells[0][:4] == ["scan.csv", "3", "sterkte band", "7"]
-    assert "strength &#39;7&#39; is not between 0 and 1 or 1–5" in cells[0][4]
+    # the problem in Dutch, the web's default language
+    assert "sterkte &#39;7&#39; ligt niet tussen 0 en 1 of 1–5" in cells[0][4]
     assert cells[1][:3] == ["scan.csv", "4", "soort"]
     # user text is escaped, never rendered as HTML
     assert "<b>Jansen</b>" not in html and "Piet &lt;b&gt;Jansen&lt;/b&gt;" in html
@@ -98,7 +99,9 @@ def test_the_preview_shows_every_bad_row_and_nothing_is_written(client, app):
     )
     assert response.status_code == 302
     state = wait_for(client, response.headers["Location"])
-    assert state["state"] == "failed" and "2 bad row(s), nothing imported" in state["error"]
+    assert (
+        state["state"] == "failed" and "2 foute rij(en), er is niets geïmporteerd" in state["error"]
+    )
     assert "nothing was written" in client.get(response.headers["Location"] + "?lang=en").get_data(
         as_text=True
     )
@@ -174,7 +177,7 @@ def test_wrong_file_type_and_unreadable_file(client):
     preview_url = upload(client, b"fruit;kleur\nappel;rood\n", "fruit.csv").headers["Location"]
     page = client.get(preview_url)
     assert page.status_code == 422
-    assert "does not look like a template" in page.get_data(as_text=True)
+    assert "lijkt niet op een sjabloon" in page.get_data(as_text=True)
 
 
 def test_template_and_export_downloads(client, app):

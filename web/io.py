@@ -44,6 +44,7 @@ from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired
 
 from mapper.errors import MapperError, is_disk_full
+from mapper.i18n import DEFAULT_LANGUAGE, current_language, format_number, render, use_language
 from mapper.io import export as exporter
 from mapper.io import kumu
 from mapper.io.matching import find_duplicates
@@ -65,7 +66,6 @@ UPLOAD_EXTENSIONS = ("xlsx", "csv", "zip", "graphml", "gexf", "txt")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: How many rows of each list the preview shows.
 PREVIEW_ROWS = 50
-_BAD_ROWS = "{n} bad row(s), nothing imported; the first: {first}"
 
 
 class UploadForm(FlaskForm):
@@ -272,11 +272,7 @@ def upload():  # type: ignore[no-untyped-def]
     try:
         found = read_bytes(data, original, limits=_limits())
     except MapperError as exc:
-        error = {
-            "code": getattr(exc, "code", None),
-            "params": getattr(exc, "params", {}),
-            "message": str(exc),
-        }
+        error = stored_error(exc)
     del data
     try:
         token = folder.save(
@@ -306,11 +302,35 @@ def storage_message(exc: BaseException) -> str:
     return _("The file could not be stored on the server; nothing was written. Try again.")
 
 
+def stored_error(exc: MapperError) -> dict[str, Any]:
+    """A reader's error as kept with an upload: its code, and its message id and values when
+    they are plain text and numbers (kept as JSON), to say it in the reader's language later;
+    the sentence as said now besides."""
+    params = exc.params
+    plain = all(v is None or isinstance(v, str | int | float) for v in params.values())
+    return {
+        "code": getattr(exc, "code", None),
+        "params": params if plain else {},
+        "msgid": exc.msgid if plain else None,
+        "message": str(exc),
+    }
+
+
+def _said_now(error: dict[str, Any]) -> str:
+    """A stored error's sentence in the reader's language now (numbers the reader's way)."""
+    if not error.get("msgid"):
+        return str(error.get("message", ""))
+    params = error.get("params") or {}
+    numbers = {
+        k: format_number(v) if isinstance(v, int) and not isinstance(v, bool) else v
+        for k, v in params.items()
+    }
+    return render(error["msgid"], numbers)
+
+
 def _unreadable(meta: dict[str, Any]) -> str:
     error = meta.get("error") or {}
-    return read_error_message(
-        error.get("code"), error.get("params") or {}, error.get("message", "")
-    )
+    return read_error_message(error.get("code"), error.get("params") or {}, _said_now(error))
 
 
 @bp.get("/preview/<token>")
@@ -421,6 +441,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
     worker = threading.Thread(
         target=_run_import,
         args=(url, actor, current_workspace().slug, folder, token, meta, decisions, types),
+        kwargs={"lang": current_language()},
         name=f"import-{token[:8]}",
         daemon=True,
     )
@@ -439,9 +460,25 @@ def _run_import(
     meta: dict[str, Any],
     decisions: dict[str, str],
     types: dict[str, dict[str, str]] | None = None,
+    lang: str | None = None,
 ) -> None:
     """The import in a background thread, with its own store; progress goes to a file, with
-    a heartbeat so that an import that died with its process is seen as failed."""
+    a heartbeat so that an import that died with its process is seen as failed. What it says
+    (a bad row, a failure) is said in ``lang``, the language of the person who started it."""
+    with use_language(lang or DEFAULT_LANGUAGE):
+        _import_in_thread(url, actor, slug, folder, token, meta, decisions, types)
+
+
+def _import_in_thread(
+    url: str,
+    actor: str | None,
+    slug: str,
+    folder: UploadFolder,
+    token: str,
+    meta: dict[str, Any],
+    decisions: dict[str, str],
+    types: dict[str, dict[str, str]] | None,
+) -> None:
     lock = threading.Lock()
     state: dict[str, Any] = {"state": "running", "done": 0, "total": 0, "step": "checking"}
     stop = threading.Event()
@@ -483,7 +520,11 @@ def _run_import(
             )
             del found
             if plan.errors:
-                raise MapperError(_BAD_ROWS.format(n=len(plan.errors), first=plan.errors[0]))
+                raise MapperError(
+                    "{n} bad row(s), nothing imported; the first: {first}",
+                    n=len(plan.errors),
+                    first=plan.errors[0],
+                )
             result = plan.apply(progress=progress)
             if types:  # the mapping step's choice, for the next import
                 kumu.remember(store, slug, types)

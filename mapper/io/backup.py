@@ -62,7 +62,9 @@ def read_backup(source: bytes | str | Path) -> dict[str, Any]:
         try:
             raw = gzip.decompress(raw)
         except OSError as exc:
-            raise ValidationError(f"the backup file is damaged ({exc})", field="file") from None
+            raise ValidationError(
+                "the backup file is damaged ({exc})", field="file", exc=exc
+            ) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -456,9 +456,11 @@ def write(selection: Selection, fmt: str, out: IO[bytes]) -> None:
         write_kumu(selection, out)
     else:
         raise ValidationError(
-            f"export format {fmt!r} is not known (use {', '.join(FORMATS)})",
+            "export format {fmt!r} is not known (use {formats})",
             field="format",
             value=fmt,
+            fmt=fmt,
+            formats=", ".join(FORMATS),
         )
 
 
@@ -474,9 +476,11 @@ def export(
     binary file or a path. See the module docstring for an example."""
     if fmt not in FORMATS:
         raise ValidationError(
-            f"export format {fmt!r} is not known (use {', '.join(FORMATS)})",
+            "export format {fmt!r} is not known (use {formats})",
             field="format",
             value=fmt,
+            fmt=fmt,
+            formats=", ".join(FORMATS),
         )
     selection = select(store, workspace, theme=theme)
     if isinstance(out, (str, Path)):
@@ -490,7 +494,7 @@ def write_templates(fmt: str, out: IO[bytes] | str | Path) -> None:
     """Write the empty templates (with example rows) as ``xlsx`` or ``csv`` (a zip)."""
     if fmt not in ("xlsx", "csv"):
         raise ValidationError(
-            f"templates come as xlsx or csv, not {fmt!r}", field="format", value=fmt
+            "templates come as xlsx or csv, not {fmt!r}", field="format", value=fmt, fmt=fmt
         )
     writer = write_xlsx if fmt == "xlsx" else write_csv_zip
     if isinstance(out, (str, Path)):

@@ -384,9 +384,10 @@ def parse_mapping(items: Iterable[str]) -> dict[str, dict[str, str]]:
         raw, sep, kind = item.partition("=")
         if not sep or not raw.strip() or not kind.strip():
             raise ValidationError(
-                f"mapping {item!r} is not TYPE=kind (e.g. Company=organisatie)",
+                "mapping {item!r} is not TYPE=kind (e.g. Company=organisatie)",
                 field="map",
                 value=item,
+                item=item,
             )
         try:
             out.setdefault("element", {})[raw.strip()] = parse_node_kind(kind.strip()).value

@@ -30,6 +30,7 @@ from xml.parsers import expat
 import networkx as nx
 
 from ..errors import ValidationError
+from ..i18n import N_, Message, format_number, render
 from . import kumu
 from .cells import restore
 from .directions import edge_directions
@@ -89,8 +90,16 @@ RATIO_FLOOR = 1024 * 1024
 class ReadError(ValidationError):
     """A file cannot be read at all (wrong format, broken zip, no known sheet, over a limit).
 
-    ``code`` names the kind of problem and ``params`` its numbers, so that an interface can
-    say it in its own language (the web app does, in Dutch); ``message`` says it in English.
+    ``code`` names the kind of problem; ``params`` (plain text and numbers, kept with an
+    upload) are its values, for the message id and for an interface that says it in its own
+    words (the web app does). ``message`` renders it in the reader's language, numbers the
+    reader's way (``1.000.000``).
+
+    >>> from mapper.i18n import use_language
+    >>> err = ReadError("the file has more than {limit} rows", code="rows", limit=1_000_000)
+    >>> with use_language("nl"):
+    ...     err.message
+    'het bestand heeft meer dan 1.000.000 rijen'
     """
 
     def __init__(
@@ -101,10 +110,18 @@ class ReadError(ValidationError):
         params: dict[str, Any] | None = None,
         field: str | None = "file",
         value: object = None,
+        **values: Any,
     ):
-        super().__init__(message, field=field, value=value)
+        super().__init__(message, field=field, value=value, **{**(params or {}), **values})
         self.code = code
-        self.params = dict(params or {})
+
+    @property
+    def message(self) -> str:
+        numbers = {
+            k: format_number(v) if isinstance(v, int) and not isinstance(v, bool) else v
+            for k, v in self.params.items()
+        }
+        return render(self.msgid, numbers)
 
 
 class _Budget:
@@ -120,7 +137,7 @@ class _Budget:
         self.rows += 1
         if self.rows > limits.rows + 1:  # + the header row
             raise ReadError(
-                f"the file has more than {limits.rows:,} rows (the most one import takes)",
+                "the file has more than {limit} rows (the most one import takes)",
                 code="rows",
                 params={"limit": limits.rows},
             )
@@ -129,21 +146,21 @@ class _Budget:
             last = max((i for i, v in enumerate(row) if _filled(v)), default=-1)
             if last >= limits.columns:
                 raise ReadError(
-                    f"sheet {where!r} has more than {limits.columns} columns",
+                    "sheet {sheet!r} has more than {limit} columns",
                     code="columns",
                     params={"limit": limits.columns, "sheet": where},
                 )
         self.cells += width
         if self.cells > limits.cells:
             raise ReadError(
-                f"the file has more than {limits.cells:,} cells (the most one import takes)",
+                "the file has more than {limit} cells (the most one import takes)",
                 code="cells",
                 params={"limit": limits.cells},
             )
         for value in row:
             if type(value) is str and len(value) > limits.cell_chars:
                 raise ReadError(
-                    f"sheet {where!r} has a cell of more than {limits.cell_chars:,} characters",
+                    "sheet {sheet!r} has a cell of more than {limit} characters",
                     code="cell_chars",
                     params={"limit": limits.cell_chars, "sheet": where},
                 )
@@ -188,7 +205,7 @@ class Found:
 
     format: str
     tables: list[Table]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message | str] = field(default_factory=list)
     #: The limits the file was read with (the import plan holds it to them too).
     limits: Limits = DEFAULT_LIMITS
 
@@ -210,7 +227,11 @@ def read_file(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Found:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ReadError(f"file {path.name!r} cannot be opened ({exc.strerror})") from None
+        raise ReadError(
+            "file {path!r} cannot be opened ({strerror})",
+            path=path.name,
+            strerror=str(exc.strerror),
+        ) from None
     _check_file_size(size, limits)
     return read_bytes(path.read_bytes(), path.name, limits=limits)
 
@@ -218,7 +239,7 @@ def read_file(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Found:
 def _check_file_size(size: int, limits: Limits) -> None:
     if size > limits.file_bytes:
         raise ReadError(
-            f"the file is larger than {limits.file_bytes // (1024 * 1024)} MB",
+            "the file is larger than {limit_mb} MB",
             code="file_bytes",
             params={"limit_mb": limits.file_bytes // (1024 * 1024)},
         )
@@ -252,10 +273,11 @@ def read_bytes(data: bytes, filename: str, *, limits: Limits = DEFAULT_LIMITS) -
         found.limits = limits
         return found
     raise ReadError(
-        f"file {filename!r} has a format that cannot be imported "
-        f"(use one of {', '.join(EXTENSIONS)})",
+        "file {filename!r} has a format that cannot be imported (use one of {extensions})",
         field="file",
         value=filename,
+        filename=filename,
+        extensions=", ".join(EXTENSIONS),
     )
 
 
@@ -282,8 +304,8 @@ def decode_csv(data: bytes) -> tuple[str, str]:
             return data[len(BOM) :].decode("utf-8", errors="strict"), "UTF-8 with BOM"
         except UnicodeDecodeError as exc:
             raise ReadError(
-                "the file starts with a UTF-8 mark but is not UTF-8 "
-                f"(byte {exc.start + len(BOM) + 1}); save it again as CSV UTF-8",
+                "the file starts with a UTF-8 mark but is not UTF-8 (byte {byte}); save "
+                "it again as CSV UTF-8",
                 code="encoding",
                 params={"byte": exc.start + len(BOM) + 1},
             ) from None
@@ -328,14 +350,15 @@ def read_csv(
         if "field larger than field limit" in str(exc):
             limit = budget.limits.cell_chars
             raise ReadError(
-                f"sheet {filename!r} has a cell of more than {limit:,} characters",
+                "sheet {sheet!r} has a cell of more than {limit} characters",
                 code="cell_chars",
                 params={"limit": limit, "sheet": filename},
             ) from None
         raise ReadError(
-            f"sheet {filename!r} is not a readable CSV file ({exc})",
+            "sheet {sheet!r} is not a readable CSV file ({reason})",
             code="csv",
             params={"sheet": filename},
+            reason=str(exc),
         ) from None
     fmt = f"CSV ({_DELIMITER_WORDS[delimiter]}, {encoding})"
     return _table(rows, filename, sheet=sheet), fmt
@@ -345,7 +368,7 @@ def _table(rows: list[list[Any]], title: str, *, sheet: Sheet | None = None) -> 
     """Build a table from raw rows: the first non-empty row holds the headers."""
     header_at = next((i for i, r in enumerate(rows) if any(_filled(v) for v in r)), None)
     if header_at is None:
-        raise ReadError(f"sheet {title!r} is empty", field="file", value=title)
+        raise ReadError("sheet {title!r} is empty", field="file", value=title, title=title)
     headers = [str(h).strip() if h is not None else "" for h in rows[header_at]]
     foreign = kumu.table_for(rows, title, header_at)  # a Kumu or Gephi sheet (issue 16)
     if foreign is not None:
@@ -353,9 +376,11 @@ def _table(rows: list[list[Any]], title: str, *, sheet: Sheet | None = None) -> 
     found = sheet or guess_sheet(headers) or sheet_for(title)
     if found is None:
         raise ReadError(
-            f"sheet {title!r} does not look like a template (headers: {', '.join(headers)})",
+            "sheet {title!r} does not look like a template (headers: {headers})",
             field="file",
             value=title,
+            title=title,
+            headers=", ".join(headers),
         )
     missing = [
         c.header
@@ -364,9 +389,11 @@ def _table(rows: list[list[Any]], title: str, *, sheet: Sheet | None = None) -> 
     ]
     if missing:
         raise ReadError(
-            f"sheet {title!r} misses the column(s) {', '.join(repr(m) for m in missing)}",
+            "sheet {title!r} misses the column(s) {columns}",
             field="file",
             value=title,
+            title=title,
+            columns=", ".join(repr(m) for m in missing),
         )
     return Table(found, title, headers, rows[header_at + 1 :], first_row=header_at + 2)
 
@@ -379,11 +406,12 @@ ZIP_METHODS = frozenset(
 _ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error, OSError)
 
 
-def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
+def _open_zip(data: bytes, damaged: str) -> zipfile.ZipFile:
+    """The zip file (or Excel file) in ``data``; ``damaged`` is the message id if it is not one."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, *_ZIP_ERRORS):
-        raise ReadError(f"the {what} is damaged", code="damaged") from None
+        raise ReadError(damaged, code="damaged") from None
 
 
 def check_zip(zf: zipfile.ZipFile, limits: Limits, members: Iterable[zipfile.ZipInfo]) -> None:
@@ -395,30 +423,30 @@ def check_zip(zf: zipfile.ZipFile, limits: Limits, members: Iterable[zipfile.Zip
         name = Path(info.filename).name
         if info.flag_bits & 0x1:
             raise ReadError(
-                f"{name!r} in the zip file is encrypted (protected with a password)",
+                "{member!r} in the zip file is encrypted (protected with a password)",
                 code="encrypted",
                 params={"member": name},
             )
         if info.compress_type not in ZIP_METHODS:
             raise ReadError(
-                f"{name!r} in the zip file is packed with compression method "
-                f"{info.compress_type}, which cannot be read; pack it again as a normal zip",
+                "{member!r} in the zip file is packed with compression method "
+                "{method}, which cannot be read; pack it again as a normal zip",
                 code="compression",
-                params={"member": name, "method": info.compress_type},
+                params={"member": name, "method": str(info.compress_type)},
             )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > limits.ratio:
             raise ReadError(
-                f"{name!r} in the zip file would unpack to {ratio:.0f} times its size "
-                f"(at most {limits.ratio} times)",
+                "{member!r} in the zip file would unpack to {ratio} times its size "
+                "(at most {limit} times)",
                 code="ratio",
                 params={"member": name, "limit": limits.ratio},
+                ratio=round(ratio),
             )
     if total > limits.uncompressed_bytes:
         raise ReadError(
-            f"the zip file would unpack to more than "
-            f"{limits.uncompressed_bytes // (1024 * 1024)} MB",
+            "the zip file would unpack to more than {limit_mb} MB",
             code="uncompressed",
             params={"limit_mb": limits.uncompressed_bytes // (1024 * 1024)},
         )
@@ -431,14 +459,14 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> 
             data = fh.read(limits.uncompressed_bytes + 1)
     except _ZIP_ERRORS as exc:
         raise ReadError(
-            f"{Path(info.filename).name!r} in the zip file cannot be unpacked ({exc})",
+            "{member!r} in the zip file cannot be unpacked ({reason})",
             code="member",
             params={"member": Path(info.filename).name},
+            reason=str(exc),
         ) from None
     if len(data) > limits.uncompressed_bytes:
         raise ReadError(
-            f"the zip file would unpack to more than "
-            f"{limits.uncompressed_bytes // (1024 * 1024)} MB",
+            "the zip file would unpack to more than {limit_mb} MB",
             code="uncompressed",
             params={"limit_mb": limits.uncompressed_bytes // (1024 * 1024)},
         )
@@ -447,10 +475,10 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> 
 
 def read_zip(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
     """A zip of template CSV files (as the CSV export writes it)."""
-    zf = _open_zip(data, "zip file")
+    zf = _open_zip(data, N_("the zip file is damaged"))
     tables: list[Table] = []
     formats: set[str] = set()
-    notes: list[str] = []
+    notes: list[Message | str] = []
     budget = _Budget(limits)
     with zf:
         members = sorted(
@@ -476,7 +504,7 @@ def read_zip(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
 def _check_workbook(data: bytes, limits: Limits) -> None:
     """The zip checks of :func:`check_zip` for a workbook, plus its shared strings (which
     openpyxl keeps in memory whole)."""
-    with _open_zip(data, "Excel file") as zf:
+    with _open_zip(data, N_("the Excel file is damaged")) as zf:
         infos = zf.infolist()
         check_zip(zf, limits, infos)
         for info in infos:
@@ -484,8 +512,7 @@ def _check_workbook(data: bytes, limits: Limits) -> None:
                 info.file_size > limits.shared_strings_bytes
             ):
                 raise ReadError(
-                    "the Excel file holds more than "
-                    f"{limits.shared_strings_bytes // (1024 * 1024)} MB of text",
+                    "the Excel file holds more than {limit_mb} MB of text",
                     code="shared_strings",
                     params={"limit_mb": limits.shared_strings_bytes // (1024 * 1024)},
                 )
@@ -533,11 +560,15 @@ def read_xlsx(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, TypeError, *_ZIP_ERRORS) as exc:
-        raise ReadError(f"the Excel file cannot be read ({exc})", code="excel") from None
+        raise ReadError(
+            "the Excel file cannot be read ({reason})", code="excel", reason=str(exc)
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a damaged workbook's XML raises many kinds
-        raise ReadError(f"the Excel file cannot be read ({exc})", code="excel") from None
+        raise ReadError(
+            "the Excel file cannot be read ({reason})", code="excel", reason=str(exc)
+        ) from None
     tables: list[Table] = []
-    notes: list[str] = []
+    notes: list[Message | str] = []
     budget = _Budget(limits)
     try:
         for ws in wb.worksheets:
@@ -549,8 +580,10 @@ def read_xlsx(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
                 raise
             except Exception as exc:  # noqa: BLE001 - damaged sheet XML, zip or number
                 raise ReadError(
-                    f"sheet {ws.title!r} of the Excel file cannot be read ({exc})",
+                    "sheet {title!r} of the Excel file cannot be read ({reason})",
                     code="excel",
+                    title=ws.title,
+                    reason=str(exc),
                 ) from None
             if not rows:
                 continue
@@ -559,7 +592,9 @@ def read_xlsx(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
             except ReadError as exc:
                 if sheet_for(ws.title) is not None:
                     raise
-                notes.append(f"sheet {ws.title!r} skipped: {exc.message}")
+                notes.append(
+                    Message("sheet {title!r} skipped: {reason}", title=ws.title, reason=exc)
+                )
     finally:
         wb.close()
     if not tables:
@@ -618,8 +653,9 @@ def check_xml(data: bytes, limits: Limits = DEFAULT_LIMITS, *, what: str = "XML"
 
     def refuse_doctype(*_args: Any) -> None:
         raise ReadError(
-            f"the {what} file declares a DOCTYPE or entities, which are not accepted",
+            "the {what} file declares a DOCTYPE or entities, which are not accepted",
             code="xml_doctype",
+            what=what,
         )
 
     def start(name: str, _attrs: Any) -> None:
@@ -627,15 +663,17 @@ def check_xml(data: bytes, limits: Limits = DEFAULT_LIMITS, *, what: str = "XML"
         counts[0] += 1
         if depth[0] > limits.xml_depth:
             raise ReadError(
-                f"the {what} file nests deeper than {limits.xml_depth} levels",
+                "the {what} file nests deeper than {limit} levels",
                 code="xml_depth",
                 params={"limit": limits.xml_depth},
+                what=what,
             )
         if counts[0] > limits.xml_elements:
             raise ReadError(
-                f"the {what} file has more than {limits.xml_elements:,} elements",
+                "the {what} file has more than {limit} elements",
                 code="xml_elements",
                 params={"limit": limits.xml_elements},
+                what=what,
             )
         local = name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
         if local in ("node", "edge"):
@@ -652,8 +690,11 @@ def check_xml(data: bytes, limits: Limits = DEFAULT_LIMITS, *, what: str = "XML"
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise ReadError(
-            f"the {what} file cannot be read ({expat.ErrorString(exc.code)}, line {exc.lineno})",
+            "the {what} file cannot be read ({reason}, line {line})",
             code="xml",
+            what=what,
+            reason=str(expat.ErrorString(exc.code)),
+            line=exc.lineno,
         ) from None
     return counts[1]
 
@@ -669,7 +710,7 @@ def read_graph(data: bytes, fmt: str, *, limits: Limits = DEFAULT_LIMITS) -> Fou
     items = check_xml(data, limits, what=fmt.upper())
     if items > limits.rows:
         raise ReadError(
-            f"the file has more than {limits.rows:,} rows (the most one import takes)",
+            "the file has more than {limit} rows (the most one import takes)",
             code="rows",
             params={"limit": limits.rows},
         )
@@ -680,7 +721,12 @@ def read_graph(data: bytes, fmt: str, *, limits: Limits = DEFAULT_LIMITS) -> Fou
         else:
             graph = nx.read_gexf(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - networkx raises many kinds on bad XML
-        raise ReadError(f"the {fmt.upper()} file cannot be read ({exc})", code="xml") from None
+        raise ReadError(
+            "the {what} file cannot be read ({reason})",
+            code="xml",
+            what=fmt.upper(),
+            reason=str(exc),
+        ) from None
     node_headers = ["ref", "id", "kind", "name", "since", "until", "notes", "mode", "extra"]
     node_rows: list[list[Any]] = []
     for key, attrs in graph.nodes(data=True):

@@ -606,7 +606,11 @@ def parse_node_kind(text: str) -> NodeKind:
     except ValidationError:
         words = ", ".join(NODE_KIND_DUTCH.values())
         raise ValidationError(
-            f"kind {text!r} is not known (use {words})", field="kind", value=text
+            "kind {text!r} is not known (use {words})",
+            field="kind",
+            value=text,
+            text=text,
+            words=words,
         ) from None
 
 
@@ -621,9 +625,11 @@ def parse_rel_kind(text: str) -> RelKind:
     except ValidationError:
         words = ", ".join(REL_KIND_WORDS)
         raise ValidationError(
-            f"tie kind {text!r} is not known (use {words}, or the model names)",
+            "tie kind {text!r} is not known (use {words}, or the model names)",
             field="kind",
             value=text,
+            text=text,
+            words=words,
         ) from None
 
 
@@ -636,7 +642,9 @@ def parse_contact_mode(text: str) -> str:
     if key in CONTACT_MODE_WORDS:
         return CONTACT_MODE_WORDS[key]
     words = ", ".join(CONTACT_MODE_DUTCH.values())
-    raise ValidationError(f"form {text!r} is not known (use {words})", field="mode", value=text)
+    raise ValidationError(
+        "form {text!r} is not known (use {words})", field="mode", value=text, text=text, words=words
+    )
 
 
 def parse_role(text: str) -> str:

@@ -35,6 +35,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..errors import MapperError
+from ..i18n import Message
 from .readers import _REF, Found, Table
 from .templates import DIRECTION, OTHERS, SHEETS
 
@@ -83,11 +85,28 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def _encode_note(note: Any) -> Any:
+    """A note (a :class:`~mapper.i18n.Message`, or text) as JSON: the message id and its
+    values, so that it is said in the reader's language when the preview is shown."""
+    if isinstance(note, MapperError):
+        note = note.as_message()
+    if not isinstance(note, Message):
+        return note if note is None or type(note) in (str, int, float, bool) else str(note)
+    return {"$message": note.msgid, "params": {k: _encode_note(v) for k, v in note.params.items()}}
+
+
+def _decode_note(value: Any) -> Any:
+    if type(value) is dict and "$message" in value:
+        params = {k: _decode_note(v) for k, v in (value.get("params") or {}).items()}
+        return Message(value["$message"], **params)
+    return value
+
+
 def found_to_json(found: Found) -> dict[str, Any]:
     """What a reader found as plain JSON data (dates tagged), for :func:`found_from_json`."""
     return {
         "format": found.format,
-        "notes": list(found.notes),
+        "notes": [_encode_note(n) for n in found.notes],
         "tables": [
             {
                 "sheet": t.sheet.key,
@@ -122,7 +141,7 @@ def found_from_json(data: dict[str, Any]) -> Found:
         if t.get("kumu"):
             table.kumu = t["kumu"]  # type: ignore[attr-defined]
         tables.append(table)
-    return Found(data["format"], tables, list(data["notes"]))
+    return Found(data["format"], tables, [_decode_note(n) for n in data["notes"]])
 
 
 def _column(sheet: Any, field: str | None) -> Any:

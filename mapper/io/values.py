@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import STRENGTH_STEPS, step_strength
+from ..model import STRENGTH_STEPS, field_word, step_strength
 from .templates import NO_WORDS, YES_WORDS, cached_fold
 
 #: Strength words (Dutch and English) for the five steps.
@@ -69,7 +69,11 @@ def parse_strength(value: Any, *, field: str = "strength") -> float | None:
     if is_blank(value):
         return None
     bad = ValidationError(
-        f"{field} {text(value)!r} is not between 0 and 1 or 1–5", field=field, value=value
+        "{field_name} {given!r} is not between 0 and 1 or 1–5",
+        field=field,
+        value=value,
+        field_name=field_word(field),
+        given=text(value),
     )
     if isinstance(value, bool):
         raise bad
@@ -91,9 +95,11 @@ def parse_strength(value: Any, *, field: str = "strength") -> float | None:
             number = float(word.replace(",", "."))
         except ValueError:
             raise ValidationError(
-                f"{field} {text(value)!r} is not a number (use 0–1 or 1–5)",
+                "{field_name} {given!r} is not a number (use 0–1 or 1–5)",
                 field=field,
                 value=value,
+                field_name=field_word(field),
+                given=text(value),
             ) from None
     if math.isnan(number):
         raise bad
@@ -135,7 +141,11 @@ def parse_date(value: Any, *, field: str) -> dt.date | None:
         except ValueError:
             pass
     raise ValidationError(
-        f"{field} {raw!r} is not a date (use YYYY-MM-DD or DD-MM-YYYY)", field=field, value=value
+        "{field_name} {raw!r} is not a date (use YYYY-MM-DD or DD-MM-YYYY)",
+        field=field,
+        value=value,
+        field_name=field_word(field),
+        raw=raw,
     )
 
 
@@ -163,7 +173,13 @@ def parse_yes(value: Any, *, field: str = "bond") -> bool | None:
         return True
     if word in NO_WORDS:
         return False
-    raise ValidationError(f"{field} {raw!r} is not ja or nee", field=field, value=value)
+    raise ValidationError(
+        "{field_name} {raw!r} is not ja or nee",
+        field=field,
+        value=value,
+        field_name=field_word(field),
+        raw=raw,
+    )
 
 
 def _refuse_constant(name: str) -> Any:
@@ -179,17 +195,27 @@ def parse_extra(value: Any, *, field: str = "extra") -> dict[str, Any]:
         loaded = json.loads(raw, parse_constant=_refuse_constant)
     except RecursionError:
         raise ValidationError(
-            f"{field} {raw[:60]!r} nests too deeply", field=field, value=raw[:60]
+            "{field_name} {raw!r} nests too deeply",
+            field=field,
+            value=raw[:60],
+            field_name=field_word(field),
+            raw=raw[:60],
         ) from None
     except ValueError:
         raise ValidationError(
-            f'{field} {raw[:60]!r} is not JSON (write e.g. {{"bron": "krant"}})',
+            '{field_name} {raw!r} is not JSON (write e.g. {{"bron": "krant"}})',
             field=field,
             value=value,
+            field_name=field_word(field),
+            raw=raw[:60],
         ) from None
     if not isinstance(loaded, dict):
         raise ValidationError(
-            f"{field} {raw[:60]!r} is not a JSON object", field=field, value=value
+            "{field_name} {raw!r} is not a JSON object",
+            field=field,
+            value=value,
+            field_name=field_word(field),
+            raw=raw[:60],
         )
     return loaded
 

@@ -46,11 +46,13 @@ def open_store(url: str | Path, **options: Any) -> Store:
         try:
             from .neo4j import Neo4jStore
         except ImportError as exc:  # pragma: no cover - neo4j is a dependency
-            raise StoreUnavailableError(f"the Neo4j adapter is not available: {exc}") from exc
+            raise StoreUnavailableError(
+                "the Neo4j adapter is not available: {exc}", exc=exc
+            ) from exc
         return Neo4jStore.from_url(url, **options)
     if "://" in url and not url.startswith("sqlite:"):
         raise StoreUnavailableError(
-            f"unknown database URL {url!r}: use sqlite:///FILE or neo4j://HOST:7687"
+            "unknown database URL {url!r}: use sqlite:///FILE or neo4j://HOST:7687", url=url
         )
     return SQLiteStore(sqlite_path(url))
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import audit as _audit
 from ..audit import AuditEntry
-from ..errors import ConflictError, MapperError, NotFoundError, ValidationError
+from ..errors import ConflictError, Day, MapperError, NotFoundError, ValidationError
 from ..ids import UNSET
 from ..model import (
     ID_PREFIX,
@@ -51,6 +51,7 @@ from ..model import (
     check_strength,
     check_text,
     check_tie_kinds,
+    field_word,
     node_kind,
     rel_kind,
 )
@@ -124,16 +125,23 @@ def fold(text: str) -> str:
 def check_slug(slug: Any) -> str:
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         raise ValidationError(
-            f"workspace name {slug!r} must be lower-case letters, digits and hyphens",
+            "workspace name {slug!r} must be lower-case letters, digits and hyphens",
             field="workspace",
             value=slug,
+            slug=slug,
         )
     return slug
 
 
 def check_id(value: Any, *, field: str = "id") -> str:
     if not isinstance(value, str) or not ID_RE.match(value):
-        raise ValidationError(f"{field} {value!r} is not a valid id", field=field, value=value)
+        raise ValidationError(
+            "{field_name} {given!r} is not a valid id",
+            field=field,
+            value=value,
+            field_name=field_word(field),
+            given=value,
+        )
     return value
 
 
@@ -202,7 +210,7 @@ class Store(ABC):
     def get_workspace(self, slug: str) -> WorkspaceInfo:
         info = self._get_workspace(slug) if isinstance(slug, str) else None
         if info is None:
-            raise NotFoundError(f"workspace {slug!r} not found")
+            raise NotFoundError("workspace {slug!r} not found", slug=slug)
         return info
 
     def update_workspace(
@@ -219,8 +227,10 @@ class Store(ABC):
                 people = sum(1 for _ in self.nodes(slug, kind=list(PERSONAL_KINDS)))
                 if people:
                     raise ConflictError(
-                        f"workspace {slug!r} still holds {people} people: erase them before "
-                        "making it organisations only"
+                        "workspace {slug!r} still holds {people} people: erase them before "
+                        "making it organisations only",
+                        slug=slug,
+                        people=people,
                     )
             self._update_workspace(new)
             changed = sorted(k for k in new.settings if new.settings[k] != info.settings.get(k))
@@ -302,7 +312,7 @@ class Store(ABC):
         """The current version of a node; NotFoundError if it is not in this workspace."""
         found = self._get_nodes(workspace, [node_id]) if isinstance(node_id, str) else {}
         if node_id not in found:
-            raise NotFoundError(f"no entity with id {node_id!r} in this workspace")
+            raise NotFoundError("no entity with id {node_id!r} in this workspace", node_id=node_id)
         return found[node_id]
 
     def get_nodes(self, workspace: str, node_ids: Iterable[str]) -> dict[str, Node]:
@@ -390,7 +400,7 @@ class Store(ABC):
         """Every recorded version of a node, oldest first."""
         versions = self._node_versions(workspace, node_id)
         if not versions:
-            raise NotFoundError(f"no entity with id {node_id!r} in this workspace")
+            raise NotFoundError("no entity with id {node_id!r} in this workspace", node_id=node_id)
         return versions
 
     def find_nodes(
@@ -433,12 +443,17 @@ class Store(ABC):
             return exact[0]
         if len(exact) > 1:
             ids = ", ".join(f"{n.name} ({n.id})" for n in exact[:5])
-            raise NotFoundError(f"{name!r} is ambiguous: {ids}")
+            raise NotFoundError("{name!r} is ambiguous: {ids}", name=name, ids=ids)
         names = {fold(n.name): n.name for n in candidates}
         close = difflib.get_close_matches(fold(name), list(names), n=5, cutoff=0.5)
         partial = [n.name for n in candidates if fold(name) in fold(n.name)][:5]
         suggestions = list(dict.fromkeys([names[c] for c in close] + partial))[:5]
-        raise NotFoundError(f"no {_kind_words(kind)} called {name!r}", suggestions=suggestions)
+        raise NotFoundError(
+            "no {kinds} called {name!r}",
+            suggestions=suggestions,
+            kinds=_kind_words(kind),
+            name=name,
+        )
 
     # ------------------------------------------------------------------ ties
 
@@ -496,7 +511,9 @@ class Store(ABC):
             for tie in ties:
                 for end in (tie.source, tie.target):
                     if end not in kinds:
-                        raise NotFoundError(f"no entity with id {end!r} in this workspace")
+                        raise NotFoundError(
+                            "no entity with id {node_id!r} in this workspace", node_id=end
+                        )
                 combination = (tie.kind, kinds[tie.source], kinds[tie.target])
                 if combination not in fitting:
                     check_tie_kinds(*combination)
@@ -526,14 +543,14 @@ class Store(ABC):
         """The current (latest) version of a tie."""
         versions = self._tie_versions(workspace, tie_id) if isinstance(tie_id, str) else []
         if not versions:
-            raise NotFoundError(f"no tie with id {tie_id!r} in this workspace")
+            raise NotFoundError("no tie with id {tie_id!r} in this workspace", tie_id=tie_id)
         return versions[-1]
 
     def tie_history(self, workspace: str, tie_id: str) -> list[Tie]:
         """Every version of a tie, oldest first."""
         versions = self._tie_versions(workspace, tie_id)
         if not versions:
-            raise NotFoundError(f"no tie with id {tie_id!r} in this workspace")
+            raise NotFoundError("no tie with id {tie_id!r} in this workspace", tie_id=tie_id)
         return versions
 
     def change_tie(
@@ -556,16 +573,18 @@ class Store(ABC):
             current = self.get_tie(workspace, tie_id)
             if current.since is not None and day < current.since:
                 raise ValidationError(
-                    f"change date {day.isoformat()} lies before the tie began "
-                    f"({current.since.isoformat()})",
+                    "change date {day} lies before the tie began ({since})",
                     field="on",
                     value=day.isoformat(),
+                    day=Day(day),
+                    since=Day(current.since),
                 )
             if current.until is not None and day >= current.until:
                 raise ValidationError(
-                    f"the tie ended on {current.until.isoformat()}; add a new tie instead",
+                    "the tie ended on {until}; add a new tie instead",
                     field="on",
                     value=day.isoformat(),
+                    until=Day(current.until),
                 )
             new = replace(
                 current,
@@ -720,7 +739,9 @@ class Store(ABC):
             for c in contacts:
                 for end in (c.a, c.b):
                     if end not in known:
-                        raise NotFoundError(f"no entity with id {end!r} in this workspace")
+                        raise NotFoundError(
+                            "no entity with id {node_id!r} in this workspace", node_id=end
+                        )
                 if c.a == c.b:
                     raise ValidationError("a contact moment needs two different parties")
             self._insert_contacts(workspace, contacts)
@@ -797,7 +818,10 @@ class Store(ABC):
             isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
         ):
             raise ValidationError(
-                f"limit {limit!r} is not a positive whole number", field="limit", value=limit
+                "limit {limit!r} is not a positive whole number",
+                field="limit",
+                value=limit,
+                limit=limit,
             )
         actions = [action] if isinstance(action, str) else list(action) if action else None
         return self._query_audit(workspace, entity, actions, limit)
@@ -821,15 +845,19 @@ class Store(ABC):
         """
         if action not in _audit.ACTIONS:
             raise ValidationError(
-                f"audit action {action!r} is not one of: {', '.join(_audit.ACTIONS)}",
+                "audit action {action!r} is not one of: {actions}",
                 field="action",
                 value=action,
+                action=action,
+                actions=", ".join(_audit.ACTIONS),
             )
         if target_type not in _audit.TARGET_TYPES:
             raise ValidationError(
-                f"audit target {target_type!r} is not one of: {', '.join(_audit.TARGET_TYPES)}",
+                "audit target {target_type!r} is not one of: {types}",
                 field="target_type",
                 value=target_type,
+                target_type=target_type,
+                types=", ".join(_audit.TARGET_TYPES),
             )
         refs = tuple(dict.fromkeys([*((target_id,) if target_id else ()), *refs]))
         entry = self._audit_entry(action, target_type, target_id, label, refs, check_props(detail))
@@ -868,10 +896,13 @@ class Store(ABC):
             for node in nodes:
                 if node.kind in PERSONAL_KINDS:
                     raise ValidationError(
-                        f"workspace {info.slug!r} keeps organisations only: cannot add the "
-                        f"{node.kind.value} {node.name!r}",
+                        "workspace {slug!r} keeps organisations only: cannot add the "
+                        "{kind} {name!r}",
                         field="kind",
                         value=node.kind.value,
+                        slug=info.slug,
+                        kind=node.kind.value,
+                        name=node.name,
                     )
         for node in nodes:
             check_privacy_props(node.props)
@@ -952,16 +983,21 @@ class Store(ABC):
             The new current version of ``keep``.
         """
         if keep == drop:
-            raise ValidationError(f"cannot merge {keep!r} with itself", field="drop", value=drop)
+            raise ValidationError(
+                "cannot merge {keep!r} with itself", field="drop", value=drop, keep=keep
+            )
         with self.atomic():
             a = self.get_node(workspace, keep)
             b = self.get_node(workspace, drop)
             if a.kind is not b.kind:
                 raise ValidationError(
-                    f"cannot merge a {b.kind.value} ({b.name!r}) into a {a.kind.value} "
-                    f"({a.name!r})",
+                    "cannot merge a {kind} ({name!r}) into a {into_kind} ({into!r})",
                     field="drop",
                     value=drop,
+                    kind=b.kind.value,
+                    name=b.name,
+                    into_kind=a.kind.value,
+                    into=a.name,
                 )
             props = {**b.props, **a.props}
             aliases = [*a.props.get("also_known_as", []), *b.props.get("also_known_as", [])]
@@ -1038,17 +1074,19 @@ class Store(ABC):
         """
         entries = [e for e in self.audit(workspace, action=_audit.MERGE) if e.seq == seq]
         if not entries or "undo" not in entries[0].detail:
-            raise NotFoundError(f"no merge that can be undone with number {seq!r}")
+            raise NotFoundError("no merge that can be undone with number {seq!r}", seq=seq)
         entry = entries[0]
         if any(
             e.detail.get("undoes_merge") == seq for e in self.audit(workspace, action=_audit.UNDO)
         ):
-            raise ConflictError(f"merge {seq} has been undone already")
+            raise ConflictError("merge {seq} has been undone already", seq=seq)
         undo = entry.detail["undo"]
         keep, snap = entry.target_id or "", undo["drop"]
         with self.atomic():
             if snap["id"] in self.get_nodes(workspace, [snap["id"]]):
-                raise ConflictError(f"id {snap['id']!r} is in use again; cannot undo the merge")
+                raise ConflictError(
+                    "id {id!r} is in use again; cannot undo the merge", id=snap["id"]
+                )
             kept = self.get_node(workspace, keep)
             back = self.add_node(
                 workspace,
@@ -1117,9 +1155,11 @@ class Store(ABC):
         """Create or replace the record ``record_id`` of ``collection``."""
         if collection not in RECORD_COLLECTIONS:
             raise ValidationError(
-                f"record collection {collection!r} is not one of: {', '.join(RECORD_COLLECTIONS)}",
+                "record collection {collection!r} is not one of: {collections}",
                 field="collection",
                 value=collection,
+                collection=collection,
+                collections=", ".join(RECORD_COLLECTIONS),
             )
         check_id(record_id)
         now = now_iso()
@@ -1154,7 +1194,7 @@ class Store(ABC):
             return self._delete_record(workspace, collection, record_id)
 
     def _put_record(self, workspace: str, record: Record) -> None:
-        raise MapperError(f"the {self.backend} store cannot keep records")
+        raise MapperError("the {backend} store cannot keep records", backend=self.backend)
 
     def _get_record(self, workspace: str, collection: str, record_id: str) -> Record | None:
         return None
@@ -1172,7 +1212,7 @@ class Store(ABC):
     def _erase_tie(self, workspace: str, tie_id: str) -> dict[str, int]:
         """Delete every version of a tie and every audit entry whose refs name it. Returns
         counts: ``tie_versions``, ``audit``."""
-        raise MapperError(f"the {self.backend} store cannot erase ties")
+        raise MapperError("the {backend} store cannot erase ties", backend=self.backend)
 
     # ------------------------------------------------------------------ projection
 
@@ -1367,7 +1407,9 @@ class Store(ABC):
             Only nodes of these kinds take part (also as steps on the way).
         """
         if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
-            raise ValidationError(f"depth {depth!r} is not a whole number >= 0", field="depth")
+            raise ValidationError(
+                "depth {depth!r} is not a whole number >= 0", field="depth", depth=depth
+            )
         day = check_date(as_of, field="as_of") or dt.date.today()
         allowed = set(_kinds_arg(kinds) or NodeKind)
 
@@ -1544,7 +1586,7 @@ class Store(ABC):
         its contact moments, and every audit entry whose refs name the node, one of those
         ties or one of those contact moments. Returns counts: ``versions``, ``ties``,
         ``tie_versions``, ``contacts``, ``audit``."""
-        raise MapperError(f"the {self.backend} store cannot erase entities")
+        raise MapperError("the {backend} store cannot erase entities", backend=self.backend)
 
     def _compact(self) -> bool:
         """Make deleted data unrecoverable from the store's files; True when done."""
@@ -1561,14 +1603,14 @@ class Store(ABC):
         """For :meth:`unmerge_nodes` (owner: io): move the ``ties`` (id, ``"source"`` or
         ``"target"``) and ``contacts`` (id, ``"a"`` or ``"b"``) at ``old`` to ``new``, every
         version, ids unchanged. Runs inside the caller's transaction."""
-        raise MapperError(f"the {self.backend} store cannot undo a merge")
+        raise MapperError("the {backend} store cannot undo a merge", backend=self.backend)
 
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
         """For :meth:`merge_nodes` (owner: io): move every version of every tie and every
         contact moment at ``old`` to ``new`` (ids and versions unchanged); delete those that
         would join ``new`` to itself; make audit entries naming ``old`` name ``new``; delete
         every version of ``old``. Runs inside the caller's transaction."""
-        raise MapperError(f"the {self.backend} store cannot merge entities")
+        raise MapperError("the {backend} store cannot merge entities", backend=self.backend)
 
 
 #: The Dutch words a merge note uses for the ties two entities of one kind can have.

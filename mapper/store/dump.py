@@ -158,14 +158,15 @@ def dump_from_dict(data: Mapping[str, Any]) -> WorkspaceDump:
     if not isinstance(data, Mapping) or data.get("format") != DUMP_FORMAT:
         found = data.get("format") if isinstance(data, Mapping) else None
         raise ValidationError(
-            f"not a community-mapper workspace dump (format {found!r})", field="format"
+            "not a community-mapper workspace dump (format {found!r})", field="format", found=found
         )
     if data.get("version") != DUMP_VERSION:
         raise ValidationError(
-            f"workspace dump version {data.get('version')!r} is not supported "
-            f"(this version reads {DUMP_VERSION})",
+            "workspace dump version {version!r} is not supported (this version reads {supported})",
             field="version",
             value=data.get("version"),
+            version=data.get("version"),
+            supported=DUMP_VERSION,
         )
     try:
         w = data["workspace"]
@@ -229,7 +230,7 @@ def dump_from_dict(data: Mapping[str, Any]) -> WorkspaceDump:
             for e in data.get("audit", [])
         ]
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(f"the workspace dump is damaged: {exc!r}") from None
+        raise ValidationError("the workspace dump is damaged: {exc!r}", exc=exc) from None
     return WorkspaceDump(info, nodes, ties, contacts, audit)
 
 

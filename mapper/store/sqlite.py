@@ -232,7 +232,9 @@ class SQLiteStore(Store):
                 self.path, isolation_level=None, check_same_thread=False, timeout=30
             )
         except sqlite3.Error as exc:
-            raise StoreUnavailableError(f"cannot open the database {self.path}: {exc}") from exc
+            raise StoreUnavailableError(
+                "cannot open the database {path}: {exc}", path=self.path, exc=exc
+            ) from exc
         self._lock = threading.RLock()
         self._depth = 0
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -337,7 +339,7 @@ class SQLiteStore(Store):
                     (info.slug, info.name, info.created_at, json.dumps(info.settings)),
                 )
             except sqlite3.IntegrityError:
-                raise ConflictError(f"workspace {info.slug!r} already exists") from None
+                raise ConflictError("workspace {slug!r} already exists", slug=info.slug) from None
 
     def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
         rows = self._rows(
@@ -388,7 +390,9 @@ class SQLiteStore(Store):
                 rows,
             )
         except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"an entity with one of these ids already exists ({exc})") from None
+            raise ConflictError(
+                "an entity with one of these ids already exists ({exc})", exc=exc
+            ) from None
 
     def _insert_node_version(self, workspace: str, node: Node) -> None:
         self.conn.execute(
@@ -469,7 +473,9 @@ class SQLiteStore(Store):
         try:
             _insert_many(self.conn, f"INSERT INTO ties(workspace, {TIE_COLS}) VALUES", 14, rows)
         except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"a tie with one of these ids already exists ({exc})") from None
+            raise ConflictError(
+                "a tie with one of these ids already exists ({exc})", exc=exc
+            ) from None
 
     def _close_tie_version(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
         self.conn.execute(
@@ -708,7 +714,9 @@ class SQLiteStore(Store):
                 rows,
             )
         except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"a contact moment with this id already exists ({exc})") from None
+            raise ConflictError(
+                "a contact moment with this id already exists ({exc})", exc=exc
+            ) from None
 
     def _query_contacts(
         self,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from ...errors import MapperError
+from ...i18n import Message, ngettext, render
+from ...labels import label
 from ...model import (
     ID_PREFIX,
     SYMMETRIC,
@@ -43,16 +45,34 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class RowError:
-    """One bad cell: where it is, what it holds, and what is wrong."""
+    """One bad cell: where it is, what it holds, and what is wrong.
+
+    ``message`` keeps the message id and its values: ``str()`` says it in the reader's
+    language when it is shown.
+
+    >>> from mapper.i18n import use_language
+    >>> e = RowError("Entiteiten", 3, "soort", "persoonn",
+    ...              Message("kind {kind!r} is not known", kind="persoonn"))
+    >>> with use_language("en"):
+    ...     str(e)
+    "Entiteiten, row 3, column 'soort': kind 'persoonn' is not known"
+    """
 
     sheet: str
     row: int
     column: str
     value: Any
-    message: str
+    message: Message
 
     def __str__(self) -> str:
-        return f"{self.sheet}, row {self.row}, column {self.column!r}: {self.message}"
+        return render(
+            "{sheet}, row {row}, column {column!r}: {message}",
+            {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message},
+        )
+
+
+#: How many bad rows the one line of :class:`ImportErrors` names.
+SHOWN_ERRORS = 5
 
 
 class ImportErrors(MapperError):
@@ -60,9 +80,22 @@ class ImportErrors(MapperError):
 
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        shown = "; ".join(str(e) for e in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        super().__init__(f"{len(errors)} bad row(s), nothing imported: {shown}{more}")
+        super().__init__("{n} bad row(s), nothing imported: {rows}", n=len(errors))
+
+    @property
+    def message(self) -> str:
+        errors = self.errors
+        shown = "; ".join(str(e) for e in errors[:SHOWN_ERRORS])
+        if len(errors) > SHOWN_ERRORS:
+            shown = render(
+                "{rows} (and {n} more)", {"rows": shown, "n": len(errors) - SHOWN_ERRORS}
+            )
+        head = ngettext(
+            "{n} bad row, nothing imported: {rows}",
+            "{n} bad rows, nothing imported: {rows}",
+            len(errors),
+        )
+        return head.format(n=len(errors), rows=shown)
 
 
 @dataclass(eq=False)
@@ -169,7 +202,7 @@ class PlanBase:
         self.found = found
         self.origin = origin
         self.errors: list[RowError] = []
-        self.notes: list[str] = []  # what the dry run says besides counts (skipped rows, …)
+        self.notes: list[Message] = []  # what the dry run says besides counts (skipped rows, …)
         self.note_codes: list[tuple[str, dict[str, Any]]] = []  # each note's code and values
         self.entities: list[Entity] = []
         self.ties: list[TieRow] = []
@@ -195,25 +228,30 @@ class PlanBase:
         limits = self._limits
         if len(self.entities) >= limits.entities:
             raise ReadError(
-                f"the file names more than {limits.entities:,} entities (the most one "
-                "import takes)",
+                "the file names more than {limit} entities (the most one import takes)",
                 code="entities",
                 params={"limit": limits.entities},
             )
         if len(self.ties) >= limits.ties:
             raise ReadError(
-                f"the file names more than {limits.ties:,} ties (the most one import takes)",
+                "the file names more than {limit} ties (the most one import takes)",
                 code="ties",
                 params={"limit": limits.ties},
             )
 
-    def note(self, text: str, code: str, **params: Any) -> None:
-        """Say something in the dry run: ``text`` in English, ``code`` and ``params`` for an
-        interface that says it in its own words."""
+    def note(self, text: Message, code: str, **params: Any) -> None:
+        """Say something in the dry run: ``text`` a message id with its values, ``code`` and
+        ``params`` for an interface that says it in its own words."""
         self.notes.append(text)
         self.note_codes.append((code, params))
 
-    def error(self, table: Table | str, row: int, column: str, value: Any, message: str) -> None:
+    def error(
+        self, table: Table | str, row: int, column: str, value: Any, message: Message | MapperError
+    ) -> None:
+        """Report a bad cell; ``message`` (a message id with values, or the error that said
+        what is wrong) is put into words when the problem is shown."""
+        if isinstance(message, MapperError):
+            message = message.as_message()
         title = table.title if isinstance(table, Table) else table
         header = column
         if isinstance(table, Table):
@@ -238,20 +276,44 @@ def _no_gc() -> Iterator[None]:
 
 
 @cache
-def _allowed(kind: RelKind | None) -> tuple[Any, Any, str, str]:
+def _allowed(kind: RelKind | None) -> tuple[Any, Any, Message | str, Message | str]:
     """The kinds a tie of ``kind`` may start and end at, and the words saying so."""
     if kind is None:
         return None, None, "", ""
     sources, targets = TIE_RULES[kind]
     if kind in SYMMETRIC:
         sources = targets = sources | targets
-    words = f"a {kind.value} tie goes "
     return (
         sources,
         targets,
-        f"{words}from {' | '.join(sorted(k.value for k in sources))}",
-        f"{words}to {' | '.join(sorted(k.value for k in targets))}",
+        Message("a {kind} tie goes from {kinds}", kind=kind.value, kinds=_kinds(sources)),
+        Message("a {kind} tie goes to {kinds}", kind=kind.value, kinds=_kinds(targets)),
     )
+
+
+class KindWords(Message):
+    """Kinds in a message, each said with its word in the reader's language when the message
+    is shown (``Organisatie | Persoon``; one kind alone: ``Persoon``).
+
+    >>> from mapper.i18n import use_language
+    >>> words = KindWords([NodeKind.PERSON, NodeKind.ORGANISATION])
+    >>> with use_language("nl"):
+    ...     str(words)
+    'Organisatie | Persoon'
+    """
+
+    __slots__ = ()
+
+    def __init__(self, kinds: Iterable[NodeKind], sep: str = " | ") -> None:
+        super().__init__("{kinds}", kinds=tuple(sorted(k.value for k in kinds)), sep=sep)
+
+    def __str__(self) -> str:
+        return self.params["sep"].join(label(NodeKind(k)) for k in self.params["kinds"])
+
+
+def _kinds(kinds: Iterable[NodeKind]) -> KindWords:
+    """Kinds as a message names them: ``Organisation | Person``."""
+    return KindWords(kinds)
 
 
 def _contact_key(

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...errors import ValidationError
+from ...i18n import Message
 from ...model import ID_PREFIX, NodeKind, RelKind
 from ...store.base import Store, new_id
 from ..kumu import PIPE, mapped_kind, remembered, type_report
@@ -32,6 +33,7 @@ from ..values import text
 from .apply import ApplyStep
 from .base import (
     SAMPLE,
+    KindWords,
     Progress,
     Proposal,
     _no_gc,
@@ -118,12 +120,12 @@ class ImportPlan(RowsStep, ApplyStep):
                 )
         return {
             "format": self.found.format,
-            "notes": [*self.found.notes, *self.notes],
+            "notes": [str(n) for n in (*self.found.notes, *self.notes)],
             # the same, with a code and its values for an interface to say in its own words
             "note_items": [
-                *({"text": n, "code": None, "params": {}} for n in self.found.notes),
+                *({"text": str(n), "code": None, "params": {}} for n in self.found.notes),
                 *(
-                    {"text": n, "code": code, "params": params}
+                    {"text": str(n), "code": code, "params": params}
                     for n, (code, params) in zip(self.notes, self.note_codes)
                 ),
             ],
@@ -162,7 +164,7 @@ class ImportPlan(RowsStep, ApplyStep):
                     "row": e.row,
                     "column": e.column,
                     "value": e.value,
-                    "message": e.message,
+                    "message": str(e.message),
                 }
                 for e in self.errors
             ],
@@ -218,8 +220,14 @@ class ImportPlan(RowsStep, ApplyStep):
                     if (v := text(rec.get(k)))
                 )
                 self.note(
-                    f"{table.title}, row {row}: example row of the template ({what}), skipped; "
-                    f"to import it, empty its id cell ({EXAMPLE_MARK!r})",
+                    Message(
+                        "{sheet}, row {row}: example row of the template ({what}), skipped; "
+                        "to import it, empty its id cell ({mark!r})",
+                        sheet=table.title,
+                        row=row,
+                        what=what,
+                        mark=EXAMPLE_MARK,
+                    ),
                     "example_row",
                     sheet=table.title,
                     row=row,
@@ -263,9 +271,13 @@ class ImportPlan(RowsStep, ApplyStep):
             row,
             "kind",
             "",
-            f"this connection between a {a.value} and a {b.value} has no type: give it one "
-            "(without a type only person–person (KNOWS) and person–organisation (MEMBER_OF) "
-            "are understood)",
+            Message(
+                "this connection between a {a} and a {b} has no type: give it one "
+                "(without a type only person–person (KNOWS) and person–organisation "
+                "(MEMBER_OF) are understood)",
+                a=KindWords([a]),
+                b=KindWords([b]),
+            ),
         )
         return False
 
@@ -302,9 +314,11 @@ class ImportPlan(RowsStep, ApplyStep):
                 continue
             if choice not in {n.id for n in proposal.candidates}:
                 raise ValidationError(
-                    f"{choice!r} was not proposed for {proposal.entity.name!r}",
+                    "{choice!r} was not proposed for {name!r}",
                     field="decision",
                     value=choice,
+                    choice=choice,
+                    name=proposal.entity.name,
                 )
             self.decisions[token] = choice
         for e in self.entities:

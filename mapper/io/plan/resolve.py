@@ -10,10 +10,12 @@ import difflib
 from typing import Any
 
 from ...errors import ValidationError
+from ...i18n import Message
 from ...model import (
     Node,
     NodeKind,
     check_name,
+    field_word,
 )
 from ...privacy import PERSONAL_KINDS
 from ..matching import MATCHED_KINDS, NameIndex
@@ -23,6 +25,7 @@ from ..values import text
 from .base import (
     MAX_TYPO_CHECKS,
     Entity,
+    KindWords,
     PlanBase,
     Ref,
 )
@@ -71,8 +74,12 @@ class ResolveStep(PlanBase):
                     entity.row,
                     "id",
                     entity.given_id,
-                    f"id {entity.given_id!r} appears twice in this file "
-                    f"(also on sheet {first.sheet!r}, row {first.row})",
+                    Message(
+                        "id {id!r} appears twice in this file (also on sheet {sheet!r}, row {row})",
+                        id=entity.given_id,
+                        sheet=first.sheet,
+                        row=first.row,
+                    ),
                 )
             return first
         self._check_size()
@@ -94,7 +101,12 @@ class ResolveStep(PlanBase):
                         e.row,
                         "id",
                         e.given_id,
-                        f"id {e.given_id!r} belongs to a {node.kind.value}, not a {e.kind.value}",
+                        Message(
+                            "id {id!r} belongs to a {kind}, not a {wanted}",
+                            id=e.given_id,
+                            kind=KindWords([node.kind]),
+                            wanted=KindWords([e.kind]),
+                        ),
                     )
                     continue
                 e.existing, e.how = node, "id"
@@ -111,7 +123,12 @@ class ResolveStep(PlanBase):
                     e.row,
                     "name",
                     e.name,
-                    f"{e.name!r} matches {len(same)} existing entities ({ids}); give the id",
+                    Message(
+                        "{name!r} matches {n} existing entities ({ids}); give the id",
+                        name=e.name,
+                        n=len(same),
+                        ids=ids,
+                    ),
                 )
             elif e.kind in MATCHED_KINDS:
                 near = self._name_index().near(e.name, e.kind)
@@ -143,7 +160,7 @@ class ResolveStep(PlanBase):
         try:
             name = check_name(name, field=column)
         except ValidationError as exc:
-            self.error(table, row, column, name, exc.message)
+            self.error(table, row, column, name, exc)
             return None
         for found in (self._by_ref.get(name), self._existing.get(name)):
             if found is not None and found.kind is kind:
@@ -159,7 +176,10 @@ class ResolveStep(PlanBase):
                 row,
                 column,
                 name,
-                f"this workspace keeps organisations only: no {kind.value} can be added",
+                Message(
+                    "this workspace keeps organisations only: no {kind} can be added",
+                    kind=KindWords([kind]),
+                ),
             )
             return None
         entity = Entity(kind, name, table.title, row, props=dict(props or {}), implicit=True)
@@ -176,12 +196,14 @@ class ResolveStep(PlanBase):
         row: int,
         column: str,
         allowed: frozenset[NodeKind] | None,
-        what: str,
+        what: Message | str,
     ) -> Ref | None:
         """The entity a cell names (id, file reference, or name); an error when none or many."""
         raw = text(value)
         if raw is None:
-            self.error(table, row, column, value, f"{column} is empty")
+            self.error(
+                table, row, column, value, Message("{column} is empty", column=field_word(column))
+            )
             return None
         key = fold(raw)
         same = self._any_name.get(key)
@@ -210,28 +232,42 @@ class ResolveStep(PlanBase):
                 if len(names) < 50_000
                 else []
             )
-            hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-            self.error(
-                table,
-                row,
-                column,
-                raw,
-                f"no entity called {raw!r} in this file or the workspace{hint}",
+            missing = (
+                Message(
+                    "no entity called {name!r} in this file or the workspace (did you mean: "
+                    "{close}?)",
+                    name=raw,
+                    close=", ".join(close),
+                )
+                if close
+                else Message("no entity called {name!r} in this file or the workspace", name=raw)
             )
+            self.error(table, row, column, raw, missing)
             return None
         fitting = [r for r in found if allowed is None or r.kind in allowed]
         if not fitting:
-            kinds = ", ".join(sorted({r.kind.value for r in found}))
-            self.error(table, row, column, raw, f"{raw!r} is a {kinds}; {what}")
-            return None
-        if len(fitting) > 1:
-            ids = ", ".join(sorted(f"{r.kind.value}" for r in fitting))
+            kinds = KindWords({r.kind for r in found}, sep=", ")
             self.error(
                 table,
                 row,
                 column,
                 raw,
-                f"{raw!r} names {len(fitting)} entities ({ids}); use the id",
+                Message("{name!r} is a {kinds}; {what}", name=raw, kinds=kinds, what=what),
+            )
+            return None
+        if len(fitting) > 1:
+            ids = KindWords([r.kind for r in fitting], sep=", ")
+            self.error(
+                table,
+                row,
+                column,
+                raw,
+                Message(
+                    "{name!r} names {n} entities ({ids}); use the id",
+                    name=raw,
+                    n=len(fitting),
+                    ids=ids,
+                ),
             )
             return None
         return fitting[0]
@@ -262,7 +298,7 @@ class ResolveStep(PlanBase):
                 row,
                 "bond_staff",
                 frozenset({NodeKind.STAFF, NodeKind.LIBRARY}),
-                "a bond comes from a staff member",
+                Message("a bond comes from a staff member"),
             )
         for ref in [*self._any_name.get(key, ()), *self._existing_any_name.get(key, ())]:
             if ref.kind is NodeKind.STAFF:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import ValidationError
+from ...errors import Number, ValidationError
+from ...i18n import Message
 from ...model import (
     SYMMETRIC,
     TIE_RULES,
@@ -36,11 +37,16 @@ from .base import (
     STORE_ID_SHAPE,
     ContactRow,
     Entity,
+    KindWords,
     Ref,
     _allowed,
     _blank,
+    _kinds,
 )
 from .ties import TiesStep
+
+#: The longest notes a contact moment takes (characters).
+NOTES_LIMIT = 10_000
 
 
 def _header(table: Table, field: str) -> str:
@@ -59,24 +65,24 @@ class RowsStep(TiesStep):
         try:
             kind = kind or parse_node_kind(text(rec.get("kind")) or "")
         except ValidationError as exc:
-            self.error(table, row, "kind", rec.get("kind"), exc.message)
+            self.error(table, row, "kind", rec.get("kind"), exc)
         name = None
         try:
             name = check_name(text(rec.get("name")) or "", field="name")
         except ValidationError as exc:
-            self.error(table, row, "name", rec.get("name"), exc.message)
+            self.error(table, row, "name", rec.get("name"), exc)
         given = text(rec.get("id"))
         graph = getattr(table, "graph", False)
         if given and graph and not given.startswith(STORE_ID_SHAPE):
             given = None
         if given and not ID_RE.match(given):
-            self.error(table, row, "id", given, f"id {given!r} is not a valid id")
+            self.error(table, row, "id", given, Message("id {id!r} is not a valid id", id=given))
             given = None
         props: dict[str, Any] = {}
         try:
             props.update(parse_extra(rec.get("extra"), field="extra"))
         except ValidationError as exc:
-            self.error(table, row, "extra", rec.get("extra"), exc.message)
+            self.error(table, row, "extra", rec.get("extra"), exc)
         if text(rec.get("notes")):
             props["notes"] = text(rec.get("notes"))
         if text(rec.get("mode")):
@@ -87,7 +93,7 @@ class RowsStep(TiesStep):
                     row,
                     "mode",
                     rec.get("mode"),
-                    f"{text(rec.get('mode'))!r} is not online or offline",
+                    Message("{mode!r} is not online or offline", mode=text(rec.get("mode"))),
                 )
             else:
                 props["mode"] = mode
@@ -95,27 +101,30 @@ class RowsStep(TiesStep):
             props = check_props(props)
             check_privacy_props(props)
         except ValidationError as exc:
-            self.error(table, row, "extra", rec.get("extra"), exc.message)
+            self.error(table, row, "extra", rec.get("extra"), exc)
         if kind is not None and kind in PERSONAL_KINDS and self._orgs_only:
             self.error(
                 table,
                 row,
                 "kind",
                 rec.get("kind") or kind.value,
-                f"this workspace keeps organisations only: no {kind.value} can be added",
+                Message(
+                    "this workspace keeps organisations only: no {kind} can be added",
+                    kind=KindWords([kind]),
+                ),
             )
         since = until = None
         for col in ("since", "until"):
             try:
                 value = parse_date(rec.get(col), field=col)
             except ValidationError as exc:
-                self.error(table, row, col, rec.get(col), exc.message)
+                self.error(table, row, col, rec.get(col), exc)
                 continue
             since, until = (value, until) if col == "since" else (since, value)
         try:
             check_interval(since, until)
         except ValidationError as exc:
-            self.error(table, row, "until", rec.get("until"), exc.message)
+            self.error(table, row, "until", rec.get("until"), exc)
         if len(self.errors) > before or kind is None or name is None:
             self._check_cells(table, row, rec)  # every bad cell of the row, not only the first
             # keep the name known, so other rows referring to it don't report twice
@@ -163,8 +172,15 @@ class RowsStep(TiesStep):
         self._tie(table, e.row, RelKind.MEMBER_OF, e, org, column=column, explicit=False)
         header = _header(table, column)
         self.note(
-            f"{table.title}, row {e.row}, {header!r}: {name!r} is an "
-            f"organisation: {e.name} becomes a member of it (no new channel)",
+            Message(
+                "{sheet}, row {row}, {column!r}: {name!r} is an organisation: {entity} becomes "
+                "a member of it (no new channel)",
+                sheet=table.title,
+                row=e.row,
+                column=header,
+                name=name,
+                entity=e.name,
+            ),
             "place_is_organisation",
             sheet=table.title,
             row=e.row,
@@ -180,17 +196,17 @@ class RowsStep(TiesStep):
         try:
             parse_yes(rec.get("bond"))
         except ValidationError as exc:
-            self.error(table, row, "bond", rec.get("bond"), exc.message)
+            self.error(table, row, "bond", rec.get("bond"), exc)
         try:
             parse_strength(rec.get("bond_strength"), field="strength")
         except ValidationError as exc:
-            self.error(table, row, "bond_strength", rec.get("bond_strength"), exc.message)
+            self.error(table, row, "bond_strength", rec.get("bond_strength"), exc)
         for column in ("themes", "online", "offline", "channels", "activities", "bond_staff"):
             for name in split_list(rec.get(column)):
                 try:
                     check_name(name, field=column)
                 except ValidationError as exc:
-                    self.error(table, row, column, name, exc.message)
+                    self.error(table, row, column, name, exc)
 
     def _relation_cells(self, e: Entity, table: Table) -> None:
         """The ties an entity row names in its list columns."""
@@ -222,7 +238,9 @@ class RowsStep(TiesStep):
                 row,
                 "organisers",
                 sources,
-                "an organiser is a person, organisation, library, staff member or community",
+                Message(
+                    "an organiser is a person, organisation, library, staff member or community"
+                ),
             )
             self._tie(
                 table, row, RelKind.ORGANISES, organiser, e, column="organisers", explicit=False
@@ -231,11 +249,11 @@ class RowsStep(TiesStep):
         try:
             bond = parse_yes(cells.get("bond"))
         except ValidationError as exc:
-            self.error(table, row, "bond", cells.get("bond"), exc.message)
+            self.error(table, row, "bond", cells.get("bond"), exc)
         try:
             strength = parse_strength(cells.get("bond_strength"), field="strength")
         except ValidationError as exc:
-            self.error(table, row, "bond_strength", cells.get("bond_strength"), exc.message)
+            self.error(table, row, "bond_strength", cells.get("bond_strength"), exc)
         if bond or (bond is None and strength is not None):
             self._tie(
                 table,
@@ -257,13 +275,13 @@ class RowsStep(TiesStep):
         try:
             kind = parse_rel_kind(text(rec.get("kind")) or "")
         except ValidationError as exc:
-            self.error(table, row, "kind", rec.get("kind"), exc.message)
+            self.error(table, row, "kind", rec.get("kind"), exc)
         sources, targets, allowed_s, allowed_t = _allowed(kind)
         undirected = is_undirected(rec.get("direction")) and kind not in SYMMETRIC
         if undirected and kind is not None:
             # an undirected edge may be written either way round: each end may be either kind
             ends = sources | targets
-            either = f"a {kind.value} tie joins {' | '.join(sorted(k.value for k in ends))}"
+            either = Message("a {kind} tie joins {kinds}", kind=kind.value, kinds=_kinds(ends))
             sources = targets = ends
             allowed_s = allowed_t = either
         source = self._resolve(rec.get("source"), table, row, "source", sources, allowed_s)
@@ -282,27 +300,27 @@ class RowsStep(TiesStep):
             try:
                 values[col] = parse(rec.get(col), field=col)
             except ValidationError as exc:
-                self.error(table, row, col, rec.get(col), exc.message)
+                self.error(table, row, col, rec.get(col), exc)
         try:
             check_interval(values.get("since"), values.get("until"))
         except ValidationError as exc:
-            self.error(table, row, "until", rec.get("until"), exc.message)
+            self.error(table, row, "until", rec.get("until"), exc)
         props = None
         try:
             extra = rec.get("extra")
             if isinstance(extra, str) and extra.strip() or not _blank(extra):
                 props = check_props(parse_extra(extra, field="extra"))
         except ValidationError as exc:
-            self.error(table, row, "extra", rec.get("extra"), exc.message)
+            self.error(table, row, "extra", rec.get("extra"), exc)
         tie_id = text(rec.get("id"))
         if tie_id and getattr(table, "graph", False) and not tie_id.startswith("tie-"):
             tie_id = None
         if tie_id and not ID_RE.match(tie_id):
-            self.error(table, row, "id", tie_id, f"id {tie_id!r} is not a valid id")
+            self.error(table, row, "id", tie_id, Message("id {id!r} is not a valid id", id=tie_id))
         try:
             check_text(rec.get("origin"), field="origin")
         except ValidationError as exc:
-            self.error(table, row, "origin", rec.get("origin"), exc.message)
+            self.error(table, row, "origin", rec.get("origin"), exc)
         if len(self.errors) > before or kind is None:
             return
         role = text(rec.get("role"))
@@ -333,16 +351,23 @@ class RowsStep(TiesStep):
         ]
         if len(fits) == 1:
             return fits[0]
-        a, b = source.kind.value, target.kind.value
+        a, b = KindWords([source.kind]), KindWords([target.kind])
         if fits:
             self.error(
                 table,
                 row,
                 "direction",
                 "undirected",
-                f"this undirected {kind.value} tie between {source.name!r} and {target.name!r} "
-                f"could go either way ({a} → {b} or {b} → {a}): make the edge directed "
-                "(source first) so it says who is the member of whom",
+                Message(
+                    "this undirected {kind} tie between {source!r} and {target!r} could go "
+                    "either way ({a} → {b} or {b} → {a}): make the edge directed (source "
+                    "first) so it says who is the member of whom",
+                    kind=kind.value,
+                    source=source.name,
+                    target=target.name,
+                    a=a,
+                    b=b,
+                ),
             )
             return None
         sources, targets = TIE_RULES[kind]
@@ -351,10 +376,16 @@ class RowsStep(TiesStep):
             row,
             "kind",
             kind.value,
-            f"an undirected {kind.value} tie cannot join a {a} and a {b} either way "
-            f"({kind.value} goes from {' | '.join(sorted(k.value for k in sources))} "
-            f"to {' | '.join(sorted(k.value for k in targets))}): change the tie kind or "
-            "one of the two entities",
+            Message(
+                "an undirected {kind} tie cannot join a {a} and a {b} either way "
+                "({kind} goes from {sources} to {targets}): change the tie kind or one of "
+                "the two entities",
+                kind=kind.value,
+                a=a,
+                b=b,
+                sources=_kinds(sources),
+                targets=_kinds(targets),
+            ),
         )
         return None
 
@@ -366,31 +397,39 @@ class RowsStep(TiesStep):
         try:
             on = parse_date(rec.get("on"), field="date")
             if on is None:
-                self.error(table, row, "on", None, "a contact moment needs a date")
+                self.error(table, row, "on", None, Message("a contact moment needs a date"))
         except ValidationError as exc:
-            self.error(table, row, "on", rec.get("on"), exc.message)
+            self.error(table, row, "on", rec.get("on"), exc)
         if text(rec.get("mode")):
             try:
                 mode = parse_contact_mode(text(rec.get("mode")) or "")
             except ValidationError as exc:
-                self.error(table, row, "mode", rec.get("mode"), exc.message)
+                self.error(table, row, "mode", rec.get("mode"), exc)
         if a is not None and b is not None and a is b:
             self.error(
-                table, row, "b", rec.get("b"), "a contact moment needs two different parties"
+                table,
+                row,
+                "b",
+                rec.get("b"),
+                Message("a contact moment needs two different parties"),
             )
         notes = text(rec.get("notes"))
         for column in ("notes", "outcome"):
             try:
                 check_text(rec.get(column), field=column)
             except ValidationError as exc:
-                self.error(table, row, column, rec.get(column), exc.message)
-        if notes and len(notes) > 10_000:
+                self.error(table, row, column, rec.get(column), exc)
+        if notes and len(notes) > NOTES_LIMIT:
             self.error(
-                table, row, "notes", notes[:40], "notes are too long (max 10,000 characters)"
+                table,
+                row,
+                "notes",
+                notes[:40],
+                Message("notes are too long (at most {n} characters)", n=Number(NOTES_LIMIT)),
             )
         cid = text(rec.get("id"))
         if cid and not ID_RE.match(cid):
-            self.error(table, row, "id", cid, f"id {cid!r} is not a valid id")
+            self.error(table, row, "id", cid, Message("id {id!r} is not a valid id", id=cid))
         if len(self.errors) > before or a is None or b is None or on is None:
             return
         self.contacts.append(

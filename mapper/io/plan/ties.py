@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from ...errors import ValidationError
+from ...i18n import Message
 from ...model import (
     RelKind,
     Tie,
@@ -55,8 +56,12 @@ class TiesStep(ResolveStep):
                     row,
                     "id",
                     tie_id,
-                    f"id {tie_id!r} appears twice in this file "
-                    f"(also on sheet {first[0]!r}, row {first[1]})",
+                    Message(
+                        "id {id!r} appears twice in this file (also on sheet {sheet!r}, row {row})",
+                        id=tie_id,
+                        sheet=first[0],
+                        row=first[1],
+                    ),
                 )
                 return
         try:
@@ -66,9 +71,7 @@ class TiesStep(ResolveStep):
                 self._fitting.add(combination)
             role = check_role(kind, role) if role is not None or kind is RelKind.HAS_ROLE else None
         except ValidationError as exc:
-            self.error(
-                table, row, column if exc.field == "kind" else "role", exc.value, exc.message
-            )
+            self.error(table, row, column if exc.field == "kind" else "role", exc.value, exc)
             return
         self._check_size()
         self.ties.append(

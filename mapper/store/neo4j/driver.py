@@ -56,29 +56,36 @@ def get_driver(uri: str, user: str | None, password: str | None, **config: Any) 
             driver = neo4j.GraphDatabase.driver(uri, auth=auth, **config)
         except (neo_errors.ConfigurationError, ValueError) as exc:
             raise StoreUnavailableError(
-                f"cannot use the Neo4j address {uri!r}: {describe(exc)}"
+                "cannot use the Neo4j address {uri!r}: {reason}", uri=uri, reason=describe(exc)
             ) from None
         try:
             driver.verify_connectivity()
         except neo_errors.AuthError as exc:
             driver.close()
             raise StoreUnavailableError(
-                f"Neo4j at {uri} refused the login for user {user!r}: check "
-                f"MAPPER_NEO4J_USER and MAPPER_NEO4J_PASSWORD ({describe(exc)})"
+                "Neo4j at {uri} refused the login for user {user!r}: check "
+                "MAPPER_NEO4J_USER and MAPPER_NEO4J_PASSWORD ({reason})",
+                uri=uri,
+                user=user,
+                reason=describe(exc),
             ) from None
         except (neo_errors.ServiceUnavailable, neo_errors.SessionExpired, OSError) as exc:
             driver.close()
             raise StoreUnavailableError(
-                f"cannot reach Neo4j at {uri}: is the server running, and are the host and "
-                f"port right? ({describe(exc)})"
+                "cannot reach Neo4j at {uri}: is the server running, and are the host "
+                "and port right? ({reason})",
+                uri=uri,
+                reason=describe(exc),
             ) from None
         except neo_errors.Neo4jError as exc:
             driver.close()
-            raise StoreUnavailableError(f"Neo4j at {uri} is not usable: {describe(exc)}") from None
+            raise StoreUnavailableError(
+                "Neo4j at {uri} is not usable: {reason}", uri=uri, reason=describe(exc)
+            ) from None
         except neo_errors.DriverError as exc:
             driver.close()
             raise StoreUnavailableError(
-                f"cannot connect to Neo4j at {uri}: {describe(exc)}"
+                "cannot connect to Neo4j at {uri}: {reason}", uri=uri, reason=describe(exc)
             ) from None
         if cached is not None:
             # Handles opened with the old login may still use it: close it at exit.

@@ -85,8 +85,11 @@ def create_schema(store: Any) -> None:
             _run(store, statement)
         except MapperError as exc:
             raise StoreUnavailableError(
-                f"cannot create the constraints and indexes community-mapper needs in "
-                f"Neo4j at {store.uri} (does user {store.user!r} have schema rights?): {exc}"
+                "cannot create the constraints and indexes community-mapper needs in "
+                "Neo4j at {uri} (does user {user!r} have schema rights?): {exc}",
+                uri=store.uri,
+                user=store.user,
+                exc=exc,
             ) from None
     for statement in REL_CONSTRAINTS:
         try:

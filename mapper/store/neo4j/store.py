@@ -188,7 +188,7 @@ class Neo4jStore(Transactions, Store):
     def _create_workspace(self, info: WorkspaceInfo) -> None:
         with self.atomic():
             if self._workspace_row(info.slug) is not None:
-                raise ConflictError(f"workspace {info.slug!r} already exists")
+                raise ConflictError("workspace {slug!r} already exists", slug=info.slug)
             self._on_undo(
                 lambda: self._write("MATCH (w:Workspace {slug: $ws}) DELETE w", ws=info.slug)
             )
@@ -274,11 +274,12 @@ class Neo4jStore(Transactions, Store):
         ids = [n.id for n in nodes]
         twice = sorted(i for i, count in Counter(ids).items() if count > 1)
         if twice:
-            raise ConflictError(f"the same entity id is given twice: {', '.join(twice)}")
+            raise ConflictError("the same entity id is given twice: {ids}", ids=", ".join(twice))
         existing = self._existing_node_ids(workspace, ids)
         if existing:
             raise ConflictError(
-                f"an entity with id {', '.join(repr(i) for i in existing[:5])} already exists"
+                "an entity with id {ids} already exists",
+                ids=", ".join(repr(i) for i in existing[:5]),
             )
         self._on_undo(lambda: self._delete_entities(workspace, ids))
         by_kind: dict[NodeKind, list[dict[str, Any]]] = {}
@@ -312,11 +313,13 @@ class Neo4jStore(Transactions, Store):
     def _insert_node_version(self, workspace: str, node: Node) -> None:
         previous = self._get_nodes(workspace, [node.id]).get(node.id)
         if previous is None:
-            raise NotFoundError(f"no entity with id {node.id!r} in this workspace")
+            raise NotFoundError("no entity with id {node_id!r} in this workspace", node_id=node.id)
         if previous.version >= node.version:
             raise ConflictError(
-                f"entity {node.id!r} already has version {previous.version} "
-                f"(cannot record version {node.version})"
+                "entity {node_id!r} already has version {version} (cannot record version {new})",
+                node_id=node.id,
+                version=previous.version,
+                new=node.version,
             )
 
         def undo() -> None:
@@ -345,7 +348,7 @@ class Neo4jStore(Transactions, Store):
             row=_node_row(workspace, node),
         )
         if not rows or rows[0]["n"] != 1:
-            raise NotFoundError(f"no entity with id {node.id!r} in this workspace")
+            raise NotFoundError("no entity with id {node_id!r} in this workspace", node_id=node.id)
 
     def _get_nodes(self, workspace: str, node_ids: list[str]) -> dict[str, Node]:
         out: dict[str, Node] = {}
@@ -447,11 +450,16 @@ class Neo4jStore(Transactions, Store):
         for tie in ties:
             if (tie.id, tie.version) in stored:
                 raise ConflictError(
-                    f"a tie with id {tie.id!r} (version {tie.version}) already exists"
+                    "a tie with id {tie_id!r} (version {version}) already exists",
+                    tie_id=tie.id,
+                    version=tie.version,
                 )
             if kinds.get(tie.id, tie.kind) is not tie.kind:
                 raise ConflictError(
-                    f"tie {tie.id!r} is a {kinds[tie.id].value} tie, not {tie.kind.value}"
+                    "tie {tie_id!r} is a {stored} tie, not {kind}",
+                    tie_id=tie.id,
+                    stored=kinds[tie.id].value,
+                    kind=tie.kind.value,
                 )
         self._on_undo(lambda: self._delete_tie_versions(workspace, ties))
         by_kind: dict[RelKind, list[dict[str, Any]]] = {}
@@ -495,7 +503,11 @@ class Neo4jStore(Transactions, Store):
         for eid, tie in self._tie_rows(workspace, [tie_id]):
             if tie.version == version:
                 return eid, tie
-        raise NotFoundError(f"no tie with id {tie_id!r} (version {version}) in this workspace")
+        raise NotFoundError(
+            "no tie with id {tie_id!r} (version {version}) in this workspace",
+            tie_id=tie_id,
+            version=version,
+        )
 
     def _set_tie_fields(
         self, workspace: str, eid: str, until: dt.date | None, current: bool
@@ -675,7 +687,9 @@ class Neo4jStore(Transactions, Store):
                 ids=chunk,
             )
             if rows:
-                raise ConflictError(f"a contact moment with id {rows[0]['id']!r} already exists")
+                raise ConflictError(
+                    "a contact moment with id {id!r} already exists", id=rows[0]["id"]
+                )
         self._on_undo(lambda: self._delete_contacts(workspace, ids))
         rows = [
             {
@@ -1090,9 +1104,9 @@ class Neo4jStore(Transactions, Store):
         row = self._workspace_row(info.slug)
         if row is not None:
             if row.get("loading") is None:
-                raise ConflictError(f"workspace {info.slug!r} already exists")
+                raise ConflictError("workspace {slug!r} already exists", slug=info.slug)
             if time.time() - float(row["loading"]) < STALE_LOAD_SECONDS:
-                raise ConflictError(f"workspace {info.slug!r} is being loaded right now")
+                raise ConflictError("workspace {slug!r} is being loaded right now", slug=info.slug)
             self._delete_contents(info.slug)
         with self.atomic():
             self._create_workspace(info)

@@ -51,12 +51,12 @@ def translate(exc: Exception) -> Exception:
     if isinstance(exc, neo_errors.TransientError):
         return _Retryable(f"the change clashed with another one; try again ({exc.message})")
     if isinstance(exc, (neo_errors.ServiceUnavailable, neo_errors.SessionExpired)):
-        return StoreUnavailableError(f"lost the connection to Neo4j: {describe(exc)}")
+        return StoreUnavailableError("lost the connection to Neo4j: {reason}", reason=describe(exc))
     if isinstance(exc, neo_errors.AuthError):
-        return StoreUnavailableError(f"Neo4j refused the login: {exc.message}")
+        return StoreUnavailableError("Neo4j refused the login: {detail}", detail=exc.message)
     if isinstance(exc, neo_errors.Neo4jError):
-        return MapperError(f"Neo4j error {exc.code}: {exc.message}")
-    return MapperError(f"Neo4j driver error: {describe(exc)}")
+        return MapperError("Neo4j error {code}: {detail}", code=exc.code, detail=exc.message)
+    return MapperError("Neo4j driver error: {reason}", reason=describe(exc))
 
 
 DRIVER_ERRORS = (neo_errors.Neo4jError, neo_errors.DriverError)
@@ -100,7 +100,10 @@ def _retrying(method: Callable[..., T]) -> Callable[..., T]:
             except neo_errors.ConstraintError as exc:
                 if attempt == MAX_ATTEMPTS:
                     raise ConflictError(
-                        f"{method.__name__} gave up after {MAX_ATTEMPTS} attempts: {translate(exc)}"
+                        "{name} gave up after {attempts} attempts: {reason}",
+                        name=method.__name__,
+                        attempts=MAX_ATTEMPTS,
+                        reason=translate(exc),
                     ) from None
                 log.info("retrying %s after: %s", method.__name__, exc)
                 time.sleep(RETRY_DELAY * 2 ** (attempt - 1) * (1 + random.random()))
@@ -129,7 +132,8 @@ class Transactions:
         if state.tx is not None:
             if state.broken is not None:
                 raise ConflictError(
-                    f"this transaction was aborted by an earlier error: {state.broken}"
+                    "this transaction was aborted by an earlier error: {broken}",
+                    broken=state.broken,
                 )
             try:
                 return list(state.tx.run(query, params))
@@ -169,8 +173,9 @@ class Transactions:
                 result = method(self, *args, **kwargs)
                 if state.broken is not None:
                     raise ConflictError(
-                        f"nothing was saved: the transaction was aborted by an earlier error "
-                        f"({state.broken})"
+                        "nothing was saved: the transaction was aborted by an earlier error "
+                        "({broken})",
+                        broken=state.broken,
                     )
                 return result
             finally:
@@ -212,7 +217,8 @@ class Transactions:
                 broken = state.broken
                 self._end(state, commit=False)
                 raise ConflictError(
-                    f"nothing was saved: the transaction was aborted by an earlier error ({broken})"
+                    "nothing was saved: the transaction was aborted by an earlier error ({broken})",
+                    broken=broken,
                 )
             self._end(state, commit=True)
             return
