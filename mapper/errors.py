@@ -6,10 +6,11 @@ them into one clear line and the web app into a flashed message or a 4xx page.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from typing import Any
 
-from .i18n import Message, render
+from .i18n import Message, format_date, format_number, render
 
 
 class MapperError(Exception):
@@ -48,6 +49,40 @@ class MapperError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Day(Message):
+    """A date a message names, written out the reader's way when the message is shown.
+
+    >>> import datetime
+    >>> from mapper.i18n import use_language
+    >>> err = ValidationError("until {until} lies before since {since}",
+    ...                       until=Day(datetime.date(2020, 1, 1)), since=Day("2021-03-04"))
+    >>> with use_language("en"):
+    ...     err.message
+    'until 1 January 2020 lies before since 4 March 2021'
+    """
+
+    __slots__ = ()
+
+    def __init__(self, day: _dt.date | str) -> None:
+        super().__init__("{day}", day=day)
+
+    def __str__(self) -> str:
+        return format_date(self.params["day"])
+
+
+class Number(Message):
+    """A number a message names, written the reader's way when the message is shown
+    (``10.000`` in Dutch, ``10,000`` in English)."""
+
+    __slots__ = ()
+
+    def __init__(self, value: float) -> None:
+        super().__init__("{value}", value=value)
+
+    def __str__(self) -> str:
+        return format_number(self.params["value"])
 
 
 class ValidationError(MapperError, ValueError):

@@ -135,14 +135,18 @@ def check_answers(answers: Mapping[str, Any]) -> dict[str, bool]:
     """Return the answers as ``key → bool``; ValidationError names an unknown question or an
     answer that is not yes/no. ``None`` (or "") leaves a question unanswered."""
     if not isinstance(answers, Mapping):
-        raise ValidationError(f"answers {answers!r} are not a mapping", field="answers")
+        raise ValidationError(
+            "the answers {given!r} are not a mapping", field="answers", given=answers
+        )
     out: dict[str, bool] = {}
     for key, value in answers.items():
         if key not in QUESTION_KEYS:
             raise ValidationError(
-                f"unknown readiness question {key!r} (known: {', '.join(QUESTION_KEYS)})",
+                "unknown readiness question {key!r} (known: {known})",
                 field=str(key),
                 value=key,
+                key=key,
+                known=", ".join(QUESTION_KEYS),
             )
         if value is None or value == "":
             continue
@@ -161,7 +165,11 @@ def check_answers(answers: Mapping[str, Any]) -> dict[str, bool]:
             out[key] = False
         else:
             raise ValidationError(
-                f"answer {value!r} to {key!r} is not yes or no", field=key, value=value
+                "the answer {given!r} to {key!r} is not yes or no",
+                field=key,
+                value=value,
+                given=value,
+                key=key,
             )
     return out
 
