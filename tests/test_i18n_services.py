@@ -249,3 +249,62 @@ def test_an_invitation_with_an_end_date_in_the_past_is_refused(tmp_path):
         page = flashed(response.get_data(as_text=True))
         assert expected in page, lang
         assert other not in page
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def test_report_words_and_dates_in_either_language(demo_db):
+    from mapper import report
+    from mapper.store import SQLiteStore as Store
+
+    store = Store(demo_db)
+    ws = store.workspace("demo")
+    data = report.community_report(ws, "Taalmaatjes Rijnstad", as_of=dt.date(2026, 11, 1))
+    store.close()
+    nl = report.render_html(data, lang="nl")
+    en = report.render_html(data, lang="en")
+    assert "Stand op 1 november 2026" in nl and "Leden" in nl and "2026-11-01" not in nl
+    assert "Position as of 1 November 2026" in en and "Members" in en
+    assert report.WORDS["nl"]["bond_type"] == "Gemeenschappelijk kenmerk"
+    with use_language("nl"):
+        assert report.fmt("library_reach", 0.456) == "46%"
+        assert report.fmt("density", 0.5) == "0,50"
+
+
+def test_calendar_feed_speaks_the_readers_language():
+    from mapper import content_calendar as cc
+
+    items = [
+        {
+            "id": "a1",
+            "community": "com-1",
+            "community_name": "Taalmaatjes",
+            "title": "Blog",
+            "kind": "event",
+            "date": "2026-11-03",
+            "status": "planned",
+        }
+    ]
+    checkpoints = [{"id": "c1", "date": "2026-12-01", "community": "com-1", "community_name": "X"}]
+    nl = cc.to_ical("K", items, checkpoints=checkpoints, lang="nl").decode()
+    en = cc.to_ical("K", items, checkpoints=checkpoints, lang="en").decode()
+    assert "Soort: evenement" in nl and "Status: gepland" in nl and "Meetmoment X" in nl
+    assert "Kind: event" in en and "Status: planned" in en and "Measurement moment X" in en
+    with use_language("nl"):
+        assert "Meetmoment X" in cc.to_ical("K", [], checkpoints=checkpoints).decode()
+
+
+def test_readiness_questions_and_advice_in_either_language():
+    from mapper.analysis.readiness import QUESTIONS, readiness
+
+    q = QUESTIONS[0]
+    assert q.block == "strategie" and q.nl.startswith("Is er ondersteuning van de directie")
+    with use_language("en"):
+        assert q.building_block == "strategy" and q.text.startswith("Does the management")
+        advice = readiness({"support": False})["to_work_on"][0]
+        assert advice["advice"].startswith("Discuss with the management")
+    with use_language("nl"):
+        advice = readiness({"support": False})["to_work_on"][0]
+        assert advice["advice"].startswith("Bespreek met de directie")
+        assert advice["building_block"] == "strategie"
