@@ -308,3 +308,38 @@ def test_readiness_questions_and_advice_in_either_language():
         advice = readiness({"support": False})["to_work_on"][0]
         assert advice["advice"].startswith("Bespreek met de directie")
         assert advice["building_block"] == "strategie"
+
+
+@pytest.mark.parametrize(
+    "lang, expected, other",
+    [
+        ("", "link 'ftp://x.nl/a' is geen webadres (https://…)", "is not a web address"),
+        ("?lang=en", "link 'ftp://x.nl/a' is not a web address (https://…)", "geen webadres"),
+    ],
+)
+def test_an_outcome_with_a_bad_link_is_refused_on_the_aan_de_slag_page(
+    demo_app, lang, expected, other
+):
+    from mapper import communities as com
+
+    demo_app.config["WTF_CSRF_ENABLED"] = True
+    store = SQLiteStore(demo_app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    taal = com.community(store.workspace("demo"), "Taalmaatjes Rijnstad")
+    store.close()
+    client = demo_app.test_client()
+    url = f"/communities/{taal.id}/aan-de-slag"
+    page = client.get(url + lang).get_data(as_text=True)
+    token = re.search(r'name="outcome-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"{url}/outcomes",
+        data={
+            "outcome-csrf_token": token,
+            "outcome-what": "Woordenlijst",
+            "outcome-date": "2026-11-01",
+            "outcome-link": "ftp://x.nl/a",
+        },
+    )
+    assert response.status_code == 400
+    shown = flashed(response.get_data(as_text=True))
+    assert expected in shown
+    assert other not in shown
