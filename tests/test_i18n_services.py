@@ -343,3 +343,25 @@ def test_an_outcome_with_a_bad_link_is_refused_on_the_aan_de_slag_page(
     shown = flashed(response.get_data(as_text=True))
     assert expected in shown
     assert other not in shown
+
+
+def test_edit_service_errors_keep_their_code_and_read_in_either_language(tmp_path):
+    from mapper.services import edit
+
+    store = SQLiteStore(tmp_path / "e.db")
+    ws = store.create_workspace("e", "Bibliotheek E")
+    node = ws.add_node("Organisation", "Repair Café", until="2026-01-01")
+    with pytest.raises(edit.EditError) as caught:
+        edit.end_entity(ws, node.id, on="2026-06-01")
+    err = caught.value
+    assert err.code == "entity_ended" and err.msgid == "{name!r} ended already on {day}"
+    with use_language("nl"):
+        assert str(err) == "'Repair Café' is al beëindigd op 1 januari 2026"
+        assert str(err.params["day"]) == "1 januari 2026"  # what the web's own words show
+    with use_language("en"):
+        assert str(err) == "'Repair Café' ended already on 1 January 2026"
+    with pytest.raises(edit.UnknownRef) as unknown:
+        edit.resolve(ws, "Repair Cafe Noord", field="source")
+    with use_language("nl"):
+        assert str(unknown.value).startswith("niemand en niets met de naam 'Repair Cafe Noord'")
+    store.close()
