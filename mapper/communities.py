@@ -34,7 +34,9 @@ from typing import Any
 import networkx as nx
 
 from .analysis.community import community_start
-from .errors import ConflictError, ValidationError
+from .errors import ConflictError, Day, ValidationError
+from .i18n import N_, Message
+from .labels import KIND_LABELS
 from .model import (
     BOND_TYPES,
     COMMUNITY_ROLES,
@@ -62,6 +64,13 @@ HISTORY_TIE_KINDS: tuple[str, ...] = (
 )
 #: Text properties of a community (werkblad 4 and 6).
 TEXT_PROPS: tuple[str, ...] = ("vision", "own_goals", "norms", "challenges")
+#: The texts as a person reads them in a message (English ids).
+TEXT_LABELS: dict[str, str] = {
+    "vision": N_("the shared vision"),
+    "own_goals": N_("the community's goals"),
+    "norms": N_("the norms and values"),
+    "challenges": N_("the challenges"),
+}
 #: How a definition links to other nodes: field → (tie kind, node kind).
 LINKS: dict[str, tuple[RelKind, NodeKind]] = {
     "themes": (RelKind.ABOUT, NodeKind.THEME),
@@ -239,9 +248,11 @@ def create_community(
 def _bond_type(value: str) -> str:
     if value not in BOND_TYPES:
         raise ValidationError(
-            f"bond type {value!r} is not one of {', '.join(BOND_TYPES)}",
+            "bond type {given!r} is not one of {allowed}",
             field="bond_type",
             value=value,
+            given=value,
+            allowed=", ".join(BOND_TYPES),
         )
     return value
 
@@ -267,10 +278,15 @@ def update_definition(
         props["traits"] = [t.strip() for t in traits if t and t.strip()]
     for key, value in (texts or {}).items():
         if key not in TEXT_PROPS:
-            raise ValidationError(f"unknown community text {key!r}", field=key)
+            raise ValidationError("unknown community text {key!r}", field=key, key=key)
         text = (value or "").strip()
         if len(text) > MAX_TEXT_LENGTH:
-            raise ValidationError(f"{key} is too long", field=key)
+            raise ValidationError(
+                "{name} is too long (at most {limit} characters)",
+                field=key,
+                name=Message(TEXT_LABELS.get(key, key)),
+                limit=MAX_TEXT_LENGTH,
+            )
         props[key] = text or None
     with ws.atomic():
         node = ws.update_node(community_id, name=name or UNSET, props=props)
@@ -281,7 +297,11 @@ def update_definition(
             for target_id in wanted_ids:
                 if target_id not in targets or targets[target_id].kind is not node_kind:
                     raise ValidationError(
-                        f"{target_id!r} is not a {node_kind.value}", field=key, value=target_id
+                        "{id!r} is not a {kind}",
+                        field=key,
+                        value=target_id,
+                        id=target_id,
+                        kind=Message(KIND_LABELS[node_kind]),
                     )
             current = {
                 t.target: t
@@ -302,7 +322,11 @@ def set_role(ws: Workspace, community_id: str, role: str, staff_id: str | None, 
     member (no more than three per community)."""
     if role not in COMMUNITY_ROLES:
         raise ValidationError(
-            f"role {role!r} is not one of {', '.join(COMMUNITY_ROLES)}", field="role", value=role
+            "role {given!r} is not one of {allowed}",
+            field="role",
+            value=role,
+            given=role,
+            allowed=", ".join(COMMUNITY_ROLES),
         )
     day = check_date(on, field="on")
     if day is None:
@@ -312,7 +336,7 @@ def set_role(ws: Workspace, community_id: str, role: str, staff_id: str | None, 
             staff = ws.get_node(staff_id)
             if staff.kind is not NodeKind.STAFF:
                 raise ValidationError(
-                    f"{staff.name!r} is not library staff", field="staff", value=staff_id
+                    "{name!r} is not library staff", field="staff", value=staff_id, name=staff.name
                 )
         holders = [
             t
@@ -327,8 +351,8 @@ def set_role(ws: Workspace, community_id: str, role: str, staff_id: str | None, 
         others = {t.source for t in holders if t.role != role}
         if len(others | {staff_id}) > MAX_COMMUNITY_STAFF:
             raise ConflictError(
-                f"a community has no more than {MAX_COMMUNITY_STAFF} staff in its roles; "
-                f"free a role first"
+                "a community has no more than {most} staff in its roles; free a role first",
+                most=MAX_COMMUNITY_STAFF,
             )
         ws.add_tie(
             RelKind.HAS_ROLE, staff_id, community_id, role=role, since=day, origin="teamoverleg"
@@ -345,7 +369,9 @@ def add_member(
     with ws.atomic():
         for tie in ws.ties(node=member_id, kind=RelKind.MEMBER_OF, as_of=day):
             if tie.target == community_id:
-                raise ConflictError(f"{ws.get_node(member_id).name!r} is already a member then")
+                raise ConflictError(
+                    "{name!r} is already a member then", name=ws.get_node(member_id).name
+                )
         ws.add_tie(
             RelKind.MEMBER_OF,
             member_id,
@@ -361,9 +387,11 @@ def _membership(ws: Workspace, community_id: str, member_id: str, day: dt.date):
         if tie.target == community_id and tie.source == member_id:
             return tie
     raise ValidationError(
-        f"{ws.get_node(member_id).name!r} is not a member on {day.isoformat()}",
+        "{name!r} is not a member on {day}",
         field="member",
         value=member_id,
+        name=ws.get_node(member_id).name,
+        day=Day(day),
     )
 
 

@@ -24,19 +24,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .i18n import N_, current_language, gettext, use_language
 from .model import Node, NodeKind, add_months, check_date
 from .store import Workspace
 from .workplan import records
 
-#: Dutch words for the kinds and statuses, as the workbook has them (the feed is in Dutch).
+#: Words for the kinds and statuses (English message ids; in Dutch as the workbook has them).
 KIND_WORDS: dict[str, str] = {
-    "blog": "blog",
-    "video": "video",
-    "poster": "poster/flyer",
-    "event": "evenement",
-    "social": "social media",
+    "blog": N_("blog"),
+    "video": N_("video"),
+    "poster": N_("poster/flyer"),
+    "event": N_("event"),
+    "social": N_("social media"),
 }
-STATUS_WORDS: dict[str, str] = {"planned": "gepland", "done": "gedaan"}
+STATUS_WORDS: dict[str, str] = {"planned": N_("planned"), "done": N_("done")}
 #: The product identifier in every feed.
 PRODID = "-//community-mapper//contentkalender//NL"
 
@@ -115,6 +116,7 @@ def to_ical(
     *,
     checkpoints: Iterable[Mapping[str, Any]] = (),
     stamp: dt.datetime | None = None,
+    lang: str | None = None,
 ) -> bytes:
     """An iCalendar feed (RFC 5545) called ``name`` with one all-day event per item.
 
@@ -128,6 +130,8 @@ def to_ical(
         Measurement moments (``id``, ``date``, ``community``, ``community_name``).
     stamp : datetime, optional
         ``DTSTAMP`` of every event (default: now, UTC).
+    lang : str, optional
+        The language of the events' texts (default: the reader's language).
 
     Returns
     -------
@@ -142,55 +146,66 @@ def to_ical(
     >>> b"DTSTART;VALUE=DATE:20261103" in feed
     True
     """
-    from icalendar import Calendar, Event
+    with use_language(lang or current_language()):
+        from icalendar import Calendar, Event
 
-    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    for item in items:
-        day = check_date(item.get("date"), field="date")
-        if day is None:
-            continue
-        event = Event()
-        event.add("uid", f"{item.get('community')}-{item.get('id')}@community-mapper")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        kind = KIND_WORDS.get(str(item.get("kind")), str(item.get("kind") or ""))
-        event.add("summary", f"{item.get('title')} ({kind})")
-        lines = [
-            f"Community: {item.get('community_name')}",
-            f"Soort: {kind}",
-            f"Status: {STATUS_WORDS.get(str(item.get('status')), item.get('status'))}",
-        ]
-        if item.get("channel_name"):
-            lines.append(f"Kanaal: {item['channel_name']}")
-            event.add("location", item["channel_name"])
-        if item.get("owner_name"):
-            lines.append(f"Verantwoordelijk: {item['owner_name']}")
-        event.add("description", "\n".join(lines))
-        event.add("categories", [kind])
-        event.add("status", "CONFIRMED" if item.get("status") == "done" else "TENTATIVE")
-        cal.add_component(event)
-    for row in checkpoints:
-        day = check_date(row.get("date"), field="date")
-        if day is None:
-            continue
-        event = Event()
-        event.add("uid", f"{row.get('community')}-meetmoment-{row.get('id')}@community-mapper")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", f"Meetmoment {row.get('community_name')}")
-        event.add(
-            "description", str(row.get("how") or "Doelen meten en de samenwerking evalueren.")
-        )
-        event.add("categories", ["meetmoment"])
-        cal.add_component(event)
-    return cal.to_ical()
+        stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("x-wr-calname", name)
+        for item in items:
+            day = check_date(item.get("date"), field="date")
+            if day is None:
+                continue
+            event = Event()
+            event.add("uid", f"{item.get('community')}-{item.get('id')}@community-mapper")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+            code = str(item.get("kind") or "")
+            kind = gettext(KIND_WORDS[code]) if code in KIND_WORDS else code
+            status = str(item.get("status") or "")
+            event.add("summary", f"{item.get('title')} ({kind})")
+            lines = [
+                gettext("Community: {name}").format(name=item.get("community_name")),
+                gettext("Kind: {kind}").format(kind=kind),
+                gettext("Status: {status}").format(
+                    status=gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+                ),
+            ]
+            if item.get("channel_name"):
+                lines.append(gettext("Channel: {name}").format(name=item["channel_name"]))
+                event.add("location", item["channel_name"])
+            if item.get("owner_name"):
+                lines.append(gettext("Responsible: {name}").format(name=item["owner_name"]))
+            event.add("description", "\n".join(lines))
+            event.add("categories", [kind])
+            event.add("status", "CONFIRMED" if item.get("status") == "done" else "TENTATIVE")
+            cal.add_component(event)
+        for row in checkpoints:
+            day = check_date(row.get("date"), field="date")
+            if day is None:
+                continue
+            event = Event()
+            event.add("uid", f"{row.get('community')}-meetmoment-{row.get('id')}@community-mapper")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+            event.add(
+                "summary",
+                gettext("Measurement moment {community}").format(
+                    community=row.get("community_name")
+                ),
+            )
+            event.add(
+                "description",
+                str(row.get("how") or gettext("Measure the goals and evaluate the cooperation.")),
+            )
+            event.add("categories", [gettext("measurement moment")])
+            cal.add_component(event)
+        return cal.to_ical()
 
 
 __all__ = [

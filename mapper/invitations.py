@@ -44,12 +44,14 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import audit as _audit
-from .errors import MapperError, NotFoundError, ValidationError
+from .errors import Day, MapperError, NotFoundError, ValidationError
+from .i18n import LANGUAGES, N_, Message, gettext, use_language
+from .labels import KIND_LABELS
 from .model import Node, NodeKind, RelKind, check_date
 from .policy import DATA_SOURCE, LAWFUL_BASIS, organisations_only
 from .store.base import Workspace, fold, new_id
@@ -85,65 +87,67 @@ DEFAULT_NAMED_POLICY = "organisations"
 #: The version of :data:`CONSENT_TEXT`; recorded with every answer. Change it with the text.
 CONSENT_VERSION = "toestemming-2026-12-01"
 
-#: The consent text shown above the form, per language; ``{library}`` is the library's name.
-CONSENT_TEXT: dict[str, list[tuple[str, str]]] = {
-    "nl": [
-        (
-            "Wat we bewaren",
-            "Wat je hieronder invult: je naam (of die van je organisatie), wat je doet, waar "
-            "je actief bent, je activiteiten, wie je kent en, als je dat wilt, je e-mailadres. "
-            "Meer niet: geen adres, geen geboortedatum.",
-        ),
-        (
-            "Waarom",
-            "{library} brengt in kaart wie er in de buurt actief is, zodat we samen meer "
-            "kunnen doen en de juiste mensen met elkaar in contact kunnen brengen.",
-        ),
-        (
-            "Hoe lang",
-            "Zolang de kaart gebruikt wordt. Elk jaar kijken we of gegevens nog nodig zijn. "
-            "Wordt je antwoord niet geaccepteerd, dan wissen we het meteen.",
-        ),
-        (
-            "Wie het ziet",
-            "Alleen medewerkers van {library} die aan de kaart werken. We geven je gegevens "
-            "aan niemand anders en laten ze niet zien aan andere bezoekers van dit formulier.",
-        ),
-        (
-            "Intrekken",
-            "Na het versturen krijg je een persoonlijke link. Daarmee kun je je toestemming "
-            "altijd intrekken: dan wissen we alles wat dit antwoord heeft toegevoegd.",
-        ),
-    ],
-    "en": [
-        (
-            "What we keep",
+#: The consent text shown above the form: (heading, text) pairs as English message ids;
+#: ``{library}`` is the library's name. :data:`CONSENT_TEXT` gives it in a language.
+CONSENT_SECTIONS: tuple[tuple[str, str], ...] = (
+    (
+        N_("What we keep"),
+        N_(
             "What you fill in below: your name (or your organisation's), what you do, where "
             "you are active, your activities, whom you know and, if you like, your e-mail "
-            "address. Nothing more: no address, no date of birth.",
+            "address. Nothing more: no address, no date of birth."
         ),
-        (
-            "Why",
+    ),
+    (
+        N_("Why"),
+        N_(
             "{library} maps who is active in the area, so that together we can do more and "
-            "bring the right people into contact with each other.",
+            "bring the right people into contact with each other."
         ),
-        (
-            "How long",
+    ),
+    (
+        N_("How long"),
+        N_(
             "As long as the map is in use. Every year we check whether data is still needed. "
-            "If your answer is not accepted, we erase it straight away.",
+            "If your answer is not accepted, we erase it straight away."
         ),
-        (
-            "Who sees it",
+    ),
+    (
+        N_("Who sees it"),
+        N_(
             "Only staff of {library} who work on the map. We give your data to no one else "
-            "and never show it to other visitors of this form.",
+            "and never show it to other visitors of this form."
         ),
-        (
-            "Withdrawing",
+    ),
+    (
+        N_("Withdrawing"),
+        N_(
             "After sending you get a personal link. With it you can always withdraw your "
-            "consent: we then erase everything this answer added.",
+            "consent: we then erase everything this answer added."
         ),
-    ],
-}
+    ),
+)
+
+
+class _ConsentText(Mapping[str, list[tuple[str, str]]]):
+    """:data:`CONSENT_SECTIONS` per language, translated when asked for
+    (``CONSENT_TEXT["nl"]``, ``CONSENT_TEXT.get(lang, ...)``)."""
+
+    def __getitem__(self, lang: str) -> list[tuple[str, str]]:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        with use_language(lang):
+            return [(gettext(head), gettext(text)) for head, text in CONSENT_SECTIONS]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+
+#: The consent text shown above the form, per language; ``{library}`` is the library's name.
+CONSENT_TEXT: Mapping[str, list[tuple[str, str]]] = _ConsentText()
 
 #: Limits on what a visitor may send.
 MAX_NAME = 120
@@ -166,11 +170,36 @@ _SPLIT = re.compile(r"[;,\n]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+#: The fields of an invitation and an answer as a person reads them in a message.
+FIELD_LABELS: dict[str, str] = {
+    "name": N_("the name"),
+    "audience": N_("who it is for"),
+    "text": N_("the text"),
+    "about": N_("what you do"),
+    "online": N_("where you are active online"),
+    "offline": N_("where you are active offline"),
+    "activities": N_("the activities"),
+    "known_orgs": N_("the other organisations"),
+    "known_people": N_("the other people"),
+    "email": N_("the e-mail address"),
+}
+#: Why an invitation takes no answers, as a person reads it.
+STATE_LABELS: dict[str, str] = {
+    "closed": N_("closed"),
+    "expired": N_("past its end date"),
+    "full": N_("full"),
+}
+
+
+def _field(field: str) -> Message:
+    return Message(FIELD_LABELS.get(field, field))
+
+
 class InvitationClosed(MapperError):
     """The invitation takes no answers (``reason``: closed, expired, full)."""
 
-    def __init__(self, message: str, *, reason: str):
-        super().__init__(message)
+    def __init__(self, message: object, *, reason: str, **params: Any):
+        super().__init__(message, **params)
         self.reason = reason
 
 
@@ -262,10 +291,14 @@ def clean_text(value: Any, *, limit: int, field: str, required: bool = False) ->
     text = _CONTROL.sub("", str(value or "")).strip()
     if len(text) > limit:
         raise ValidationError(
-            f"{field} is too long ({len(text)} characters, at most {limit})", field=field
+            "{name} is too long ({length} characters, at most {limit})",
+            field=field,
+            name=_field(field),
+            length=len(text),
+            limit=limit,
         )
     if required and not text:
-        raise ValidationError(f"{field} is empty", field=field)
+        raise ValidationError("{name} is empty", field=field, name=_field(field))
     return text
 
 
@@ -282,7 +315,9 @@ def split_items(value: Any, *, field: str) -> list[str]:
         if text and fold(text) not in {fold(i) for i in items}:
             items.append(text)
     if len(items) > MAX_ITEMS:
-        raise ValidationError(f"{field} names more than {MAX_ITEMS} items", field=field)
+        raise ValidationError(
+            "{name} names more than {most} items", field=field, name=_field(field), most=MAX_ITEMS
+        )
     return items
 
 
@@ -306,21 +341,24 @@ def create_invitation(
     target = ws.get_node(target_id)
     if target.kind not in TARGET_KINDS:
         raise ValidationError(
-            f"an invitation is for a theme or a community, not a {target.kind.value}",
+            "an invitation is for a theme or a community, not for a {kind}",
             field="target",
             value=target_id,
+            kind=Message(KIND_LABELS[target.kind]),
         )
     day = _today(today)
     end = check_date(until, field="until")
     if end is not None and end < day:
         raise ValidationError(
-            f"end date {end.isoformat()} lies in the past", field="until", value=str(until)
+            "the end date {until} lies in the past", field="until", value=str(until), until=Day(end)
         )
     if max_answers is not None and (
         isinstance(max_answers, bool) or not isinstance(max_answers, int) or max_answers < 1
     ):
         raise ValidationError(
-            f"maximum {max_answers!r} is not a whole number of 1 or more", field="max_answers"
+            "the maximum {given!r} is not a whole number of 1 or more",
+            field="max_answers",
+            given=max_answers,
         )
     invitation = Invitation(
         id=new_id("inv"),
@@ -347,7 +385,9 @@ def _check_shown(ws: Workspace, shown: Iterable[str]) -> tuple[str, ...]:
         node = found.get(node_id)
         if node is None or node.kind not in SHOWABLE_KINDS:
             raise ValidationError(
-                f"{node_id!r} is not a person or organisation of this workspace", field="shown"
+                "{id!r} is not a person or organisation of this workspace",
+                field="shown",
+                id=node_id,
             )
     return tuple(ids)
 
@@ -379,7 +419,7 @@ def invitations(ws: Workspace, *, target: str | None = None) -> list[Invitation]
 def get_invitation(ws: Workspace, invitation_id: str) -> Invitation:
     record = ws.get_record("invitation", invitation_id)
     if record is None:
-        raise NotFoundError(f"no invitation {invitation_id!r} in this workspace")
+        raise NotFoundError("no invitation {id!r} in this workspace", id=invitation_id)
     return Invitation.from_body(record.id, record.body)
 
 
@@ -410,7 +450,7 @@ def qr_code(link: str, kind: str = "svg") -> bytes:
     import segno
 
     if kind not in ("png", "svg"):
-        raise ValidationError(f"QR code format {kind!r} is not png or svg", field="kind")
+        raise ValidationError("QR code format {kind!r} is not png or svg", field="kind", kind=kind)
     buffer = io.BytesIO()
     code = segno.make(link, error="m")
     if kind == "png":
@@ -457,7 +497,9 @@ def clean_answer(ws: Workspace, invitation: Invitation, raw: Mapping[str, Any]) 
         raise ConsentMissing("no consent to be on the map: nothing is stored", field="consent")
     as_who = raw.get("as") or "person"
     if as_who not in ("person", "organisation"):
-        raise ValidationError(f"answer as {as_who!r}?", field="as")
+        raise ValidationError(
+            "answer as {given!r}? (choose a person or an organisation)", field="as", given=as_who
+        )
     if as_who == "person" and not may_answer_as_person(ws):
         raise ValidationError("this library keeps organisations only", field="as")
     ties = bool(raw.get("consent_ties"))
@@ -505,7 +547,12 @@ def submit_answer(
         invitation = find_invitation(ws, token)  # read inside the transaction: the count holds
         state = invitation.state(day)
         if state != "open":
-            raise InvitationClosed(f"invitation {invitation.name!r} is {state}", reason=state)
+            raise InvitationClosed(
+                "the invitation {name!r} is {state}",
+                reason=state,
+                name=invitation.name,
+                state=Message(STATE_LABELS.get(state, state)),
+            )
         answer = clean_answer(ws, invitation, raw)
         answer_id = new_id("ans")
         body = {
@@ -535,7 +582,7 @@ def pending_answers(ws: Workspace, *, invitation: str | None = None) -> list[Any
 def _answer(ws: Workspace, answer_id: str) -> Any:
     record = ws.get_record("answer", answer_id)
     if record is None:
-        raise NotFoundError(f"no answer {answer_id!r} in this workspace")
+        raise NotFoundError("no answer {id!r} in this workspace", id=answer_id)
     return record
 
 
@@ -632,7 +679,9 @@ def accept_answer(
         record = _answer(ws, answer_id)
         body = record.body
         if body.get("status") != "pending":
-            raise ValidationError(f"answer {answer_id!r} was already accepted", field="answer")
+            raise ValidationError(
+                "answer {id!r} was already accepted", field="answer", id=answer_id
+            )
         answer = dict(body["answer"])
         for key in ("name", "about"):
             if edits and edits.get(key) is not None:
@@ -702,8 +751,11 @@ class _Writer:
             existing = self.ws.get_node(choice)
             if existing.kind is not kind:
                 raise ValidationError(
-                    f"{existing.name!r} is a {existing.kind.value}, not a {kind.value}",
+                    "{name!r} is a {kind}, not a {wanted}",
                     field="choice",
+                    name=existing.name,
+                    kind=Message(KIND_LABELS[existing.kind]),
+                    wanted=Message(KIND_LABELS[kind]),
                 )
             return existing.id
         node = self.ws.add_node(kind, name, props=props, origin=self.source)
@@ -802,7 +854,7 @@ def reject_answer(ws: Workspace, answer_id: str) -> bool:
     """Delete a pending answer for good (and compact the store's files)."""
     record = _answer(ws, answer_id)
     if record.body.get("status") != "pending":
-        raise ValidationError(f"answer {answer_id!r} was already accepted", field="answer")
+        raise ValidationError("answer {id!r} was already accepted", field="answer", id=answer_id)
     ws.delete_record("answer", answer_id)
     ws.store.compact()
     return True

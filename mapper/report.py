@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from .analysis.community import SHARE_METRICS, community_start, connectedness_se
 from .analysis.goals import community_goals, goal_progress_series
 from .analysis.pulse import THRESHOLD, activity_carriers, pulling_alone, pulse
 from .errors import MapperError
+from .i18n import LANGUAGES, N_, format_date, format_number, format_percent, gettext, use_language
 from .model import COMMUNITY_ROLES, add_months
 from .store import Workspace
 from .svg_charts import bar_chart, line_chart
@@ -48,167 +50,110 @@ from .workplan import current_agreements, records, settings
 REPORT_MONTHS = 12
 TEMPLATES = Path(__file__).parent / "templates"
 
-#: The words of the report, per language (Dutch first, in the workbook's words).
-WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "report": "Verslag",
-        "library_report": "Verslag van de community's",
-        "as_of": "Stand op",
-        "summary": "Samenvatting",
-        "community": "Community",
-        "members": "Leden",
-        "ambassadors": "Ambassadeurs",
-        "ties": "Banden tussen leden",
-        "bonded": "Directe band met de bibliotheek",
-        "library_reach": "Binnen twee stappen van de bibliotheek",
-        "activities_90d": "Activiteiten, laatste 90 dagen",
-        "goals_met": "Doelen gehaald of op koers",
-        "definition": "Definitie en visie",
-        "bond_type": "Gemeenschappelijk kenmerk",
-        "traits": "Specifieke kenmerken",
-        "themes": "Thema's",
-        "vision": "Gezamenlijke visie",
-        "own_goals": "Doelen van de community",
-        "roles": "Rollen en werkafspraken",
-        "role": "Rol",
-        "who": "Wie",
-        "task": "Taak",
-        "hours": "Uur per maand",
-        "contact_person": "Aanspreekpunt",
-        "meeting_rhythm": "Wanneer en hoe vaak samen",
-        "platform": "Online platform",
-        "nobody": "niemand",
-        "goals": "SMART-doelen",
-        "goal": "Doel",
-        "target": "Streefwaarde",
-        "deadline": "Deadline",
-        "now": "Nu",
-        "status": "Stand",
-        "connectedness": "Verbondenheid door de tijd",
-        "month": "Maand",
-        "activities": "Activiteiten",
-        "activity": "Activiteit",
-        "sessions": "Bijeenkomsten",
-        "carried_by": "Georganiseerd door",
-        "pulse": "De vinger aan de pols",
-        "library_share": "Aandeel van de bibliotheek",
-        "library": "bibliotheek",
-        "by_members": "leden",
-        "startup": "opstartjaar",
-        "pulling_alone": "De bibliotheek trekt alleen: drie maanden op rij organiseerde de bibliotheek meer dan {pct} van wat er gebeurde. Denken we vóór de community of mét de community?",
-        "not_pulling": "De community draagt zelf mee.",
-        "startup_note": "De community zit in haar opstartjaar (tot {day}): lees de eerste cijfers als opstartfase.",
-        "outcomes": "Uitkomsten",
-        "outcomes_place": "Waar de uitkomsten worden vastgelegd",
-        "what": "Wat",
-        "date": "Datum",
-        "where": "Waar vastgelegd",
-        "evaluations": "Meetmomenten en evaluatie van de samenwerking",
-        "went_well": "Wat ging goed",
-        "to_change": "Wat kan anders",
-        "partners_view": "Hoe zien de partners het",
-        "score": "Cijfer (1–5)",
-        "not_evaluated": "nog niet geëvalueerd",
-        "calendar": "Contentkalender",
-        "done": "gedaan",
-        "planned": "gepland",
-        "none": "—",
-        "builder": "bouwer",
-        "connector": "verbinder",
-        "driver": "aanjager",
-        "geography": "geografie",
-        "identity": "identiteit",
-        "affinity": "affiniteit",
-        "met": "gehaald",
-        "on_track": "op koers",
-        "behind": "achter",
-        "missed": "niet gehaald",
-        "unmeasured": "nog niet gemeten",
-        "made_by": "Gemaakt met community-mapper",
-        "pdf": "Als PDF downloaden",
-        "back": "Terug",
-        "print": "Afdrukken kan met Ctrl+P (of ⌘P).",
-    },
-    "en": {
-        "report": "Report",
-        "library_report": "Report on the communities",
-        "as_of": "As of",
-        "summary": "Summary",
-        "community": "Community",
-        "members": "Members",
-        "ambassadors": "Ambassadors",
-        "ties": "Ties among members",
-        "bonded": "Direct bond with the library",
-        "library_reach": "Within two steps of the library",
-        "activities_90d": "Activities, last 90 days",
-        "goals_met": "Goals met or on track",
-        "definition": "Definition and vision",
-        "bond_type": "Primary bond",
-        "traits": "Specific traits",
-        "themes": "Themes",
-        "vision": "Shared vision",
-        "own_goals": "The community's own goals",
-        "roles": "Roles and working agreements",
-        "role": "Role",
-        "who": "Who",
-        "task": "Task",
-        "hours": "Hours a month",
-        "contact_person": "Contact person",
-        "meeting_rhythm": "When and how often it meets",
-        "platform": "Online platform",
-        "nobody": "nobody",
-        "goals": "SMART goals",
-        "goal": "Goal",
-        "target": "Target",
-        "deadline": "Deadline",
-        "now": "Now",
-        "status": "Status",
-        "connectedness": "Connectedness over time",
-        "month": "Month",
-        "activities": "Activities",
-        "activity": "Activity",
-        "sessions": "Sessions",
-        "carried_by": "Organised by",
-        "pulse": "A finger on the pulse",
-        "library_share": "The library's share",
-        "library": "library",
-        "by_members": "members",
-        "startup": "start-up year",
-        "pulling_alone": "The library pulls alone: for three months in a row the library organised more than {pct} of what happened. Are we thinking for the community or with it?",
-        "not_pulling": "The community carries its share.",
-        "startup_note": "The community is in its start-up year (until {day}): read the early numbers as the start-up phase.",
-        "outcomes": "Outcomes",
-        "outcomes_place": "Where outcomes are recorded",
-        "what": "What",
-        "date": "Date",
-        "where": "Where kept",
-        "evaluations": "Measurement moments and evaluation of the cooperation",
-        "went_well": "What went well",
-        "to_change": "What to change",
-        "partners_view": "How the partners see it",
-        "score": "Score (1–5)",
-        "not_evaluated": "not evaluated yet",
-        "calendar": "Content calendar",
-        "done": "done",
-        "planned": "planned",
-        "none": "—",
-        "builder": "builder",
-        "connector": "connector",
-        "driver": "driver",
-        "geography": "geography",
-        "identity": "identity",
-        "affinity": "affinity",
-        "met": "met",
-        "on_track": "on track",
-        "behind": "behind",
-        "missed": "missed",
-        "unmeasured": "not measured yet",
-        "made_by": "Made with community-mapper",
-        "pdf": "Download as PDF",
-        "back": "Back",
-        "print": "Print with Ctrl+P (or ⌘P).",
-    },
+#: The words of the report, by key: English message ids, in the workbook's words in Dutch.
+WORD_IDS: dict[str, str] = {
+    "report": N_("Report"),
+    "library_report": N_("Report on the communities"),
+    "as_of": N_("Position as of"),
+    "summary": N_("Summary"),
+    "community": N_("Community"),
+    "members": N_("Members"),
+    "ambassadors": N_("Ambassadors"),
+    "ties": N_("Ties among members"),
+    "bonded": N_("Direct bond with the library"),
+    "library_reach": N_("Within two steps of the library"),
+    "activities_90d": N_("Activities, last 90 days"),
+    "goals_met": N_("Goals met or on track"),
+    "definition": N_("Definition and vision"),
+    "bond_type": N_("Bond type"),
+    "traits": N_("Specific traits"),
+    "themes": N_("Themes"),
+    "vision": N_("Shared vision"),
+    "own_goals": N_("The community's own goals"),
+    "roles": N_("Roles and working agreements"),
+    "role": N_("Role"),
+    "who": N_("Who"),
+    "task": N_("Task"),
+    "hours": N_("Hours a month"),
+    "contact_person": N_("Contact person"),
+    "meeting_rhythm": N_("When and how often it meets"),
+    "platform": N_("Online platform"),
+    "nobody": N_("nobody"),
+    "goals": N_("SMART goals"),
+    "goal": N_("Goal"),
+    "target": N_("Target value"),
+    "deadline": N_("Deadline"),
+    "now": N_("Now"),
+    "status": N_("Progress"),
+    "connectedness": N_("Connectedness over time"),
+    "month": N_("Month"),
+    "activities": N_("Activities"),
+    "activity": N_("Activity"),
+    "sessions": N_("Sessions"),
+    "carried_by": N_("Organised by"),
+    "pulse": N_("A finger on the pulse"),
+    "library_share": N_("The library's share"),
+    "library": N_("library"),
+    "by_members": N_("members"),
+    "startup": N_("start-up year"),
+    "pulling_alone": N_(
+        "The library pulls alone: for three months in a row the library organised more than {pct} of what happened. Are we thinking for the community or with it?"
+    ),
+    "not_pulling": N_("The community carries its share."),
+    "startup_note": N_(
+        "The community is in its start-up year (until {day}): read the early numbers as the start-up phase."
+    ),
+    "outcomes": N_("Outcomes"),
+    "outcomes_place": N_("Where outcomes are recorded"),
+    "what": N_("What"),
+    "date": N_("Date"),
+    "where": N_("Where kept"),
+    "evaluations": N_("Measurement moments and evaluation of the cooperation"),
+    "went_well": N_("What went well"),
+    "to_change": N_("What to change"),
+    "partners_view": N_("How the partners see it"),
+    "score": N_("Score (1–5)"),
+    "not_evaluated": N_("not evaluated yet"),
+    "calendar": N_("Content calendar"),
+    "done": N_("done"),
+    "planned": N_("planned"),
+    "none": "—",
+    "builder": N_("builder"),
+    "connector": N_("connector"),
+    "driver": N_("driver"),
+    "geography": N_("geography"),
+    "identity": N_("identity"),
+    "affinity": N_("affinity"),
+    "met": N_("met"),
+    "on_track": N_("on track"),
+    "behind": N_("behind"),
+    "missed": N_("missed"),
+    "unmeasured": N_("not measured yet"),
+    "made_by": N_("Made with community-mapper"),
+    "pdf": N_("Download as PDF"),
+    "back": N_("Back"),
+    "print": N_("Print with Ctrl+P (or ⌘P)."),
 }
+
+
+class _Words(Mapping[str, dict[str, str]]):
+    """:data:`WORD_IDS` translated, per language: ``WORDS["nl"]["members"]`` is ``Leden``."""
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        with use_language(lang):
+            return {key: gettext(msgid) for key, msgid in WORD_IDS.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+
+#: The words of the report, per language (Dutch first, in the workbook's words).
+WORDS: Mapping[str, dict[str, str]] = _Words()
 
 
 class ReportError(MapperError):
@@ -224,9 +169,13 @@ def fmt(metric: str, value: Any) -> str:
     if value is None:
         return "–"
     if metric in SHARE_METRICS:
-        return f"{value:.0%}" if metric not in ("density", "clustering") else f"{value:.2f}"
-    if isinstance(value, float):
-        return f"{value:g}" if not value.is_integer() else str(int(value))
+        if metric in ("density", "clustering"):
+            return format_number(value, 2)
+        return format_percent(value)
+    if isinstance(value, float) and value.is_integer():
+        return format_number(int(value))
+    if isinstance(value, int | float):
+        return format_number(value)
     return str(value)
 
 
@@ -343,7 +292,7 @@ def _charts(report: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
             [p["library_share"] for p in report["pulse"]],
             title=f"{words['library_share']} — {report['name']}",
             muted=[p["startup"] for p in report["pulse"]],
-            reference=(f"{THRESHOLD:.0%}", THRESHOLD),
+            reference=(format_percent(THRESHOLD), THRESHOLD),
             legend=words["library_share"],
             muted_legend=words["startup"],
         ),
@@ -410,28 +359,31 @@ def render_html(
 ) -> str:
     """The report as one self-contained HTML page (a community's or the library's);
     ``pdf_url`` and ``back_url`` add links above it (not printed)."""
-    words = WORDS.get(lang, WORDS["nl"])
+    lang = lang if lang in WORDS else "nl"
+    words = WORDS[lang]
     communities = report.get("communities", [report])
-    return (
-        _environment()
-        .get_template("report.html")
-        .render(
-            report=report,
-            library="communities" in report,
-            communities=[(c, _charts(c, words)) for c in communities],
-            w=words,
-            lang=lang if lang in WORDS else "nl",
-            fmt=fmt,
-            roles=COMMUNITY_ROLES,
-            threshold=f"{THRESHOLD:.0%}",
-            pdf_url=pdf_url,
-            back_url=back_url,
+    with use_language(lang):
+        return (
+            _environment()
+            .get_template("report.html")
+            .render(
+                report=report,
+                library="communities" in report,
+                communities=[(c, _charts(c, words)) for c in communities],
+                w=words,
+                lang=lang,
+                fmt=fmt,
+                day=format_date,
+                roles=COMMUNITY_ROLES,
+                threshold=format_percent(THRESHOLD),
+                pdf_url=pdf_url,
+                back_url=back_url,
+            )
         )
-    )
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ReportError(f"the report loads nothing from outside (asked for {url[:80]!r})")
+    raise ReportError("the report loads nothing from outside (asked for {url!r})", url=url[:80])
 
 
 def render_pdf(html: str) -> bytes:
@@ -446,8 +398,9 @@ def render_pdf(html: str) -> bytes:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
         raise ReportError(
-            f"a PDF needs WeasyPrint and its Pango libraries ({exc}); "
-            "print the HTML page from a browser instead"
+            "a PDF needs WeasyPrint and its Pango libraries ({reason}); "
+            "print the HTML page from a browser instead",
+            reason=str(exc),
         ) from exc
     return weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf()
 

@@ -44,7 +44,7 @@ def staff_summary(ws: Workspace, staff_id: str, *, as_of: dt.date) -> dict[str, 
     if staff.kind is not NodeKind.STAFF:
         from .errors import NotFoundError
 
-        raise NotFoundError(f"{staff_id!r} is not a staff member")
+        raise NotFoundError("{id!r} is not a staff member", id=staff_id)
     communities = {c.id: c for c in ws.nodes(kind=NodeKind.COMMUNITY)}
     roles = [
         {

@@ -28,7 +28,7 @@ from .analysis.strength import (
     effective_strength,
 )
 from .analysis.warm import DEFAULT_CUTOFF, DEFAULT_LIMIT, WarmContact, rank_warm_contacts
-from .errors import ValidationError
+from .errors import Day, ValidationError
 from .model import Contact, Node, NodeKind, RelKind, Tie, check_date, check_strength
 
 #: Target options of the CLI and the API: option name → node kind.
@@ -68,9 +68,11 @@ def resolve_target(ws: Any, kind: str | NodeKind, name: str) -> Node:
         kind = TARGET_OPTIONS[kind]
     if kind not in TARGET_OPTIONS.values():
         raise ValidationError(
-            f"warm contacts are found for a {', '.join(TARGET_OPTIONS)}; not {kind!r}",
+            "warm contacts are found for a {allowed}; not {given!r}",
             field="target",
             value=kind,
+            allowed=", ".join(TARGET_OPTIONS),
+            given=kind,
         )
     return ws.lookup(name, kind=kind)
 
@@ -130,7 +132,7 @@ def warm_contacts(
     G = graph if graph is not None else warm_graph(ws, as_of=day)
     if node.id not in G:
         raise ValidationError(
-            f"{node.name!r} did not exist on {day.isoformat()}", field="date", value=day
+            "{name!r} did not exist on {day}", field="date", value=day, name=node.name, day=Day(day)
         )
     ranked = rank_warm_contacts(
         G, node.id, weight=STRENGTH_ATTR, limit=limit, cutoff=cutoff, as_of=day, lang=lang
@@ -185,15 +187,18 @@ def log_conversation(
         raise ValidationError("a conversation needs a date", field="on")
     if day > dt.date.today():
         raise ValidationError(
-            f"conversation date {day.isoformat()} lies in the future",
+            "the conversation date {day} lies in the future",
             field="on",
             value=day.isoformat(),
+            day=Day(day),
         )
     if outcome is not None and outcome != "" and outcome not in OUTCOMES:
         raise ValidationError(
-            f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
+            "outcome {given!r} is not one of {allowed}",
             field="outcome",
             value=outcome,
+            given=outcome,
+            allowed=", ".join(OUTCOMES),
         )
     if strength is not KEEP:
         strength = check_strength(strength)
@@ -201,7 +206,7 @@ def log_conversation(
         staff_node = ws.get_node(staff)
         if staff_node.kind is not NodeKind.STAFF:
             raise ValidationError(
-                f"{staff_node.name!r} is not a staff member", field="staff", value=staff
+                "{name!r} is not a staff member", field="staff", value=staff, name=staff_node.name
             )
         contact = ws.add_contact(
             staff, person, on=day, mode=mode, notes=notes or None, outcome=outcome or None

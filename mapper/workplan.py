@@ -41,7 +41,8 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .errors import NotFoundError, ValidationError
+from .errors import Day, NotFoundError, ValidationError
+from .i18n import N_, Message
 from .model import MAX_TEXT_LENGTH, Node, NodeKind, check_date, check_name
 from .store import Workspace
 
@@ -66,15 +67,53 @@ MAX_HOURS = 200.0
 
 # --------------------------------------------------------------------------- validation
 
+#: The fields of the records and settings as a person reads them in a message (English ids).
+FIELD_LABELS: dict[str, str] = {
+    "task": N_("the task"),
+    "who": N_("who does it"),
+    "hours": N_("the hours"),
+    "since": N_("the start date"),
+    "until": N_("the end date"),
+    "what": N_("what it is"),
+    "date": N_("the date"),
+    "where": N_("where it is kept"),
+    "link": N_("the link"),
+    "how": N_("how it is measured"),
+    "went_well": N_("what went well"),
+    "to_change": N_("what to change"),
+    "partners_view": N_("how the partners see it"),
+    "score": N_("the score"),
+    "title": N_("the title"),
+    "kind": N_("the kind"),
+    "status": N_("the status"),
+    "channel": N_("the channel"),
+    "owner": N_("who is responsible"),
+    "contact_person": N_("the contact person"),
+    "meeting_rhythm": N_("the meeting rhythm"),
+    "platform": N_("the online platform"),
+    "outcomes_place": N_("where outcomes are recorded"),
+    "on": N_("the date"),
+}
+
+
+def field_label(field: str) -> Message:
+    """The field's word in the reader's language, made when the message is shown."""
+    return Message(FIELD_LABELS.get(field, field))
+
 
 def _text(value: Any, *, field: str, required: bool = False) -> str | None:
     text = " ".join(str(value or "").split()) if field not in _LONG else str(value or "").strip()
     if not text:
         if required:
-            raise ValidationError(f"{field} is empty", field=field)
+            raise ValidationError("{name} is empty", field=field, name=field_label(field))
         return None
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValidationError(f"{field} is too long", field=field)
+        raise ValidationError(
+            "{name} is too long (at most {limit} characters)",
+            field=field,
+            name=field_label(field),
+            limit=MAX_TEXT_LENGTH,
+        )
     return text
 
 
@@ -85,7 +124,9 @@ def _iso(value: Any, *, field: str, required: bool = False) -> str | None:
     day = check_date(value, field=field)
     if day is None:
         if required:
-            raise ValidationError(f"{field} is missing (use YYYY-MM-DD)", field=field)
+            raise ValidationError(
+                "{name} is missing (use YYYY-MM-DD)", field=field, name=field_label(field)
+            )
         return None
     return day.isoformat()
 
@@ -102,13 +143,15 @@ def _hours(value: Any) -> float | None:
         number = float(str(value).replace(",", "."))
     except ValueError:
         raise ValidationError(
-            f"hours {value!r} is not a number", field="hours", value=value
+            "hours {given!r} is not a number", field="hours", value=value, given=value
         ) from None
     if not 0 <= number <= MAX_HOURS:
         raise ValidationError(
-            f"hours {value!r} is not between 0 and {MAX_HOURS:g} a month",
+            "hours {given!r} is not between 0 and {most} a month",
             field="hours",
             value=value,
+            given=value,
+            most=int(MAX_HOURS),
         )
     return number
 
@@ -119,7 +162,10 @@ def _link(value: Any) -> str | None:
         return None
     if not text.lower().startswith(("https://", "http://")) or len(text) > 2000:
         raise ValidationError(
-            f"link {text[:60]!r} is not a web address (https://…)", field="link", value=text
+            "link {given!r} is not a web address (https://…)",
+            field="link",
+            value=text,
+            given=text[:60],
         )
     return text
 
@@ -129,7 +175,12 @@ def _choice(value: Any, allowed: Iterable[str], *, field: str) -> str:
     text = str(value or "").strip()
     if text not in allowed:
         raise ValidationError(
-            f"{field} {text!r} is not one of {', '.join(allowed)}", field=field, value=text
+            "{name} {given!r} is not one of {allowed}",
+            field=field,
+            value=text,
+            name=field_label(field),
+            given=text,
+            allowed=", ".join(allowed),
         )
     return text
 
@@ -143,7 +194,12 @@ def check_agreement(data: Mapping[str, Any]) -> dict[str, Any]:
     since = _iso(data.get("since"), field="since")
     until = _iso(data.get("until"), field="until")
     if since and until and until < since:
-        raise ValidationError(f"until {until} lies before since {since}", field="until")
+        raise ValidationError(
+            "the end date {until} lies before the start date {since}",
+            field="until",
+            until=Day(until),
+            since=Day(since),
+        )
     return {
         "task": check_name(str(data.get("task") or ""), field="task"),
         "who": _ref(data.get("who"), field="who"),
@@ -183,7 +239,7 @@ def check_evaluation(data: Mapping[str, Any]) -> dict[str, Any]:
     """
     raw = str(data.get("score") or "").strip()
     if raw not in {str(s) for s in SCORES}:
-        raise ValidationError(f"score {raw!r} is not 1–5", field="score", value=raw)
+        raise ValidationError("score {given!r} is not 1–5", field="score", value=raw, given=raw)
     out = {
         "date": _iso(data.get("date"), field="date", required=True),
         "went_well": _text(data.get("went_well"), field="went_well"),
@@ -233,20 +289,37 @@ REFERENCES: dict[str, dict[str, frozenset[NodeKind]]] = {
 }
 
 
+#: Messages for a reference to a node of the wrong kind, by the kinds allowed there.
+_REF_MESSAGES: dict[frozenset[NodeKind], str] = {
+    PEOPLE_KINDS: N_("{name} {id!r} is not a staff member, person or organisation"),
+    frozenset({NodeKind.CHANNEL}): N_("{name} {id!r} is not a channel"),
+    frozenset({NodeKind.STAFF, NodeKind.PERSON}): N_(
+        "{name} {id!r} is not a staff member or person"
+    ),
+}
+#: The record lists as a person reads them in a message (English ids).
+RECORD_LABELS: dict[str, str] = {
+    "agreements": N_("the working agreements"),
+    "outcomes": N_("the outcomes"),
+    "checkpoints": N_("the measurement moments"),
+    "calendar": N_("the content calendar"),
+}
+
+
 # --------------------------------------------------------------------------- reading
 
 
 def _community(ws: Workspace, community_id: str) -> Node:
     node = ws.get_node(community_id)
     if node.kind is not NodeKind.COMMUNITY:
-        raise NotFoundError(f"{community_id!r} is not a community")
+        raise NotFoundError("{id!r} is not a community", id=community_id)
     return node
 
 
 def records(node: Node, key: str) -> list[dict[str, Any]]:
     """The records of kind ``key`` on a community node, by date (or task), as copies."""
     if key not in RECORD_KEYS:
-        raise ValidationError(f"unknown record list {key!r}", field="key", value=key)
+        raise ValidationError("unknown record list {key!r}", field="key", value=key, key=key)
     raw = node.props.get(key) or []
     rows = [dict(r) for r in raw if isinstance(r, dict)]
     rows.sort(key=lambda r: (r.get("date") or r.get("since") or "", r.get("id") or ""))
@@ -258,7 +331,12 @@ def record(node: Node, key: str, record_id: str) -> dict[str, Any]:
     for row in records(node, key):
         if row.get("id") == record_id:
             return row
-    raise NotFoundError(f"no {key} entry {record_id!r} on {node.name!r}")
+    raise NotFoundError(
+        "no entry {id!r} in {list} of {community!r}",
+        id=record_id,
+        list=Message(RECORD_LABELS.get(key, key)),
+        community=node.name,
+    )
 
 
 def settings(node: Node) -> dict[str, Any]:
@@ -293,10 +371,11 @@ def _check_refs(ws: Workspace, key: str, row: Mapping[str, Any]) -> None:
         node = found.get(node_id)
         if node is None or node.kind not in REFERENCES[key][field]:
             raise ValidationError(
-                f"{field} {node_id!r} is not one of: "
-                f"{', '.join(sorted(k.value for k in REFERENCES[key][field]))}",
+                _REF_MESSAGES[REFERENCES[key][field]],
                 field=field,
                 value=node_id,
+                name=field_label(field),
+                id=node_id,
             )
 
 
@@ -322,8 +401,10 @@ def add_record(ws: Workspace, community_id: str, key: str, data: Mapping[str, An
             unknown = set(row["goals"]) - goal_ids(ws, community_id)
             if unknown:
                 raise ValidationError(
-                    f"{', '.join(sorted(unknown))} is not a SMART goal of {node.name!r}",
+                    "{ids} is not a SMART goal of {community!r}",
                     field="goals",
+                    ids=", ".join(sorted(unknown)),
+                    community=node.name,
                 )
             row["evaluation"] = None
         row = {"id": secrets.token_hex(4), **row}
@@ -340,7 +421,12 @@ def update_record(
         rows = records(node, key)
         i = next((n for n, r in enumerate(rows) if r.get("id") == record_id), None)
         if i is None:
-            raise NotFoundError(f"no {key} entry {record_id!r} on {node.name!r}")
+            raise NotFoundError(
+                "no entry {id!r} in {list} of {community!r}",
+                id=record_id,
+                list=Message(RECORD_LABELS.get(key, key)),
+                community=node.name,
+            )
         row = rows[i]
         extra = {k: v for k, v in row.items() if k in ("id", "evaluation")}
         merged = CHECKS[key]({**row, **changes})
@@ -370,7 +456,11 @@ def evaluate(ws: Workspace, community_id: str, checkpoint_id: str, data: Mapping
                 row["evaluation"] = evaluation
                 break
         else:
-            raise NotFoundError(f"no measurement moment {checkpoint_id!r} on {node.name!r}")
+            raise NotFoundError(
+                "no measurement moment {id!r} on {community!r}",
+                id=checkpoint_id,
+                community=node.name,
+            )
         _write(ws, node, "checkpoints", rows)
     return evaluation
 
@@ -381,7 +471,7 @@ def set_settings(ws: Workspace, community_id: str, values: Mapping[str, Any]) ->
     props: dict[str, Any] = {}
     for key, value in values.items():
         if key not in SETTING_KEYS:
-            raise ValidationError(f"unknown setting {key!r}", field=key)
+            raise ValidationError("unknown setting {key!r}", field=key, key=key)
         props[key] = _text(value, field=key)
     with ws.atomic():
         _community(ws, community_id)
@@ -394,10 +484,11 @@ def set_settings(ws: Workspace, community_id: str, values: Mapping[str, Any]) ->
                 found = ws.get_nodes([props[key]]).get(props[key])
                 if found is None or found.kind not in kinds:
                     raise ValidationError(
-                        f"{key} {props[key]!r} is not one of: "
-                        f"{', '.join(sorted(k.value for k in kinds))}",
+                        _REF_MESSAGES[kinds],
                         field=key,
                         value=props[key],
+                        name=field_label(key),
+                        id=props[key],
                     )
         return ws.update_node(community_id, props=props)
 

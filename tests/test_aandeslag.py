@@ -168,7 +168,7 @@ def test_staff_feed_has_their_items_and_measurement_moments(demo):
     checkpoints = cc.staff_checkpoints(ws, marieke.id)
     assert items and all(i["owner"] == marieke.id for i in items)
     assert {c["community_name"] for c in checkpoints} == set(NAMES)  # connector in all three
-    cal = Calendar.from_ical(cc.to_ical("Marieke", items, checkpoints=checkpoints))
+    cal = Calendar.from_ical(cc.to_ical("Marieke", items, checkpoints=checkpoints, lang="nl"))
     events = list(cal.walk("VEVENT"))
     assert len(events) == len(items) + len(checkpoints)
     meet = [e for e in events if "Meetmoment" in str(e["SUMMARY"])]

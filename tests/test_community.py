@@ -104,7 +104,7 @@ def test_bad_community_is_named(leesclub):
     history = ws.project_history()
     with pytest.raises(NotFoundError, match="nope"):
         connectedness(history, "nope", as_of=D1)
-    with pytest.raises(ValidationError, match="is a Person, not a Community"):
+    with pytest.raises(ValidationError, match="is a Person, not a community"):
         connectedness_series(history, ids["anna"], [D1])
 
 

@@ -95,7 +95,7 @@ def test_date_before_the_ties_began(town):
     url, _ = town
     result = run(url, "--theme", "duurzaamheid", "--date", "2023-06-01")
     assert result.exit_code == 1
-    assert "did not exist on 2023-06-01" in result.output
+    assert "did not exist on 1 June 2023" in result.output
     bad = run(url, "--theme", "duurzaamheid", "--date", "1-6-2026")
     assert bad.exit_code == 2
 

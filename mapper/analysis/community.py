@@ -86,7 +86,8 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import NotFoundError, ValidationError
+from ..errors import Day, NotFoundError, ValidationError
+from ..labels import label
 from ..model import COMMUNITY_ROLES, add_months, check_date, valid_on
 
 #: Tie kinds that join two members in the member graph.
@@ -159,11 +160,15 @@ def _pair(u: str, v: str) -> Pair:
 
 def _check_community(G: nx.MultiDiGraph, community: str) -> None:
     if community not in G:
-        raise NotFoundError(f"community {community!r} is not in the graph")
+        raise NotFoundError("community {id!r} is not in the graph", id=community)
     kind = _kind(G, community)
     if kind != "Community":
         raise ValidationError(
-            f"{community!r} is a {kind}, not a Community", field="community", value=community
+            "{id!r} is a {kind}, not a community",
+            field="community",
+            value=community,
+            id=community,
+            kind=label(kind, "kind"),
         )
 
 
@@ -466,13 +471,19 @@ def series_dates(start: Any, end: Any, *, every: str = "month") -> list[dt.date]
         raise ValidationError("a series needs a start and an end date", field="from")
     if last < first:
         raise ValidationError(
-            f"the end {last.isoformat()} lies before the start {first.isoformat()}",
+            "the end {last} lies before the start {first}",
             field="to",
             value=last.isoformat(),
+            last=Day(last),
+            first=Day(first),
         )
     if every not in EVERY:
         raise ValidationError(
-            f"step {every!r} is not one of {', '.join(EVERY)}", field="every", value=every
+            "step {given!r} is not one of {allowed}",
+            field="every",
+            value=every,
+            given=every,
+            allowed=", ".join(EVERY),
         )
     days: list[dt.date] = []
     i = 0

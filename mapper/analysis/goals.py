@@ -50,6 +50,8 @@ from typing import Any
 import networkx as nx
 
 from ..errors import NotFoundError, ValidationError
+from ..i18n import N_, Message
+from ..labels import label
 from ..model import check_date
 from .community import METRICS, SHARE_METRICS, connectedness_series
 
@@ -109,6 +111,14 @@ class SmartGoal:
         return value >= self.target if self.direction == "at_least" else value <= self.target
 
 
+#: The number fields of a goal as a person reads them in a message (English ids).
+FIELD_LABELS: dict[str, str] = {"target": N_("the target"), "value": N_("the value")}
+
+
+def _field(field: str) -> Message:
+    return Message(FIELD_LABELS.get(field, field))
+
+
 def check_goal_props(props: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a goal's properties and return them cleaned (dates as ISO text).
 
@@ -127,9 +137,11 @@ def check_goal_props(props: Mapping[str, Any]) -> dict[str, Any]:
     metric = str(props.get("metric") or "").strip()
     if metric not in GOAL_METRICS:
         raise ValidationError(
-            f"goal metric {metric!r} is not one of {', '.join(GOAL_METRICS)}",
+            "goal metric {given!r} is not one of {allowed}",
             field="metric",
             value=metric,
+            given=metric,
+            allowed=", ".join(GOAL_METRICS),
         )
     out["metric"] = metric
     out["target"] = _number(props.get("target"), field="target")
@@ -137,9 +149,10 @@ def check_goal_props(props: Mapping[str, Any]) -> dict[str, Any]:
         out["target"] = out["target"] / 100
         if out["target"] > 1:
             raise ValidationError(
-                f"target {props.get('target')!r} is more than 100%",
+                "the target {given!r} is more than 100%",
                 field="target",
                 value=props.get("target"),
+                given=props.get("target"),
             )
     deadline = check_date(props.get("deadline"), field="deadline")
     if deadline is None:
@@ -148,9 +161,11 @@ def check_goal_props(props: Mapping[str, Any]) -> dict[str, Any]:
     direction = props.get("direction") or "at_least"
     if direction not in DIRECTIONS:
         raise ValidationError(
-            f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}",
+            "direction {given!r} is not one of {allowed}",
             field="direction",
             value=direction,
+            given=direction,
+            allowed=", ".join(DIRECTIONS),
         )
     out["direction"] = direction
     if props.get("start"):
@@ -165,16 +180,30 @@ def check_goal_props(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def _number(value: Any, *, field: str) -> float:
     if isinstance(value, bool) or value is None or value == "":
-        raise ValidationError(f"{field} {value!r} is not a number", field=field, value=value)
+        raise ValidationError(
+            "{name} {given!r} is not a number",
+            field=field,
+            value=value,
+            name=_field(field),
+            given=value,
+        )
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise ValidationError(
-            f"{field} {value!r} is not a number", field=field, value=value
+            "{name} {given!r} is not a number",
+            field=field,
+            value=value,
+            name=_field(field),
+            given=value,
         ) from None
     if math.isnan(number) or math.isinf(number) or number < 0:
         raise ValidationError(
-            f"{field} {value!r} is not a number of zero or more", field=field, value=value
+            "{name} {given!r} is not a number of zero or more",
+            field=field,
+            value=value,
+            name=_field(field),
+            given=value,
         )
     return number
 
@@ -183,11 +212,15 @@ def _measurements(raw: Any) -> list[Measurement]:
     if not raw:
         return []
     if not isinstance(raw, list):
-        raise ValidationError(f"measurements {raw!r} are not a list", field="measurements")
+        raise ValidationError(
+            "the measurements {given!r} are not a list", field="measurements", given=raw
+        )
     out = []
     for entry in raw:
         if not isinstance(entry, Mapping):
-            raise ValidationError(f"measurement {entry!r} is not a mapping", field="measurements")
+            raise ValidationError(
+                "the measurement {given!r} is not a mapping", field="measurements", given=entry
+            )
         day = check_date(entry.get("date"), field="date")
         if day is None:
             raise ValidationError("a measurement needs a date", field="date")
@@ -236,10 +269,15 @@ def smart_goal(G: nx.MultiDiGraph, goal: str) -> SmartGoal:
         If it is not a SmartGoal, or its properties are not a valid goal.
     """
     if goal not in G:
-        raise NotFoundError(f"no SMART goal with id {goal!r}")
+        raise NotFoundError("no SMART goal with id {id!r}", id=goal)
     attrs = G.nodes[goal]
     if attrs.get("kind") != "SmartGoal":
-        raise ValidationError(f"{goal!r} is a {attrs.get('kind')}, not a SmartGoal", field="goal")
+        raise ValidationError(
+            "{id!r} is a {kind}, not a SMART goal",
+            field="goal",
+            id=goal,
+            kind=label(attrs.get("kind"), "kind"),
+        )
     props = check_goal_props(attrs.get("props") or {})
     communities = sorted(
         {
@@ -364,7 +402,10 @@ def goal_progress_series(
     else:
         if goal.community is None:
             raise ValidationError(
-                f"SMART goal {goal.name!r} belongs to no community", field="goal", value=goal.id
+                "the SMART goal {name!r} belongs to no community",
+                field="goal",
+                value=goal.id,
+                name=goal.name,
             )
         wanted = sorted(measured_days | ({goal.start} if goal.start else set()))
         points = connectedness_series(G, goal.community, wanted, **options)

@@ -43,6 +43,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import NotFoundError, ValidationError
+from ..labels import label
 from ..model import NodeKind, RelKind
 
 K = NodeKind
@@ -76,10 +77,14 @@ def _out(graph: nx.MultiDiGraph, node: Any, kind: RelKind) -> Iterable[tuple[Any
 def check_theme(graph: nx.MultiDiGraph, theme: Any) -> None:
     """Raise NotFoundError/ValidationError unless ``theme`` is a Theme node of ``graph``."""
     if theme not in graph:
-        raise NotFoundError(f"no theme with id {theme!r} (on this date)")
+        raise NotFoundError("no theme with id {id!r} (on this date)", id=theme)
     if _kind(graph, theme) != K.THEME:
         raise ValidationError(
-            f"{theme!r} is a {_kind(graph, theme)}, not a Theme", field="theme", value=theme
+            "{id!r} is a {kind}, not a theme",
+            field="theme",
+            value=theme,
+            id=theme,
+            kind=label(_kind(graph, theme), "kind"),
         )
 
 

@@ -75,11 +75,17 @@ def _check_half_life(half_life: float) -> float:
         value = float(half_life)
     except (TypeError, ValueError):
         raise ValidationError(
-            f"half-life {half_life!r} is not a number", field="half_life", value=half_life
+            "the half-life {given!r} is not a number",
+            field="half_life",
+            value=half_life,
+            given=half_life,
         ) from None
     if not value > 0:
         raise ValidationError(
-            f"half-life {half_life!r} must be more than 0 days", field="half_life", value=half_life
+            "the half-life {given!r} must be more than 0 days",
+            field="half_life",
+            value=half_life,
+            given=half_life,
         )
     return value
 

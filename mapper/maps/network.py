@@ -220,7 +220,10 @@ def _check_step(min_step: int | None) -> int | None:
         return None
     if isinstance(min_step, bool) or not isinstance(min_step, int) or not 1 <= min_step <= 5:
         raise ValidationError(
-            f"minimum strength step {min_step!r} is not 1–5", field="min_step", value=min_step
+            "the minimum strength step {given!r} is not 1–5",
+            field="min_step",
+            value=min_step,
+            given=min_step,
         )
     return min_step
 
@@ -300,9 +303,11 @@ def scan_selection(
         selection.remove_nodes_from([n for n in touched if n != theme and selection.degree(n) == 0])
     if focus is not None:
         if focus not in selection:
-            raise ValidationError(f"{focus!r} is not on this map", field="focus", value=focus)
+            raise ValidationError("{id!r} is not on this map", field="focus", value=focus, id=focus)
         if steps not in FOCUS_STEPS:
-            raise ValidationError(f"focus steps {steps!r} is not 1–3", field="steps", value=steps)
+            raise ValidationError(
+                "the focus steps {given!r} is not 1–3", field="steps", value=steps, given=steps
+            )
         keep = set(nx.ego_graph(selection.to_undirected(as_view=True), focus, radius=steps))
         selection.remove_nodes_from([n for n in list(selection) if n not in keep])
     return selection

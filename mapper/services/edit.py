@@ -34,9 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import audit
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..errors import ConflictError, Day, NotFoundError, ValidationError
+from ..i18n import N_, Message
 from ..io.templates import ROLE_WORDS, parse_node_kind, parse_rel_kind
 from ..io.values import parse_strength
+from ..labels import KIND_LABELS, REL_LABELS
 from ..model import (
     CHANNEL_MODES,
     TIE_RULES,
@@ -76,29 +78,52 @@ ACTIVE_ON_KINDS = TIE_RULES[R.ACTIVE_ON][0]
 ABOUT_KINDS = TIE_RULES[R.ABOUT][0]
 
 
+#: The fields a change names entities in, as a person reads them in a message (English ids).
+FIELD_LABELS: dict[str, str] = {
+    "id": N_("the entity"),
+    "source": N_("the first end"),
+    "target": N_("the other end"),
+    "theme": N_("the theme"),
+    "themes": N_("the theme"),
+    "channels": N_("the channel"),
+    "organisers": N_("the organiser"),
+    "bond_holder": N_("who holds the bond"),
+    "goals": N_("the organisation goal"),
+}
+
+
 class EditError(ValidationError):
     """A change that cannot be made, with a ``code`` the edges turn into their own words
-    (the web app into Dutch) and the ``params`` to fill in."""
+    (the web app into its own words) and the ``params`` to fill in; ``message`` is an English
+    message id with ``{fields}`` from ``params``, read in the reader's language elsewhere (the
+    command line)."""
 
     def __init__(
         self,
         code: str,
-        message: str,
+        message: object,
         *,
         field: str | None = None,
         value: object = None,
         **params: Any,
     ):
-        super().__init__(message, field=field, value=value)
+        super().__init__(message, field=field, value=value, **params)
         self.code = code
-        self.params = params
 
 
 class UnknownRef(NotFoundError):
     """A field names an entity (by id or name) that is not in the workspace."""
 
-    def __init__(self, message: str, *, field: str, value: object, suggestions: Iterable[str]):
-        super().__init__(message, suggestions=suggestions)
+    def __init__(
+        self,
+        message: object,
+        *,
+        field: str,
+        value: object,
+        suggestions: Iterable[str],
+        **params: Any,
+    ):
+        super().__init__(message, suggestions=suggestions, **params)
         self.field = field
         self.value = value
 
@@ -222,10 +247,10 @@ class Change:
         if old.until is not None and old.until <= on:
             raise EditError(
                 "tie_ended",
-                f"the tie ended already on {old.until.isoformat()}",
+                N_("the tie ended already on {day}"),
                 field="on",
                 value=on.isoformat(),
-                day=old.until.isoformat(),
+                day=Day(old.until),
             )
         ended = ws.end_tie(tie_id, on=on)
         self.ties.append(ended)
@@ -320,7 +345,13 @@ def resolve(ws: Workspace, ref: Any, *, field: str = "id", kinds: Iterable[Any] 
     """
     text = str(ref or "").strip()
     if not text:
-        raise EditError("required", f"{field} is empty", field=field, value=ref)
+        raise EditError(
+            "required",
+            N_("{name} is empty"),
+            field=field,
+            value=ref,
+            name=Message(FIELD_LABELS.get(field, field)),
+        )
     wanted = [parse_kind(k) for k in kinds]
     try:
         node = ws.get_node(text)
@@ -334,18 +365,19 @@ def resolve(ws: Workspace, ref: Any, *, field: str = "id", kinds: Iterable[Any] 
     if len(same) > 1:
         raise EditError(
             "ambiguous",
-            f"{text!r} names {len(same)} entities: give the id ("
-            + ", ".join(n.id for n in same[:5])
-            + ")",
+            N_("{text!r} names {n} entities: give the id ({ids})"),
             field=field,
             value=text,
+            text=text,
+            n=len(same),
             ids=", ".join(n.id for n in same[:5]),
         )
     found = ws.find_nodes(text, kind=wanted or None, limit=5)
     raise UnknownRef(
-        f"no entity {text!r} in this workspace",
+        N_("no entity {text!r} in this workspace"),
         field=field,
         value=text,
+        text=text,
         suggestions=[n.name for n in found],
     )
 
@@ -368,9 +400,10 @@ def _check_people_allowed(ws: Workspace, kind: NodeKind, name: str) -> None:
     if kind in PERSONAL_KINDS and organisations_only(ws.info.settings):
         raise EditError(
             "organisations_only",
-            f"this workspace keeps organisations only: cannot add the person {name!r}",
+            N_("this workspace keeps organisations only: cannot add the person {name!r}"),
             field="kind",
             value=kind.value,
+            name=name,
         )
 
 
@@ -384,14 +417,22 @@ def clean_details(kind: NodeKind, details: Mapping[str, Any] | None) -> dict[str
         out[key] = value
     mode = out.get("mode")
     if mode is not None and kind is K.CHANNEL and mode not in CHANNEL_MODES:
-        raise EditError("mode", f"mode {mode!r} is not online or offline", field="mode", value=mode)
+        raise EditError(
+            "mode",
+            N_("mode {given!r} is not online or offline"),
+            field="mode",
+            value=mode,
+            given=mode,
+        )
     basis = out.get("lawful_basis")
     if basis is not None and basis not in LAWFUL_BASES:
         raise EditError(
             "lawful_basis",
-            f"lawful basis {basis!r} is not one of: {', '.join(LAWFUL_BASES)}",
+            N_("lawful basis {given!r} is not one of: {allowed}"),
             field="lawful_basis",
             value=basis,
+            given=basis,
+            allowed=", ".join(LAWFUL_BASES),
         )
     return out
 
@@ -400,7 +441,7 @@ def orient(ws: Workspace, kind: RelKind, source: Node, target: Node) -> tuple[No
     """The two ends in the direction the tie kind allows (a bond goes from the library to
     the partner, whichever was picked first); EditError when neither direction fits."""
     if source.id == target.id:
-        raise EditError("same_ends", "a tie needs two different points", field="target")
+        raise EditError("same_ends", N_("a tie needs two different points"), field="target")
     sources, targets = TIE_RULES[kind]
     if source.kind in sources and target.kind in targets:
         return source, target
@@ -408,12 +449,15 @@ def orient(ws: Workspace, kind: RelKind, source: Node, target: Node) -> tuple[No
         return target, source
     raise EditError(
         "tie_kinds",
-        f"a {kind.value} tie cannot go between {source.kind.value} and {target.kind.value}",
+        N_("a tie “{rel_label}” cannot go between {source_label} and {target_label}"),
         field="kind",
         value=kind.value,
         rel=kind.value,
         source=source.kind.value,
         target=target.kind.value,
+        rel_label=Message(REL_LABELS[kind]),
+        source_label=Message(KIND_LABELS[source.kind]),
+        target_label=Message(KIND_LABELS[target.kind]),
     )
 
 
@@ -589,18 +633,20 @@ def end_entity(ws: Workspace, node_id: str, *, on: Any = None) -> Change:
     if current.until is not None and current.until <= day:
         raise EditError(
             "entity_ended",
-            f"{current.name!r} ended already on {current.until.isoformat()}",
+            N_("{name!r} ended already on {day}"),
             field="on",
             value=_iso(day),
-            day=current.until.isoformat(),
+            name=current.name,
+            day=Day(current.until),
         )
     if current.since is not None and day < current.since:
         raise EditError(
             "before_since",
-            f"end date {day.isoformat()} lies before the start {current.since.isoformat()}",
+            N_("the end date {end} lies before the start {day}"),
             field="on",
             value=day.isoformat(),
-            day=current.since.isoformat(),
+            end=Day(day),
+            day=Day(current.since),
         )
     return update_entity(ws, node_id, until=day, op="end")
 
@@ -610,10 +656,10 @@ def add_signal(ws: Workspace, theme_id: str, where: str, *, on: Any = None) -> C
     when: one more entry in the theme's ``signals``."""
     theme = ws.get_node(theme_id)
     if theme.kind is not K.THEME:
-        raise EditError("not_theme", f"{theme.name!r} is not a theme", field="theme")
+        raise EditError("not_theme", N_("{name!r} is not a theme"), field="theme", name=theme.name)
     text = " ".join(str(where or "").split())
     if not text:
-        raise EditError("required", "where it was seen is empty", field="where", value=where)
+        raise EditError("required", N_("where it was seen is empty"), field="where", value=where)
     day = check_date(on, field="on")
     entry = f"{text} ({day.isoformat()})" if day else text
     existing = theme.props.get("signals") or []
@@ -701,7 +747,7 @@ def set_library_theme(ws: Workspace, theme_id: str, works_on: bool = True) -> Ch
     """Mark a theme as one the library works on (the library is active on it), or not."""
     theme = ws.get_node(theme_id)
     if theme.kind is not K.THEME:
-        raise EditError("not_theme", f"{theme.name!r} is not a theme", field="theme")
+        raise EditError("not_theme", N_("{name!r} is not a theme"), field="theme", name=theme.name)
     change = Change("library_theme" if works_on else "not_library_theme", theme.name)
     day = today()
     with ws.atomic():
@@ -784,7 +830,7 @@ def _find_edit(ws: Workspace, seq: int) -> Any:
     for entry in ws.audit(action=[audit.EDIT, audit.UNDO], limit=RECENT_LIMIT):
         if entry.seq == seq and entry.action == audit.EDIT:
             return entry
-    raise NotFoundError(f"no change {seq!r} among the recent ones")
+    raise NotFoundError("no change {seq!r} among the recent ones", seq=seq)
 
 
 def undo(ws: Workspace, seq: Any, *, now: dt.datetime | None = None) -> Change:
@@ -793,23 +839,30 @@ def undo(ws: Workspace, seq: Any, *, now: dt.datetime | None = None) -> Change:
     try:
         seq = int(seq)
     except (TypeError, ValueError):
-        raise EditError("bad_change", f"change {seq!r} is not a number", field="change") from None
+        raise EditError(
+            "bad_change", N_("change {seq!r} is not a number"), field="change", seq=seq
+        ) from None
     entry = _find_edit(ws, seq)
     actor = ws.store.actor or audit.SYSTEM_ACTOR
     now = now or dt.datetime.now(dt.UTC)
     if entry.actor != actor:
         raise EditError(
-            "undo_other", "only who made a change can undo it", field="change", value=seq
+            "undo_other", N_("only who made a change can undo it"), field="change", value=seq
         )
     if now - _parse_at(entry.at) > UNDO_WINDOW:
         raise EditError(
-            "undo_late", "only changes of the last hour can be undone", field="change", value=seq
+            "undo_late",
+            N_("only changes of the last hour can be undone"),
+            field="change",
+            value=seq,
         )
     undone = [
         e for e in ws.audit(action=audit.UNDO, limit=RECENT_LIMIT) if e.detail.get("undoes") == seq
     ]
     if undone:
-        raise EditError("undo_done", "this change was undone already", field="change", value=seq)
+        raise EditError(
+            "undo_done", N_("this change was undone already"), field="change", value=seq
+        )
     change = Change("undo", entry.label or "")
     with ws.atomic():
         for step in reversed(entry.detail.get("reverse", [])):
@@ -829,7 +882,7 @@ def undo(ws: Workspace, seq: Any, *, now: dt.datetime | None = None) -> Change:
 def _conflict(ws: Workspace, what: str) -> EditError:
     return EditError(
         "undo_conflict",
-        f"{what} was changed again since; undo the later change first",
+        N_("{label} was changed again since; undo the later change first"),
         field="change",
         label=what,
     )
@@ -892,7 +945,7 @@ def _reverse(ws: Workspace, change: Change, step: Mapping[str, Any]) -> None:
             reopened = ws.end_tie(ident, on=step["old_until"])
         change.ties.append(reopened)
     else:  # pragma: no cover - only the steps above are ever recorded
-        raise ConflictError(f"unknown reverse step {do!r}")
+        raise ConflictError("unknown reverse step {do!r}", do=do)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ValidationError
+from ..i18n import N_
 from ..io.matching import NameIndex, same_name
 from ..model import MAX_NAME_LENGTH, Node, NodeKind
 from ..privacy import PERSONAL_KINDS, organisations_only
@@ -90,7 +91,7 @@ def check_lines(
     if sum(1 for line in raw if line.strip()) > MAX_LINES:
         raise edit.EditError(
             "too_many_lines",
-            f"at most {MAX_LINES} lines at once",
+            N_("at most {max} lines at once"),
             field="names",
             value=len(raw),
             max=MAX_LINES,
@@ -112,13 +113,20 @@ def check_lines(
         item = Line(number, line.strip(), name, kind, NEW)
         if not name or len(name) > MAX_NAME_LENGTH:
             item.status = INVALID
-            item.error = edit.EditError("name", f"name {name!r} is empty or too long", field="name")
+            item.error = edit.EditError(
+                "name",
+                N_("the name {name!r} is empty or too long (at most {most} characters)"),
+                field="name",
+                name=name,
+                most=MAX_NAME_LENGTH,
+            )
         elif people_refused and kind in PERSONAL_KINDS:
             item.status = INVALID
             item.error = edit.EditError(
                 "organisations_only",
-                f"this workspace keeps organisations only: cannot add the person {name!r}",
+                N_("this workspace keeps organisations only: cannot add the person {name!r}"),
                 field="kind",
+                name=name,
             )
         else:
             same = [n for n in present if n.kind is kind and same_name(n.name, name)]
@@ -147,7 +155,7 @@ def add_lines(
     are someone new) in one change; with ``theme`` each is active on (or about) it."""
     chosen = [line for line in lines if line.kind is not None and line.status in (NEW, SIMILAR)]
     if not chosen:
-        raise edit.EditError("nothing_chosen", "no names to add", field="names")
+        raise edit.EditError("nothing_chosen", N_("no names to add"), field="names")
     theme_node = edit.resolve(ws, theme, field="theme", kinds=[NodeKind.THEME]) if theme else None
     change = edit.Change("quick_add", ", ".join(line.name for line in chosen)[:190])
     day = dt.date.today()
