@@ -13,14 +13,14 @@ from .. import communities as com
 from .. import content_calendar as cc
 from .. import report as rep
 from ..model import NodeKind
-from . import main
+from .base import command, option
 from .options import date_type, with_workspace
 
 
-@main.command("calendar")
-@click.option("--community", "community", metavar="NAME", help="A community's calendar.")
-@click.option("--staff", "staff", metavar="NAME", help="A staff member's calendar.")
-@click.option(
+@command("calendar")
+@option("--community", "community", metavar="NAME", help="A community's calendar.")
+@option("--staff", "staff", metavar="NAME", help="A staff member's calendar.")
+@option(
     "-o",
     "--output",
     "output",
@@ -57,11 +57,11 @@ def calendar_command(
         click.echo(f"wrote {output}", err=True)
 
 
-@main.command("report")
-@click.option("--community", "community", metavar="NAME", help="One community (default: all).")
-@click.option("--as-of", "as_of", type=date_type(), default=None, help="The day (default: today).")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-@click.option(
+@command("report")
+@option("--community", "community", metavar="NAME", help="One community (default: all).")
+@option("--as-of", "as_of", type=date_type(), default=None, help="The day (default: today).")
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@option(
     "-o",
     "--output",
     "output",

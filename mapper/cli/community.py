@@ -19,7 +19,7 @@ from ..analysis.community import (
     series_dates,
 )
 from ..analysis.goals import community_goals, goal_progress
-from . import main
+from .base import command, option
 from .options import date_type, with_workspace
 
 #: How far back a series goes by default (months before ``--to``), at most.
@@ -77,33 +77,31 @@ def _span(
     return start, end
 
 
-@main.command("connectedness")
+@command("connectedness")
 @with_workspace
-@click.option(
+@option(
     "--community",
     "community_ref",
     required=True,
     metavar="NAME",
     help="The community, by name (or id).",
 )
-@click.option(
+@option(
     "--from",
     "start",
     type=date_type(),
     default=None,
     help="First date (default: the community's first member, at most 24 months before --to).",
 )
-@click.option("--to", "end", type=date_type(), default=None, help="Last date (default: today).")
-@click.option(
+@option("--to", "end", type=date_type(), default=None, help="Last date (default: today).")
+@option(
     "--every",
     type=click.Choice(["month", "week"]),
     default="month",
     show_default=True,
     help="Step between points.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def connectedness_cmd(
     ws, community_ref: str, start: dt.datetime | None, end: dt.datetime | None, every: str, fmt: str
 ) -> None:  # type: ignore[no-untyped-def]
@@ -129,19 +127,17 @@ def connectedness_cmd(
     click.echo(_table(points, TABLE_COLUMNS))
 
 
-@main.command("goals")
+@command("goals")
 @with_workspace
-@click.option(
+@option(
     "--community",
     "community_ref",
     required=True,
     metavar="NAME",
     help="The community, by name (or id).",
 )
-@click.option("--as-of", "as_of", type=date_type(), default=None, help="Day (default: today).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@option("--as-of", "as_of", type=date_type(), default=None, help="Day (default: today).")
+@option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
     """The SMART goals of a community and their progress on a day (met, on track, behind,
     missed), computed from the graph.
@@ -181,14 +177,12 @@ def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> No
     click.echo(_table(rows, columns))
 
 
-@main.command("community-changes")
+@command("community-changes")
 @with_workspace
-@click.option("--community", "community_ref", required=True, metavar="NAME")
-@click.option("--from", "start", type=date_type(), required=True, help="Earlier date.")
-@click.option("--to", "end", type=date_type(), default=None, help="Later date (default: today).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@option("--community", "community_ref", required=True, metavar="NAME")
+@option("--from", "start", type=date_type(), required=True, help="Earlier date.")
+@option("--to", "end", type=date_type(), default=None, help="Later date (default: today).")
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def changes_cmd(
     ws, community_ref: str, start: dt.datetime, end: dt.datetime | None, fmt: str
 ) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from ..store import default_url
-from . import main
+from .base import command, option
 from .options import (
     database_option,
     open_from_options,
@@ -61,32 +61,32 @@ def _serve(
 
 
 def serve_options(func):  # type: ignore[no-untyped-def]
-    func = click.option(
-        "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
-    )(func)
-    func = click.option(
-        "--port", default=5000, show_default=True, type=int, help="Port to listen on."
-    )(func)
-    func = click.option(
+    func = option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")(
+        func
+    )
+    func = option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")(
+        func
+    )
+    func = option(
         "--threads",
         default=DEFAULT_THREADS,
         show_default=True,
         type=click.IntRange(1, 256),
         help="Worker threads of the server (requests handled at the same time).",
     )(func)
-    func = click.option(
+    func = option(
         "--proxies",
         type=click.IntRange(0, 10),
         default=None,
         help="Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/"
         "-Host/-Prefix headers are trusted. Default: MAPPER_PROXIES, else 0.",
     )(func)
-    func = click.option(
+    func = option(
         "--debug",
         is_flag=True,
         help="Flask's development server with the debugger (never on a shared server).",
     )(func)
-    func = click.option(
+    func = option(
         "--single-user/--login",
         "single_user",
         default=None,
@@ -97,7 +97,7 @@ def serve_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-@main.command()
+@command()
 @database_option
 @workspace_option
 @serve_options
@@ -119,11 +119,11 @@ def serve(
     _serve(resolve_url(database), workspace, host, port, debug, single_user, threads, proxies)
 
 
-@main.command()
+@command()
 @database_option
 @workspace_option
 @serve_options
-@click.option("--no-serve", is_flag=True, help="Only seed the demo town, don't serve it.")
+@option("--no-serve", is_flag=True, help="Only seed the demo town, don't serve it.")
 def demo(
     database: str | None,
     workspace: str,
@@ -167,7 +167,7 @@ def demo(
         )
 
 
-@main.command()
+@command()
 @with_workspace
 def info(ws) -> None:  # type: ignore[no-untyped-def]
     """Show what a workspace holds.
@@ -179,10 +179,10 @@ def info(ws) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"  {key:<14} {value}")
 
 
-@main.command("init-workspace")
+@command("init-workspace")
 @database_option
 @click.argument("slug")
-@click.option("--name", help="Display name, e.g. 'Bibliotheek Rijnstad'.")
+@option("--name", help="Display name, e.g. 'Bibliotheek Rijnstad'.")
 def init_workspace(database: str | None, slug: str, name: str | None) -> None:
     """Create an empty workspace.
 

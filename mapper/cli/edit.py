@@ -16,7 +16,7 @@ from ..errors import NotFoundError
 from ..services import edit
 from ..services.edit import UNSET
 from ..store import Workspace
-from . import main
+from .base import command, option
 from .options import database_option, open_from_options, workspace_option
 
 #: Keys of ``--set`` that are fields of the entity itself, not details.
@@ -45,7 +45,7 @@ def with_new_workspace(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
+    return option(
         "--format",
         "fmt",
         type=click.Choice(["text", "json"]),
@@ -94,24 +94,18 @@ def report(ws: Workspace, change: edit.Change, fmt: str, verb: str) -> None:
     click.echo(f"{line}; change {change.seq} (undo within the hour: mapper undo {change.seq})")
 
 
-@main.command("add")
+@command("add")
 @with_new_workspace
 @click.argument("kind")
 @click.argument("name")
-@click.option("--theme", metavar="THEME", help="Theme (id or exact name) it is active on / about.")
-@click.option(
-    "--strength", metavar="STEP", help="How active on the theme: a step 1–5, its word, or 0–1."
-)
-@click.option("--bond", is_flag=True, help="It has a bond with the library.")
-@click.option("--bond-strength", metavar="STEP", help="Strength of the bond.")
-@click.option(
-    "--bond-holder", metavar="WHO", help="Staff member holding the bond (default the library)."
-)
-@click.option("--library-theme", is_flag=True, help="For a theme: the library works on it.")
-@click.option(
-    "--channel", "channels", multiple=True, metavar="CHANNEL", help="Active in this channel."
-)
-@click.option(
+@option("--theme", metavar="THEME", help="Theme (id or exact name) it is active on / about.")
+@option("--strength", metavar="STEP", help="How active on the theme: a step 1–5, its word, or 0–1.")
+@option("--bond", is_flag=True, help="It has a bond with the library.")
+@option("--bond-strength", metavar="STEP", help="Strength of the bond.")
+@option("--bond-holder", metavar="WHO", help="Staff member holding the bond (default the library).")
+@option("--library-theme", is_flag=True, help="For a theme: the library works on it.")
+@option("--channel", "channels", multiple=True, metavar="CHANNEL", help="Active in this channel.")
+@option(
     "--set",
     "sets",
     multiple=True,
@@ -158,14 +152,14 @@ def add(
     report(ws, change, fmt, "added")
 
 
-@main.command("tie")
+@command("tie")
 @with_new_workspace
 @click.argument("kind")
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
-@click.option("--strength", metavar="STEP|0..1", help="A step 1–5 or its word (sterk), or 0–1.")
-@click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD; default today).")
-@click.option("--role", help="Role on the tie (member, ambassador, lid, …).")
+@option("--strength", metavar="STEP|0..1", help="A step 1–5 or its word (sterk), or 0–1.")
+@option("--since", metavar="DATE", help="From this day (YYYY-MM-DD; default today).")
+@option("--role", help="Role on the tie (member, ambassador, lid, …).")
 @format_option
 def tie(
     ws: Workspace,
@@ -185,10 +179,10 @@ def tie(
     report(ws, change, fmt, "tie added:")
 
 
-@main.command("end-tie")
+@command("end-tie")
 @with_new_workspace
 @click.argument("tie_id", metavar="ID")
-@click.option("--on", "on", required=True, metavar="DATE", help="The first day it no longer holds.")
+@option("--on", "on", required=True, metavar="DATE", help="The first day it no longer holds.")
 @format_option
 def end_tie(ws: Workspace, tie_id: str, on: str, fmt: str) -> None:
     """End a tie on a date (it stays in the history).
@@ -198,10 +192,10 @@ def end_tie(ws: Workspace, tie_id: str, on: str, fmt: str) -> None:
     report(ws, edit.end_tie(ws, tie_id, on=on), fmt, "tie ended:")
 
 
-@main.command("edit")
+@command("edit")
 @with_new_workspace
 @click.argument("entity_id", metavar="ID")
-@click.option(
+@option(
     "--set",
     "sets",
     multiple=True,
@@ -230,7 +224,7 @@ def edit_entity(ws: Workspace, entity_id: str, sets: tuple[str, ...], fmt: str) 
     report(ws, change, fmt, "changed")
 
 
-@main.command("undo")
+@command("undo")
 @with_new_workspace
 @click.argument("change_id", metavar="CHANGE", type=int)
 @format_option

@@ -16,7 +16,7 @@ from ..io.merging import compare
 from ..io.plan import ImportErrors, plan_import
 from ..io.readers import Found, read_file
 from ..store import is_neo4j_url, sqlite_path
-from . import main
+from .base import command, option
 from .options import (
     database_option,
     open_from_options,
@@ -73,7 +73,7 @@ def _echo_plan(plan: Any) -> None:
         click.echo(f"error: {e}", err=True)
 
 
-@main.command("import")
+@command("import")
 @database_option
 @workspace_option
 @click.argument(
@@ -83,15 +83,13 @@ def _echo_plan(plan: Any) -> None:
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
-@click.option(
-    "--dry-run", is_flag=True, help="Only show what would be created, updated and matched."
-)
-@click.option(
+@option("--dry-run", is_flag=True, help="Only show what would be created, updated and matched.")
+@option(
     "--accept-matches",
     is_flag=True,
     help="Treat every proposed near-duplicate as the existing entity (default: new).",
 )
-@click.option(
+@option(
     "--map",
     "mapping",
     multiple=True,
@@ -99,7 +97,7 @@ def _echo_plan(plan: Any) -> None:
     help="Kumu/Gephi type to kind, e.g. --map Company=organisatie --map Personal=kent "
     "(remembered for the next import; obvious names map by themselves).",
 )
-@click.option(
+@option(
     "--no-create",
     is_flag=True,
     help="Refuse to create the database file or the workspace when they do not exist yet.",
@@ -222,23 +220,23 @@ def _apply(plan: Any) -> None:
     )
 
 
-@main.command("export")
+@command("export")
 @with_workspace
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(list(exporter.FORMATS)),
     default=None,
     help="File format (default: from the file's ending; .zip is csv).",
 )
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
     help="File to write.",
 )
-@click.option("--theme", default=None, help="Only this theme's scan (name or id).")
+@option("--theme", default=None, help="Only this theme's scan (name or id).")
 def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None:  # type: ignore[no-untyped-def]
     """Export the workspace (or one theme's scan) as csv (zip), xlsx, graphml, gexf, json, or
     kumu (an XLSX with Kumu's Elements and Connections sheets).
@@ -254,9 +252,9 @@ def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None
     click.echo(f"written: {output} ({fmt})")
 
 
-@main.command("template")
+@command("template")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["xlsx", "csv"]),
@@ -273,7 +271,7 @@ def template_command(file: Path, fmt: str | None) -> None:
     click.echo(f"written: {file} ({fmt})")
 
 
-@main.command("backup")
+@command("backup")
 @with_workspace
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(ws, file: Path) -> None:  # type: ignore[no-untyped-def]
@@ -288,10 +286,10 @@ def backup_command(ws, file: Path) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-@main.command("restore")
+@command("restore")
 @database_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+@option(
     "--workspace",
     default=None,
     help="Restore under this name (default: the name in the backup; it must not exist).",
@@ -312,7 +310,7 @@ def restore_command(database: str | None, file: Path, workspace: str | None) -> 
     )
 
 
-@main.command("duplicates")
+@command("duplicates")
 @with_workspace
 def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
     """List entities that look like duplicates (merge them with `mapper merge`).
@@ -327,11 +325,11 @@ def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
         click.echo("no duplicates found")
 
 
-@main.command("merge")
+@command("merge")
 @with_workspace
 @click.argument("keep")
 @click.argument("drop")
-@click.option("--yes", is_flag=True, help="Merge without asking (after showing what happens).")
+@option("--yes", is_flag=True, help="Merge without asking (after showing what happens).")
 def merge_command(ws, keep: str, drop: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
     """Merge entity DROP into KEEP (ids): shows both side by side and what the merge does,
     asks, then keeps all ties, contact moments and history. `mapper unmerge` undoes it.
@@ -361,7 +359,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
-@main.command("unmerge")
+@command("unmerge")
 @with_workspace
 @click.argument("merge", type=int)
 def unmerge_command(ws, merge: int) -> None:  # type: ignore[no-untyped-def]

@@ -5,32 +5,32 @@ from __future__ import annotations
 import click
 
 from ..migrate import migrate as run_migration
-from . import main
+from .base import command, option
 
 
-@main.command("migrate")
-@click.option(
+@command("migrate")
+@option(
     "--from",
     "source",
     required=True,
     metavar="URL",
     help="Store to copy from: a SQLite file, sqlite:///FILE or neo4j://HOST:7687.",
 )
-@click.option(
+@option(
     "--to",
     "target",
     required=True,
     metavar="URL",
     help="Store to copy to (the workspace must not exist there yet).",
 )
-@click.option(
+@option(
     "--workspace",
     "workspaces",
     multiple=True,
     metavar="NAME",
     help="Workspace to copy (repeatable; default: every workspace in --from).",
 )
-@click.option(
+@option(
     "--as",
     "rename",
     default=None,

@@ -10,12 +10,13 @@ import click
 
 from ..errors import NotFoundError
 from ..store import Store, Workspace, default_url, open_store
+from .base import option
 
 DEFAULT_WORKSPACE = "demo"
 
 
 def database_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
+    return option(
         "--database",
         "database",
         envvar="MAPPER_DATABASE_URL",
@@ -27,7 +28,7 @@ def database_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
+    return option(
         "--workspace",
         "workspace",
         envvar="MAPPER_WORKSPACE",

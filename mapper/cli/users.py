@@ -13,14 +13,14 @@ import click
 
 from ..accounts import ROLES, Accounts, accounts_path
 from ..privacy import access_export, export_html, export_json, review_list
-from . import main
+from .base import Option, group, option
 from .options import database_option, open_from_options, resolve_url, with_workspace
 
 ROLE_CHOICE = click.Choice(ROLES)
 
 
 def accounts_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
+    return option(
         "--accounts",
         "accounts",
         envvar="MAPPER_ACCOUNTS_PATH",
@@ -35,7 +35,7 @@ def open_accounts(accounts: str | None, database: str | None) -> Accounts:
     return Accounts(accounts or accounts_path(resolve_url(database)))
 
 
-@main.group()
+@group()
 def user() -> None:
     """Manage accounts and their roles per workspace (viewer, editor, admin).
 
@@ -47,11 +47,14 @@ def user() -> None:
 @database_option
 @accounts_option
 @click.argument("email")
-@click.option("--workspace", required=True, help="Workspace the account gets a role in.")
-@click.option("--role", type=ROLE_CHOICE, default="viewer", show_default=True)
-@click.option("--name", help="The person's name, shown in the app.")
+@option("--workspace", required=True, help="Workspace the account gets a role in.")
+@option("--role", type=ROLE_CHOICE, default="viewer", show_default=True)
+@option("--name", help="The person's name, shown in the app.")
 @click.password_option(
-    "--password", envvar="MAPPER_NEW_PASSWORD", help="At least 10 characters (asked if not given)."
+    "--password",
+    envvar="MAPPER_NEW_PASSWORD",
+    cls=Option,
+    help="At least 10 characters (asked if not given).",
 )
 def user_add(
     database: str | None,
@@ -96,8 +99,8 @@ def user_list(database: str | None, accounts: str | None) -> None:
 @database_option
 @accounts_option
 @click.argument("email")
-@click.option("--workspace", required=True)
-@click.option(
+@option("--workspace", required=True)
+@option(
     "--role",
     type=click.Choice([*ROLES, "none"]),
     required=True,
@@ -119,7 +122,7 @@ def user_set_role(
 @database_option
 @accounts_option
 @click.argument("email")
-@click.password_option("--password", envvar="MAPPER_NEW_PASSWORD")
+@click.password_option("--password", envvar="MAPPER_NEW_PASSWORD", cls=Option)
 def user_set_password(
     database: str | None, accounts: str | None, email: str, password: str
 ) -> None:
@@ -145,7 +148,7 @@ def user_token(database: str | None, accounts: str | None, email: str) -> None:
         click.echo(acc.issue_token(email))
 
 
-@main.group()
+@group()
 def privacy() -> None:
     """Answer access and erasure requests; list people to review (AVG).
 
@@ -156,16 +159,14 @@ def privacy() -> None:
 @privacy.command("export")
 @with_workspace
 @click.argument("node_id")
-@click.option(
-    "--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True
-)
-@click.option(
+@option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: print).",
 )
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 def privacy_export(ws, node_id: str, fmt: str, output: Path | None, lang: str) -> None:  # type: ignore[no-untyped-def]
     """Everything held on one person, as a readable file (access request).
 
@@ -183,7 +184,7 @@ def privacy_export(ws, node_id: str, fmt: str, output: Path | None, lang: str) -
 @privacy.command("erase")
 @with_workspace
 @click.argument("node_id")
-@click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
+@option("--yes", is_flag=True, help="Don't ask for confirmation.")
 def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
     """Erase a person for good: details, every version, ties, contact moments, audit entries
     naming them; then compact the database file.
@@ -229,7 +230,7 @@ def privacy_compact(database: str | None) -> None:
 
 @privacy.command("review")
 @with_workspace
-@click.option(
+@option(
     "--months",
     type=click.IntRange(1, 240),
     default=None,

@@ -7,36 +7,36 @@ import json
 import click
 
 from ..warm_contacts import TARGET_OPTIONS, resolve_target, warm_contacts
-from . import main
+from .base import command, option
 from .options import date_type, with_workspace
 
 
 def _target_options(func):  # type: ignore[no-untyped-def]
     for name in reversed(list(TARGET_OPTIONS)):
-        func = click.option(
-            f"--{name}", name, metavar="NAME", help=f"Target: the {name} called NAME."
-        )(func)
+        func = option(f"--{name}", name, metavar="NAME", help=f"Target: the {name} called NAME.")(
+            func
+        )
     return func
 
 
-@main.command("warm-contacts")
+@command("warm-contacts")
 @with_workspace
 @_target_options
-@click.option(
+@option(
     "--limit",
     default=20,
     show_default=True,
     type=click.IntRange(min=1),
     help="Number of contacts to show.",
 )
-@click.option(
+@option(
     "--date",
     "day",
     type=date_type(),
     default=None,
     help="Rank on this day (YYYY-MM-DD; default today): only ties valid then count.",
 )
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
