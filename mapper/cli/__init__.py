@@ -106,8 +106,25 @@ class MapperGroup(LazyGroup):
             raise
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .. import __version__
+
+    shown = gettext("%(prog)s, version %(version)s")
+    click.echo(shown % {"prog": ctx.find_root().info_name, "version": __version__})
+    ctx.exit()
+
+
 @click.group(cls=MapperGroup, lazy=COMMANDS)
-@click.version_option(package_name="community-mapper")
+@option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help=N_("Show the version and exit."),
+)
 @option(
     "--lang",
     type=click.Choice(LANGUAGES),

@@ -12,6 +12,7 @@ import click
 from .. import communities as com
 from .. import content_calendar as cc
 from .. import report as rep
+from ..i18n import _
 from ..model import NodeKind
 from .base import command, option
 from .options import date_type, with_workspace
@@ -39,14 +40,16 @@ def calendar_command(
     Example: mapper calendar --community "Taalmaatjes Rijnstad" -o kalender.ics
     """
     if bool(community) == bool(staff):
-        raise click.UsageError("give exactly one of --community and --staff")
+        raise click.UsageError(_("give exactly one of --community and --staff"))
     if community:
         node = com.community(ws, community)
-        data = cc.to_ical(f"Contentkalender {node.name}", cc.community_items(ws, node))
+        data = cc.to_ical(
+            _("Content calendar {name}").format(name=node.name), cc.community_items(ws, node)
+        )
     else:
         person = ws.lookup(staff, kind=NodeKind.STAFF)
         data = cc.to_ical(
-            f"Contentkalender {person.name}",
+            _("Content calendar {name}").format(name=person.name),
             cc.staff_items(ws, person.id),
             checkpoints=cc.staff_checkpoints(ws, person.id),
         )
@@ -54,7 +57,7 @@ def calendar_command(
         click.echo(data.decode("utf-8"), nl=False)
     else:
         output.write_bytes(data)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(_("written: {file}").format(file=output), err=True)
 
 
 @command("report")
@@ -98,5 +101,7 @@ def report_command(
     elif suffix == ".pdf":
         output.write_bytes(rep.render_pdf(rep.render_html(data, lang=lang)))
     else:
-        raise click.BadParameter(f"{output.name}: use .pdf, .html or .json", param_hint="-o")
-    click.echo(f"wrote {output}", err=True)
+        raise click.BadParameter(
+            _("{name}: use .pdf, .html or .json").format(name=output.name), param_hint="-o"
+        )
+    click.echo(_("written: {file}").format(file=output), err=True)

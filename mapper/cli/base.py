@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from ..i18n import gettext, ngettext
+from ..i18n import N_, gettext, ngettext
 
 
 def translated(text: str | None) -> str | None:
@@ -32,11 +32,22 @@ def translated(text: str | None) -> str | None:
     return gettext(inspect.cleandoc(text))
 
 
+#: Click's placeholders in a usage line, as message ids (argument metavars stay as written).
+USAGE_WORDS: dict[str, str] = {
+    "[OPTIONS]": N_("[OPTIONS]"),
+    "COMMAND [ARGS]...": N_("COMMAND [ARGS]..."),
+}
+
+
 class _Translating:
-    """Help text and short help translated when shown."""
+    """Help text, short help and the usage line translated when shown."""
 
     help: str | None
     short_help: str | None
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [gettext(USAGE_WORDS[p]) if p in USAGE_WORDS else p for p in pieces]
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         shown = copy.copy(self)

@@ -19,42 +19,90 @@ from ..analysis.community import (
     series_dates,
 )
 from ..analysis.goals import community_goals, goal_progress
+from ..i18n import N_, _, format_date, format_number, format_percent, gettext
+from ..labels import label
 from .base import command, option
 from .options import date_type, with_workspace
 
 #: How far back a series goes by default (months before ``--to``), at most.
 DEFAULT_SPAN_MONTHS = 24
 
-#: Table columns: (metric, header).
+#: Table columns: (metric, header); the headers are message ids.
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("date", "date"),
-    ("members", "members"),
-    ("ties", "ties"),
-    ("density", "density"),
-    ("average_strength", "avg str"),
-    ("components", "comp"),
-    ("clustering", "clust"),
-    ("bonded", "bonded"),
-    ("library_reach", "reach"),
-    ("ambassadors", "amb"),
-    ("activities_30d", "act30"),
-    ("activities_90d", "act90"),
-    ("roles_filled", "roles"),
+    ("date", N_("date")),
+    ("members", N_("members")),
+    ("ties", N_("ties")),
+    ("density", N_("density")),
+    ("average_strength", N_("avg str")),
+    ("components", N_("groups")),
+    ("clustering", N_("clust")),
+    ("bonded", N_("bonded")),
+    ("library_reach", N_("reach")),
+    ("ambassadors", N_("amb")),
+    ("activities_30d", N_("act30")),
+    ("activities_90d", N_("act90")),
+    ("roles_filled", N_("roles")),
 )
+
+#: Columns of the goals table.
+GOAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("goal", N_("SMART goal")),
+    ("metric", N_("metric")),
+    ("value", N_("value")),
+    ("target", N_("target value")),
+    ("deadline", N_("deadline")),
+    ("status", N_("status")),
+)
+
+#: Status words of a goal's progress (:data:`mapper.analysis.goals.STATUSES`).
+STATUS_WORDS: dict[str, str] = {
+    "met": N_("met"),
+    "on_track": N_("on track"),
+    "behind": N_("behind"),
+    "missed": N_("missed"),
+    "unmeasured": N_("not measured yet"),
+}
+
+#: Headings of the parts of ``community-changes`` (keys of ``community_changes``).
+CHANGE_HEADINGS: dict[str, str] = {
+    "new_members": N_("New members"),
+    "lost_members": N_("Members who left"),
+    "new_ties": N_("New ties among members"),
+    "lost_ties": N_("Ties that ended"),
+    "newly_bonded": N_("Newly bonded with the library"),
+    "lost_bonds": N_("Bond with the library lost"),
+    "weaker": N_("Ties grown weaker"),
+    "stronger": N_("Ties grown stronger"),
+}
+
+#: Words of ``--every``.
+EVERY_WORDS: dict[str, str] = {"month": N_("every month"), "week": N_("every week")}
 
 
 def _fmt(metric: str, value: Any) -> str:
+    """A cell, the reader's way: shares as percentages (density and clustering as a
+    fraction), numbers with the reader's decimal mark, dates written out, words translated."""
     if value is None:
         return "–"
+    if metric == "date" or metric == "deadline":
+        return format_date(value, "medium")
+    if metric == "status":
+        return gettext(STATUS_WORDS.get(value, value))
+    if metric == "metric":
+        return label(value, "measure")
     if metric in SHARE_METRICS:
-        return f"{value:.0%}" if metric != "density" and metric != "clustering" else f"{value:.3f}"
+        if metric in ("density", "clustering"):
+            return format_number(value, 3)
+        return format_percent(value)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.2f}"
+        return format_number(int(value)) if value.is_integer() else format_number(value, 2)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)
     return str(value)
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...]) -> str:
-    cells = [[header for _, header in columns]] + [
+    cells = [[gettext(header) for _, header in columns]] + [
         [_fmt(key, row.get(key)) for key, _ in columns] for row in rows
     ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
@@ -123,7 +171,15 @@ def connectedness_cmd(
     if fmt == "json":
         click.echo(json.dumps(points, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{node.name} ({node.id}) — {first.isoformat()} … {last.isoformat()}, every {every}")
+    click.echo(
+        _("{name} ({id}) — {first} … {last}, {every}").format(
+            name=node.name,
+            id=node.id,
+            first=format_date(first),
+            last=format_date(last),
+            every=gettext(EVERY_WORDS[every]),
+        )
+    )
     click.echo(_table(points, TABLE_COLUMNS))
 
 
@@ -164,17 +220,9 @@ def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> No
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo(f"{node.name} has no SMART goals")
+        click.echo(_("{name} has no SMART goals").format(name=node.name))
         return
-    columns = (
-        ("goal", "goal"),
-        ("metric", "metric"),
-        ("value", "value"),
-        ("target", "target"),
-        ("deadline", "deadline"),
-        ("status", "status"),
-    )
-    click.echo(_table(rows, columns))
+    click.echo(_table(rows, GOAL_COLUMNS))
 
 
 @command("community-changes")
@@ -198,14 +246,16 @@ def changes_cmd(
     if fmt == "json":
         click.echo(json.dumps(described, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{node.name}: {start.date().isoformat()} → {last.isoformat()}")
+    click.echo(f"{node.name}: {format_date(start.date())} → {format_date(last)}")
     for key, rows in described.items():
-        click.echo(f"{key.replace('_', ' ')} ({len(rows)})")
+        heading = gettext(CHANGE_HEADINGS[key]) if key in CHANGE_HEADINGS else key
+        click.echo(f"{heading} ({format_number(len(rows))})")
         for row in rows:
             if "name" in row:
                 click.echo(f"  {row['name']}")
             elif "before" in row:
-                click.echo(f"  {row['a']} – {row['b']}: {row['before']:.1f} → {row['after']:.1f}")
+                before, after = format_number(row["before"], 1), format_number(row["after"], 1)
+                click.echo(f"  {row['a']} – {row['b']}: {before} → {after}")
             else:
                 click.echo(f"  {row['a']} – {row['b']}")
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from ..i18n import _, ngettext
 from ..store import default_url
 from .base import command, option
 from .options import (
@@ -15,6 +16,7 @@ from .options import (
     with_workspace,
     workspace_option,
 )
+from .words import count_list, count_rows
 
 #: Worker threads of the production server (waitress) unless ``--threads`` says otherwise.
 DEFAULT_THREADS = 8
@@ -43,9 +45,16 @@ def _serve(
     if proxies is not None:
         settings["PROXIES"] = proxies
     app = create_app(settings)
-    server = "Flask development server (--debug)" if debug else f"waitress, {threads} threads"
+    if debug:
+        server = _("Flask development server (--debug)")
+    else:
+        server = ngettext("waitress, {n} thread", "waitress, {n} threads", threads).format(
+            n=threads
+        )
     click.echo(
-        f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace}; {server})"
+        _("community-mapper: {address}  (store: {url}, workspace: {workspace}; {server})").format(
+            address=f"http://{host}:{port}/", url=url, workspace=workspace, server=server
+        )
     )
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
@@ -146,11 +155,13 @@ def demo(
     store = open_from_options(url)
     try:
         if any(w.slug == workspace for w in store.workspaces()):
-            click.echo(f"workspace {workspace!r} already exists; serving it as it is")
+            click.echo(
+                _("workspace {name!r} already exists; serving it as it is").format(name=workspace)
+            )
         else:
             # History ends today, so the demo looks current whenever it is started.
             counts = seed_demo(store, workspace, today=dt.date.today())
-            click.echo("demo town seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+            click.echo(_("demo town seeded: {counts}").format(counts=count_list(counts)))
     finally:
         store.close()
     if not no_serve:
@@ -175,8 +186,10 @@ def info(ws) -> None:  # type: ignore[no-untyped-def]
     Example: mapper info --workspace demo
     """
     click.echo(f"{ws.info.name} ({ws.slug})")
-    for key, value in ws.counts().items():
-        click.echo(f"  {key:<14} {value}")
+    rows = count_rows(ws.counts())
+    width = max(len(word) for word, _number in rows)
+    for word, number in rows:
+        click.echo(f"  {word:<{width}} {number:>6}")
 
 
 @command("init-workspace")
@@ -193,7 +206,7 @@ def init_workspace(database: str | None, slug: str, name: str | None) -> None:
         store.create_workspace(slug, name)
     finally:
         store.close()
-    click.echo(f"workspace {slug!r} created")
+    click.echo(_("workspace {name!r} created").format(name=slug))
 
 
 __all__ = ["serve", "demo", "info", "init_workspace", "default_url"]

@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from ..errors import NotFoundError
+from ..i18n import N_, _, gettext
+from ..labels import label
 from ..services import edit
 from ..services.edit import UNSET
 from ..store import Workspace
@@ -36,7 +38,7 @@ def with_new_workspace(func: Callable[..., Any]) -> Callable[..., Any]:
                 ws = store.workspace(workspace)
             except NotFoundError:
                 ws = store.create_workspace(workspace, workspace.replace("-", " ").title())
-                click.echo(f"workspace {workspace!r} created", err=True)
+                click.echo(_("workspace {name!r} created").format(name=workspace), err=True)
             return func(*args, ws=ws, **kwargs)
         finally:
             store.close()
@@ -60,12 +62,15 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r} is not key=value", param_hint="--set")
+            raise click.BadParameter(
+                _("{item!r} is not key=value").format(item=item), param_hint="--set"
+            )
         out[key.strip()] = value
     return out
 
 
-def report(ws: Workspace, change: edit.Change, fmt: str, verb: str) -> None:
+def report(ws: Workspace, change: edit.Change, fmt: str, done: str) -> None:
+    """What a change did: ``done`` is a message id with ``{what}`` (``"added {what}"``)."""
     if fmt == "json":
         data = change.as_json()
         if change.nodes:
@@ -85,13 +90,17 @@ def report(ws: Workspace, change: edit.Change, fmt: str, verb: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
         return
     if change.seq is None:
-        click.echo(f"nothing changed: {change.label} ({change.main_id})")
+        click.echo(_("nothing changed: {what}").format(what=f"{change.label} ({change.main_id})"))
         return
-    extra = [f"{t.kind.value} {t.id}" for t in change.ties if t.id != change.main_id]
-    line = f"{verb} {change.label} ({change.main_id})"
+    extra = [f"{label(t.kind)} {t.id}" for t in change.ties if t.id != change.main_id]
+    line = gettext(done).format(what=f"{change.label} ({change.main_id})")
     if extra:
-        line += "; ties: " + ", ".join(extra)
-    click.echo(f"{line}; change {change.seq} (undo within the hour: mapper undo {change.seq})")
+        line += "; " + _("ties: {ties}").format(ties=", ".join(extra))
+    click.echo(
+        line
+        + "; "
+        + _("change {seq} (undo within the hour: mapper undo {seq})").format(seq=change.seq)
+    )
 
 
 @command("add")
@@ -149,7 +158,7 @@ def add(
         bond_strength=bond_strength,
         library_theme=library_theme,
     )
-    report(ws, change, fmt, "added")
+    report(ws, change, fmt, N_("added {what}"))
 
 
 @command("tie")
@@ -176,7 +185,7 @@ def tie(
     Example: mapper tie kent "Fatma Yılmaz" "Jan de Vries" --strength sterk
     """
     change = edit.add_tie(ws, kind, source, target, strength=strength, since=since, role=role)
-    report(ws, change, fmt, "tie added:")
+    report(ws, change, fmt, N_("tie added: {what}"))
 
 
 @command("end-tie")
@@ -189,7 +198,7 @@ def end_tie(ws: Workspace, tie_id: str, on: str, fmt: str) -> None:
 
     Example: mapper end-tie tie-3f9a0c1b2d4e --on 2026-12-01
     """
-    report(ws, edit.end_tie(ws, tie_id, on=on), fmt, "tie ended:")
+    report(ws, edit.end_tie(ws, tie_id, on=on), fmt, N_("tie ended: {what}"))
 
 
 @command("edit")
@@ -221,7 +230,7 @@ def edit_entity(ws: Workspace, entity_id: str, sets: tuple[str, ...], fmt: str) 
         until=fields.get("until", UNSET),
         origin=fields.get("origin", UNSET),
     )
-    report(ws, change, fmt, "changed")
+    report(ws, change, fmt, N_("changed {what}"))
 
 
 @command("undo")
@@ -237,4 +246,4 @@ def undo(ws: Workspace, change_id: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"id": change_id, "undone": change_id, "label": change.label}))
     else:
-        click.echo(f"undone: change {change_id} ({change.label})")
+        click.echo(_("undone: change {seq} ({what})").format(seq=change_id, what=change.label))

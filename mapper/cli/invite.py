@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import invitations as inv
+from ..i18n import _
 from .base import command, option
 from .options import date_type, with_workspace
 
@@ -52,7 +53,7 @@ def invite(  # type: ignore[no-untyped-def]
     --base-url https://kaart.bibliotheek-rijnstad.nl --qr uitnodiging.png
     """
     if bool(theme) == bool(community):
-        raise click.UsageError("give either --theme NAME or --community NAME")
+        raise click.UsageError(_("give either --theme NAME or --community NAME"))
     target = ws.lookup(theme or community, kind="Theme" if theme else "Community")
     shown = [ws.lookup(n, kind=["Person", "Organisation"]).id for n in show]
     made = inv.create_invitation(
@@ -70,6 +71,8 @@ def invite(  # type: ignore[no-untyped-def]
     if qr_file is not None:
         kind = qr_file.suffix.lower().lstrip(".")
         if kind not in ("png", "svg"):
-            raise click.BadParameter("the QR code file must end in .png or .svg", param_hint="--qr")
+            raise click.BadParameter(
+                _("the QR code file must end in .png or .svg"), param_hint="--qr"
+            )
         qr_file.write_bytes(inv.qr_code(link, kind))
-        click.echo(f"QR code written to {os.fspath(qr_file)}", err=True)
+        click.echo(_("QR code written to {file}").format(file=os.fspath(qr_file)), err=True)

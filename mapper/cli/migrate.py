@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _, ngettext
 from ..migrate import migrate as run_migration
 from .base import command, option
 
@@ -49,5 +50,10 @@ def migrate(source: str, target: str, workspaces: tuple[str, ...], rename: str |
     """  # noqa: E501
     reports = run_migration(source, target, list(workspaces) or None, to_workspace=rename)
     for report in reports:
-        click.echo("copied " + report.line())
-    click.echo(f"{len(reports)} workspace(s) copied and verified")
+        click.echo(_("copied {what}").format(what=report.line()))
+    n = len(reports)
+    click.echo(
+        ngettext(
+            "{n} workspace copied and verified", "{n} workspaces copied and verified", n
+        ).format(n=n)
+    )
