@@ -16,7 +16,7 @@ Which language? The first of:
 
 >>> with use_language("nl"):
 ...     gettext("Person"), ngettext("{n} tie", "{n} ties", 1).format(n=1)
-('Persoon', '1 tie')
+('Persoon', '1 relatie')
 >>> with use_language("en"):
 ...     gettext("Person")
 'Person'

@@ -39,11 +39,26 @@ USAGE_WORDS: dict[str, str] = {
 }
 
 
+#: Click's help of ``--help`` (a message id of Click's).
+HELP_MESSAGE = N_("Show this message and exit.")
+
+
 class _Translating:
     """Help text, short help and the usage line translated when shown."""
 
     help: str | None
     short_help: str | None
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # Click makes the --help option once per command, with its help text translated
+        # then; keep the message id instead, translated when shown (a later run may speak
+        # another language: tests, or a long-lived process).
+        fresh = getattr(self, "_help_option", None) is None
+        found = super().get_help_option(ctx)  # type: ignore[misc]
+        if found is not None and fresh:
+            found.help = HELP_MESSAGE
+            found.__class__ = Option
+        return found
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
