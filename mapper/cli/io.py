@@ -46,6 +46,17 @@ WHAT_WORDS: dict[str, str] = {
 }
 
 
+#: Why two entities look alike (:func:`mapper.io.matching.find_duplicates`); the web app's
+#: words for the same reasons.
+REASON_WORDS: dict[str, str] = {
+    "same name": N_("same name"),
+    "similar name": N_("similar name"),
+    "same e-mail": N_("same e-mail address"),
+    "same phone": N_("same phone number"),
+    "same organisation": N_("same surname and initial, member of the same organisation"),
+}
+
+
 def _kind(code: str | None) -> str:
     """A kind of entity or of tie, as people read it."""
     if not code:
@@ -407,7 +418,8 @@ def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
     found = 0
     for a, b, reason in find_duplicates(ws.nodes(), ties=ws.ties()):
         found += 1
-        click.echo(f"{label(a.kind)}: {a.name} ({a.id})  ~  {b.name} ({b.id})  [{reason}]")
+        why = gettext(REASON_WORDS[reason]) if reason in REASON_WORDS else reason
+        click.echo(f"{label(a.kind)}: {a.name} ({a.id})  ~  {b.name} ({b.id})  [{why}]")
     if not found:
         click.echo(_("no duplicates found"))
 
