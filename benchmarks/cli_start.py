@@ -6,6 +6,11 @@ floor: Python plus Click). ``--source DIR`` measures another checkout as well (e
 commit before the lazy commands, from ``git worktree add``), so before and after come from
 one run on the same machine.
 
+Compile the bytecode first (``python -m compileall -q mapper web seeds`` and the
+site-packages, as an install does): with ``PYTHONDONTWRITEBYTECODE`` set, every start would
+otherwise compile the sources again and measure that instead. On a busy machine compare the
+figures with the floor of the same run, not with the 150 ms.
+
 Run: ``python benchmarks/cli_start.py [--runs 20] [--source /tmp/mapper-before]``
 """
 
