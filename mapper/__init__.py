@@ -16,13 +16,7 @@ here imports Flask.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = version("community-mapper")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
 
 if TYPE_CHECKING:
     from .errors import (
@@ -61,7 +55,20 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    # Read on first use: importlib.metadata costs tens of milliseconds at every `mapper` start.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("community-mapper")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'mapper' has no attribute {name!r}")

@@ -16,7 +16,7 @@ Which language? The first of:
 
 >>> with use_language("nl"):
 ...     gettext("Person"), ngettext("{n} tie", "{n} ties", 1).format(n=1)
-('Persoon', '1 tie')
+('Persoon', '1 relatie')
 >>> with use_language("en"):
 ...     gettext("Person")
 'Person'
@@ -47,12 +47,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+# Babel is imported where it is used: an English run (``mapper --help``) never needs it.
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+    from babel.support import NullTranslations
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -97,6 +97,9 @@ def register_catalogs(folder: str | Path) -> None:
 
 def load_catalog(lang: str) -> Catalog:
     """Every ``.po`` file of ``lang`` in every registered folder, merged into one catalog."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
     merged = Catalog(locale=lang)
     for folder in CATALOG_DIRS:
         for path in sorted((folder / lang).glob("*.po")):
@@ -111,8 +114,12 @@ def load_catalog(lang: str) -> Catalog:
 @cache
 def translations_for(lang: str) -> NullTranslations:
     """The compiled translations of ``lang`` (English, the message ids, for anything else)."""
+    from babel.messages.mofile import write_mo
+    from babel.support import NullTranslations, Translations
+
     if lang not in LANGUAGES or lang == "en":
         return NullTranslations()
+
     buffer = io.BytesIO()
     write_mo(buffer, load_catalog(lang))
     buffer.seek(0)
@@ -176,12 +183,18 @@ def use_language(lang: str) -> Iterator[str]:
 
 def gettext(message: str) -> str:
     """``message`` (an English message id) in the reader's language."""
-    return translations_for(current_language()).gettext(message)
+    lang = current_language()
+    if lang == "en":  # the ids are English: no catalogue to load
+        return message
+    return translations_for(lang).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n``, in the reader's language."""
-    return translations_for(current_language()).ngettext(singular, plural, n)
+    lang = current_language()
+    if lang == "en":
+        return singular if n == 1 else plural
+    return translations_for(lang).ngettext(singular, plural, n)
 
 
 _ = gettext

@@ -37,8 +37,12 @@ def db(tmp_path):
     return str(path), ids, history
 
 
+#: The runs speak English (the locale of the machine is not the test's business).
+ENGLISH = {"MAPPER_LANGUAGE": "en"}
+
+
 def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return CliRunner(env=ENGLISH).invoke(main, list(args), catch_exceptions=False)
 
 
 def test_json_is_a_list_of_points_with_the_documented_keys(db):
@@ -119,15 +123,21 @@ def test_table_shows_a_row_per_date_with_percentages(db):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].startswith("Leesclub De Linde")
+    assert "1 February 2025 … 1 April 2025, every month" in lines[0]
     assert "members" in lines[1] and "reach" in lines[1]
     rows = [line.split() for line in lines[3:]]
-    assert [r[0] for r in rows] == ["2025-02-01", "2025-03-01", "2025-04-01"]
-    assert rows[-1][1] == "4" and "75%" in rows[-1]  # four members, 75% within reach
+    # Dates written out (day, month, year), then the figures.
+    assert [r[:3] for r in rows] == [
+        ["1", "Feb", "2025"],
+        ["1", "Mar", "2025"],
+        ["1", "Apr", "2025"],
+    ]
+    assert rows[-1][3] == "4" and "75%" in rows[-1]  # four members, 75% within reach
 
 
 def test_unknown_community_and_bad_dates_are_one_clear_line(db):
     path, _, _ = db
-    result = CliRunner().invoke(
+    result = CliRunner(env=ENGLISH).invoke(
         main,
         ["connectedness", "--database", path, "--workspace", "lees", "--community", "Leesclub"],
     )
@@ -135,7 +145,7 @@ def test_unknown_community_and_bad_dates_are_one_clear_line(db):
     assert (
         "no Community called 'Leesclub'" in result.output and "Leesclub De Linde" in result.output
     )
-    result = CliRunner().invoke(
+    result = CliRunner(env=ENGLISH).invoke(
         main,
         [
             "connectedness",
@@ -153,7 +163,7 @@ def test_unknown_community_and_bad_dates_are_one_clear_line(db):
     )
     assert result.exit_code == 1 and "lies before the start" in result.output
     assert "Traceback" not in result.output
-    result = CliRunner().invoke(
+    result = CliRunner(env=ENGLISH).invoke(
         main,
         [
             "connectedness",
@@ -212,7 +222,7 @@ def test_goals_and_changes_commands(db):
         "--to",
         "2025-07-01",
     )
-    assert "lost members (1)" in result.output and "Dirk van Dam" in result.output
+    assert "Members who left (1)" in result.output and "Dirk van Dam" in result.output
     result = run(
         "community-changes",
         "--database",

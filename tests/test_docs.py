@@ -16,8 +16,9 @@ README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8"
 
 def _commands(cmd: click.Command, prefix: tuple[str, ...] = ()):
     if isinstance(cmd, click.Group):
-        for name, sub in sorted(cmd.commands.items()):
-            yield from _commands(sub, (*prefix, name))
+        ctx = click.Context(cmd)  # the commands are imported on use: ask the group for them
+        for name in cmd.list_commands(ctx):
+            yield from _commands(cmd.get_command(ctx, name), (*prefix, name))
     else:
         yield " ".join(prefix), cmd
 

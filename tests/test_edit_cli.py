@@ -13,7 +13,9 @@ from mapper.store import SQLiteStore
 
 
 def run(db, *args, ok=True):
-    result = CliRunner().invoke(main, [*args, "--database", str(db), "--workspace", "werkplaats"])
+    result = CliRunner(env={"MAPPER_LANGUAGE": "en"}).invoke(
+        main, [*args, "--database", str(db), "--workspace", "werkplaats"]
+    )
     if ok:
         assert result.exit_code == 0, (args, result.output)
     return result

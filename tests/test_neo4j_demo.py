@@ -60,7 +60,7 @@ def demo_on_neo4j(neo4j_server, demo_db, tmp_path_factory):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "1 workspace(s) copied and verified" in result.output
+    assert "1 workspace copied and verified" in result.output
     yield slug, source
     store = _neo4j_store(neo4j_server)
     store.delete_workspace(slug)

@@ -12,15 +12,16 @@ import click
 from .. import communities as com
 from .. import content_calendar as cc
 from .. import report as rep
+from ..i18n import _
 from ..model import NodeKind
-from . import main
+from .base import command, option
 from .options import date_type, with_workspace
 
 
-@main.command("calendar")
-@click.option("--community", "community", metavar="NAME", help="A community's calendar.")
-@click.option("--staff", "staff", metavar="NAME", help="A staff member's calendar.")
-@click.option(
+@command("calendar")
+@option("--community", "community", metavar="NAME", help="A community's calendar.")
+@option("--staff", "staff", metavar="NAME", help="A staff member's calendar.")
+@option(
     "-o",
     "--output",
     "output",
@@ -39,14 +40,16 @@ def calendar_command(
     Example: mapper calendar --community "Taalmaatjes Rijnstad" -o kalender.ics
     """
     if bool(community) == bool(staff):
-        raise click.UsageError("give exactly one of --community and --staff")
+        raise click.UsageError(_("give exactly one of --community and --staff"))
     if community:
         node = com.community(ws, community)
-        data = cc.to_ical(f"Contentkalender {node.name}", cc.community_items(ws, node))
+        data = cc.to_ical(
+            _("Content calendar {name}").format(name=node.name), cc.community_items(ws, node)
+        )
     else:
         person = ws.lookup(staff, kind=NodeKind.STAFF)
         data = cc.to_ical(
-            f"Contentkalender {person.name}",
+            _("Content calendar {name}").format(name=person.name),
             cc.staff_items(ws, person.id),
             checkpoints=cc.staff_checkpoints(ws, person.id),
         )
@@ -54,14 +57,14 @@ def calendar_command(
         click.echo(data.decode("utf-8"), nl=False)
     else:
         output.write_bytes(data)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(_("written: {file}").format(file=output), err=True)
 
 
-@main.command("report")
-@click.option("--community", "community", metavar="NAME", help="One community (default: all).")
-@click.option("--as-of", "as_of", type=date_type(), default=None, help="The day (default: today).")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-@click.option(
+@command("report")
+@option("--community", "community", metavar="NAME", help="One community (default: all).")
+@option("--as-of", "as_of", type=date_type(), default=None, help="The day (default: today).")
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@option(
     "-o",
     "--output",
     "output",
@@ -98,5 +101,7 @@ def report_command(
     elif suffix == ".pdf":
         output.write_bytes(rep.render_pdf(rep.render_html(data, lang=lang)))
     else:
-        raise click.BadParameter(f"{output.name}: use .pdf, .html or .json", param_hint="-o")
-    click.echo(f"wrote {output}", err=True)
+        raise click.BadParameter(
+            _("{name}: use .pdf, .html or .json").format(name=output.name), param_hint="-o"
+        )
+    click.echo(_("written: {file}").format(file=output), err=True)

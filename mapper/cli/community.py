@@ -19,42 +19,121 @@ from ..analysis.community import (
     series_dates,
 )
 from ..analysis.goals import community_goals, goal_progress
-from . import main
+from ..i18n import N_, _, format_date, format_number, format_percent, gettext
+from ..labels import label
+from .base import command, option
 from .options import date_type, with_workspace
 
 #: How far back a series goes by default (months before ``--to``), at most.
 DEFAULT_SPAN_MONTHS = 24
 
-#: Table columns: (metric, header).
+#: Table columns: (metric, header); the headers are message ids.
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("date", "date"),
-    ("members", "members"),
-    ("ties", "ties"),
-    ("density", "density"),
-    ("average_strength", "avg str"),
-    ("components", "comp"),
-    ("clustering", "clust"),
-    ("bonded", "bonded"),
-    ("library_reach", "reach"),
-    ("ambassadors", "amb"),
-    ("activities_30d", "act30"),
-    ("activities_90d", "act90"),
-    ("roles_filled", "roles"),
+    ("date", N_("date")),
+    ("members", N_("members")),
+    ("ties", N_("ties")),
+    ("density", N_("density")),
+    ("average_strength", N_("avg str")),
+    ("components", N_("groups")),
+    ("clustering", N_("clust")),
+    ("bonded", N_("bonded")),
+    ("library_reach", N_("reach")),
+    ("ambassadors", N_("amb")),
+    ("activities_30d", N_("act30")),
+    ("activities_90d", N_("act90")),
+    ("roles_filled", N_("roles")),
 )
+
+#: Columns of the goals table.
+GOAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("goal", N_("SMART goal")),
+    ("metric", N_("metric")),
+    ("value", N_("value")),
+    ("target", N_("target value")),
+    ("deadline", N_("deadline")),
+    ("status", N_("status")),
+)
+
+#: Status words of a goal's progress (:data:`mapper.analysis.goals.STATUSES`).
+STATUS_WORDS: dict[str, str] = {
+    "met": N_("met"),
+    "on_track": N_("on track"),
+    "behind": N_("behind"),
+    "missed": N_("missed"),
+    "unmeasured": N_("not measured yet"),
+}
+
+#: Headings of the parts of ``community-changes`` (keys of ``community_changes``).
+CHANGE_HEADINGS: dict[str, str] = {
+    "new_members": N_("New members"),
+    "lost_members": N_("Members who left"),
+    "new_ties": N_("New ties among members"),
+    "lost_ties": N_("Ties that ended"),
+    "newly_bonded": N_("Newly bonded with the library"),
+    "lost_bonds": N_("Bond with the library lost"),
+    "weaker": N_("Ties grown weaker"),
+    "stronger": N_("Ties grown stronger"),
+}
+
+#: The measures' names, until :mod:`mapper.labels` has a ``measure`` category (then its label
+#: is used; these are the web app's words for the same measures).
+METRIC_WORDS: dict[str, str] = {
+    "members": N_("Members"),
+    "organisations": N_("Partner organisations"),
+    "ties": N_("Ties among members"),
+    "average_strength": N_("Average strength of those ties"),
+    "density": N_("Density"),
+    "components": N_("Separate groups"),
+    "largest_component_share": N_("Share in the largest group"),
+    "clustering": N_("Clustering"),
+    "bonded": N_("Direct bond with the library"),
+    "library_reach": N_("Within two steps of the library"),
+    "ambassadors": N_("Ambassadors"),
+    "activities_30d": N_("Activities, last 30 days"),
+    "activities_90d": N_("Activities, last 90 days"),
+    "activities_per_month": N_("Activities per month (last three months)"),
+    "roles_filled": N_("Library roles filled"),
+    "staff": N_("Library staff in a role"),
+    "manual": N_("Measured by hand"),
+}
+
+
+def metric_word(code: str) -> str:
+    """The name of a measure: its label, else the word above, else the code."""
+    word = label(code, "measure")
+    if word == code and code in METRIC_WORDS:
+        return gettext(METRIC_WORDS[code])
+    return word
+
+
+#: Words of ``--every``.
+EVERY_WORDS: dict[str, str] = {"month": N_("every month"), "week": N_("every week")}
 
 
 def _fmt(metric: str, value: Any) -> str:
+    """A cell, the reader's way: shares as percentages (density and clustering as a
+    fraction), numbers with the reader's decimal mark, dates written out, words translated."""
     if value is None:
         return "–"
+    if metric == "date" or metric == "deadline":
+        return format_date(value, "medium")
+    if metric == "status":
+        return gettext(STATUS_WORDS.get(value, value))
+    if metric == "metric":
+        return metric_word(value)
     if metric in SHARE_METRICS:
-        return f"{value:.0%}" if metric != "density" and metric != "clustering" else f"{value:.3f}"
+        if metric in ("density", "clustering"):
+            return format_number(value, 3)
+        return format_percent(value)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.2f}"
+        return format_number(int(value)) if value.is_integer() else format_number(value, 2)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)
     return str(value)
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...]) -> str:
-    cells = [[header for _, header in columns]] + [
+    cells = [[gettext(header) for _, header in columns]] + [
         [_fmt(key, row.get(key)) for key, _ in columns] for row in rows
     ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
@@ -77,33 +156,31 @@ def _span(
     return start, end
 
 
-@main.command("connectedness")
+@command("connectedness")
 @with_workspace
-@click.option(
+@option(
     "--community",
     "community_ref",
     required=True,
     metavar="NAME",
     help="The community, by name (or id).",
 )
-@click.option(
+@option(
     "--from",
     "start",
     type=date_type(),
     default=None,
     help="First date (default: the community's first member, at most 24 months before --to).",
 )
-@click.option("--to", "end", type=date_type(), default=None, help="Last date (default: today).")
-@click.option(
+@option("--to", "end", type=date_type(), default=None, help="Last date (default: today).")
+@option(
     "--every",
     type=click.Choice(["month", "week"]),
     default="month",
     show_default=True,
     help="Step between points.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def connectedness_cmd(
     ws, community_ref: str, start: dt.datetime | None, end: dt.datetime | None, every: str, fmt: str
 ) -> None:  # type: ignore[no-untyped-def]
@@ -125,23 +202,29 @@ def connectedness_cmd(
     if fmt == "json":
         click.echo(json.dumps(points, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{node.name} ({node.id}) — {first.isoformat()} … {last.isoformat()}, every {every}")
+    click.echo(
+        _("{name} ({id}) — {first} … {last}, {every}").format(
+            name=node.name,
+            id=node.id,
+            first=format_date(first),
+            last=format_date(last),
+            every=gettext(EVERY_WORDS[every]),
+        )
+    )
     click.echo(_table(points, TABLE_COLUMNS))
 
 
-@main.command("goals")
+@command("goals")
 @with_workspace
-@click.option(
+@option(
     "--community",
     "community_ref",
     required=True,
     metavar="NAME",
     help="The community, by name (or id).",
 )
-@click.option("--as-of", "as_of", type=date_type(), default=None, help="Day (default: today).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@option("--as-of", "as_of", type=date_type(), default=None, help="Day (default: today).")
+@option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> None:  # type: ignore[no-untyped-def]
     """The SMART goals of a community and their progress on a day (met, on track, behind,
     missed), computed from the graph.
@@ -168,27 +251,17 @@ def goals_cmd(ws, community_ref: str, as_of: dt.datetime | None, fmt: str) -> No
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo(f"{node.name} has no SMART goals")
+        click.echo(_("{name} has no SMART goals").format(name=node.name))
         return
-    columns = (
-        ("goal", "goal"),
-        ("metric", "metric"),
-        ("value", "value"),
-        ("target", "target"),
-        ("deadline", "deadline"),
-        ("status", "status"),
-    )
-    click.echo(_table(rows, columns))
+    click.echo(_table(rows, GOAL_COLUMNS))
 
 
-@main.command("community-changes")
+@command("community-changes")
 @with_workspace
-@click.option("--community", "community_ref", required=True, metavar="NAME")
-@click.option("--from", "start", type=date_type(), required=True, help="Earlier date.")
-@click.option("--to", "end", type=date_type(), default=None, help="Later date (default: today).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@option("--community", "community_ref", required=True, metavar="NAME")
+@option("--from", "start", type=date_type(), required=True, help="Earlier date.")
+@option("--to", "end", type=date_type(), default=None, help="Later date (default: today).")
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def changes_cmd(
     ws, community_ref: str, start: dt.datetime, end: dt.datetime | None, fmt: str
 ) -> None:  # type: ignore[no-untyped-def]
@@ -204,14 +277,16 @@ def changes_cmd(
     if fmt == "json":
         click.echo(json.dumps(described, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{node.name}: {start.date().isoformat()} → {last.isoformat()}")
+    click.echo(f"{node.name}: {format_date(start.date())} → {format_date(last)}")
     for key, rows in described.items():
-        click.echo(f"{key.replace('_', ' ')} ({len(rows)})")
+        heading = gettext(CHANGE_HEADINGS[key]) if key in CHANGE_HEADINGS else key
+        click.echo(f"{heading} ({format_number(len(rows))})")
         for row in rows:
             if "name" in row:
                 click.echo(f"  {row['name']}")
             elif "before" in row:
-                click.echo(f"  {row['a']} – {row['b']}: {row['before']:.1f} → {row['after']:.1f}")
+                before, after = format_number(row["before"], 1), format_number(row["after"], 1)
+                click.echo(f"  {row['a']} – {row['b']}: {before} → {after}")
             else:
                 click.echo(f"  {row['a']} – {row['b']}")
 

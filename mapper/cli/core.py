@@ -6,8 +6,9 @@ import datetime as dt
 
 import click
 
+from ..i18n import _, ngettext
 from ..store import default_url
-from . import main
+from .base import command, option
 from .options import (
     database_option,
     open_from_options,
@@ -15,6 +16,7 @@ from .options import (
     with_workspace,
     workspace_option,
 )
+from .words import count_list, count_rows
 
 #: Worker threads of the production server (waitress) unless ``--threads`` says otherwise.
 DEFAULT_THREADS = 8
@@ -43,9 +45,16 @@ def _serve(
     if proxies is not None:
         settings["PROXIES"] = proxies
     app = create_app(settings)
-    server = "Flask development server (--debug)" if debug else f"waitress, {threads} threads"
+    if debug:
+        server = _("Flask development server (--debug)")
+    else:
+        server = ngettext("waitress, {n} thread", "waitress, {n} threads", threads).format(
+            n=threads
+        )
     click.echo(
-        f"community-mapper: http://{host}:{port}/  (store: {url}, workspace: {workspace}; {server})"
+        _("community-mapper: {address}  (store: {url}, workspace: {workspace}; {server})").format(
+            address=f"http://{host}:{port}/", url=url, workspace=workspace, server=server
+        )
     )
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
@@ -61,32 +70,32 @@ def _serve(
 
 
 def serve_options(func):  # type: ignore[no-untyped-def]
-    func = click.option(
-        "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
-    )(func)
-    func = click.option(
-        "--port", default=5000, show_default=True, type=int, help="Port to listen on."
-    )(func)
-    func = click.option(
+    func = option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")(
+        func
+    )
+    func = option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")(
+        func
+    )
+    func = option(
         "--threads",
         default=DEFAULT_THREADS,
         show_default=True,
         type=click.IntRange(1, 256),
         help="Worker threads of the server (requests handled at the same time).",
     )(func)
-    func = click.option(
+    func = option(
         "--proxies",
         type=click.IntRange(0, 10),
         default=None,
         help="Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/"
         "-Host/-Prefix headers are trusted. Default: MAPPER_PROXIES, else 0.",
     )(func)
-    func = click.option(
+    func = option(
         "--debug",
         is_flag=True,
         help="Flask's development server with the debugger (never on a shared server).",
     )(func)
-    func = click.option(
+    func = option(
         "--single-user/--login",
         "single_user",
         default=None,
@@ -97,7 +106,7 @@ def serve_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-@main.command()
+@command()
 @database_option
 @workspace_option
 @serve_options
@@ -119,11 +128,11 @@ def serve(
     _serve(resolve_url(database), workspace, host, port, debug, single_user, threads, proxies)
 
 
-@main.command()
+@command()
 @database_option
 @workspace_option
 @serve_options
-@click.option("--no-serve", is_flag=True, help="Only seed the demo town, don't serve it.")
+@option("--no-serve", is_flag=True, help="Only seed the demo town, don't serve it.")
 def demo(
     database: str | None,
     workspace: str,
@@ -146,11 +155,13 @@ def demo(
     store = open_from_options(url)
     try:
         if any(w.slug == workspace for w in store.workspaces()):
-            click.echo(f"workspace {workspace!r} already exists; serving it as it is")
+            click.echo(
+                _("workspace {name!r} already exists; serving it as it is").format(name=workspace)
+            )
         else:
             # History ends today, so the demo looks current whenever it is started.
             counts = seed_demo(store, workspace, today=dt.date.today())
-            click.echo("demo town seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+            click.echo(_("demo town seeded: {counts}").format(counts=count_list(counts)))
     finally:
         store.close()
     if not no_serve:
@@ -167,7 +178,7 @@ def demo(
         )
 
 
-@main.command()
+@command()
 @with_workspace
 def info(ws) -> None:  # type: ignore[no-untyped-def]
     """Show what a workspace holds.
@@ -175,14 +186,16 @@ def info(ws) -> None:  # type: ignore[no-untyped-def]
     Example: mapper info --workspace demo
     """
     click.echo(f"{ws.info.name} ({ws.slug})")
-    for key, value in ws.counts().items():
-        click.echo(f"  {key:<14} {value}")
+    rows = count_rows(ws.counts())
+    width = max(len(word) for word, _number in rows)
+    for word, number in rows:
+        click.echo(f"  {word:<{width}} {number:>6}")
 
 
-@main.command("init-workspace")
+@command("init-workspace")
 @database_option
 @click.argument("slug")
-@click.option("--name", help="Display name, e.g. 'Bibliotheek Rijnstad'.")
+@option("--name", help="Display name, e.g. 'Bibliotheek Rijnstad'.")
 def init_workspace(database: str | None, slug: str, name: str | None) -> None:
     """Create an empty workspace.
 
@@ -193,7 +206,7 @@ def init_workspace(database: str | None, slug: str, name: str | None) -> None:
         store.create_workspace(slug, name)
     finally:
         store.close()
-    click.echo(f"workspace {slug!r} created")
+    click.echo(_("workspace {name!r} created").format(name=slug))
 
 
 __all__ = ["serve", "demo", "info", "init_workspace", "default_url"]

@@ -13,10 +13,12 @@ from typing import Any
 import click
 
 from ..errors import NotFoundError
+from ..i18n import N_, _, gettext
+from ..labels import label
 from ..services import edit
 from ..services.edit import UNSET
 from ..store import Workspace
-from . import main
+from .base import command, option
 from .options import database_option, open_from_options, workspace_option
 
 #: Keys of ``--set`` that are fields of the entity itself, not details.
@@ -36,7 +38,7 @@ def with_new_workspace(func: Callable[..., Any]) -> Callable[..., Any]:
                 ws = store.workspace(workspace)
             except NotFoundError:
                 ws = store.create_workspace(workspace, workspace.replace("-", " ").title())
-                click.echo(f"workspace {workspace!r} created", err=True)
+                click.echo(_("workspace {name!r} created").format(name=workspace), err=True)
             return func(*args, ws=ws, **kwargs)
         finally:
             store.close()
@@ -45,7 +47,7 @@ def with_new_workspace(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
+    return option(
         "--format",
         "fmt",
         type=click.Choice(["text", "json"]),
@@ -60,12 +62,15 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r} is not key=value", param_hint="--set")
+            raise click.BadParameter(
+                _("{item!r} is not key=value").format(item=item), param_hint="--set"
+            )
         out[key.strip()] = value
     return out
 
 
-def report(ws: Workspace, change: edit.Change, fmt: str, verb: str) -> None:
+def report(ws: Workspace, change: edit.Change, fmt: str, done: str) -> None:
+    """What a change did: ``done`` is a message id with ``{what}`` (``"added {what}"``)."""
     if fmt == "json":
         data = change.as_json()
         if change.nodes:
@@ -85,33 +90,31 @@ def report(ws: Workspace, change: edit.Change, fmt: str, verb: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
         return
     if change.seq is None:
-        click.echo(f"nothing changed: {change.label} ({change.main_id})")
+        click.echo(_("nothing changed: {what}").format(what=f"{change.label} ({change.main_id})"))
         return
-    extra = [f"{t.kind.value} {t.id}" for t in change.ties if t.id != change.main_id]
-    line = f"{verb} {change.label} ({change.main_id})"
+    extra = [f"{label(t.kind)} {t.id}" for t in change.ties if t.id != change.main_id]
+    line = gettext(done).format(what=f"{change.label} ({change.main_id})")
     if extra:
-        line += "; ties: " + ", ".join(extra)
-    click.echo(f"{line}; change {change.seq} (undo within the hour: mapper undo {change.seq})")
+        line += "; " + _("ties: {ties}").format(ties=", ".join(extra))
+    click.echo(
+        line
+        + "; "
+        + _("change {seq} (undo within the hour: mapper undo {seq})").format(seq=change.seq)
+    )
 
 
-@main.command("add")
+@command("add")
 @with_new_workspace
 @click.argument("kind")
 @click.argument("name")
-@click.option("--theme", metavar="THEME", help="Theme (id or exact name) it is active on / about.")
-@click.option(
-    "--strength", metavar="STEP", help="How active on the theme: a step 1–5, its word, or 0–1."
-)
-@click.option("--bond", is_flag=True, help="It has a bond with the library.")
-@click.option("--bond-strength", metavar="STEP", help="Strength of the bond.")
-@click.option(
-    "--bond-holder", metavar="WHO", help="Staff member holding the bond (default the library)."
-)
-@click.option("--library-theme", is_flag=True, help="For a theme: the library works on it.")
-@click.option(
-    "--channel", "channels", multiple=True, metavar="CHANNEL", help="Active in this channel."
-)
-@click.option(
+@option("--theme", metavar="THEME", help="Theme (id or exact name) it is active on / about.")
+@option("--strength", metavar="STEP", help="How active on the theme: a step 1–5, its word, or 0–1.")
+@option("--bond", is_flag=True, help="It has a bond with the library.")
+@option("--bond-strength", metavar="STEP", help="Strength of the bond.")
+@option("--bond-holder", metavar="WHO", help="Staff member holding the bond (default the library).")
+@option("--library-theme", is_flag=True, help="For a theme: the library works on it.")
+@option("--channel", "channels", multiple=True, metavar="CHANNEL", help="Active in this channel.")
+@option(
     "--set",
     "sets",
     multiple=True,
@@ -155,17 +158,17 @@ def add(
         bond_strength=bond_strength,
         library_theme=library_theme,
     )
-    report(ws, change, fmt, "added")
+    report(ws, change, fmt, N_("added {what}"))
 
 
-@main.command("tie")
+@command("tie")
 @with_new_workspace
 @click.argument("kind")
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
-@click.option("--strength", metavar="STEP|0..1", help="A step 1–5 or its word (sterk), or 0–1.")
-@click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD; default today).")
-@click.option("--role", help="Role on the tie (member, ambassador, lid, …).")
+@option("--strength", metavar="STEP|0..1", help="A step 1–5 or its word (sterk), or 0–1.")
+@option("--since", metavar="DATE", help="From this day (YYYY-MM-DD; default today).")
+@option("--role", help="Role on the tie (member, ambassador, lid, …).")
 @format_option
 def tie(
     ws: Workspace,
@@ -182,26 +185,26 @@ def tie(
     Example: mapper tie kent "Fatma Yılmaz" "Jan de Vries" --strength sterk
     """
     change = edit.add_tie(ws, kind, source, target, strength=strength, since=since, role=role)
-    report(ws, change, fmt, "tie added:")
+    report(ws, change, fmt, N_("tie added: {what}"))
 
 
-@main.command("end-tie")
+@command("end-tie")
 @with_new_workspace
 @click.argument("tie_id", metavar="ID")
-@click.option("--on", "on", required=True, metavar="DATE", help="The first day it no longer holds.")
+@option("--on", "on", required=True, metavar="DATE", help="The first day it no longer holds.")
 @format_option
 def end_tie(ws: Workspace, tie_id: str, on: str, fmt: str) -> None:
     """End a tie on a date (it stays in the history).
 
     Example: mapper end-tie tie-3f9a0c1b2d4e --on 2026-12-01
     """
-    report(ws, edit.end_tie(ws, tie_id, on=on), fmt, "tie ended:")
+    report(ws, edit.end_tie(ws, tie_id, on=on), fmt, N_("tie ended: {what}"))
 
 
-@main.command("edit")
+@command("edit")
 @with_new_workspace
 @click.argument("entity_id", metavar="ID")
-@click.option(
+@option(
     "--set",
     "sets",
     multiple=True,
@@ -227,10 +230,10 @@ def edit_entity(ws: Workspace, entity_id: str, sets: tuple[str, ...], fmt: str) 
         until=fields.get("until", UNSET),
         origin=fields.get("origin", UNSET),
     )
-    report(ws, change, fmt, "changed")
+    report(ws, change, fmt, N_("changed {what}"))
 
 
-@main.command("undo")
+@command("undo")
 @with_new_workspace
 @click.argument("change_id", metavar="CHANGE", type=int)
 @format_option
@@ -243,4 +246,4 @@ def undo(ws: Workspace, change_id: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"id": change_id, "undone": change_id, "label": change.label}))
     else:
-        click.echo(f"undone: change {change_id} ({change.label})")
+        click.echo(_("undone: change {seq} ({what})").format(seq=change_id, what=change.label))

@@ -8,33 +8,34 @@ from pathlib import Path
 import click
 
 from .. import invitations as inv
-from . import main
+from ..i18n import _
+from .base import command, option
 from .options import date_type, with_workspace
 
 
-@main.command("invite")
+@command("invite")
 @with_workspace
-@click.option("--theme", metavar="NAME", help="The theme the invitation is about.")
-@click.option("--community", metavar="NAME", help="The community the invitation is about.")
-@click.option("--until", type=date_type(), help="Last day answers are taken (YYYY-MM-DD).")
-@click.option("--max", "max_answers", type=click.IntRange(min=1), help="At most N answers.")
-@click.option(
+@option("--theme", metavar="NAME", help="The theme the invitation is about.")
+@option("--community", metavar="NAME", help="The community the invitation is about.")
+@option("--until", type=date_type(), help="Last day answers are taken (YYYY-MM-DD).")
+@option("--max", "max_answers", type=click.IntRange(min=1), help="At most N answers.")
+@option(
     "--base-url",
     envvar="MAPPER_BASE_URL",
     default=inv.DEFAULT_BASE_URL,
     show_default=True,
     help="The site's address as visitors reach it (default: MAPPER_BASE_URL).",
 )
-@click.option("--name", help="Name of the invitation (default: the theme's or community's).")
-@click.option("--for", "audience", default="", help="Who it is for, e.g. 'partners in Noord'.")
-@click.option("--text", default="", help="A short text in the library's words.")
-@click.option(
+@option("--name", help="Name of the invitation (default: the theme's or community's).")
+@option("--for", "audience", default="", help="Who it is for, e.g. 'partners in Noord'.")
+@option("--text", default="", help="A short text in the library's words.")
+@option(
     "--show",
     multiple=True,
     metavar="NAME",
     help="A person or organisation visitors may pick from (repeat the option).",
 )
-@click.option(
+@option(
     "--qr",
     "qr_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -52,7 +53,7 @@ def invite(  # type: ignore[no-untyped-def]
     --base-url https://kaart.bibliotheek-rijnstad.nl --qr uitnodiging.png
     """
     if bool(theme) == bool(community):
-        raise click.UsageError("give either --theme NAME or --community NAME")
+        raise click.UsageError(_("give either --theme NAME or --community NAME"))
     target = ws.lookup(theme or community, kind="Theme" if theme else "Community")
     shown = [ws.lookup(n, kind=["Person", "Organisation"]).id for n in show]
     made = inv.create_invitation(
@@ -70,6 +71,8 @@ def invite(  # type: ignore[no-untyped-def]
     if qr_file is not None:
         kind = qr_file.suffix.lower().lstrip(".")
         if kind not in ("png", "svg"):
-            raise click.BadParameter("the QR code file must end in .png or .svg", param_hint="--qr")
+            raise click.BadParameter(
+                _("the QR code file must end in .png or .svg"), param_hint="--qr"
+            )
         qr_file.write_bytes(inv.qr_code(link, kind))
-        click.echo(f"QR code written to {os.fspath(qr_file)}", err=True)
+        click.echo(_("QR code written to {file}").format(file=os.fspath(qr_file)), err=True)

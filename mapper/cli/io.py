@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..i18n import N_, _, format_number, gettext, ngettext
 from ..io import export as exporter
 from ..io import kumu
 from ..io.backup import backup as backup_workspace
@@ -15,8 +16,9 @@ from ..io.matching import find_duplicates
 from ..io.merging import compare
 from ..io.plan import ImportErrors, plan_import
 from ..io.readers import Found, read_file
+from ..labels import label
 from ..store import is_neo4j_url, sqlite_path
-from . import main
+from .base import command, option
 from .options import (
     database_option,
     open_from_options,
@@ -29,51 +31,103 @@ from .options import (
 SHOWN = 10
 
 
+#: Words of the import plan's actions, per count key (``entities_create`` …).
+ACTION_WORDS: dict[str, str] = {
+    "create": N_("new"),
+    "update": N_("updated"),
+    "change": N_("changed"),
+    "match": N_("unchanged"),
+}
+#: Headings of the import plan's counts.
+WHAT_WORDS: dict[str, str] = {
+    "entities": N_("entities"),
+    "ties": N_("ties"),
+    "contacts": N_("contact moments"),
+}
+
+
+#: Why two entities look alike (:func:`mapper.io.matching.find_duplicates`); the web app's
+#: words for the same reasons.
+REASON_WORDS: dict[str, str] = {
+    "same name": N_("same name"),
+    "similar name": N_("similar name"),
+    "same e-mail": N_("same e-mail address"),
+    "same phone": N_("same phone number"),
+    "same organisation": N_("same surname and initial, member of the same organisation"),
+}
+
+
+def _kind(code: str | None) -> str:
+    """A kind of entity or of tie, as people read it."""
+    if not code:
+        return ""
+    word = label(code, "kind")
+    return word if word != code else label(code, "rel")
+
+
 def _echo_plan(plan: Any) -> None:
     summary = plan.summary(limit=SHOWN)
     counts = summary["counts"]
-    click.echo(f"format: {summary['format']}")
+    click.echo(_("format: {format}").format(format=summary["format"]))
     for note in summary["notes"]:
-        click.echo(f"note: {note}")
+        click.echo(_("note: {note}").format(note=note))
     for t in summary["types"]:
-        word = "element" if t["part"] == "element" else "connection"
+        values = {"type": t["type"], "count": format_number(t["count"]), "kind": _kind(t["kind"])}
         if t["kind"]:
-            click.echo(f"{word} type {t['type']!r} ({t['count']}×) → {t['kind']}")
+            if t["part"] == "element":
+                line = _("element type {type!r} ({count}×) → {kind}")
+            else:
+                line = _("connection type {type!r} ({count}×) → {kind}")
+        elif t["part"] == "element":
+            line = _(
+                "element type {type!r} ({count}×): not known; say which kind it is with "
+                "--map '{type}=KIND'"
+            )
         else:
-            click.echo(
-                f"{word} type {t['type']!r} ({t['count']}×): not known; say which kind it is "
-                f"with --map '{t['type']}=KIND'"
+            line = _(
+                "connection type {type!r} ({count}×): not known; say which kind it is with "
+                "--map '{type}=KIND'"
             )
-    for what in ("entities", "ties", "contacts"):
+        click.echo(line.format(**values))
+    for what, heading in WHAT_WORDS.items():
         parts = [
-            f"{counts.get(f'{what}_{action}', 0)} {label}"
-            for action, label in (
-                ("create", "new"),
-                ("update", "updated"),
-                ("change", "changed"),
-                ("match", "unchanged"),
-            )
+            f"{format_number(counts[f'{what}_{action}'])} {gettext(word)}"
+            for action, word in ACTION_WORDS.items()
             if counts.get(f"{what}_{action}")
         ]
-        click.echo(f"{what}: {', '.join(parts) or 'none'}")
-    for action, label in (("create", "new"), ("update", "updated")):
+        click.echo(f"{gettext(heading)}: {', '.join(parts) or _('none')}")
+    for action in ("create", "update"):
+        word = gettext(ACTION_WORDS[action])
         for item in summary["entities"].get(action, []):
             changes = f" ({', '.join(item['changes'])})" if item["changes"] else ""
-            click.echo(f"  {label}: {item['kind']} {item['name']}{changes}")
+            click.echo(f"  {word}: {_kind(item['kind'])} {item['name']}{changes}")
     for item in summary["ties"].get("create", []):
-        click.echo(f"  new tie: {item['kind']} {item['source']} → {item['target']}")
+        click.echo(
+            "  "
+            + _("new tie: {kind} {source} → {target}").format(
+                kind=_kind(item["kind"]), source=item["source"], target=item["target"]
+            )
+        )
     for p in summary["proposals"]:
         names = ", ".join(f"{c['name']} ({c['id']})" for c in p["candidates"])
         click.echo(
-            f"  maybe the same: {p['kind']} {p['name']!r} ({p['sheet']} row {p['row']}) ~ {names}"
+            "  "
+            + _("maybe the same: {kind} {name!r} ({sheet} row {row}) ~ {names}").format(
+                kind=_kind(p["kind"]), name=p["name"], sheet=p["sheet"], row=p["row"], names=names
+            )
         )
     for d in summary["file_duplicates"]:
-        click.echo(f"  similar names in the file: {d['a']!r} / {d['b']!r} ({d['rows']})")
+        click.echo(
+            "  "
+            + _("similar names in the file: {a!r} / {b!r} ({rows})").format(
+                a=d["a"], b=d["b"], rows=d["rows"]
+            )
+        )
     for e in plan.errors:
-        click.echo(f"error: {e}", err=True)
+        click.echo(_("error: {error}").format(error=e), err=True)
 
 
-@main.command("import")
+@command("import")
 @database_option
 @workspace_option
 @click.argument(
@@ -83,15 +137,13 @@ def _echo_plan(plan: Any) -> None:
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
-@click.option(
-    "--dry-run", is_flag=True, help="Only show what would be created, updated and matched."
-)
-@click.option(
+@option("--dry-run", is_flag=True, help="Only show what would be created, updated and matched.")
+@option(
     "--accept-matches",
     is_flag=True,
     help="Treat every proposed near-duplicate as the existing entity (default: new).",
 )
-@click.option(
+@option(
     "--map",
     "mapping",
     multiple=True,
@@ -99,7 +151,7 @@ def _echo_plan(plan: Any) -> None:
     help="Kumu/Gephi type to kind, e.g. --map Company=organisatie --map Personal=kent "
     "(remembered for the next import; obvious names map by themselves).",
 )
-@click.option(
+@option(
     "--no-create",
     is_flag=True,
     help="Refuse to create the database file or the workspace when they do not exist yet.",
@@ -127,8 +179,10 @@ def import_command(
     new_file = path is not None and path != ":memory:" and not Path(path).exists()
     if new_file and no_create:
         raise click.ClickException(
-            f"database {path} does not exist; leave out --no-create to create it, "
-            "or give the right file with --database"
+            _(
+                "database {path} does not exist; leave out --no-create to create it, "
+                "or give the right file with --database"
+            ).format(path=path)
         )
     found = _read(files)
     file = files[0]
@@ -138,13 +192,20 @@ def import_command(
         exists = store is not None and any(w.slug == workspace for w in store.workspaces())
         if not exists and no_create:
             raise click.ClickException(
-                f"workspace {workspace!r} does not exist; create it with "
-                f"`mapper init-workspace {workspace}`, or leave out --no-create"
+                _(
+                    "workspace {name!r} does not exist; create it with "
+                    "`mapper init-workspace {name}`, or leave out --no-create"
+                ).format(name=workspace)
             )
         if not exists:
             # Plan into an empty workspace in memory first: a dry run, or a file with bad
             # rows, creates nothing (no file, no workspace).
-            what = f"database {path} with workspace" if new_file else "workspace"
+            if new_file:
+                what = _("database {path} with workspace {name!r}").format(
+                    path=path, name=workspace
+                )
+            else:
+                what = _("workspace {name!r}").format(name=workspace)
             probe = open_from_options(":memory:")
             try:
                 probe.create_workspace(workspace)
@@ -154,17 +215,17 @@ def import_command(
             finally:
                 probe.close()
             if dry_run:
-                click.echo(f"dry run: nothing written; {what} {workspace!r} would be created")
+                click.echo(_("dry run: nothing written; {what} would be created").format(what=what))
                 return
             store = store or open_from_options(url)
             store.create_workspace(workspace)
-            click.echo(f"created: {what} {workspace!r}")
+            click.echo(_("created: {what}").format(what=what))
         assert store is not None
         plan = _plan(
             store.workspace(workspace), found, file, accept_matches, dry_run or exists, types
         )
         if dry_run:
-            click.echo("dry run: nothing written")
+            click.echo(_("dry run: nothing written"))
             return
         _apply(plan)
         if types:
@@ -199,15 +260,20 @@ def _plan(
     if show or plan.errors:
         _echo_plan(plan)
     if plan.errors:
-        raise click.ClickException(f"{len(plan.errors)} bad row(s); nothing imported")
+        n = len(plan.errors)
+        raise click.ClickException(
+            ngettext("{n} bad row; nothing imported", "{n} bad rows; nothing imported", n).format(
+                n=format_number(n)
+            )
+        )
     return plan
 
 
 def _apply(plan: Any) -> None:
     if plan.changes_nothing():
-        click.echo("nothing to change")
+        click.echo(_("nothing to change"))
         return
-    with click.progressbar(length=1, label="importing", show_pos=True) as bar:
+    with click.progressbar(length=1, label=_("importing"), show_pos=True) as bar:
 
         def progress(done: int, total: int, what: str) -> None:
             bar.length = max(total, 1)
@@ -217,28 +283,45 @@ def _apply(plan: Any) -> None:
             result = plan.apply(progress=progress)
         except ImportErrors as exc:  # pragma: no cover - errors are caught above
             raise click.ClickException(str(exc)) from exc
-    click.echo(
-        "imported: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items() if v)
+    click.echo(_("imported: {counts}").format(counts=_result_list(result)))
+
+
+#: Words of an import's result counts (``Plan.apply``).
+RESULT_WORDS: dict[str, str] = {
+    "entities_created": N_("entities created"),
+    "entities_updated": N_("entities updated"),
+    "ties_created": N_("ties created"),
+    "ties_changed": N_("ties changed"),
+    "contacts_created": N_("contact moments created"),
+}
+
+
+def _result_list(result: dict[str, int]) -> str:
+    return ", ".join(
+        f"{gettext(RESULT_WORDS[k]) if k in RESULT_WORDS else k.replace('_', ' ')} "
+        f"{format_number(v)}"
+        for k, v in result.items()
+        if v
     )
 
 
-@main.command("export")
+@command("export")
 @with_workspace
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(list(exporter.FORMATS)),
     default=None,
     help="File format (default: from the file's ending; .zip is csv).",
 )
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
     help="File to write.",
 )
-@click.option("--theme", default=None, help="Only this theme's scan (name or id).")
+@option("--theme", default=None, help="Only this theme's scan (name or id).")
 def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None:  # type: ignore[no-untyped-def]
     """Export the workspace (or one theme's scan) as csv (zip), xlsx, graphml, gexf, json, or
     kumu (an XLSX with Kumu's Elements and Connections sheets).
@@ -249,14 +332,16 @@ def export_command(ws, fmt: str | None, output: Path, theme: str | None) -> None
         by_ending = {v: k for k, v in exporter.FORMATS.items()}
         fmt = by_ending.get(output.suffix.lower())
         if fmt is None:
-            raise click.UsageError(f"cannot tell the format from {output.name!r}; give --format")
+            raise click.UsageError(
+                _("cannot tell the format from {name!r}; give --format").format(name=output.name)
+            )
     exporter.export(ws.store, ws.slug, fmt, output, theme=theme)
-    click.echo(f"written: {output} ({fmt})")
+    click.echo(_("written: {file} ({format})").format(file=output, format=fmt))
 
 
-@main.command("template")
+@command("template")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["xlsx", "csv"]),
@@ -270,10 +355,10 @@ def template_command(file: Path, fmt: str | None) -> None:
     """
     fmt = fmt or ("csv" if file.suffix.lower() == ".zip" else "xlsx")
     exporter.write_templates(fmt, file)
-    click.echo(f"written: {file} ({fmt})")
+    click.echo(_("written: {file} ({format})").format(file=file, format=fmt))
 
 
-@main.command("backup")
+@command("backup")
 @with_workspace
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(ws, file: Path) -> None:  # type: ignore[no-untyped-def]
@@ -282,16 +367,21 @@ def backup_command(ws, file: Path) -> None:  # type: ignore[no-untyped-def]
     Example: mapper backup rijnstad-2025-06-01.json.gz --workspace rijnstad
     """
     counts = backup_workspace(ws.store, ws.slug, file)
-    click.echo(
-        f"written: {file} ({counts['nodes']} entities, {counts['node_versions']} versions, "
-        f"{counts['tie_versions']} tie versions, {counts['contacts']} contact moments)"
-    )
+    parts = [
+        ngettext("{n} entity", "{n} entities", counts["nodes"]),
+        ngettext("{n} version", "{n} versions", counts["node_versions"]),
+        ngettext("{n} tie version", "{n} tie versions", counts["tie_versions"]),
+        ngettext("{n} contact moment", "{n} contact moments", counts["contacts"]),
+    ]
+    numbers = (counts["nodes"], counts["node_versions"], counts["tie_versions"], counts["contacts"])
+    shown = ", ".join(p.format(n=format_number(n)) for p, n in zip(parts, numbers))
+    click.echo(_("written: {file} ({format})").format(file=file, format=shown))
 
 
-@main.command("restore")
+@command("restore")
 @database_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+@option(
     "--workspace",
     default=None,
     help="Restore under this name (default: the name in the backup; it must not exist).",
@@ -307,12 +397,18 @@ def restore_command(database: str | None, file: Path, workspace: str | None) -> 
         counts = ws.counts()
     finally:
         store.close()
+    ties = ngettext("{n} tie", "{n} ties", counts["ties"]).format(n=format_number(counts["ties"]))
+    contacts = ngettext("{n} contact moment", "{n} contact moments", counts["contacts"]).format(
+        n=format_number(counts["contacts"])
+    )
     click.echo(
-        f"restored: workspace {ws.slug!r} ({counts['ties']} ties, {counts['contacts']} contact moments)"
+        _("restored: workspace {name!r} ({ties}, {contacts})").format(
+            name=ws.slug, ties=ties, contacts=contacts
+        )
     )
 
 
-@main.command("duplicates")
+@command("duplicates")
 @with_workspace
 def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
     """List entities that look like duplicates (merge them with `mapper merge`).
@@ -322,16 +418,17 @@ def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
     found = 0
     for a, b, reason in find_duplicates(ws.nodes(), ties=ws.ties()):
         found += 1
-        click.echo(f"{a.kind.value}: {a.name} ({a.id})  ~  {b.name} ({b.id})  [{reason}]")
+        why = gettext(REASON_WORDS[reason]) if reason in REASON_WORDS else reason
+        click.echo(f"{label(a.kind)}: {a.name} ({a.id})  ~  {b.name} ({b.id})  [{why}]")
     if not found:
-        click.echo("no duplicates found")
+        click.echo(_("no duplicates found"))
 
 
-@main.command("merge")
+@command("merge")
 @with_workspace
 @click.argument("keep")
 @click.argument("drop")
-@click.option("--yes", is_flag=True, help="Merge without asking (after showing what happens).")
+@option("--yes", is_flag=True, help="Merge without asking (after showing what happens).")
 def merge_command(ws, keep: str, drop: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
     """Merge entity DROP into KEEP (ids): shows both side by side and what the merge does,
     asks, then keeps all ties, contact moments and history. `mapper unmerge` undoes it.
@@ -339,21 +436,32 @@ def merge_command(ws, keep: str, drop: str, yes: bool) -> None:  # type: ignore[
     Example: mapper merge per-3f9a0c1b2d4e per-77aa01c2d3e4
     """
     cmp = compare(ws, keep, drop)
-    click.echo(f"{'':14} {'keep':32} {'drop':32}")
+    click.echo(f"{'':14} {_('keep'):32} {_('drop'):32}")
     for row in cmp.fields:
         mark = " *" if row.differs else ""
         click.echo(f"{row.field:14} {_short(row.keep):32} {_short(row.drop):32}{mark}")
     for side, node in (("keep", cmp.keep), ("drop", cmp.drop)):
-        ties = "; ".join(f"{t.kind} {t.other_name}" for t in cmp.ties[side]) or "none"
-        click.echo(f"ties of {node.name} ({node.id}): {ties}")
-        click.echo(f"sources of {node.name}: {'; '.join(cmp.sources[side]) or 'none'}")
+        ties = "; ".join(f"{_kind(str(t.kind))} {t.other_name}" for t in cmp.ties[side])
+        sources = "; ".join(cmp.sources[side])
+        click.echo(
+            _("ties of {name} ({id}): {ties}").format(
+                name=node.name, id=node.id, ties=ties or _("none")
+            )
+        )
+        click.echo(
+            _("sources of {name}: {sources}").format(name=node.name, sources=sources or _("none"))
+        )
     for line in cmp.consequences():
         click.echo(line)
-    if not yes and not click.confirm("Merge?", default=False):
-        raise click.ClickException("not merged")
+    if not yes and not click.confirm(_("Merge?"), default=False):
+        raise click.ClickException(_("not merged"))
     node = ws.merge_nodes(keep, drop)
     seq = ws.audit(entity=keep, action="merge", limit=1)[0].seq
-    click.echo(f"merged into {node.name} ({node.id}); undo with: mapper unmerge {seq}")
+    click.echo(
+        _("merged into {name} ({id}); undo with: mapper unmerge {seq}").format(
+            name=node.name, id=node.id, seq=seq
+        )
+    )
 
 
 def _short(value: Any) -> str:
@@ -361,7 +469,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
-@main.command("unmerge")
+@command("unmerge")
 @with_workspace
 @click.argument("merge", type=int)
 def unmerge_command(ws, merge: int) -> None:  # type: ignore[no-untyped-def]
@@ -371,7 +479,11 @@ def unmerge_command(ws, merge: int) -> None:  # type: ignore[no-untyped-def]
     Example: mapper unmerge 412
     """
     kept, back = ws.unmerge_nodes(merge)
-    click.echo(f"{back.name} is back ({back.id}), apart from {kept.name} ({kept.id})")
+    click.echo(
+        _("{name} is back ({id}), apart from {kept} ({kept_id})").format(
+            name=back.name, id=back.id, kept=kept.name, kept_id=kept.id
+        )
+    )
 
 
 __all__ = [

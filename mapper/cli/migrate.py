@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _, ngettext
 from ..migrate import migrate as run_migration
-from . import main
+from .base import command, option
 
 
-@main.command("migrate")
-@click.option(
+@command("migrate")
+@option(
     "--from",
     "source",
     required=True,
     metavar="URL",
     help="Store to copy from: a SQLite file, sqlite:///FILE or neo4j://HOST:7687.",
 )
-@click.option(
+@option(
     "--to",
     "target",
     required=True,
     metavar="URL",
     help="Store to copy to (the workspace must not exist there yet).",
 )
-@click.option(
+@option(
     "--workspace",
     "workspaces",
     multiple=True,
     metavar="NAME",
     help="Workspace to copy (repeatable; default: every workspace in --from).",
 )
-@click.option(
+@option(
     "--as",
     "rename",
     default=None,
@@ -49,5 +50,10 @@ def migrate(source: str, target: str, workspaces: tuple[str, ...], rename: str |
     """  # noqa: E501
     reports = run_migration(source, target, list(workspaces) or None, to_workspace=rename)
     for report in reports:
-        click.echo("copied " + report.line())
-    click.echo(f"{len(reports)} workspace(s) copied and verified")
+        click.echo(_("copied {what}").format(what=report.line()))
+    n = len(reports)
+    click.echo(
+        ngettext(
+            "{n} workspace copied and verified", "{n} workspaces copied and verified", n
+        ).format(n=n)
+    )

@@ -9,13 +9,15 @@ from typing import Any
 import click
 
 from ..errors import NotFoundError
+from ..i18n import _
 from ..store import Store, Workspace, default_url, open_store
+from .base import option
 
 DEFAULT_WORKSPACE = "demo"
 
 
 def database_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
+    return option(
         "--database",
         "database",
         envvar="MAPPER_DATABASE_URL",
@@ -27,7 +29,7 @@ def database_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
+    return option(
         "--workspace",
         "workspace",
         envvar="MAPPER_WORKSPACE",
@@ -70,8 +72,10 @@ def with_workspace(func: Callable[..., Any]) -> Callable[..., Any]:
                 ws = store.workspace(workspace)
             except NotFoundError as exc:
                 raise click.ClickException(
-                    f"{exc}; create it with `mapper init-workspace {workspace}`, or import a "
-                    f"file into it with `mapper import FILE --workspace {workspace}`"
+                    _(
+                        "{error}; create it with `mapper init-workspace {name}`, or import a "
+                        "file into it with `mapper import FILE --workspace {name}`"
+                    ).format(error=exc, name=workspace)
                 ) from None
             return func(*args, ws=ws, **kwargs)
         finally:

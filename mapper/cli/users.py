@@ -12,15 +12,17 @@ from pathlib import Path
 import click
 
 from ..accounts import ROLES, Accounts, accounts_path
+from ..i18n import _, format_date, format_number, ngettext
+from ..labels import label
 from ..privacy import access_export, export_html, export_json, review_list
-from . import main
+from .base import Option, group, option
 from .options import database_option, open_from_options, resolve_url, with_workspace
 
 ROLE_CHOICE = click.Choice(ROLES)
 
 
 def accounts_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
+    return option(
         "--accounts",
         "accounts",
         envvar="MAPPER_ACCOUNTS_PATH",
@@ -35,7 +37,7 @@ def open_accounts(accounts: str | None, database: str | None) -> Accounts:
     return Accounts(accounts or accounts_path(resolve_url(database)))
 
 
-@main.group()
+@group()
 def user() -> None:
     """Manage accounts and their roles per workspace (viewer, editor, admin).
 
@@ -47,11 +49,14 @@ def user() -> None:
 @database_option
 @accounts_option
 @click.argument("email")
-@click.option("--workspace", required=True, help="Workspace the account gets a role in.")
-@click.option("--role", type=ROLE_CHOICE, default="viewer", show_default=True)
-@click.option("--name", help="The person's name, shown in the app.")
+@option("--workspace", required=True, help="Workspace the account gets a role in.")
+@option("--role", type=ROLE_CHOICE, default="viewer", show_default=True)
+@option("--name", help="The person's name, shown in the app.")
 @click.password_option(
-    "--password", envvar="MAPPER_NEW_PASSWORD", help="At least 10 characters (asked if not given)."
+    "--password",
+    envvar="MAPPER_NEW_PASSWORD",
+    cls=Option,
+    help="At least 10 characters (asked if not given).",
 )
 def user_add(
     database: str | None,
@@ -74,7 +79,11 @@ def user_add(
     with open_accounts(accounts, database) as acc:
         acc.add_user(email, password, name=name)
         acc.set_role(email, workspace, role)
-    click.echo(f"account {email} created: {role} in {workspace}")
+    click.echo(
+        _("account {email} created: {role} in {workspace}").format(
+            email=email, role=label(role, "role"), workspace=workspace
+        )
+    )
 
 
 @user.command("list")
@@ -87,8 +96,9 @@ def user_list(database: str | None, accounts: str | None) -> None:
     """
     with open_accounts(accounts, database) as acc:
         for account in acc.users():
-            roles = ", ".join(f"{w}: {r}" for w, r in acc.roles(account.id).items()) or "-"
-            flag = " (disabled)" if account.disabled else ""
+            held = acc.roles(account.id).items()
+            roles = ", ".join(f"{w}: {label(r, 'role')}" for w, r in held) or "-"
+            flag = " " + _("(disabled)") if account.disabled else ""
             click.echo(f"{account.email}{flag}  {roles}")
 
 
@@ -96,8 +106,8 @@ def user_list(database: str | None, accounts: str | None) -> None:
 @database_option
 @accounts_option
 @click.argument("email")
-@click.option("--workspace", required=True)
-@click.option(
+@option("--workspace", required=True)
+@option(
     "--role",
     type=click.Choice([*ROLES, "none"]),
     required=True,
@@ -112,14 +122,20 @@ def user_set_role(
     """
     with open_accounts(accounts, database) as acc:
         acc.set_role(email, workspace, None if role == "none" else role)
-    click.echo(f"{email}: {role} in {workspace}")
+    click.echo(
+        _("{email}: {role} in {workspace}").format(
+            email=email,
+            role=_("no role") if role == "none" else label(role, "role"),
+            workspace=workspace,
+        )
+    )
 
 
 @user.command("set-password")
 @database_option
 @accounts_option
 @click.argument("email")
-@click.password_option("--password", envvar="MAPPER_NEW_PASSWORD")
+@click.password_option("--password", envvar="MAPPER_NEW_PASSWORD", cls=Option)
 def user_set_password(
     database: str | None, accounts: str | None, email: str, password: str
 ) -> None:
@@ -129,7 +145,7 @@ def user_set_password(
     """
     with open_accounts(accounts, database) as acc:
         acc.set_password(email, password)
-    click.echo(f"password of {email} changed")
+    click.echo(_("password of {email} changed").format(email=email))
 
 
 @user.command("token")
@@ -145,7 +161,7 @@ def user_token(database: str | None, accounts: str | None, email: str) -> None:
         click.echo(acc.issue_token(email))
 
 
-@main.group()
+@group()
 def privacy() -> None:
     """Answer access and erasure requests; list people to review (AVG).
 
@@ -156,16 +172,14 @@ def privacy() -> None:
 @privacy.command("export")
 @with_workspace
 @click.argument("node_id")
-@click.option(
-    "--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True
-)
-@click.option(
+@option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: print).",
 )
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 def privacy_export(ws, node_id: str, fmt: str, output: Path | None, lang: str) -> None:  # type: ignore[no-untyped-def]
     """Everything held on one person, as a readable file (access request).
 
@@ -177,13 +191,13 @@ def privacy_export(ws, node_id: str, fmt: str, output: Path | None, lang: str) -
         click.echo(text)
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"written: {output}")
+        click.echo(_("written: {file}").format(file=output))
 
 
 @privacy.command("erase")
 @with_workspace
 @click.argument("node_id")
-@click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
+@option("--yes", is_flag=True, help="Don't ask for confirmation.")
 def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
     """Erase a person for good: details, every version, ties, contact moments, audit entries
     naming them; then compact the database file.
@@ -192,7 +206,12 @@ def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyp
     """
     node = ws.get_node(node_id)
     if not yes:
-        click.confirm(f"Erase {node.kind.value} {node.name!r} ({node.id}) for good?", abort=True)
+        click.confirm(
+            _("Erase {kind} {name!r} ({id}) for good?").format(
+                kind=label(node.kind).lower(), name=node.name, id=node.id
+            ),
+            abort=True,
+        )
     from ..io.uploads import UploadFolder, default_folder, names_held
     from ..privacy import forget_everywhere
 
@@ -201,11 +220,21 @@ def privacy_erase(ws, node_id: str, yes: bool) -> None:  # type: ignore[no-untyp
     report = ws.erase_node(node_id)
     folder = default_folder()
     purged = UploadFolder(folder).purge_mentions(names) if folder.is_dir() else 0
+    parts = [
+        ngettext("{n} version", "{n} versions", report["versions"]),
+        ngettext("{n} tie version", "{n} tie versions", report["tie_versions"]),
+        ngettext("{n} contact moment", "{n} contact moments", report["contacts"]),
+        ngettext("{n} audit entry", "{n} audit entries", report["audit"]),
+        ngettext("{n} waiting upload naming them", "{n} waiting uploads naming them", purged),
+    ]
+    counts = (report["versions"], report["tie_versions"], report["contacts"], report["audit"])
+    numbers = [*counts, purged]
+    compacted = _("yes") if report["compacted"] else _("no (another process has it open)")
     click.echo(
-        f"erased: {report['versions']} versions, {report['tie_versions']} tie versions, "
-        f"{report['contacts']} contact moments, {report['audit']} audit entries, "
-        f"{purged} waiting upload(s) naming them; "
-        f"file compacted: {'yes' if report['compacted'] else 'no (another process has it open)'}"
+        _("erased: {parts}; file compacted: {compacted}").format(
+            parts=", ".join(p.format(n=format_number(n)) for p, n in zip(parts, numbers)),
+            compacted=compacted,
+        )
     )
 
 
@@ -223,13 +252,13 @@ def privacy_compact(database: str | None) -> None:
     finally:
         store.close()
     if not done:
-        raise click.ClickException("the database is busy (is the app running?); try again")
-    click.echo("database file compacted")
+        raise click.ClickException(_("the database is busy (is the app running?); try again"))
+    click.echo(_("database file compacted"))
 
 
 @privacy.command("review")
 @with_workspace
-@click.option(
+@option(
     "--months",
     type=click.IntRange(1, 240),
     default=None,
@@ -242,9 +271,11 @@ def privacy_review(ws, months: int | None) -> None:  # type: ignore[no-untyped-d
     """
     items = review_list(ws.store, ws.slug, months=months, today=dt.date.today())
     for item in items:
-        last = item.last_contact.isoformat() if item.last_contact else "never"
-        click.echo(f"{item.node.id}  {item.node.name}  last contact: {last}")
-    click.echo(f"{len(items)} to review")
+        last = format_date(item.last_contact) if item.last_contact else _("never")
+        click.echo(
+            f"{item.node.id}  {item.node.name}  " + _("last contact: {day}").format(day=last)
+        )
+    click.echo(_("{n} to review").format(n=format_number(len(items))))
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -268,20 +299,22 @@ def serve_settings(url: str, host: str, single_user: bool | None = None) -> dict
     single = bool(single_user) and host in LOOPBACK_HOSTS
     if single_user and not single:
         click.echo(
-            f"single-user mode refused: the app is bound to {host}, not only to this computer"
+            _(
+                "single-user mode refused: the app is bound to {host}, not only to this computer"
+            ).format(host=host)
         )
     if single:
-        click.echo("single-user mode: no login, reachable only from this computer")
+        click.echo(_("single-user mode: no login, reachable only from this computer"))
     else:
         with Accounts(path) as acc:
             has_accounts = acc.count() > 0
-        click.echo(
-            "login required"
-            + (
-                ""
-                if has_accounts
-                else " — no accounts yet: create the first admin with `mapper user add`, or serve"
-                " only to this computer with --single-user"
+        if has_accounts:
+            click.echo(_("login required"))
+        else:
+            click.echo(
+                _(
+                    "login required — no accounts yet: create the first admin with `mapper user "
+                    "add`, or serve only to this computer with --single-user"
+                )
             )
-        )
     return {"HOST": host, "ACCOUNTS_PATH": path, "SINGLE_USER": single}
