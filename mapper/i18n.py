@@ -40,8 +40,9 @@ Numbers, percentages and dates are written the reader's way, through Babel:
 from __future__ import annotations
 
 import datetime as _dt
-import io
+import gettext as _gettext
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,7 +53,6 @@ from typing import TYPE_CHECKING, Any
 # Babel is imported where it is used: an English run (``mapper --help``) never needs it.
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
-    from babel.support import NullTranslations
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -111,19 +111,106 @@ def load_catalog(lang: str) -> Catalog:
     return merged
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(.)")
+
+
+def _unquote(text: str) -> str:
+    """A ``.po`` string literal's text: ``"a\\"b\\n"`` → ``a"b`` and a newline."""
+    body = text.strip()[1:-1]
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
+
+
+def read_messages(path: Path) -> dict[Any, str]:
+    """The translated messages of one ``.po`` file, as gettext keeps them: ``msgid → msgstr``
+    and, for plurals, ``(msgid, n) → msgstr[n]``; a context is kept as ``ctxt\x04msgid``.
+
+    A small reader of the format Babel and gettext write (no obsolete ``#~`` entries, no
+    empty translations), about 20 times faster than parsing into a Babel catalogue: the
+    command line reads every catalogue at each start.
+
+    >>> import tempfile
+    >>> po = Path(tempfile.mkdtemp()) / "x.po"
+    >>> _ = po.write_text('msgid ""\\nmsgstr "header"\\n\\nmsgid "a \\\\"b\\\\""\\nmsgstr ""\\n"c"\\n\\n'
+    ...     'msgid "{n} tie"\\nmsgid_plural "{n} ties"\\nmsgstr[0] "{n} relatie"\\nmsgstr[1] "{n} relaties"\\n')
+    >>> sorted(read_messages(po).items(), key=str)
+    [('a "b"', 'c'), (('{n} tie', 0), '{n} relatie'), (('{n} tie', 1), '{n} relaties')]
+    """
+    messages: dict[Any, str] = {}
+    entry: dict[str, Any] = {}
+    current: list[Any] = []
+
+    def finish() -> None:
+        msgid = entry.get("msgid")
+        if msgid:
+            key = msgid if "msgctxt" not in entry else f"{entry['msgctxt']}\x04{msgid}"
+            if "plural" in entry:
+                forms = entry.get("forms", {})
+                if any(forms.values()):
+                    for n, text in forms.items():
+                        messages[(key, n)] = text
+            elif entry.get("msgstr"):
+                messages[key] = entry["msgstr"]
+        entry.clear()
+
+    with path.open(encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith('"'):
+                if current:
+                    target, name = current
+                    target[name] = target[name] + _unquote(line)
+                continue
+            keyword, _, rest = line.partition(" ")
+            if (
+                keyword in ("msgctxt", "msgid")
+                and "msgid" in entry
+                and (keyword == "msgctxt" or "msgstr" in entry or "forms" in entry)
+            ):
+                finish()
+            if keyword == "msgid_plural":
+                entry["plural"] = _unquote(rest)
+                current = [entry, "plural"]
+            elif keyword.startswith("msgstr["):
+                forms = entry.setdefault("forms", {})
+                n = int(keyword[7:-1])
+                forms[n] = _unquote(rest)
+                current = [forms, n]
+            elif keyword in ("msgctxt", "msgid", "msgstr"):
+                entry[keyword] = _unquote(rest)
+                current = [entry, keyword]
+    finish()
+    return messages
+
+
+class Catalogue(_gettext.GNUTranslations):
+    """Translations filled from the ``.po`` files (no ``.mo``), with the ``u``-names Flask-Babel
+    calls; stdlib gettext underneath, so a start of the command line imports no Babel."""
+
+    def __init__(self, messages: dict[Any, str]):
+        super().__init__()
+        self._catalog = messages  # type: ignore[attr-defined]  # gettext's own table
+        self.plural = lambda n: int(n != 1)  # type: ignore[method-assign]  # nl and en
+
+    ugettext = _gettext.GNUTranslations.gettext
+    ungettext = _gettext.GNUTranslations.ngettext
+    upgettext = _gettext.GNUTranslations.pgettext
+    unpgettext = _gettext.GNUTranslations.npgettext
+
+
 @cache
-def translations_for(lang: str) -> NullTranslations:
-    """The compiled translations of ``lang`` (English, the message ids, for anything else)."""
-    from babel.messages.mofile import write_mo
-    from babel.support import NullTranslations, Translations
-
-    if lang not in LANGUAGES or lang == "en":
-        return NullTranslations()
-
-    buffer = io.BytesIO()
-    write_mo(buffer, load_catalog(lang))
-    buffer.seek(0)
-    return Translations(fp=buffer)
+def translations_for(lang: str) -> _gettext.NullTranslations:
+    """The translations of ``lang`` from every registered folder's ``.po`` files (English,
+    the message ids, for anything else)."""
+    merged: dict[Any, str] = {}
+    if lang in LANGUAGES and lang != "en":
+        for folder in CATALOG_DIRS:
+            for path in sorted((folder / lang).glob("*.po")):
+                for key, text in read_messages(path).items():
+                    merged.setdefault(key, text)
+    return Catalogue(merged)
 
 
 def _normalise(value: str | None) -> str | None:

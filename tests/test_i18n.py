@@ -94,3 +94,40 @@ def test_library_messages_are_message_ids_not_finished_sentences():
     so it can be shown in the reader's language."""
     found = _formatted_messages()
     assert not found, "finished sentences instead of message ids:\n" + "\n".join(found)
+
+
+def test_the_fast_reader_reads_what_babel_reads():
+    """``translations_for`` reads the ``.po`` files with its own small reader: every message
+    of Babel's catalogue, plurals included, translates the same."""
+    from mapper.i18n import translations_for
+
+    catalog = load_catalog("nl")
+    fast = translations_for("nl")
+    checked = 0
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.id, tuple):
+            forms = message.string
+            assert fast.ngettext(message.id[0], message.id[1], 1) == forms[0], message.id
+            assert fast.ngettext(message.id[0], message.id[1], 2) == forms[1], message.id
+        else:
+            assert fast.gettext(message.id) == message.string, message.id
+        checked += 1
+    assert checked > 1000
+
+
+def test_a_message_in_two_catalogues_has_one_translation():
+    """Areas keep their own ``.po`` files; a message id two of them share must read the same,
+    or which one a person sees would depend on the files' order."""
+    from mapper.i18n import CATALOG_DIRS, read_messages
+
+    seen: dict[object, tuple[str, str]] = {}
+    clashes = []
+    for folder in CATALOG_DIRS:
+        for path in sorted((folder / "nl").glob("*.po")):
+            for key, text in read_messages(path).items():
+                first = seen.setdefault(key, (path.name, text))
+                if first[1] != text:
+                    clashes.append(f"{key!r}: {first[0]} {first[1]!r} vs {path.name} {text!r}")
+    assert not clashes, "\n".join(clashes)

@@ -10,10 +10,10 @@ Dutch translation.
 
 from __future__ import annotations
 
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
-from babel.support import NullTranslations
 from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale
 
