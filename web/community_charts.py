@@ -70,16 +70,20 @@ def nice_max(value: float) -> float:
 WHOLE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
 
-def tick_values(top: float, *, whole: bool = False) -> list[float]:
+def tick_values(top: float, *, whole: bool = False) -> list[float] | list[int]:
     """The values of the y axis' ticks from 0 to ``top``: quarters, or for a count (``whole``)
     whole numbers only.
 
     >>> tick_values(8), tick_values(2, whole=True), tick_values(10, whole=True)
     ([0.0, 2.0, 4.0, 6.0, 8.0], [0, 1, 2], [0, 2, 4, 6, 8, 10])
+    >>> tick_values(8, whole=True)
+    [0, 2, 4, 6, 8]
     """
     quarters = [top * k / 4 for k in range(5)]
-    if not whole or float(top / 4).is_integer():
+    if not whole:
         return quarters
+    if float(top / 4).is_integer():
+        return [int(v) for v in quarters]
     for step in WHOLE_STEPS:
         if top % step == 0 and top / step <= 5:
             return list(range(0, int(top) + 1, step))
