@@ -449,3 +449,22 @@ def test_agreement_form_keeps_task_and_hours(app, editor, db):
     assert_kept(fields, "agreement-who", who[0])
     assert_message_by(fields, "agreement-hours", "veel")
     assert fingerprint(db) == before
+
+
+def test_privacy_settings_keep_the_choice_and_say_why(app, admin, db):
+    before = fingerprint(db)
+    token = CSRF_RE.search(admin.get("/admin/settings").get_data(as_text=True)).group(1)
+    response = admin.post(
+        "/admin/settings",
+        data={"csrf_token": token, "organisations_only": "y", "review_months": "7"},
+    )
+    fields = refused(response)  # the demo town holds people: refused
+    assert "checked" in fields.controls["organisations_only"]["attrs"]
+    assert_kept(fields, "review_months", "7")
+    assert_message_by(fields, "organisations_only", "Wis die eerst")
+    fields = refused(
+        admin.post("/admin/settings", data={"csrf_token": token, "review_months": "999"})
+    )
+    assert_kept(fields, "review_months", "999")
+    assert_message_by(fields, "review_months", "120")
+    assert fingerprint(db) == before

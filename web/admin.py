@@ -19,7 +19,7 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, SubmitF
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from mapper.accounts import ROLES
-from mapper.errors import ConflictError, MapperError, ValidationError
+from mapper.errors import ConflictError, ValidationError
 from mapper.privacy import (
     DEFAULT_REVIEW_MONTHS,
     ORGANISATIONS_ONLY,
@@ -223,7 +223,9 @@ def settings():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.organisations_only.data = organisations_only(info.settings)
         form.review_months.data = int(info.settings.get(REVIEW_MONTHS) or DEFAULT_REVIEW_MONTHS)
-    elif form.validate_on_submit():
+        return render_template("admin/settings.html", form=form, workspace=info)
+
+    def write() -> None:
         try:
             get_store().update_workspace(
                 ws.slug,
@@ -232,17 +234,17 @@ def settings():  # type: ignore[no-untyped-def]
                     REVIEW_MONTHS: int(form.review_months.data),
                 },
             )
-        except ConflictError:
-            flash(
-                _(
-                    "This workspace still holds people. Erase them first, then choose "
-                    "organisations only."
-                ),
-                "error",
-            )
-        except MapperError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("Settings saved."), "success")
-        return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, workspace=info)
+        except ConflictError as error:
+            raise ValidationError(
+                "This workspace still holds people. Erase them first, then choose "
+                "organisations only.",
+                field="organisations_only",
+            ) from error
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_template("admin/settings.html", form=form, workspace=info),
+        success=url_for("admin.settings"),
+        message=_("Settings saved."),
+    )
