@@ -20,7 +20,6 @@ from flask import (
     flash,
     g,
     jsonify,
-    redirect,
     render_template,
     request,
     url_for,
@@ -36,7 +35,6 @@ from mapper import content_calendar as cc
 from mapper import workplan
 from mapper.analysis.goals import community_goals, goal_progress_series
 from mapper.analysis.pulse import RUN_MONTHS, THRESHOLD, pulling_alone, pulse
-from mapper.errors import MapperError, ValidationError
 from mapper.model import Node, NodeKind, add_months
 from mapper.svg_charts import bar_chart
 from mapper.team import due_this_month
@@ -44,6 +42,7 @@ from mapper.team import due_this_month
 from . import aandeslag_forms as forms
 from .dates import EARLIEST_DAY, LATEST_DAY, date_arg
 from .db import current_workspace
+from .forms import handle
 
 bp = Blueprint("aandeslag", __name__)
 
@@ -105,19 +104,8 @@ def names_of(ids: set[str]) -> dict[str, str]:
     return {n.id: n.name for n in found.values()}
 
 
-def error_field(error: MapperError) -> str:
-    return f"{error.field}: " if isinstance(error, ValidationError) and error.field else ""
-
-
-def form_errors(form: FlaskForm) -> None:
-    for name, errors in form.errors.items():
-        label = getattr(form, name).label.text if hasattr(form, name) else name
-        for error in errors:
-            flash(f"{label}: {error}", "error")
-
-
-def to_page(node: Node, anchor: str) -> Any:
-    return redirect(url_for("aandeslag.page", community_id=node.id) + anchor)
+def page_url(node: Node, anchor: str) -> str:
+    return url_for("aandeslag.page", community_id=node.id) + anchor
 
 
 # --------------------------------------------------------------------------- the page
@@ -133,7 +121,7 @@ def page_forms(node: Node) -> dict[str, Any]:
     settings = forms.SettingsForm(prefix="settings")
     settings.contact_person.choices = people_choices(node, kinds=(NodeKind.STAFF, NodeKind.PERSON))
     settings.platform.choices = channel_choices()
-    if request.method == "GET":
+    if not any(key.startswith("settings-") for key in request.form):  # not the one posted
         settings.contact_person.data = s.get("contact_person") or ""
         settings.platform.data = s.get("platform") or ""
         settings.meeting_rhythm.data = s.get("meeting_rhythm") or ""
@@ -245,17 +233,15 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
 
 
 def _post(node: Node, form: FlaskForm, name: str, anchor: str, write: Any, done: str) -> Any:
-    """Validate ``form``; write; redirect on success, else show the page again with it."""
-    if not form.validate_on_submit():
-        form_errors(form)
-        return render_page(node, {name: form}, 400)
-    try:
-        write()
-    except MapperError as error:
-        flash(f"{error_field(error)}{error}", "error")
-        return render_page(node, {name: form}, 400)
-    flash(done, "success")
-    return to_page(node, anchor)
+    """Validate ``form``; write; redirect on success, else show the page again with it (as
+    ``name``, with what was typed and its message; :func:`web.forms.handle`)."""
+    return handle(
+        form,
+        write,
+        again=lambda: render_page(node, {name: form}),
+        success=page_url(node, anchor),
+        message=done,
+    )
 
 
 @bp.post("/communities/<community_id>/aan-de-slag/agreements")
@@ -454,11 +440,9 @@ def calendar(community_id: str):  # type: ignore[no-untyped-def]
 def add_content(community_id: str):  # type: ignore[no-untyped-def]
     node = load(community_id)
     form = content_form(node)
-    if not form.validate_on_submit():
-        form_errors(form)
-        return render_calendar(node, form, 400)
-    try:
-        workplan.add_record(
+    return handle(
+        form,
+        lambda: workplan.add_record(
             current_workspace(),
             node.id,
             "calendar",
@@ -470,13 +454,13 @@ def add_content(community_id: str):  # type: ignore[no-untyped-def]
                 "owner": form.owner.data,
                 "status": form.status.data,
             },
-        )
-    except MapperError as error:
-        flash(f"{error_field(error)}{error}", "error")
-        return render_calendar(node, form, 400)
-    flash(_("Added to the content calendar."), "success")
-    month = form.date.data.strftime("%Y-%m")
-    return redirect(url_for("aandeslag.calendar", community_id=node.id, month=month))
+        ),
+        again=lambda: render_calendar(node, form),
+        success=lambda _record: url_for(
+            "aandeslag.calendar", community_id=node.id, month=form.date.data.strftime("%Y-%m")
+        ),
+        message=_("Added to the content calendar."),
+    )
 
 
 @bp.post("/communities/<community_id>/kalender/<record_id>/status")
@@ -485,19 +469,16 @@ def content_status(community_id: str, record_id: str):  # type: ignore[no-untype
     item = workplan.record(node, "calendar", record_id)  # NotFoundError → 404
     form = forms.ContentStatusForm(prefix=f"st-{record_id}")
     form.status.choices = pick([(k, str(v)) for k, v in forms.CONTENT_STATUS_LABELS.items()])
-    if form.validate_on_submit():
-        try:
-            workplan.update_record(
-                current_workspace(), node.id, "calendar", record_id, {"status": form.status.data}
-            )
-        except MapperError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Status changed."), "success")
-    else:
-        form_errors(form)
     month = item["date"][:7]
-    return redirect(url_for("aandeslag.calendar", community_id=node.id, month=month))
+    return handle(
+        form,
+        lambda: workplan.update_record(
+            current_workspace(), node.id, "calendar", record_id, {"status": form.status.data}
+        ),
+        again=lambda: render_calendar(node),
+        success=url_for("aandeslag.calendar", community_id=node.id, month=month),
+        message=_("Status changed."),
+    )
 
 
 def ics_response(data: bytes, filename: str) -> Response:

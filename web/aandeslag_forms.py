@@ -12,7 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 CONTENT_KIND_LABELS = {
@@ -43,12 +43,12 @@ class AgreementForm(FlaskForm):
     )
     who = SelectField(_l("Who"), choices=[])
     hours = StringField(_l("Hours per month"), validators=[Optional(), Length(max=10)])
-    since = DateField(_l("From"), validators=[DataRequired()])
+    since = DateField(_l("From"), validators=[InputRequired()])
     submit = SubmitField(_l("Add agreement"))
 
 
 class EndAgreementForm(FlaskForm):
-    on = DateField(_l("Ends on"), validators=[DataRequired()])
+    on = DateField(_l("Ends on"), validators=[InputRequired()])
     submit = SubmitField(_l("End agreement"))
 
 
@@ -65,14 +65,14 @@ class SettingsForm(FlaskForm):
 
 
 class CheckpointForm(FlaskForm):
-    date = DateField(_l("Date"), validators=[DataRequired()])
+    date = DateField(_l("Date"), validators=[InputRequired()])
     goals = MultiCheckboxField(_l("SMART goals measured"), choices=[])
     how = TextAreaField(_l("How it is measured"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Plan measurement moment"))
 
 
 class EvaluationForm(FlaskForm):
-    date = DateField(_l("Evaluated on"), validators=[DataRequired()])
+    date = DateField(_l("Evaluated on"), validators=[InputRequired()])
     went_well = TextAreaField(_l("What went well?"), validators=[Optional(), Length(max=4000)])
     to_change = TextAreaField(_l("What should change?"), validators=[Optional(), Length(max=4000)])
     partners_view = TextAreaField(
@@ -84,7 +84,7 @@ class EvaluationForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     what = StringField(_l("Outcome"), validators=[DataRequired(), Length(max=500)])
-    date = DateField(_l("Date"), validators=[DataRequired()])
+    date = DateField(_l("Date"), validators=[InputRequired()])
     where = StringField(_l("Where it is kept"), validators=[Optional(), Length(max=300)])
     link = StringField(_l("Link"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Add outcome"))
@@ -93,7 +93,7 @@ class OutcomeForm(FlaskForm):
 class ContentForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[])
-    date = DateField(_l("Date"), validators=[DataRequired()])
+    date = DateField(_l("Date"), validators=[InputRequired()])
     channel = SelectField(_l("Channel"), choices=[])
     owner = SelectField(_l("Owner"), choices=[])
     status = SelectField(_l("Status"), choices=[])

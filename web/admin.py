@@ -19,7 +19,7 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, SubmitF
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from mapper.accounts import ROLES
-from mapper.errors import ConflictError, MapperError, ValidationError
+from mapper.errors import ConflictError, ValidationError
 from mapper.privacy import (
     DEFAULT_REVIEW_MONTHS,
     ORGANISATIONS_ONLY,
@@ -29,6 +29,7 @@ from mapper.privacy import (
 
 from .auth import ROLE_LABELS, current_user, get_accounts, select_choices
 from .db import current_workspace, get_store
+from .forms import handle
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -76,18 +77,38 @@ def _member(user_id: int) -> tuple:
     abort(404)
 
 
+def add_user_form(**fresh: Any) -> AddUserForm:
+    form = AddUserForm(**fresh)
+    form.role.choices = _role_choices()
+    return form
+
+
+def role_form(user_id: int, **fresh: Any) -> RoleForm:
+    form = RoleForm(prefix=f"u{user_id}", **fresh)
+    form.role.choices = _role_choices()
+    return form
+
+
 @bp.get("/")
 def users():  # type: ignore[no-untyped-def]
+    return render_users()
+
+
+def render_users(posted: FlaskForm | None = None, user_id: int | None = None) -> str:
+    """The users page; ``posted`` is a form that failed (the invitation form, or the role form
+    of ``user_id``), shown with what was typed and its message."""
     ws = current_workspace()
     members = get_accounts().members(ws.slug)
-    add_form = AddUserForm()
-    add_form.role.choices = _role_choices()
+    fresh = {"formdata": None}
     role_forms = {}
     for user, role in members:
-        form = RoleForm(prefix=f"u{user.id}")
-        form.role.choices = _role_choices()
+        if posted is not None and user.id == user_id:
+            role_forms[user.id] = posted
+            continue
+        form = role_form(user.id, **fresh)
         form.role.data = role
         role_forms[user.id] = form
+    add_form = posted if posted is not None and user_id is None else add_user_form(**fresh)
     return render_template(
         "admin/users.html",
         workspace=ws.info,
@@ -109,28 +130,29 @@ def add_user():  # type: ignore[no-untyped-def]
     nothing is granted until the account holder accepts on their own account page. New
     accounts are made on the server (``mapper user add``)."""
     ws = current_workspace()
-    form = AddUserForm()
-    form.role.choices = _role_choices()
-    if not form.validate_on_submit():
-        flash(_("Fill in an e-mail address and a role."), "error")
-        return redirect(url_for("admin.users"))
-    email = form.email.data.strip()
-    try:
-        get_accounts().invite(email, ws.slug, form.role.data, invited_by=g.user.email)
-    except ValidationError:
-        flash(_("That is not an e-mail address."), "error")
-        return redirect(url_for("admin.users"))
-    flash(
-        _(
+    form = add_user_form()
+
+    def write() -> str:
+        email = form.email.data.strip()
+        try:
+            get_accounts().invite(email, ws.slug, form.role.data, invited_by=g.user.email)
+        except ValidationError as error:
+            raise ValidationError("That is not an e-mail address.", field="email") from error
+        return email
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_users(form),
+        success=url_for("admin.users"),
+        message=lambda email: _(
             "Invitation made for %(email)s. If that address has an account, its holder sees "
             "the invitation on their account page and can accept it there; nothing changes "
             "until they do. Someone without an account gets one from the server's "
             "administrator (mapper user add) and then sees the invitation too.",
             email=email,
         ),
-        "success",
     )
-    return redirect(url_for("admin.users"))
 
 
 @bp.post("/invitations/<invitation_id>/withdraw")
@@ -157,15 +179,20 @@ def end_sessions(user_id: int):  # type: ignore[no-untyped-def]
 def set_role(user_id: int):  # type: ignore[no-untyped-def]
     ws = current_workspace()
     user, _old = _member(user_id)
-    form = RoleForm(prefix=f"u{user_id}")
-    form.role.choices = _role_choices()
-    if form.validate_on_submit():
+    form = role_form(user_id)
+
+    def write() -> None:
         if user.id == g.user.id and form.role.data != "admin" and _last_admin(ws.slug, user.id):
-            flash(_("You are the last administrator of this workspace."), "error")
-        else:
-            get_accounts().set_role(user.email, ws.slug, form.role.data)
-            flash(_("Role changed."), "success")
-    return redirect(url_for("admin.users"))
+            raise ValidationError("You are the last administrator of this workspace.", field="role")
+        get_accounts().set_role(user.email, ws.slug, form.role.data)
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_users(form, user_id),
+        success=url_for("admin.users"),
+        message=_("Role changed."),
+    )
 
 
 @bp.post("/users/<int:user_id>/remove")
@@ -196,7 +223,9 @@ def settings():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.organisations_only.data = organisations_only(info.settings)
         form.review_months.data = int(info.settings.get(REVIEW_MONTHS) or DEFAULT_REVIEW_MONTHS)
-    elif form.validate_on_submit():
+        return render_template("admin/settings.html", form=form, workspace=info)
+
+    def write() -> None:
         try:
             get_store().update_workspace(
                 ws.slug,
@@ -205,17 +234,17 @@ def settings():  # type: ignore[no-untyped-def]
                     REVIEW_MONTHS: int(form.review_months.data),
                 },
             )
-        except ConflictError:
-            flash(
-                _(
-                    "This workspace still holds people. Erase them first, then choose "
-                    "organisations only."
-                ),
-                "error",
-            )
-        except MapperError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("Settings saved."), "success")
-        return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, workspace=info)
+        except ConflictError as error:
+            raise ValidationError(
+                "This workspace still holds people. Erase them first, then choose "
+                "organisations only.",
+                field="organisations_only",
+            ) from error
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_template("admin/settings.html", form=form, workspace=info),
+        success=url_for("admin.settings"),
+        message=_("Settings saved."),
+    )

@@ -30,7 +30,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mapper import communities as com
@@ -55,7 +55,6 @@ from mapper.analysis.goals import (
 )
 from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY, check_answers, readiness
 from mapper.analysis.scan import library_bonds
-from mapper.errors import MapperError
 from mapper.maps import KIND_STYLES, legend, strength_legend, tie_legend
 from mapper.model import BOND_TYPES, COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, ROLES, NodeKind, RelKind
 
@@ -63,6 +62,7 @@ from . import maps as maps_web
 from .community_charts import column, line_chart
 from .dates import date_arg, month_links
 from .db import current_workspace, get_graph
+from .forms import handle
 
 bp = Blueprint("community", __name__)
 
@@ -221,15 +221,8 @@ def options(kind: NodeKind, *, blank: Any = None) -> list[tuple[str, str]]:
     return ([("", str(blank))] if blank is not None else []) + choices
 
 
-def back_to(community_id: str, anchor: str = "") -> Any:
-    return redirect(url_for("community.page", community_id=community_id) + anchor)
-
-
-def form_errors(form: FlaskForm) -> None:
-    for field_name, errors in form.errors.items():
-        label = getattr(form, field_name).label.text if hasattr(form, field_name) else field_name
-        for error in errors:
-            flash(f"{label}: {error}", "error")
+def page_url(community_id: str, anchor: str = "") -> str:
+    return url_for("community.page", community_id=community_id) + anchor
 
 
 # --------------------------------------------------------------------------- forms
@@ -257,27 +250,27 @@ class DefinitionForm(FlaskForm):
     norms = TextAreaField(_l("Norms and values"), validators=[Length(max=4000)])
     challenges = TextAreaField(_l("Challenges"), validators=[Length(max=4000)])
     vision = TextAreaField(_l("Shared vision"), validators=[Length(max=4000)])
-    on = DateField(_l("Changed on"), validators=[DataRequired()])
+    on = DateField(_l("Changed on"), validators=[InputRequired()])
     submit = SubmitField(_l("Save"))
 
 
 class RoleForm(FlaskForm):
     staff = SelectField(_l("Staff member"), choices=[])
-    on = DateField(_l("From"), validators=[DataRequired()])
+    on = DateField(_l("From"), validators=[InputRequired()])
     submit = SubmitField(_l("Save role"))
 
 
 class MemberForm(FlaskForm):
     member = SelectField(_l("Person or organisation"), choices=[], validators=[DataRequired()])
     role = SelectField(_l("Role"), choices=[])
-    since = DateField(_l("Joined on"), validators=[DataRequired()])
+    since = DateField(_l("Joined on"), validators=[InputRequired()])
     submit = SubmitField(_l("Add member"))
 
 
 class MemberChangeForm(FlaskForm):
     member = SelectField(_l("Member"), choices=[], validators=[DataRequired()])
     change = SelectField(_l("Change"), choices=[])
-    on = DateField(_l("On"), validators=[DataRequired()])
+    on = DateField(_l("On"), validators=[InputRequired()])
     submit = SubmitField(_l("Record"))
 
 
@@ -286,14 +279,14 @@ class GoalForm(FlaskForm):
     metric = SelectField(_l("What is measured"), choices=[])
     direction = SelectField(_l("Target"), choices=[])
     target = StringField(_l("Target value"), validators=[DataRequired(), Length(max=20)])
-    deadline = DateField(_l("Deadline"), validators=[DataRequired()])
-    start = DateField(_l("Set on"), validators=[DataRequired()])
+    deadline = DateField(_l("Deadline"), validators=[InputRequired()])
+    start = DateField(_l("Set on"), validators=[InputRequired()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Add SMART goal"))
 
 
 class MeasurementForm(FlaskForm):
-    date = DateField(_l("Date"), validators=[DataRequired()])
+    date = DateField(_l("Date"), validators=[InputRequired()])
     value = StringField(_l("Value"), validators=[DataRequired(), Length(max=20)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add measurement"))
@@ -324,8 +317,18 @@ def _bond_choices() -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- pages
 
 
+def new_community_form() -> NewCommunityForm:
+    form = NewCommunityForm()
+    form.bond_type.choices = pick(_bond_choices())
+    return form
+
+
 @bp.get("/communities/")
 def index():  # type: ignore[no-untyped-def]
+    return render_index(new_community_form())
+
+
+def render_index(form: NewCommunityForm) -> str:
     ws = current_workspace()
     history = com.load_history(ws)
     day = date_arg("as_of", dt.date.today())
@@ -337,8 +340,6 @@ def index():  # type: ignore[no-untyped-def]
         rows.append(
             {"node": node, "point": point, "goals": len(goals), "goals_met": statuses.count("met")}
         )
-    form = NewCommunityForm()
-    form.bond_type.choices = pick(_bond_choices())
     answers = ws.info.settings.get(SETTINGS_KEY) or {}
     check = readiness(answers.get("answers", {}) if isinstance(answers, dict) else {})
     return render_template(
@@ -354,20 +355,16 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/communities/")
 def create():  # type: ignore[no-untyped-def]
-    form = NewCommunityForm()
-    form.bond_type.choices = pick(_bond_choices())
-    if not form.validate_on_submit():
-        form_errors(form)
-        return redirect(url_for("community.index"))
-    try:
-        node = com.create_community(
+    form = new_community_form()
+    return handle(
+        form,
+        lambda: com.create_community(
             current_workspace(), form.name.data, bond_type=form.bond_type.data or None
-        )
-    except MapperError as error:
-        flash(str(error), "error")
-        return redirect(url_for("community.index"))
-    flash(_("Community %(name)s added.", name=node.name), "success")
-    return redirect(url_for("community.page", community_id=node.id))
+        ),
+        again=lambda: render_index(form),
+        success=lambda node: page_url(node.id),
+        message=lambda node: _("Community %(name)s added.", name=node.name),
+    )
 
 
 def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -379,6 +376,7 @@ def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
             dates,
             [(m, str(METRIC_LABELS[m]), column(points, m)) for m in metrics],
             share=share,
+            whole=not share,  # counts: whole-number ticks
             fmt=lambda v, m=first: fmt_value(m, v),  # type: ignore[misc]
             date_label=fmt_date,
         )
@@ -396,8 +394,57 @@ def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @bp.get("/communities/<community_id>")
 def page(community_id: str):  # type: ignore[no-untyped-def]
+    return render_page(community_id)
+
+
+#: ``formdata=`` for a form shown fresh on a page whose other form was posted (so it does not
+#: take that form's values: two forms here both have a field ``member``).
+FRESH: dict[str, Any] = {"formdata": None}
+
+
+def role_form(role: str, **fresh: Any) -> RoleForm:
+    form = RoleForm(prefix=role, **fresh)
+    form.staff.choices = pick([("", _("(nobody)"))] + options(NodeKind.STAFF))
+    return form
+
+
+def member_form(exclude: set[str] | frozenset[str] = frozenset(), **fresh: Any) -> MemberForm:
+    """The form for someone who joined; ``exclude`` are the current members (not offered)."""
+    form = MemberForm(**fresh)
+    form.member.choices = pick(
+        [
+            (n.id, n.name)
+            for kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
+            for n in sorted(
+                current_workspace().nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id)
+            )
+            if n.id not in exclude
+        ]
+    )
+    form.role.choices = pick([(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]])
+    return form
+
+
+def member_change_form(
+    current: list[dict[str, Any]] | None = None, **fresh: Any
+) -> MemberChangeForm:
+    """The form for a member who left or changed role (``current``: the current members)."""
+    form = MemberChangeForm(**fresh)
+    if current is None:
+        choices = options(NodeKind.PERSON) + options(NodeKind.ORGANISATION)
+    else:
+        choices = [(m["id"], m["name"]) for m in current]
+    form.member.choices = pick(choices)
+    form.change.choices = pick(change_choices())
+    return form
+
+
+def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -> str:
+    """The community page; ``posted`` holds a form that failed (by name: ``role:<role>``,
+    ``member``, ``change``, ``goal``, ``measure:<goal id>``), shown with what was typed and
+    its messages instead of a fresh one."""
+    posted = posted or {}
     node, history = load_community(community_id)
-    ws = current_workspace()
     today = dt.date.today()
     day = date_arg("as_of", today)
     end = date_arg("to", day)
@@ -426,43 +473,31 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
     points = connectedness_series(history, community_id, dates)
     now = connectedness(history, community_id, as_of=day)
     profile = com.profile(history, community_id, as_of=day)
-    goals = []
-    for goal in community_goals(history, community_id):
-        goals.append(goal_block(history, goal, day))
+    goals = [
+        goal_block(history, goal, day, posted.get(f"measure:{goal.id}"))
+        for goal in community_goals(history, community_id)
+    ]
     role_forms = {}
-    staff_choices = [("", _("(nobody)"))] + options(NodeKind.STAFF)
     for role in COMMUNITY_ROLES:
-        form = RoleForm(prefix=role)
-        form.staff.choices = pick(staff_choices)
-        holders = profile["roles"].get(role) or []
-        form.staff.data = holders[0]["id"] if holders else ""
-        form.on.data = today
+        form = posted.get(f"role:{role}")
+        if form is None:
+            form = role_form(role, **FRESH)
+            holders = profile["roles"].get(role) or []
+            form.staff.data = holders[0]["id"] if holders else ""
+            form.on.data = today
         role_forms[role] = form
-    current_ids = {m["id"] for m in profile["members"] + profile["organisations"] if m["current"]}
-    member_form = MemberForm()
-    member_form.member.choices = pick(
-        [
-            (n.id, f"{n.name}")
-            for kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
-            for n in sorted(ws.nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id))
-            if n.id not in current_ids
-        ]
-    )
-    member_form.role.choices = pick(
-        [(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]]
-    )
-    member_form.since.data = today
-    change_form = MemberChangeForm()
-    change_form.member.choices = pick(
-        [
-            (m["id"], m["name"])
-            for m in profile["members"] + profile["organisations"]
-            if m["current"]
-        ]
-    )
-    change_form.change.choices = pick(change_choices())
-    change_form.on.data = today
-    goal_form = new_goal_form()
+    current = [m for m in profile["members"] + profile["organisations"] if m["current"]]
+    add_form = posted.get("member")
+    if add_form is None:
+        add_form = member_form({m["id"] for m in current}, **FRESH)
+        add_form.since.data = today
+    change_form = posted.get("change")
+    if change_form is None:
+        change_form = member_change_form(current, **FRESH)
+        change_form.on.data = today
+    # a community nobody has joined yet (not today, not ever): no charts of zeros, but a
+    # sentence and the form to add someone
+    empty = not profile["members"] and not profile["organisations"]
     return render_template(
         "community/page.html",
         node=node,
@@ -470,15 +505,16 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
         now=now,
         profile=profile,
         points=points,
-        charts=chart_blocks(points),
+        charts=[] if empty else chart_blocks(points),
+        empty=empty,
         start=start,
         end=end,
         every=every,
         goals=goals,
         role_forms=role_forms,
-        member_form=member_form,
+        member_form=add_form,
         change_form=change_form,
-        goal_form=goal_form,
+        goal_form=posted.get("goal") or new_goal_form(**FRESH),
         role_labels=ROLE_LABELS,
         role_help=ROLE_HELP,
         bond_labels=BOND_LABELS,
@@ -500,17 +536,24 @@ def change_choices() -> list[tuple[str, str]]:
     ]
 
 
-def new_goal_form() -> GoalForm:
-    form = GoalForm(prefix="goal")
+def new_goal_form(**fresh: Any) -> GoalForm:
+    form = GoalForm(prefix="goal", **fresh)
     form.metric.choices = pick([(m, str(METRIC_LABELS[m])) for m in GOAL_METRICS])
     form.direction.choices = pick([(d, str(DIRECTION_LABELS[d])) for d in DIRECTIONS])
-    if not form.start.data:
+    if not form.start.data and not form.start.raw_data:
         form.start.data = dt.date.today()
     return form
 
 
-def goal_block(history: nx.MultiDiGraph, goal: Any, day: dt.date) -> dict[str, Any]:
-    """A goal with its progress on ``day`` and its measurements from the start to then."""
+def measurement_form(goal_id: str, **fresh: Any) -> MeasurementForm:
+    return MeasurementForm(prefix=f"m-{goal_id}", **fresh)
+
+
+def goal_block(
+    history: nx.MultiDiGraph, goal: Any, day: dt.date, form: FlaskForm | None = None
+) -> dict[str, Any]:
+    """A goal with its progress on ``day`` and its measurements from the start to then
+    (``form``: its measurement form as posted, when that failed)."""
     start = goal.start or (goal.measurements[0].date if goal.measurements else day)
     last = max(min(day, goal.deadline), start)
     dates = series_dates(start, last) if start <= last else [day]
@@ -527,64 +570,64 @@ def goal_block(history: nx.MultiDiGraph, goal: Any, day: dt.date) -> dict[str, A
         date_label=fmt_date,
         references=[(_("target"), goal.target)],
     )
-    form = None
-    if goal.manual:
-        form = MeasurementForm(prefix=f"m-{goal.id}")
+    if goal.manual and form is None:
+        form = measurement_form(goal.id, **FRESH)
         form.date.data = dt.date.today()
     return {
         "goal": goal,
         "now": now,
         "series": series,
         "chart": chart,
-        "form": form,
+        "form": form if goal.manual else None,
         "metric": metric,
     }
 
 
-@bp.route("/communities/<community_id>/edit", methods=["GET", "POST"])
-def edit(community_id: str):  # type: ignore[no-untyped-def]
-    node, history = load_community(community_id)
+def definition_form() -> DefinitionForm:
     form = DefinitionForm()
     form.bond_type.choices = pick(_bond_choices())
     form.themes.choices = pick(options(NodeKind.THEME))
     form.channels.choices = pick(options(NodeKind.CHANNEL))
     form.goals.choices = pick(options(NodeKind.GOAL))
+    return form
+
+
+@bp.route("/communities/<community_id>/edit", methods=["GET", "POST"])
+def edit(community_id: str):  # type: ignore[no-untyped-def]
+    node, history = load_community(community_id)
+    form = definition_form()
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                com.update_definition(
-                    current_workspace(),
-                    community_id,
-                    on=form.on.data,
-                    name=form.name.data,
-                    bond_type=form.bond_type.data or "",
-                    traits=(form.traits.data or "").splitlines(),
-                    texts={k: getattr(form, k).data for k in com.TEXT_PROPS},
-                    links={
-                        "themes": form.themes.data,
-                        "channels": form.channels.data,
-                        "goals": form.goals.data,
-                    },
-                )
-            except MapperError as error:
-                flash(str(error), "error")
-            else:
-                flash(_("The definition of %(name)s is saved.", name=form.name.data), "success")
-                return back_to(community_id, "#definition")
-        else:
-            form_errors(form)
-    else:
-        profile = com.profile(history, community_id, as_of=dt.date.today())
-        props = node.props
-        form.name.data = node.name
-        form.bond_type.data = props.get("bond_type") or ""
-        form.traits.data = "\n".join(props.get("traits") or [])
-        for key in com.TEXT_PROPS:
-            getattr(form, key).data = props.get(key) or ""
-        form.themes.data = [t["id"] for t in profile["themes"]]
-        form.channels.data = [c["id"] for c in profile["channels"]]
-        form.goals.data = [g["id"] for g in profile["goals"]]
-        form.on.data = dt.date.today()
+        return handle(
+            form,
+            lambda: com.update_definition(
+                current_workspace(),
+                community_id,
+                on=form.on.data,
+                name=form.name.data,
+                bond_type=form.bond_type.data or "",
+                traits=(form.traits.data or "").splitlines(),
+                texts={k: getattr(form, k).data for k in com.TEXT_PROPS},
+                links={
+                    "themes": form.themes.data,
+                    "channels": form.channels.data,
+                    "goals": form.goals.data,
+                },
+            ),
+            again=lambda: render_template("community/edit.html", node=node, form=form),
+            success=page_url(community_id, "#definition"),
+            message=_("The definition of %(name)s is saved.", name=form.name.data),
+        )
+    profile = com.profile(history, community_id, as_of=dt.date.today())
+    props = node.props
+    form.name.data = node.name
+    form.bond_type.data = props.get("bond_type") or ""
+    form.traits.data = "\n".join(props.get("traits") or [])
+    for key in com.TEXT_PROPS:
+        getattr(form, key).data = props.get(key) or ""
+    form.themes.data = [t["id"] for t in profile["themes"]]
+    form.channels.data = [c["id"] for c in profile["channels"]]
+    form.goals.data = [g["id"] for g in profile["goals"]]
+    form.on.data = dt.date.today()
     return render_template("community/edit.html", node=node, form=form)
 
 
@@ -593,79 +636,69 @@ def set_role(community_id: str, role: str):  # type: ignore[no-untyped-def]
     load_community(community_id)
     if role not in COMMUNITY_ROLES:
         abort(404)
-    form = RoleForm(prefix=role)
-    form.staff.choices = pick([("", "")] + options(NodeKind.STAFF))
-    if not form.validate_on_submit():
-        form_errors(form)
-        return back_to(community_id, "#roles")
-    try:
-        com.set_role(
+    form = role_form(role)
+    return handle(
+        form,
+        lambda: com.set_role(
             current_workspace(), community_id, role, form.staff.data or None, on=form.on.data
-        )
-    except MapperError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Role %(role)s saved.", role=ROLE_LABELS[role]), "success")
-    return back_to(community_id, "#roles")
+        ),
+        again=lambda: render_page(community_id, {f"role:{role}": form}),
+        success=page_url(community_id, "#roles"),
+        message=_("Role %(role)s saved.", role=ROLE_LABELS[role]),
+        fields={"staff_id": "staff"},
+    )
 
 
 @bp.post("/communities/<community_id>/members")
 def add_member(community_id: str):  # type: ignore[no-untyped-def]
     load_community(community_id)
-    form = MemberForm()
-    form.member.choices = pick(options(NodeKind.PERSON) + options(NodeKind.ORGANISATION))
-    form.role.choices = pick([(r, r) for r in ROLES[RelKind.MEMBER_OF]])
-    if not form.validate_on_submit():
-        form_errors(form)
-        return back_to(community_id, "#members")
-    try:
-        com.add_member(
+    form = member_form()
+    return handle(
+        form,
+        lambda: com.add_member(
             current_workspace(),
             community_id,
             form.member.data,
             since=form.since.data,
             role=form.role.data,
-        )
-    except MapperError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Member added."), "success")
-    return back_to(community_id, "#members")
+        ),
+        again=lambda: render_page(community_id, {"member": form}),
+        success=page_url(community_id, "#members"),
+        message=_("Member added."),
+        fields={"member_id": "member", "on": "since"},
+    )
 
 
 @bp.post("/communities/<community_id>/members/change")
 def change_member(community_id: str):  # type: ignore[no-untyped-def]
     load_community(community_id)
-    form = MemberChangeForm()
-    form.member.choices = pick(options(NodeKind.PERSON) + options(NodeKind.ORGANISATION))
-    form.change.choices = pick(change_choices())
-    if not form.validate_on_submit():
-        form_errors(form)
-        return back_to(community_id, "#members")
+    form = member_change_form()
     ws = current_workspace()
-    try:
+
+    def write() -> Any:
         if form.change.data == "leave":
-            com.end_member(ws, community_id, form.member.data, on=form.on.data)
-        else:
-            com.set_member_role(
-                ws, community_id, form.member.data, form.change.data, on=form.on.data
-            )
-    except MapperError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Change recorded."), "success")
-    return back_to(community_id, "#members")
+            return com.end_member(ws, community_id, form.member.data, on=form.on.data)
+        return com.set_member_role(
+            ws, community_id, form.member.data, form.change.data, on=form.on.data
+        )
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_page(community_id, {"change": form}),
+        success=page_url(community_id, "#members"),
+        message=_("Change recorded."),
+        fields={"member_id": "member", "role": "change"},
+    )
 
 
 @bp.post("/communities/<community_id>/goals")
 def add_goal(community_id: str):  # type: ignore[no-untyped-def]
     load_community(community_id)
     form = new_goal_form()
-    if not form.validate_on_submit():
-        form_errors(form)
-        return back_to(community_id, "#goals")
     ws = current_workspace()
-    try:
+
+    def write() -> Any:
         props = check_goal_props(
             {
                 "metric": form.metric.data,
@@ -688,11 +721,15 @@ def add_goal(community_id: str):  # type: ignore[no-untyped-def]
             ws.add_tie(
                 RelKind.PURSUES, community_id, goal.id, since=form.start.data, origin="werkblad 6"
             )
-    except MapperError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("SMART goal %(name)s added.", name=goal.name), "success")
-    return back_to(community_id, "#goals")
+        return goal
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_page(community_id, {"goal": form}),
+        success=page_url(community_id, "#goals"),
+        message=lambda goal: _("SMART goal %(name)s added.", name=goal.name),
+    )
 
 
 @bp.post("/goals/<goal_id>/measurements")
@@ -705,21 +742,23 @@ def add_goal_measurement(goal_id: str):  # type: ignore[no-untyped-def]
     goal = smart_goal(history, goal_id)
     if goal.community is None:
         abort(404)
-    form = MeasurementForm(prefix=f"m-{goal_id}")
-    if not form.validate_on_submit():
-        form_errors(form)
-        return back_to(goal.community, "#goals")
+    community_id = goal.community
     if not goal.manual:
         flash(_("This goal is measured from the map; it takes no hand-entered values."), "error")
-        return back_to(goal.community, "#goals")
-    try:
+        return redirect(page_url(community_id, "#goals"))
+    form = measurement_form(goal_id)
+
+    def write() -> Any:
         props = add_measurement(node.props, form.date.data, form.value.data, form.note.data)
-        ws.update_node(goal_id, props={"measurements": props["measurements"]})
-    except MapperError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Measurement added."), "success")
-    return back_to(goal.community, "#goals")
+        return ws.update_node(goal_id, props={"measurements": props["measurements"]})
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_page(community_id, {f"measure:{goal_id}": form}),
+        success=page_url(community_id, f"#goal-{goal_id}"),
+        message=_("Measurement added."),
+    )
 
 
 @bp.get("/communities/<community_id>/changes")
@@ -844,39 +883,41 @@ def readiness_page():  # type: ignore[no-untyped-def]
     form = readiness_form_class()()
     stored = ws.info.settings.get(SETTINGS_KEY)
     saved = stored.get("answers", {}) if isinstance(stored, dict) else {}
+
+    def write() -> None:
+        answers = {
+            q.key: {"yes": True, "no": False}.get(getattr(form, q.key).data) for q in QUESTIONS
+        }
+        ws.store.update_workspace(
+            ws.slug,
+            settings={
+                SETTINGS_KEY: {
+                    "answers": dict(check_answers(answers)),
+                    "answered_on": dt.date.today().isoformat(),
+                }
+            },
+        )
+
+    def again() -> str:
+        return render_template(
+            "community/readiness.html",
+            form=form,
+            questions=QUESTIONS,
+            result=readiness(saved),
+            verdicts=VERDICT_LABELS,
+            stored=stored or {},
+            lang=lang(),
+        )
+
     if request.method == "POST":
-        if form.validate_on_submit():
-            answers = {
-                q.key: {"yes": True, "no": False}.get(getattr(form, q.key).data) for q in QUESTIONS
-            }
-            try:
-                ws.store.update_workspace(
-                    ws.slug,
-                    settings={
-                        SETTINGS_KEY: {
-                            "answers": {k: v for k, v in check_answers(answers).items()},
-                            "answered_on": dt.date.today().isoformat(),
-                        }
-                    },
-                )
-            except MapperError as error:
-                flash(str(error), "error")
-            else:
-                flash(_("Your answers are saved."), "success")
-                return redirect(url_for("community.readiness_page"))
-        else:
-            form_errors(form)
-    else:
-        for q in QUESTIONS:
-            value = saved.get(q.key)
-            getattr(form, q.key).data = "" if value is None else ("yes" if value else "no")
-    result = readiness(saved)
-    return render_template(
-        "community/readiness.html",
-        form=form,
-        questions=QUESTIONS,
-        result=result,
-        verdicts=VERDICT_LABELS,
-        stored=stored or {},
-        lang=lang(),
-    )
+        return handle(
+            form,
+            write,
+            again=again,
+            success=url_for("community.readiness_page"),
+            message=_("Your answers are saved."),
+        )
+    for q in QUESTIONS:
+        value = saved.get(q.key)
+        getattr(form, q.key).data = "" if value is None else ("yes" if value else "no")
+    return again()

@@ -66,6 +66,30 @@ def nice_max(value: float) -> float:
     return float(10 ** (exponent + 1))  # pragma: no cover - 10 always fits
 
 
+#: Steps between the ticks of a count axis, smallest first (at most five steps are drawn).
+WHOLE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+def tick_values(top: float, *, whole: bool = False) -> list[float] | list[int]:
+    """The values of the y axis' ticks from 0 to ``top``: quarters, or for a count (``whole``)
+    whole numbers only.
+
+    >>> tick_values(8), tick_values(2, whole=True), tick_values(10, whole=True)
+    ([0.0, 2.0, 4.0, 6.0, 8.0], [0, 1, 2], [0, 2, 4, 6, 8, 10])
+    >>> tick_values(8, whole=True)
+    [0, 2, 4, 6, 8]
+    """
+    quarters = [top * k / 4 for k in range(5)]
+    if not whole:
+        return quarters
+    if float(top / 4).is_integer():
+        return [int(v) for v in quarters]
+    for step in WHOLE_STEPS:
+        if top % step == 0 and top / step <= 5:
+            return list(range(0, int(top) + 1, step))
+    return quarters  # pragma: no cover - a top from nice_max always fits a step
+
+
 def line_chart(
     dates: Sequence[str],
     series: Iterable[tuple[str, str, Sequence[float | None]]],
@@ -74,15 +98,19 @@ def line_chart(
     fmt: Callable[[float | None], str] = str,
     date_label: Callable[[str], str] = str,
     references: Iterable[tuple[str, float]] = (),
+    whole: bool = False,
 ) -> Chart:
     """The geometry of a line chart of ``series`` (key, label, values) over ``dates``.
 
     ``share`` fixes the y axis at 0–1; ``fmt`` writes a value for the ticks and the dot titles;
-    ``references`` adds labelled horizontal lines (e.g. a goal's target).
+    ``references`` adds labelled horizontal lines (e.g. a goal's target); ``whole`` puts the
+    ticks on whole numbers only (a count: no 0.5 member).
 
     >>> c = line_chart(["2025-01-01", "2025-02-01"], [("members", "Leden", [2, 4])])
     >>> [round(d["y"]) for d in c.series[0].dots], c.y_ticks[-1][1]
     ([99, 12], '4.0')
+    >>> [t for _, t in line_chart(["2025-01-01"], [("m", "M", [2])], whole=True).y_ticks]
+    ['0', '1', '2']
     """
     left, right, top, bottom = MARGIN[0], WIDTH - MARGIN[1], MARGIN[2], HEIGHT - MARGIN[3]
     series = list(series)
@@ -118,7 +146,7 @@ def line_chart(
         if current:
             line.segments.append(" ".join(current))
         drawn.append(line)
-    ticks = [(round(y(top_value * k / 4), 1), fmt(top_value * k / 4)) for k in range(5)]
+    ticks = [(round(y(v), 1), fmt(v)) for v in tick_values(top_value, whole=whole)]
     step = max(1, math.ceil(n / MAX_X_LABELS))
     shown = list(range(0, n, step))
     if n > 1 and (n - 1) % step:
@@ -147,4 +175,4 @@ def column(points: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
     return [p.get(key) for p in points]
 
 
-__all__ = ["Chart", "Series", "column", "line_chart", "nice_max"]
+__all__ = ["Chart", "Series", "column", "line_chart", "nice_max", "tick_values"]

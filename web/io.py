@@ -43,7 +43,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired
 
-from mapper.errors import MapperError, is_disk_full
+from mapper.errors import MapperError, ValidationError, is_disk_full
 from mapper.i18n import DEFAULT_LANGUAGE, current_language, format_number, render, use_language
 from mapper.io import export as exporter
 from mapper.io import kumu
@@ -56,6 +56,7 @@ from mapper.model import NodeKind, RelKind
 from mapper.store import open_store
 
 from .db import current_workspace, get_store
+from .forms import INVALID, attach_error
 
 bp = Blueprint("io", __name__, url_prefix="/io")
 NAV = [("io.index", _l("Import and export"))]
@@ -229,11 +230,16 @@ def _sweep_uploads() -> None:
 
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
+    return render_index(UploadForm())
+
+
+def render_index(form: UploadForm) -> str:
+    """The import and export page, with the upload form (after a failed upload: its message)."""
     ws = current_workspace()
     themes = list(ws.nodes(kind=NodeKind.THEME))
     return render_template(
         "io/index.html",
-        form=UploadForm(),
+        form=form,
         themes=themes,
         formats=list(exporter.FORMATS),
         workspace=ws.info,
@@ -249,21 +255,25 @@ def _max_bytes() -> int:
 def upload():  # type: ignore[no-untyped-def]
     ws = current_workspace()
     form = UploadForm()
+    # a refused upload shows the page again with the message by the file field (422); a
+    # browser never keeps a chosen file, the page says so
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return redirect(url_for("io.index"))
+        return render_index(form), INVALID
     storage = form.file.data
     data = storage.read(_max_bytes() + 1)
     if len(data) > _max_bytes():
-        flash(_("The file is too large."), "error")
-        return redirect(url_for("io.index"))
+        attach_error(form, ValidationError("The file is too large.", field="file"))
+        return render_index(form), INVALID
     original = Path(storage.filename or "upload").name
     ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
     if ext not in UPLOAD_EXTENSIONS:
-        flash(_("Use an Excel file (.xlsx), CSV, zip of CSVs, GraphML or GEXF."), "error")
-        return redirect(url_for("io.index"))
+        attach_error(
+            form,
+            ValidationError(
+                "Use an Excel file (.xlsx), CSV, zip of CSVs, GraphML or GEXF.", field="file"
+            ),
+        )
+        return render_index(form), INVALID
     folder = uploads()
     folder.cleanup()
     # The file is read once, here, within the reader's limits; only what was read is kept

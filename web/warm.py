@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from mapper.analysis.strength import FLOOR, STRENGTH_ATTR
 from mapper.analysis.warm import (
@@ -30,7 +30,7 @@ from mapper.analysis.warm import (
     route_graph,
     warm_routes,
 )
-from mapper.errors import MapperError, NotFoundError, ValidationError
+from mapper.errors import NotFoundError, ValidationError
 from mapper.maps import KIND_LABELS, map_network, network_data
 from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, check_date, step_strength
 from mapper.warm_contacts import (
@@ -46,6 +46,7 @@ from mapper.warm_contacts import (
 from . import maps as maps_web
 from .dates import date_arg
 from .db import current_workspace
+from .forms import handle
 
 bp = Blueprint("warm", __name__)
 
@@ -317,7 +318,7 @@ class LogForm(FlaskForm):
     """After the conversation (werkblad 5): log it, and how strong the tie now is."""
 
     staff = SelectField(_l("Who had the conversation"), validators=[DataRequired()])
-    on = DateField(_l("Date"), validators=[DataRequired()], default=dt.date.today)
+    on = DateField(_l("Date"), validators=[InputRequired()], default=dt.date.today)
     outcome = SelectField(_l("Outcome"), choices=[], default="")
     notes = TextAreaField(_l("Notes"), validators=[Length(max=10_000)])
     strength = SelectField(_l("Strength of the tie from now on"), default="keep")
@@ -426,11 +427,16 @@ def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
 
 @bp.get("/warm-contacts/<node_id>/sheet/<person_id>")
 def sheet(node_id: str, person_id: str):  # type: ignore[no-untyped-def]
-    node = target_node(node_id)
+    return render_sheet(target_node(node_id), person_id)
+
+
+def render_sheet(node: Any, person_id: str, form: LogForm | None = None) -> str:
+    """Werkblad 5 for one candidate; ``form`` is the log form as posted, when it failed."""
     day = date_arg("as_of", aliases=("date",))
     ctx = sheet_context(node, person_id, day)
-    form = LogForm()
-    form.fill(ctx["staff"], ctx["default_staff"])
+    if form is None:
+        form = LogForm()
+        form.fill(ctx["staff"], ctx["default_staff"])
     return render_template(
         "warm/sheet.html",
         form=form,
@@ -454,17 +460,13 @@ def log(node_id: str, person_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     form = LogForm()
     form.fill(sorted(ws.nodes(kind="Staff"), key=lambda n: n.name.casefold()), None)
-    if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            for error in errors:
-                flash(f"{getattr(form, field).label.text}: {error}", "error")
-        return redirect(url_for("warm.sheet", node_id=node.id, person_id=person.id))
-    choice = form.strength.data
-    strength: Any = (
-        KEEP if choice == "keep" else None if choice == "derive" else step_strength(int(choice))
-    )
-    try:
-        log_conversation(
+
+    def write() -> Any:
+        choice = form.strength.data
+        strength: Any = (
+            KEEP if choice == "keep" else None if choice == "derive" else step_strength(int(choice))
+        )
+        return log_conversation(
             ws,
             staff=form.staff.data,
             person=person.id,
@@ -473,14 +475,17 @@ def log(node_id: str, person_id: str):  # type: ignore[no-untyped-def]
             outcome=form.outcome.data or None,
             strength=strength,
         )
-    except MapperError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("warm.sheet", node_id=node.id, person_id=person.id))
-    flash(
-        _("Conversation with %(name)s logged; the ranking is updated.", name=person.name), "success"
-    )
-    return redirect(
-        url_for("warm.page", node_id=node.id, as_of=form.on.data.isoformat()) + f"#c-{person.id}"
+
+    return handle(
+        form,
+        write,
+        again=lambda: render_sheet(node, person.id, form),
+        success=lambda _result: (
+            url_for("warm.page", node_id=node.id, as_of=form.on.data.isoformat())
+            + f"#c-{person.id}"
+        ),
+        message=_("Conversation with %(name)s logged; the ranking is updated.", name=person.name),
+        fields={"staff_id": "staff", "date": "on"},
     )
 
 
