@@ -43,6 +43,16 @@ if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'li
 fi
 # ---- end Aan de slag
 
+# ---- Accessibility (#15): axe-core from the npm registry, pinned with its lock file
+# (tests/axe/package.json, package-lock.json), for tests/test_a11y_browser.py, which injects it
+# into the pages itself. Needs node and npm; without them the axe test is skipped with that reason.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error >/dev/null
+else
+  echo "note: accessibility (axe) tests will be skipped; install node and npm: sudo apt-get install nodejs npm"
+fi
+# ---- end Accessibility
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
