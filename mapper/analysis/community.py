@@ -504,6 +504,19 @@ def series_dates(start: Any, end: Any, *, every: str = "month") -> list[dt.date]
 _MEMBER, _ROLE, _PAIR, _BOND, _REACH, _ORGANISATION = range(6)
 
 
+def _community_action(d: dict[str, Any], other: str, kind_other: Any) -> tuple[Any, ...] | None:
+    """What a tie version between the community and ``other`` does when it switches on: a
+    member (with role) or member organisation joins, a staff member takes a role."""
+    kind = d.get("kind")
+    if kind == "MEMBER_OF" and kind_other == MEMBER_KIND:
+        return (_MEMBER, other, d.get("role"))
+    if kind == "MEMBER_OF" and kind_other == "Organisation":
+        return (_ORGANISATION, other)
+    if kind == "HAS_ROLE" and d.get("role"):
+        return (_ROLE, other, d["role"])
+    return None
+
+
 class _Sweep:
     """The community's state, moved forward through time by applying interval events.
 
@@ -550,16 +563,9 @@ class _Sweep:
                     other = u if v == community else v
                     kind_other = kv if u == community else ku
                     for d in keyed.values():
-                        kind = d.get("kind")
-                        if kind == "MEMBER_OF" and kind_other == MEMBER_KIND:
-                            action: tuple[Any, ...] = (_MEMBER, other, d.get("role"))
-                        elif kind == "MEMBER_OF" and kind_other == "Organisation":
-                            action = (_ORGANISATION, other)
-                        elif kind == "HAS_ROLE" and d.get("role"):
-                            action = (_ROLE, other, d["role"])
-                        else:
-                            continue
-                        ties.append((u, v, d.get("since"), d.get("until"), (action,)))
+                        action = _community_action(d, other, kind_other)
+                        if action is not None:
+                            ties.append((u, v, d.get("since"), d.get("until"), (action,)))
                     continue
                 pair = (u, v) if u < v else (v, u)
                 pair_ok = u_member and v_member

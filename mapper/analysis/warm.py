@@ -694,6 +694,10 @@ class _View:
             yield u, d
 
 
+#: The person kind, as the projection spells it.
+P = K.PERSON.value
+
+
 def ecosystem_signals(G: nx.Graph, target: Any, *, as_of: Any = None) -> dict[Any, list[Signal]]:
     """The people of a target's ecosystem, each with the signals that put them there.
 
@@ -736,18 +740,33 @@ def ecosystem_signals(G: nx.Graph, target: Any, *, as_of: Any = None) -> dict[An
             kind=label(kind, "kind") if kind else kind,
             allowed=", ".join(label(k, "kind") for k in TARGET_KINDS),
         )
-    found: dict[Any, dict[str, Signal]] = {}
-    P = K.PERSON.value
+    signals = _Signals(view)
+    if kind == K.THEME.value:
+        signals.theme(target)
+    elif kind in (K.ORGANISATION.value, K.COMMUNITY.value):
+        signals.group(target, kind)
+    else:
+        signals.person(target)
+    signals.central()
+    return {p: list(s.values()) for p, s in signals.found.items()}
 
-    def add(person: Any, code: str, about: str, points: float | None = None) -> None:
-        signals = found.setdefault(person, {})
+
+class _Signals:
+    """The signals of :func:`ecosystem_signals`, gathered person by person."""
+
+    def __init__(self, view: _View):
+        self.view = view
+        self.found: dict[Any, dict[str, Signal]] = {}
+
+    def add(self, person: Any, code: str, about: str, points: float | None = None) -> None:
+        signals = self.found.setdefault(person, {})
         if code in signals:
             signals[code].about.append(about)
         else:
             signals[code] = Signal(code, SIGNALS[code][0] if points is None else points, [about])
 
-    def members(group: Any) -> None:
-        for u, d in view.ties(group, R.MEMBER_OF.value, P):
+    def members(self, group: Any) -> None:
+        for u, d in self.view.ties(group, R.MEMBER_OF.value, P):
             role = d.get("role")
             code = (
                 "ambassador"
@@ -756,54 +775,63 @@ def ecosystem_signals(G: nx.Graph, target: Any, *, as_of: Any = None) -> dict[An
                 if role in BOARD_ROLES
                 else "member"
             )
-            add(u, code, view.name(group))
+            self.add(u, code, self.view.name(group))
 
-    def activity_people(activity: Any) -> None:
-        for u, _ in view.ties(activity, R.ORGANISES.value, P):
-            add(u, "organises", view.name(activity))
-        for u, _ in view.ties(activity, R.ATTENDS.value, P):
-            add(u, "attends", view.name(activity))
+    def activity_people(self, activity: Any) -> None:
+        view = self.view
+        for u, _tie in view.ties(activity, R.ORGANISES.value, P):
+            self.add(u, "organises", view.name(activity))
+        for u, _tie in view.ties(activity, R.ATTENDS.value, P):
+            self.add(u, "attends", view.name(activity))
 
-    name = view.name(target)
-    if kind == K.THEME.value:
+    def theme(self, target: Any) -> None:
+        view, name = self.view, self.view.name(target)
         groups: set[Any] = set()
-        for u, _ in view.ties(target, R.ACTIVE_ON.value, P):
-            add(u, "active_on", name)
-        groups.update(u for u, _ in view.ties(target, R.ACTIVE_ON.value, K.ORGANISATION.value))
-        for a, _ in view.ties(target, R.ABOUT.value, K.ACTIVITY.value):
-            activity_people(a)
-            groups.update(u for u, _ in view.ties(a, R.ORGANISES.value, K.ORGANISATION.value))
-        groups.update(u for u, _ in view.ties(target, R.ABOUT.value, K.COMMUNITY.value))
+        for u, _tie in view.ties(target, R.ACTIVE_ON.value, P):
+            self.add(u, "active_on", name)
+        groups.update(u for u, _tie in view.ties(target, R.ACTIVE_ON.value, K.ORGANISATION.value))
+        for a, _tie in view.ties(target, R.ABOUT.value, K.ACTIVITY.value):
+            self.activity_people(a)
+            groups.update(u for u, _tie in view.ties(a, R.ORGANISES.value, K.ORGANISATION.value))
+        groups.update(u for u, _tie in view.ties(target, R.ABOUT.value, K.COMMUNITY.value))
         for g in sorted(groups, key=_key):
-            members(g)
-        for c, _ in view.ties(target, R.ABOUT.value, K.CHANNEL.value):
-            for u, _ in view.ties(c, R.ACTIVE_IN.value, P):
-                add(u, "channel", view.name(c))
-    elif kind in (K.ORGANISATION.value, K.COMMUNITY.value):
-        members(target)
-        for a, _ in view.ties(target, R.ORGANISES.value, K.ACTIVITY.value):
-            activity_people(a)
-        if kind == K.COMMUNITY.value:
-            for theme, _ in view.ties(target, R.ABOUT.value, K.THEME.value):
-                for u, _ in view.ties(theme, R.ACTIVE_ON.value, P):
-                    add(u, "community_theme", view.name(theme))
-    else:
-        add(target, "is_target", name)
-        for u, _ in view.ties(target, R.KNOWS.value, P):
-            add(u, "knows_target", name)
-        for g, _ in view.ties(target, R.MEMBER_OF.value, (K.ORGANISATION.value, K.COMMUNITY.value)):
-            for u, _ in view.ties(g, R.MEMBER_OF.value, P):
-                if u != target:
-                    add(u, "comember", view.name(g))
+            self.members(g)
+        for c, _tie in view.ties(target, R.ABOUT.value, K.CHANNEL.value):
+            for u, _tie in view.ties(c, R.ACTIVE_IN.value, P):
+                self.add(u, "channel", view.name(c))
 
-    people = set(found)
-    points, half = SIGNALS["central"][0], CENTRAL_HALF
-    for person in sorted(people, key=_key):
-        known = {u for u, _ in view.ties(person, R.KNOWS.value, P) if u in people and u != person}
-        if known:
-            k = len(known)
-            found[person]["central"] = Signal("central", points * k / (k + half), [str(k)])
-    return {p: list(s.values()) for p, s in found.items()}
+    def group(self, target: Any, kind: str) -> None:
+        view = self.view
+        self.members(target)
+        for a, _tie in view.ties(target, R.ORGANISES.value, K.ACTIVITY.value):
+            self.activity_people(a)
+        if kind == K.COMMUNITY.value:
+            for theme, _tie in view.ties(target, R.ABOUT.value, K.THEME.value):
+                for u, _tie in view.ties(theme, R.ACTIVE_ON.value, P):
+                    self.add(u, "community_theme", view.name(theme))
+
+    def person(self, target: Any) -> None:
+        view, name = self.view, self.view.name(target)
+        self.add(target, "is_target", name)
+        for u, _tie in view.ties(target, R.KNOWS.value, P):
+            self.add(u, "knows_target", name)
+        groups = (K.ORGANISATION.value, K.COMMUNITY.value)
+        for g, _tie in view.ties(target, R.MEMBER_OF.value, groups):
+            for u, _tie in view.ties(g, R.MEMBER_OF.value, P):
+                if u != target:
+                    self.add(u, "comember", view.name(g))
+
+    def central(self) -> None:
+        """People who know others in the ecosystem: more so the more they know."""
+        view, people = self.view, set(self.found)
+        points, half = SIGNALS["central"][0], CENTRAL_HALF
+        for person in sorted(people, key=_key):
+            known = {
+                u for u, _tie in view.ties(person, R.KNOWS.value, P) if u in people and u != person
+            }
+            if known:
+                k = len(known)
+                self.found[person]["central"] = Signal("central", points * k / (k + half), [str(k)])
 
 
 def relevance(signals: Iterable[Signal]) -> float:

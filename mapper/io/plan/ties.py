@@ -95,6 +95,23 @@ class TiesStep(ResolveStep):
     def _plan_ties(self) -> None:
         if not self.ties:
             return
+        by_id, by_key = self._stored_ties()
+        today = dt.date.today()
+        for key, t in self._one_row_per_tie().items():
+            existing = by_id.get(t.id) if t.id else None
+            if existing is None and key[0] != "id":
+                candidates = [x for x in by_key.get(key, ()) if x.until is None] or by_key.get(
+                    key, []
+                )
+                existing = candidates[0] if candidates else None
+            t.existing = existing
+            if existing is None:
+                t.action, t.changes = "create", None
+                continue
+            self._plan_change(t, existing, today)
+
+    def _stored_ties(self) -> tuple[dict[str, Tie], dict[tuple[str, str, str], list[Tie]]]:
+        """The stored ties touching an entity the rows name: by id, and by kind and ends."""
         ids = {_ref_id(t.source) for t in self.ties} | {_ref_id(t.target) for t in self.ties}
         known = {i for i in ids if i in self._existing}
         by_id: dict[str, Tie] = {}
@@ -104,7 +121,12 @@ class TiesStep(ResolveStep):
                 if tie.source in known or tie.target in known:
                     by_id[tie.id] = tie
                     by_key[tie_key(tie.kind, tie.source, tie.target)].append(tie)
-        # one row per tie: a Relaties row overrides a tie named in a list column
+        return by_id, by_key
+
+    def _one_row_per_tie(self) -> dict[Any, TieRow]:
+        """One row per tie, the others marked duplicate: a Relaties row overrides a tie named
+        in a list column; of two list mentions the later wins, taking what it leaves out
+        from the earlier."""
         final: dict[Any, TieRow] = {}
         explicit_keys: set[tuple[str, str, str]] = set()
         for t in self.ties:
@@ -127,37 +149,31 @@ class TiesStep(ResolveStep):
             if key[0] != "id" and key in explicit_keys and not t.explicit:
                 t.action = "duplicate"
                 del final[key]
-        today = dt.date.today()
-        for key, t in final.items():
-            existing = by_id.get(t.id) if t.id else None
-            if existing is None and key[0] != "id":
-                candidates = [x for x in by_key.get(key, ()) if x.until is None] or by_key.get(
-                    key, []
-                )
-                existing = candidates[0] if candidates else None
-            t.existing = existing
-            if existing is None:
-                t.action, t.changes = "create", None
-                continue
-            changes: dict[str, Any] = {}
-            if t.strength is not None and t.strength != existing.strength:
-                changes["strength"] = t.strength
-            if t.role is not None and t.role != existing.role:
-                changes["role"] = t.role
-            if t.props is not None and t.props != existing.props:
-                changes["props"] = t.props
-            if changes:
-                on = t.since if t.since and existing.since and t.since > existing.since else today
-                if existing.since and on < existing.since:
-                    on = existing.since
-                if existing.until is not None and on >= existing.until:
-                    t.existing, t.action, t.changes = None, "create", None
-                    continue
-                changes["on"] = on
-            if t.until is not None and (existing.until is None or t.until < existing.until):
-                changes["until"] = t.until
-            t.changes = changes
-            t.action = "change" if changes else "match"
+        return final
+
+    @staticmethod
+    def _plan_change(t: TieRow, existing: Tie, today: dt.date) -> None:
+        """Match the row to the stored tie: a change (a new version from the row's date, or
+        today), an end, nothing to do, or a new tie when the stored one ended before."""
+        changes: dict[str, Any] = {}
+        if t.strength is not None and t.strength != existing.strength:
+            changes["strength"] = t.strength
+        if t.role is not None and t.role != existing.role:
+            changes["role"] = t.role
+        if t.props is not None and t.props != existing.props:
+            changes["props"] = t.props
+        if changes:
+            on = t.since if t.since and existing.since and t.since > existing.since else today
+            if existing.since and on < existing.since:
+                on = existing.since
+            if existing.until is not None and on >= existing.until:
+                t.existing, t.action, t.changes = None, "create", None
+                return
+            changes["on"] = on
+        if t.until is not None and (existing.until is None or t.until < existing.until):
+            changes["until"] = t.until
+        t.changes = changes
+        t.action = "change" if changes else "match"
 
     def _plan_contacts(self) -> None:
         if not self.contacts:
