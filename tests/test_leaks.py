@@ -273,8 +273,8 @@ def leaks_in(texts: Iterable[str]) -> Iterator[tuple[str, str]]:
         for match in SNAKE_RE.finditer(text):
             if match.group(0) not in CODES:
                 yield "code", f"{match.group(0)} in {text[:120]!r}"
-        for match in DECIMAL_RE.finditer(text):
-            if not DUTCH_THOUSANDS_RE.fullmatch(match.group(0)) and not ISO_RE.search(text):
+        for match in DECIMAL_RE.finditer(ISO_RE.sub(" ", text)):  # (fractions of a second)
+            if not DUTCH_THOUSANDS_RE.fullmatch(match.group(0)):
                 yield "decimal", f"{match.group(0)} in {text[:120]!r}"
         for match in ISO_RE.finditer(text):
             yield "iso", f"{match.group(0)} in {text[:120]!r}"

@@ -284,7 +284,7 @@ def test_scan_of_a_theme_before_it_existed(app, client):
     finally:
         store.close()
     page = check_page_rules(client.get(f"/scan/{theme.id}?as_of=2024-06-01"))
-    assert "Dit thema bestond op 2024-06-01 nog niet." in page
+    assert "Dit thema bestond op 1 juni 2024 nog niet." in page
     assert 'id="scan-data"' not in page
     page = check_page_rules(client.get(f"/scan/{theme.id}?as_of=2025-06-01"))
     assert [n["id"] for n in scan_data(page)["nodes"]] == [theme.id]
