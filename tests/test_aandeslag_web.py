@@ -87,7 +87,7 @@ def test_add_agreement_and_read_it_back(csrf_app, taal):
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Flyers &lt;b&gt;drukken&lt;/b&gt;" in page  # user text shown as text
-    assert "2.5" in page
+    assert "2,5" in page  # hours, the Dutch way
     store, ws = _ws(csrf_app)
     node = ws.get_node(taal.id)
     assert any(a["task"] == "Flyers <b>drukken</b>" for a in workplan.records(node, "agreements"))
@@ -175,7 +175,7 @@ def test_settings_checkpoint_evaluation_and_outcome(csrf_app, taal):
     assert "Je bent Rijnstadder als…" in page
     assert "In de gedeelde map" in page
     assert "Woordenlijst voor de markt" in page
-    assert "2026-12-15" in page and "Tellen op de ledenlijst" in page
+    assert "15 december 2026" in page and "Tellen op de ledenlijst" in page
     store, ws = _ws(csrf_app)
     checkpoint = [
         c

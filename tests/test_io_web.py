@@ -217,7 +217,7 @@ def test_duplicates_are_compared_confirmed_merged_and_undone(client, app):
     compare = re.search(r'href="(/io/merge/[^"]+)"', html).group(1)
     page = client.get(compare).get_data(as_text=True)
     assert "Vergelijken voor het samenvoegen" in page and "Wat samenvoegen doet" in page
-    assert "data_source: krant" in page and "ACTIVE_ON" in page
+    assert "data_source: krant" in page and "is actief op" in page  # the tie kind in words
     form = re.search(r'<form method="post" action="/io/merge">(.*?)</form>', page, re.S).group(1)
     fields = dict(re.findall(r'name="([^"]+)" type="hidden" value="([^"]+)"', form))
     assert (

@@ -187,7 +187,7 @@ def test_as_of_date_and_month_steps(demo_client, library_themes):
     early = demo_client.get(f"/scan/{theme}?as_of=1990-01-01")
     assert early.status_code == 200
     page = early.get_data(as_text=True)
-    if "bestond op 1990-01-01 nog niet" not in page:  # the theme is older than its people
+    if "bestond op 1 januari 1990 nog niet" not in page:  # the theme is older than its people
         assert len(scan_data(page)["nodes"]) < len(now["nodes"])
 
 
@@ -284,7 +284,7 @@ def test_scan_of_a_theme_before_it_existed(app, client):
     finally:
         store.close()
     page = check_page_rules(client.get(f"/scan/{theme.id}?as_of=2024-06-01"))
-    assert "Dit thema bestond op 2024-06-01 nog niet." in page
+    assert "Dit thema bestond op 1 juni 2024 nog niet." in page
     assert 'id="scan-data"' not in page
     page = check_page_rules(client.get(f"/scan/{theme.id}?as_of=2025-06-01"))
     assert [n["id"] for n in scan_data(page)["nodes"]] == [theme.id]

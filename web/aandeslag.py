@@ -35,6 +35,8 @@ from mapper import content_calendar as cc
 from mapper import workplan
 from mapper.analysis.goals import community_goals, goal_progress_series
 from mapper.analysis.pulse import RUN_MONTHS, THRESHOLD, pulling_alone, pulse
+from mapper.i18n import format_date as format_month_date
+from mapper.i18n import format_percent
 from mapper.model import Node, NodeKind, add_months
 from mapper.svg_charts import bar_chart
 from mapper.team import due_this_month
@@ -150,14 +152,19 @@ def evaluation_form(checkpoint_id: str) -> forms.EvaluationForm:
     return form
 
 
+def format_month(month: dt.date) -> str:
+    """A month the reader's way: ``nov 2026``."""
+    return format_month_date(month, "MMM yyyy")
+
+
 def pulse_block(history: Any, node: Node, day: dt.date) -> dict[str, Any]:
     points = pulse(history, node.id, as_of=day, calendar=workplan.records(node, "calendar"))
     chart = bar_chart(
-        [p["month"].strftime("%Y-%m") for p in points],
+        [format_month(p["month"]) for p in points],
         [p["library_share"] for p in points],
         title=_("The library's share of what happened, per month"),
         muted=[p["startup"] for p in points],
-        reference=(f"{THRESHOLD:.0%}", THRESHOLD),
+        reference=(format_percent(THRESHOLD), THRESHOLD),
         legend=_("the library's share"),
         muted_legend=_("start-up year"),
     )
@@ -166,7 +173,7 @@ def pulse_block(history: Any, node: Node, day: dt.date) -> dict[str, Any]:
         "chart": chart,
         "alone": pulling_alone(points),
         "startup": any(p["startup"] for p in points),
-        "threshold": f"{THRESHOLD:.0%}",
+        "threshold": format_percent(THRESHOLD),
         "run": RUN_MONTHS,
     }
 

@@ -55,6 +55,7 @@ from mapper.analysis.goals import (
 )
 from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY, check_answers, readiness
 from mapper.analysis.scan import library_bonds
+from mapper.i18n import format_date
 from mapper.maps import KIND_STYLES, legend, strength_legend, tie_legend
 from mapper.model import BOND_TYPES, COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, ROLES, NodeKind, RelKind
 
@@ -199,7 +200,7 @@ def fmt_value(metric: str, value: Any) -> str:
 
 def fmt_date(text: str | dt.date) -> str:
     day = text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
-    return day.isoformat()
+    return format_date(day, "medium")
 
 
 def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
@@ -463,8 +464,8 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
         flash(
             _(
                 "The start %(start)s lies after the end %(end)s; showing 12 months.",
-                start=start.isoformat(),
-                end=end.isoformat(),
+                start=format_date(start),
+                end=format_date(end),
             ),
             "error",
         )
@@ -770,8 +771,8 @@ def changes(community_id: str):  # type: ignore[no-untyped-def]
         flash(
             _(
                 "The start %(start)s lies after the end %(end)s; they were swapped.",
-                start=start.isoformat(),
-                end=end.isoformat(),
+                start=format_date(start),
+                end=format_date(end),
             ),
             "error",
         )

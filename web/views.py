@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -28,7 +28,7 @@ from mapper.analysis.scan import (
     worksheet_rows,
 )
 from mapper.errors import MapperError, ValidationError
-from mapper.i18n import format_date
+from mapper.i18n import format_date, format_number
 from mapper.labels import label
 from mapper.maps import (
     KIND_LABELS,
@@ -142,6 +142,20 @@ def role_word(role: str | None) -> str:
     return label(role, "role")
 
 
+def kind_count(kind: str, n: int) -> str:
+    """``n`` of a kind with its plural right: ``1 kanaal``, ``3 kanalen``."""
+    num = format_number(n)
+    if kind == "Person":
+        return ngettext("%(n)s person", "%(n)s people", n, n=num)
+    if kind == "Organisation":
+        return ngettext("%(n)s organisation", "%(n)s organisations", n, n=num)
+    if kind == "Activity":
+        return ngettext("%(n)s activity", "%(n)s activities", n, n=num)
+    if kind == "Channel":
+        return ngettext("%(n)s channel", "%(n)s channels", n, n=num)
+    return f"{num} {kind_word(kind)}"
+
+
 def projection(day: dt.date) -> nx.MultiDiGraph:
     """The shared, read-only graph of the workspace as of ``day`` (see web/db.py)."""
     return get_graph(day)
@@ -191,6 +205,7 @@ def template_helpers() -> dict[str, Any]:
         "rel_word": rel_word,
         "strength_text": strength_text,
         "role_word": role_word,
+        "kind_count": kind_count,
         "prop_word": prop_word,
         "prop_value": prop_value,
         "current_lang": lang(),
@@ -330,7 +345,7 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         node = ws.get_node(theme_id)  # NotFoundError → 404
         if node.kind is not NodeKind.THEME:
             abort(404, description=_("%(name)s is not a theme.", name=node.name))
-        flash(_("This theme did not exist yet on %(day)s.", day=day.isoformat()), "error")
+        flash(_("This theme did not exist yet on %(day)s.", day=format_date(day)), "error")
         return render_template(
             "scan.html",
             theme=node,

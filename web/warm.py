@@ -190,7 +190,11 @@ def limit_arg(default: int = PAGE_LIMIT) -> int:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
         raise ValidationError(
-            f"limit {raw!r} must be a whole number from 1 to {MAX_LIMIT}", field="limit", value=raw
+            "limit {limit!r} must be a whole number from 1 to {max}",
+            field="limit",
+            value=raw,
+            limit=raw,
+            max=MAX_LIMIT,
         )
     return int(raw)
 
