@@ -75,35 +75,10 @@ CHANGE_HEADINGS: dict[str, str] = {
     "stronger": N_("Ties grown stronger"),
 }
 
-#: The measures' names, until :mod:`mapper.labels` has a ``measure`` category (then its label
-#: is used; these are the web app's words for the same measures).
-METRIC_WORDS: dict[str, str] = {
-    "members": N_("Members"),
-    "organisations": N_("Partner organisations"),
-    "ties": N_("Ties among members"),
-    "average_strength": N_("Average strength of those ties"),
-    "density": N_("Density"),
-    "components": N_("Separate groups"),
-    "largest_component_share": N_("Share in the largest group"),
-    "clustering": N_("Clustering"),
-    "bonded": N_("Direct bond with the library"),
-    "library_reach": N_("Within two steps of the library"),
-    "ambassadors": N_("Ambassadors"),
-    "activities_30d": N_("Activities, last 30 days"),
-    "activities_90d": N_("Activities, last 90 days"),
-    "activities_per_month": N_("Activities per month (last three months)"),
-    "roles_filled": N_("Library roles filled"),
-    "staff": N_("Library staff in a role"),
-    "manual": N_("Measured by hand"),
-}
-
 
 def metric_word(code: str) -> str:
-    """The name of a measure: its label, else the word above, else the code."""
-    word = label(code, "measure")
-    if word == code and code in METRIC_WORDS:
-        return gettext(METRIC_WORDS[code])
-    return word
+    """The name of a measure (:data:`mapper.labels.MEASURE_LABELS`), else the code."""
+    return label(code, "measure")
 
 
 #: Words of ``--every``.
