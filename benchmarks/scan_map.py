@@ -2,7 +2,8 @@
 
 Serves the app on 127.0.0.1, opens scan maps in headless Chromium and prints, per map:
 
-- nodes and edges drawn on the page's day, and the server time (request → HTML);
+- nodes and edges drawn on the page's day, the page weight (KB of HTML, the map's JSON
+  included) and the server time (request → HTML, first visit and a second one);
 - **stable s**: from the page's last byte until the map is drawn and still (positions come
   from the server, no physics; ``data-drawn-at-ms``), and a check that nothing moves after;
 - **labels / overlap**: labels drawn in the default view, and how many pairs of label boxes
@@ -242,7 +243,8 @@ def main() -> None:
     try:
         client = app.test_client()
         print(
-            f"{'theme':28} {'nodes':>5} {'edges':>5} {'server s':>8} {'stable s':>8}"
+            f"{'theme':28} {'nodes':>5} {'edges':>5} {'page KB':>7} {'server s':>8}"
+            f" {'again s':>7} {'stable s':>8}"
             f" {'still':>5} {'labels':>6} {'overlap':>7} {'points overlap':>14}"
             f" {'clusters':>8} {'months':>6} {'slider px':>9} {'reload px':>9}"
         )
@@ -253,6 +255,10 @@ def main() -> None:
             started = time.perf_counter()
             html = client.get(f"/scan/{theme_id}").get_data(as_text=True)
             server_s = time.perf_counter() - started
+            started = time.perf_counter()
+            client.get(f"/scan/{theme_id}")
+            again_s = time.perf_counter() - started
+            page_kb = len(html.encode("utf-8")) / 1024
             if 'id="scan-data"' not in html:
                 print(f"{name:28} (no map: too many points for one map)")
                 continue
@@ -289,7 +295,8 @@ def main() -> None:
             except WebDriverException:  # a machine too busy to answer in time
                 reload = float("nan")
             print(
-                f"{name[:28]:28} {figures['visible']:5d} {figures['edges']:5d} {server_s:8.3f}"
+                f"{name[:28]:28} {figures['visible']:5d} {figures['edges']:5d} {page_kb:7.0f}"
+                f" {server_s:8.3f} {again_s:7.3f}"
                 f" {figures['stable'] / 1000:8.2f} {'yes' if still else 'NO':>5} {labels:6d}"
                 f" {label_overlap:7d} {point_overlap:14d} {figures['clusters']:8d}"
                 f" {figures['days']:6d} {slider:9.1f} {reload:9.1f}"

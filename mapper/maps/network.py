@@ -564,6 +564,9 @@ def map_network(
             dashes=list(tie_style.dashes) if tie_style.dashes else False,
             arrows={"to": {"enabled": tie_style.arrow, "scaleFactor": 0.5}},
             kind=tie_kind.value,
+            # every kind of tie between the two, so a filter on tie kinds keeps the pair
+            # drawn while any of its kinds is shown
+            kinds=sorted({str(d["kind"]) for _, _, d in ties}),
             id=f"{a}|{b}",
             # (owner: invite) every tie between the two came from an invitation answer
             **({"provenance": "invitation"} if _from_invitations(ties) else {}),
