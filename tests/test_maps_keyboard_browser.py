@@ -216,3 +216,39 @@ def test_the_tables_follow_the_slider_without_a_reload(live_server, browser):
     WebDriverWait(browser, WAIT).until(
         lambda d: count_in(d.find_element(By.ID, "individuals-title").text) == today_count
     )
+
+
+def test_the_community_figures_and_table_follow_the_slider(live_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.test_community_web import community_ids
+
+    cid = community_ids(live_server.app)["Taalmaatjes Rijnstad"]
+    browser.get(f"{live_server.url}/communities/{cid}/map")
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
+    )
+    browser.execute_script("window.__samePage = true;")
+    members_now = browser.find_element(By.ID, "now-members").text
+    rows_now = len(browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr"))
+    browser.execute_script(
+        "var s = document.getElementById('map-slider'); s.value = '0';"
+        "s.dispatchEvent(new Event('input'));"
+    )
+    day = browser.find_element(By.ID, "map-day").get_attribute("data-day")
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-tables-day") == day
+    )
+    page = (
+        live_server.app.test_client()
+        .get(f"/communities/{cid}/map?as_of={day}")
+        .get_data(as_text=True)
+    )
+    expected = re.search(r'id="now-members">(.*?)</dd>', page, re.S).group(1).strip()
+    assert browser.find_element(By.ID, "now-members").text == expected != members_now
+    rows = len(browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr"))
+    body = page.split('id="map-table"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert rows == body.count("<tr") < rows_now
+    assert "De tabellen tonen de stand van" in browser.find_element(By.ID, "map-tables-day").text
+    assert browser.execute_script("return window.__samePage === true;")

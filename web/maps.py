@@ -6,9 +6,12 @@ map with ``web/static/mapview.js`` from the JSON this module assembles:
 - **Positions are kept** per map and per workspace, in the workspace settings (one key per map,
   ``maplayout_<hash of the map key>``): the first visit lays the map out, later visits and
   other dates and filters reuse those positions and only place new points (next to their
-  neighbours, see :func:`mapper.maps.stable_positions`). A person with the editor role may
-  drag points; the page posts the new positions (with its CSRF token) to ``/maps/layout`` and
-  they are kept for everyone.
+  neighbours, see :func:`mapper.maps.stable_positions`). Reading a map never writes: the page
+  lists the points it placed afresh (``unsaved``) and its script posts them once as
+  ``placed`` (kept only where nothing is kept yet). A person with the editor role may drag
+  points; the page posts the new positions (with its CSRF token) to ``/maps/layout`` and they
+  are kept for everyone. Saving merges per point inside one transaction, so two people
+  dragging different points at the same moment both keep theirs.
 - **Time in place**: the scan and community maps carry every point and tie present in any
   month of the range, with the months each is present in, so the slider changes the month in
   the browser, without a reload.
