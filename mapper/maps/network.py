@@ -44,6 +44,7 @@ from pyvis.network import Network
 
 from ..analysis.scan import Bond, ecosystem, library_bonds
 from ..errors import ValidationError
+from ..i18n import format_date
 from ..labels import KIND_LABELS, REL_LABELS
 from ..model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_label, strength_step
 from .layout import LAYOUT_SEED, stable_positions
@@ -413,7 +414,7 @@ def _edge_title(
         if d.get("role"):
             line += f", {gettext(str(d['role']))}"
         if d.get("since"):
-            line += f", {gettext('since')} {d['since']}"
+            line += f", {gettext('since')} {format_date(d['since'])}"
         lines.append(line)
     return "\n".join(lines)
 
