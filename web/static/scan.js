@@ -512,7 +512,11 @@
       slider.setAttribute("aria-valuetext", label(map.day));
     }
     refreshPoints();
-    tablesFollow(map.day);
+    if (!timer) {
+      tablesFollow(map.day);
+    } else {  /* while playing, the tables wait for the pause (one fetch, not one a month) */
+      sayTables(word("tablesShow", "{day}").replace("{day}", label(days.indexOf(tablesDay))), false);
+    }
     if (dateInput) {
       dateInput.value = days[map.day] || dateInput.value;
     }
@@ -526,6 +530,7 @@
     if (timer) {
       window.clearInterval(timer);
       timer = null;
+      tablesFollow(map.day);
     }
     if (play) {
       play.textContent = word("play");
