@@ -47,6 +47,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -248,13 +249,20 @@ def timeline_map(
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
         if hit is not None:
-            return copy.deepcopy(hit)
+            return with_token(copy.deepcopy(hit))
     data = _timeline_data(ws, map_key, centre, day, universe, select, draw, current)
     if key is not None:
         with _CACHE_LOCK:
             _CACHE[key] = copy.deepcopy(data)
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
+    return with_token(data)
+
+
+def with_token(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with this session's CSRF token for the map's POSTs (never cached: every
+    page has one, even a page without a form, like the warm-contact routes)."""
+    data["csrf"] = generate_csrf() if data.get("canEdit") else ""
     return data
 
 
@@ -407,7 +415,7 @@ def static_map(
     for node in data["nodes"]:
         node["measures"] = measures.get(node["id"], {})
     data.update(map_context(map_key))
-    return data
+    return with_token(data)
 
 
 def map_context(map_key: str) -> dict[str, Any]:

@@ -73,7 +73,10 @@
     }
   }
 
-  function csrfToken() {
+  function csrfToken(data) {
+    if (data && data.csrf) {
+      return data.csrf;
+    }
     var meta = document.querySelector("meta[name=csrf-token]");
     if (meta) {
       return meta.getAttribute("content");
@@ -607,7 +610,7 @@
       window.fetch(data.layoutUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(data) },
         body: JSON.stringify(Object.assign({ map: data.map }, body))
       }).then(function (response) {
         done(response.ok);
