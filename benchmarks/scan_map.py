@@ -2,7 +2,8 @@
 
 Serves the app on 127.0.0.1, opens scan maps in headless Chromium and prints, per map:
 
-- nodes and edges drawn on the page's day, and the server time (request → HTML);
+- nodes and edges drawn on the page's day, the page weight (KB of HTML, the map's JSON
+  included) and the server time (request → HTML, first visit and a second one);
 - **stable s**: from the page's last byte until the map is drawn and still (positions come
   from the server, no physics; ``data-drawn-at-ms``), and a check that nothing moves after;
 - **labels / overlap**: labels drawn in the default view, and how many pairs of label boxes
@@ -186,6 +187,19 @@ def main() -> None:
     parser.add_argument(
         "--synthetic-only", action="store_true", help="measure only the synthetic themes"
     )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(SIZES),
+        help="sizes of the synthetic themes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--page-timeout",
+        type=int,
+        default=600,
+        help="seconds the browser may take per page before the row says 'timeout'",
+    )
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=1000)
     args = parser.parse_args()
@@ -201,7 +215,7 @@ def main() -> None:
     seed_demo(store, "demo")
     rng = random.Random(7)
     themes = {n.name: n.id for n in store.nodes("demo", kind="Theme")}
-    for size in SIZES:
+    for size in args.sizes:
         themes[f"synthetisch {size}"] = synthetic_theme(store, "demo", size, rng)
     store.close()
 
@@ -237,12 +251,14 @@ def main() -> None:
     ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.command_executor._client_config.timeout = 600  # a busy machine answers slowly
-    driver.set_page_load_timeout(600)
+    # a busy machine answers slowly; the page-load timeout must fire before this one
+    driver.command_executor._client_config.timeout = args.page_timeout + 120
+    driver.set_page_load_timeout(args.page_timeout)
     try:
         client = app.test_client()
         print(
-            f"{'theme':28} {'nodes':>5} {'edges':>5} {'server s':>8} {'stable s':>8}"
+            f"{'theme':28} {'nodes':>5} {'edges':>5} {'page KB':>7} {'map KB':>6} {'server s':>8}"
+            f" {'again s':>7} {'stable s':>8}"
             f" {'still':>5} {'labels':>6} {'overlap':>7} {'points overlap':>14}"
             f" {'clusters':>8} {'months':>6} {'slider px':>9} {'reload px':>9}"
         )
@@ -253,13 +269,26 @@ def main() -> None:
             started = time.perf_counter()
             html = client.get(f"/scan/{theme_id}").get_data(as_text=True)
             server_s = time.perf_counter() - started
+            started = time.perf_counter()
+            client.get(f"/scan/{theme_id}")
+            again_s = time.perf_counter() - started
+            page_kb = len(html.encode("utf-8")) / 1024
+            start = html.find('id="scan-data">')
+            map_kb = (html.find("</script>", start) - start) / 1024 if start != -1 else 0.0
             if 'id="scan-data"' not in html:
                 print(f"{name:28} (no map: too many points for one map)")
                 continue
-            driver.get(f"{base}/scan/{theme_id}")
-            WebDriverWait(driver, 120).until(
-                lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
-            )
+            try:
+                driver.get(f"{base}/scan/{theme_id}")
+                WebDriverWait(driver, args.page_timeout).until(
+                    lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
+                )
+            except WebDriverException:  # the browser did not finish in time: say so, go on
+                print(
+                    f"{name[:28]:28} {'':5} {'':5} {page_kb:7.0f} {map_kb:6.0f}"
+                    f" {server_s:8.3f} {again_s:7.3f} {'timeout':>8}"
+                )
+                continue
             figures = driver.execute_script(FIGURES_JS)
             before = positions(driver, "dom")
             time.sleep(0.5)
@@ -289,7 +318,9 @@ def main() -> None:
             except WebDriverException:  # a machine too busy to answer in time
                 reload = float("nan")
             print(
-                f"{name[:28]:28} {figures['visible']:5d} {figures['edges']:5d} {server_s:8.3f}"
+                f"{name[:28]:28} {figures['visible']:5d} {figures['edges']:5d} {page_kb:7.0f}"
+                f" {map_kb:6.0f}"
+                f" {server_s:8.3f} {again_s:7.3f}"
                 f" {figures['stable'] / 1000:8.2f} {'yes' if still else 'NO':>5} {labels:6d}"
                 f" {label_overlap:7d} {point_overlap:14d} {figures['clusters']:8d}"
                 f" {figures['days']:6d} {slider:9.1f} {reload:9.1f}"

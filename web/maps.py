@@ -6,9 +6,12 @@ map with ``web/static/mapview.js`` from the JSON this module assembles:
 - **Positions are kept** per map and per workspace, in the workspace settings (one key per map,
   ``maplayout_<hash of the map key>``): the first visit lays the map out, later visits and
   other dates and filters reuse those positions and only place new points (next to their
-  neighbours, see :func:`mapper.maps.stable_positions`). A person with the editor role may
-  drag points; the page posts the new positions (with its CSRF token) to ``/maps/layout`` and
-  they are kept for everyone.
+  neighbours, see :func:`mapper.maps.stable_positions`). Reading a map never writes: the page
+  lists the points it placed afresh (``unsaved``) and its script posts them once as
+  ``placed`` (kept only where nothing is kept yet). A person with the editor role may drag
+  points; the page posts the new positions (with its CSRF token) to ``/maps/layout`` and they
+  are kept for everyone. Saving merges per point inside one transaction, so two people
+  dragging different points at the same moment both keep theirs.
 - **Time in place**: the scan and community maps carry every point and tie present in any
   month of the range, with the months each is present in, so the slider changes the month in
   the browser, without a reload.
@@ -44,13 +47,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from mapper.analysis.scan import ecosystem, library_bonds
 from mapper.errors import MapperError
+from mapper.i18n import format_date
 from mapper.maps import (
     CENTRE_SCALE,
+    CLUSTER_LIMIT,
     FOCUS_STEPS,
     KIND_STYLES,
     MAX_MAP_NODES,
@@ -125,15 +131,38 @@ def stored_layout(ws: Workspace, map_key: str) -> dict[str, tuple[float, float]]
     }
 
 
-def save_layout(ws: Workspace, map_key: str, positions: Mapping[str, tuple[float, float]]) -> None:
-    """Keep ``positions`` for a map, on top of what was kept before."""
-    merged = {k: [x, y] for k, (x, y) in stored_layout(ws, map_key).items()}
-    merged.update(
-        {str(k): [round(float(x), 1), round(float(y), 1)] for k, (x, y) in positions.items()}
-    )
-    ws.store.update_workspace(
-        ws.slug, settings={layout_setting(map_key): {"map": map_key, "positions": merged}}
-    )
+#: One layout save at a time in this process (the store's transaction serialises processes).
+_LAYOUT_LOCK = threading.Lock()
+
+
+def save_layout(
+    ws: Workspace,
+    map_key: str,
+    positions: Mapping[str, tuple[float, float]],
+    *,
+    only_new: bool = False,
+) -> int:
+    """Keep ``positions`` for a map, point by point, on top of what is kept: a merge, never
+    the whole map replaced. With ``only_new`` (a first placement sent by a page) a point that
+    already has a kept position keeps it. Returns how many points were written.
+
+    The read and the write are one transaction (and one at a time in this process), so two
+    people dragging different points at the same moment both keep theirs.
+    """
+    with _LAYOUT_LOCK, ws.store.atomic():
+        merged = {k: [x, y] for k, (x, y) in stored_layout(ws, map_key).items()}
+        fresh = {
+            str(k): [round(float(x), 1), round(float(y), 1)]
+            for k, (x, y) in positions.items()
+            if not (only_new and str(k) in merged)
+        }
+        if not any(merged.get(k) != v for k, v in fresh.items()):
+            return 0
+        merged.update(fresh)
+        ws.store.update_workspace(
+            ws.slug, settings={layout_setting(map_key): {"map": map_key, "positions": merged}}
+        )
+    return len(fresh)
 
 
 def drawn_radius(graph: nx.Graph, centre: Any) -> Callable[[Any], float]:
@@ -151,19 +180,16 @@ def drawn_radius(graph: nx.Graph, centre: Any) -> Callable[[Any], float]:
 
 def kept_positions(
     ws: Workspace, map_key: str, graph: nx.Graph, *, centre: Any = None
-) -> dict[Any, tuple[float, float]]:
-    """Positions for every node of ``graph``: the kept ones, new points placed beside their
-    neighbours. The first placement of a point is kept too (when the person may edit), so it
-    stays where it first appeared."""
+) -> tuple[dict[Any, tuple[float, float]], list[str]]:
+    """Positions for every node of ``graph`` (the kept ones, new points placed beside their
+    neighbours) and the ids of the points placed now, which nothing keeps yet.
+
+    Reading a map never writes: the page's script posts the new places (with its CSRF token,
+    see :func:`save_positions`) when the person may edit, so a point stays where it first
+    appeared."""
     stored = stored_layout(ws, map_key)
     positions = stable_positions(graph, stored, centre=centre, radius=drawn_radius(graph, centre))
-    new = {str(n): p for n, p in positions.items() if str(n) not in stored}
-    if new and has_role("editor"):
-        try:
-            save_layout(ws, map_key, new)
-        except MapperError:  # a read-only store: draw anyway
-            pass
-    return positions
+    return positions, sorted(str(n) for n in positions if str(n) not in stored)
 
 
 # --------------------------------------------------------------------------- map data
@@ -223,13 +249,20 @@ def timeline_map(
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
         if hit is not None:
-            return copy.deepcopy(hit)
+            return with_token(copy.deepcopy(hit))
     data = _timeline_data(ws, map_key, centre, day, universe, select, draw, current)
     if key is not None:
         with _CACHE_LOCK:
             _CACHE[key] = copy.deepcopy(data)
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
+    return with_token(data)
+
+
+def with_token(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with this session's CSRF token for the map's POSTs (never cached: every
+    page has one, even a page without a form, like the warm-contact routes)."""
+    data["csrf"] = generate_csrf() if data.get("canEdit") else ""
     return data
 
 
@@ -253,9 +286,11 @@ def _timeline_data(
     timeline = map_timeline(scope, days, _empty_if_missing(select, centre), keep_day=day)
     if timeline.union.number_of_nodes() > MAX_MAP_NODES:
         timeline = map_timeline(scope, [day], _empty_if_missing(select, centre), keep_day=day)
-    positions = kept_positions(ws, map_key, scope, centre=centre)
+    positions, unsaved = kept_positions(ws, map_key, scope, centre=centre)
     net = draw(timeline.union, positions=positions)
     data = network_data(net)
+    drawn = {str(n) for n in timeline.union}
+    data["unsaved"] = [n for n in unsaved if n in drawn]
     measures = point_measures(current, centre=centre)
     index = {d: i for i, d in enumerate(timeline.days)}
     union = timeline.union
@@ -271,6 +306,7 @@ def _timeline_data(
         a, b = sorted((str(edge["from"]), str(edge["to"])))
         edge["days"] = timeline.edge_days.get((a, b), [])
     data["days"] = [d.isoformat() for d in timeline.days]
+    data["dayLabels"] = [format_date(d) for d in timeline.days]
     data["day"] = index.get(day, len(timeline.days) - 1)
     data.update(map_context(map_key))
     return data
@@ -372,13 +408,14 @@ def static_map(
     draw: Callable[..., Any],
 ) -> dict[str, Any]:
     """The JSON of a map of one moment (e.g. the warm-contact routes), with kept positions."""
-    positions = kept_positions(ws, map_key, selection, centre=centre)
+    positions, unsaved = kept_positions(ws, map_key, selection, centre=centre)
     data = network_data(draw(selection, positions=positions))
+    data["unsaved"] = unsaved
     measures = point_measures(selection, centre=centre)
     for node in data["nodes"]:
         node["measures"] = measures.get(node["id"], {})
     data.update(map_context(map_key))
-    return data
+    return with_token(data)
 
 
 def map_context(map_key: str) -> dict[str, Any]:
@@ -388,6 +425,7 @@ def map_context(map_key: str) -> dict[str, Any]:
         "layoutUrl": url_for("maps.save_positions"),
         "canEdit": has_role("editor"),
         "focusSteps": list(FOCUS_STEPS),
+        "clusterLimit": CLUSTER_LIMIT,
         "measureHelp": {k: str(v) for k, v in MEASURE_HELP.items()},
     }
 
@@ -395,31 +433,48 @@ def map_context(map_key: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- routes: layout
 
 
-@bp.post("/layout")
-def save_positions():  # type: ignore[no-untyped-def]
-    """Keep dragged positions: JSON ``{"map": key, "positions": {id: [x, y]}}``."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("map"), str):
-        return jsonify(error=_("Send the map and its positions as JSON.")), 400
-    map_key = body["map"]
-    positions = body.get("positions")
-    if not map_key or len(map_key) > 300 or not isinstance(positions, dict):
-        return jsonify(error=_("Send the map and its positions as JSON.")), 400
-    if len(positions) > MAX_POSITIONS:
-        return jsonify(error=_("Too many positions at once.")), 400
+def _clean_positions(raw: Any) -> dict[str, tuple[float, float]] | None:
+    """``{id: [x, y]}`` from a request body, or None when it is not that."""
+    if not isinstance(raw, dict):
+        return None
     clean: dict[str, tuple[float, float]] = {}
-    for node, value in positions.items():
+    for node, value in raw.items():
         if (
             not isinstance(value, list)
             or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
             or not all(abs(v) < MAX_COORDINATE for v in value)
         ):
-            return jsonify(error=_("A position is two numbers.")), 400
+            return None
         clean[str(node)[:200]] = (float(value[0]), float(value[1]))
+    return clean
+
+
+@bp.post("/layout")
+def save_positions():  # type: ignore[no-untyped-def]
+    """Keep positions of a map, per point: JSON ``{"map": key, "positions": {id: [x, y]}}``
+    for dragged points (they replace what was kept for those points) and/or
+    ``"placed": {id: [x, y]}`` for points the page placed first (kept only where nothing is
+    kept yet). Only POST, with the page's CSRF token; a GET never writes."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("map"), str):
+        return jsonify(error=_("Send the map and its positions as JSON.")), 400
+    map_key = body["map"]
+    parts = {name: body.get(name) for name in ("positions", "placed") if name in body}
+    if not map_key or len(map_key) > 300 or not parts:
+        return jsonify(error=_("Send the map and its positions as JSON.")), 400
+    if sum(len(v) for v in parts.values() if isinstance(v, (dict, list))) > MAX_POSITIONS:
+        return jsonify(error=_("Too many positions at once.")), 400
+    clean = {name: _clean_positions(value) for name, value in parts.items()}
+    if any(value is None for value in clean.values()):
+        return jsonify(error=_("A position is two numbers.")), 400
     ws = current_workspace()
-    save_layout(ws, map_key, clean)
-    return jsonify(saved=len(clean))
+    saved = 0
+    if clean.get("positions"):
+        saved += save_layout(ws, map_key, clean["positions"] or {})
+    if clean.get("placed"):
+        saved += save_layout(ws, map_key, clean["placed"] or {}, only_new=True)
+    return jsonify(saved=saved)
 
 
 # --------------------------------------------------------------------------- saved views

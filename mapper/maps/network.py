@@ -44,6 +44,7 @@ from pyvis.network import Network
 
 from ..analysis.scan import Bond, ecosystem, library_bonds
 from ..errors import ValidationError
+from ..i18n import format_date
 from ..labels import KIND_LABELS, REL_LABELS
 from ..model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_label, strength_step
 from .layout import LAYOUT_SEED, stable_positions
@@ -418,7 +419,7 @@ def _edge_title(
         if d.get("role"):
             line += f", {gettext(str(d['role']))}"
         if d.get("since"):
-            line += f", {gettext('since')} {d['since']}"
+            line += f", {gettext('since')} {format_date(d['since'])}"
         lines.append(line)
     return "\n".join(lines)
 
@@ -569,6 +570,9 @@ def map_network(
             dashes=list(tie_style.dashes) if tie_style.dashes else False,
             arrows={"to": {"enabled": tie_style.arrow, "scaleFactor": 0.5}},
             kind=tie_kind.value,
+            # every kind of tie between the two, so a filter on tie kinds keeps the pair
+            # drawn while any of its kinds is shown
+            kinds=sorted({str(d["kind"]) for _, _, d in ties}),
             id=f"{a}|{b}",
             # (owner: invite) every tie between the two came from an invitation answer
             **({"provenance": "invitation"} if _from_invitations(ties) else {}),

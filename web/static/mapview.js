@@ -15,7 +15,16 @@
  *    points until the person zooms in, and never on top of each other (a label that would
  *    overlap one already drawn is left out; the tooltip and panel still have the name);
  *  - above CLUSTER_LIMIT visible points, the less important ones are grouped per kind and
- *    area into clusters, which open on click;
+ *    area into clusters, which open on click; a person may group by another field instead
+ *    (map.clusterBy("organisation" | "neighbourhood" | "none" | "auto")), at any size;
+ *  - tie kinds can be hidden in place (map.hideTies([...kinds])): a pair stays drawn while
+ *    any of its kinds is shown (edges carry all their kinds);
+ *  - keyboard: the map takes the focus with Tab; the arrow keys go to the nearest point in
+ *    that direction (and open it through map.onPick hooks), Shift+arrows pan, + and - zoom,
+ *    0 shows the whole map, Enter opens a cluster or hands the focus to the side panel,
+ *    Escape lets go of the point;
+ *  - points placed now (data.unsaved: nothing keeps them yet) are posted once as "placed",
+ *    so they keep their place; reading a page never writes;
  *  - time: data.days lists the days of the slider, every node and edge has the indices of
  *    the days it is present on; setDay(i) shows that day in place, fading points in and out;
  *  - focus 1/2/3 steps (hide or, in showcase, fade the rest), size and colour by a measure or
@@ -64,7 +73,10 @@
     }
   }
 
-  function csrfToken() {
+  function csrfToken(data) {
+    if (data && data.csrf) {
+      return data.csrf;
+    }
     var meta = document.querySelector("meta[name=csrf-token]");
     if (meta) {
       return meta.getAttribute("content");
@@ -82,6 +94,7 @@
     say(container.dataset.loading || "");
     var days = data.days || [];
     var day = typeof data.day === "number" ? data.day : Math.max(0, days.length - 1);
+    var clusterLimit = data.clusterLimit || CLUSTER_LIMIT;
     var present = function (item) {
       return !days.length || !item.days || has(item.days, day);
     };
@@ -113,8 +126,12 @@
     var edgeList = data.edges.map(function (e, i) {
       var copy = Object.assign({}, e);
       copy.id = e.id || ("e" + i);
-      edgeMeta[copy.id] = { days: e.days || null, colour: e.color, kind: e.kind };
+      edgeMeta[copy.id] = {
+        days: e.days || null, colour: e.color, kind: e.kind, kinds: e.kinds || [e.kind],
+        from: e.from, to: e.to
+      };
       delete copy.days;
+      delete copy.kinds;
       copy.hidden = !present(e);
       return copy;
     });
@@ -135,13 +152,19 @@
     var options = Object.assign({}, data.options);
     options.physics = { enabled: false, stabilization: { enabled: false } };
     options.interaction = Object.assign({}, options.interaction || {});
-    options.interaction.keyboard = Object.assign({}, options.interaction.keyboard || {},
-      { autoFocus: false });
+    /* the keys are handled here (points, not only panning); vis-network's own are off */
+    options.interaction.keyboard = { enabled: false, bindToWindow: false, autoFocus: false };
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
     var state = {
       selected: [], focus: null, steps: 1, showcase: false, sizeBy: "kind", colourBy: "kind",
-      clustered: false
+      clustered: false, clusterBy: "auto", hiddenTies: {}
     };
+    var adjacency = {};     /* id → [[other id, edge id], ...] */
+    Object.keys(edgeMeta).forEach(function (eid) {
+      var e = edgeMeta[eid];
+      (adjacency[e.from] = adjacency[e.from] || []).push([e.to, eid]);
+      (adjacency[e.to] = adjacency[e.to] || []).push([e.from, eid]);
+    });
     var selectHooks = [];
     var map = {
       network: network, nodes: nodes, edges: edges, data: data, state: state, meta: meta,
@@ -270,9 +293,9 @@
       for (var s = 0; s < steps; s++) {
         var next = [];
         frontier.forEach(function (id) {
-          network.getConnectedNodes(id).forEach(function (other) {
-            var n = nodes.get(other);
-            if (n && !reach[other] && isPresent(other)) {
+          (adjacency[id] || []).forEach(function (pair) {
+            var other = pair[0];
+            if (meta[other] && !reach[other] && isPresent(other) && edgeShown(pair[1])) {
               reach[other] = true;
               next.push(other);
             }
@@ -291,6 +314,13 @@
     function edgePresent(id) {
       var m = edgeMeta[id];
       return !days.length || !m.days || has(m.days, day);
+    }
+
+    /* present on the day, and at least one of its tie kinds is not hidden */
+    function edgeShown(id) {
+      return edgePresent(id) && edgeMeta[id].kinds.some(function (k) {
+        return !state.hiddenTies[k];
+      });
     }
 
     function apply(fadeIn) {
@@ -315,7 +345,7 @@
       nodes.update(updates);
       var edgeUpdates = [];
       edges.forEach(function (e) {
-        var here = edgePresent(e.id);
+        var here = edgeShown(e.id);
         var inside = !reach || (reach[e.from] && reach[e.to]);
         var hidden = !here || (!inside && !state.showcase);
         var base = edgeMeta[e.id].colour || {};
@@ -361,40 +391,82 @@
       });
       clusters = {};
       state.clustered = false;
+      container.dataset.clusters = "0";
+    }
+
+    /* The organisation a point belongs to on the map today (member of, works at). */
+    function organisationOf(id) {
+      var found = null;
+      (adjacency[id] || []).forEach(function (pair) {
+        var other = pair[0], e = edgeMeta[pair[1]];
+        if (found || !meta[other] || meta[other].kind !== "Organisation" || !edgePresent(pair[1])) {
+          return;
+        }
+        if ((has(e.kinds, "MEMBER_OF") || has(e.kinds, "WORKS_AT")) && isPresent(other)) {
+          found = other;
+        }
+      });
+      return found;
+    }
+
+    /* The group of a point: [key, caption word] (null: not grouped by the chosen field). */
+    function groupOf(id, position) {
+      var m = meta[id];
+      var place = [m.kind + "|" + Math.floor(position.x / CLUSTER_CELL) + "|" +
+                   Math.floor(position.y / CLUSTER_CELL), word("kind:" + m.kind, m.kind)];
+      if (state.clusterBy === "organisation") {
+        if (m.kind === "Organisation") {
+          return null;  /* the organisation itself stays a point, beside its group */
+        }
+        var org = organisationOf(id);
+        return org ? ["org|" + org, meta[org].name] : null;
+      }
+      if (state.clusterBy === "neighbourhood") {
+        var value = m.fields.neighbourhood;
+        return value ? ["nb|" + value, value] : null;
+      }
+      return place;
     }
 
     function maybeCluster() {
       var visible = visibleIds();
-      if (visible.length <= CLUSTER_LIMIT || state.focus) {
+      var chosen = state.clusterBy === "organisation" || state.clusterBy === "neighbourhood";
+      if (state.clusterBy === "none" || state.focus ||
+          (!chosen && visible.length <= clusterLimit)) {
         return;
       }
       var keep = {};
-      order.slice(0, CLUSTER_LIMIT / 3).forEach(function (id) { keep[id] = true; });
+      if (!chosen) {
+        order.slice(0, clusterLimit / 3).forEach(function (id) { keep[id] = true; });
+      }
       state.selected.forEach(function (id) { keep[id] = true; });
       var positions = network.getPositions(visible);
       var groups = {};
+      var captions = {};
       visible.forEach(function (id) {
         var m = meta[id];
-        if (keep[id] || m.bond || m.centre) {
+        if (keep[id] || m.centre || (!chosen && m.bond)) {
           return;
         }
-        var p = positions[id];
-        var key = m.kind + "|" + Math.floor(p.x / CLUSTER_CELL) + "|" + Math.floor(p.y / CLUSTER_CELL);
-        (groups[key] = groups[key] || []).push(id);
+        var group = groupOf(id, positions[id]);
+        if (!group) {
+          return;
+        }
+        (groups[group[0]] = groups[group[0]] || []).push(id);
+        captions[group[0]] = group[1];
       });
-      Object.keys(groups).forEach(function (key, i) {
+      Object.keys(groups).sort().forEach(function (key, i) {
         var members = groups[key];
-        if (members.length < CLUSTER_MIN) {
+        if (members.length < (chosen ? 2 : CLUSTER_MIN)) {
           return;
         }
         var sx = 0, sy = 0;
         members.forEach(function (id) { sx += positions[id].x; sy += positions[id].y; });
-        var kind = members.length ? meta[members[0]].kind : "";
         var cid = "cluster:" + i;
         var set = {};
         members.forEach(function (id) { set[id] = true; });
-        var caption = members.length + " · " + word("kind:" + kind, kind);
-        clusters[cid] = { caption: caption, members: members };
+        var caption = members.length + " · " + captions[key];
+        clusters[cid] = { caption: caption, members: members, key: key };
         network.cluster({
           joinCondition: function (n) { return set[n.id] === true; },
           clusterNodeProperties: {
@@ -412,6 +484,24 @@
         });
       });
       state.clustered = Object.keys(clusters).length > 0;
+      container.dataset.clusters = String(Object.keys(clusters).length);
+    }
+
+    function clusterBy(field) {
+      state.clusterBy = field || "auto";
+      openClusters();
+      maybeCluster();
+      markCount();
+      network.redraw();
+    }
+
+    function hideTies(kinds) {
+      state.hiddenTies = {};
+      (kinds || []).forEach(function (k) { state.hiddenTies[k] = true; });
+      apply(false);
+      container.dataset.edgesDrawn = String(edges.getIds({
+        filter: function (e) { return !e.hidden; }
+      }).length);
     }
 
     /* --- size and colour by ----------------------------------------------------------- */
@@ -496,6 +586,9 @@
     };
     map.sizeBy = sizeBy;
     map.colourBy = colourBy;
+    map.clusterBy = clusterBy;
+    map.hideTies = hideTies;
+    map.clusters = function () { return clusters; };
     map.openClusters = openClusters;
     map.isPresent = isPresent;
     map.word = word;
@@ -512,7 +605,20 @@
       notifySelect();
     });
 
-    /* --- dragging keeps positions --------------------------------------------------------- */
+    /* --- dragging keeps positions; first placements are kept too ---------------------------- */
+    function postLayout(body, done) {
+      window.fetch(data.layoutUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(data) },
+        body: JSON.stringify(Object.assign({ map: data.map }, body))
+      }).then(function (response) {
+        done(response.ok);
+      }, function () {
+        done(false);
+      });
+    }
+
     network.on("dragEnd", function (params) {
       var moved = (params.nodes || []).filter(function (id) { return meta[id]; });
       if (!moved.length || !data.canEdit || !data.layoutUrl) {
@@ -523,20 +629,165 @@
       moved.forEach(function (id) {
         positions[id] = [Math.round(at[id].x * 10) / 10, Math.round(at[id].y * 10) / 10];
       });
-      window.fetch(data.layoutUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ map: data.map, positions: positions })
-      }).then(function (response) {
-        say(response.ok ? word("positionSaved", "") : word("positionNotSaved", ""));
-        if (response.ok) {
+      postLayout({ positions: positions }, function (ok) {
+        say(ok ? word("positionSaved", "") : word("positionNotSaved", ""));
+        if (ok) {
           container.dataset.savedPositions = String(
             Number(container.dataset.savedPositions || 0) + moved.length);
         }
-      }, function () {
-        say(word("positionNotSaved", ""));
       });
+    });
+
+    /* Points placed by the server for this page (nothing keeps them yet): kept once, as
+       "placed" (the server keeps them only where no position is kept), so they stay put. */
+    function keepPlaced() {
+      var wanted = {};
+      (data.unsaved || []).forEach(function (id) { wanted[id] = true; });
+      var placed = {};
+      var count = 0;
+      data.nodes.forEach(function (n) {
+        if (wanted[n.id] && typeof n.x === "number" && typeof n.y === "number") {
+          placed[n.id] = [n.x, n.y];
+          count += 1;
+        }
+      });
+      if (!count || !data.canEdit || !data.layoutUrl) {
+        return;
+      }
+      postLayout({ placed: placed }, function (ok) {
+        if (ok) {
+          container.dataset.placedSaved = String(count);
+        }
+      });
+    }
+
+    /* --- keyboard: the points, not only the view --------------------------------------------- */
+    var pickHooks = [];
+    var enterHooks = [];
+    var keyPoint = null;
+    var PAN_PX = 90;
+    map.onPick = function (fn) { pickHooks.push(fn); };
+    map.onEnter = function (fn) { enterHooks.push(fn); };
+
+    function drawnPoints() {
+      return network.body.nodeIndices.filter(function (id) {
+        var n = network.body.nodes[id];
+        return n && !n.options.hidden && (meta[id] || clusters[id]);
+      });
+    }
+
+    function pick(id) {
+      if (!id || (!meta[id] && !clusters[id])) {
+        return;
+      }
+      var at = network.getPositions([id])[id];
+      var dom = network.canvasToDOM(at);
+      var margin = 40;
+      if (dom.x < margin || dom.y < margin || dom.x > container.clientWidth - margin ||
+          dom.y > container.clientHeight - margin) {
+        network.moveTo({ position: at, animation: false });
+      }
+      keyPoint = id;
+      container.dataset.keyPoint = id;
+      network.selectNodes([id]);
+      if (meta[id]) {
+        state.selected = [id];
+        notifySelect();
+        pickHooks.forEach(function (fn) { fn(id, map); });
+        say(meta[id].name + ", " + word("kind:" + meta[id].kind, meta[id].kind));
+      } else {
+        state.selected = [];
+        say(clusters[id].caption + ". " + word("enterOpensCluster", ""));
+      }
+      network.redraw();
+    }
+    map.pick = pick;
+
+    function firstPoint() {
+      var ids = drawnPoints();
+      var centre = ids.filter(function (id) { return meta[id] && meta[id].centre; })[0];
+      if (centre) {
+        return centre;
+      }
+      var ranked = order.filter(function (id) { return has(ids, id); });
+      return ranked[0] || ids[0] || null;
+    }
+
+    /* The nearest drawn point from ``from`` in the direction (dx, dy), within about 60°. */
+    function nearest(from, dx, dy) {
+      var ids = drawnPoints();
+      var at = network.getPositions(ids);
+      var p = at[from];
+      var best = null, bestScore = Infinity;
+      ids.forEach(function (id) {
+        if (id === from || !p) {
+          return;
+        }
+        var vx = at[id].x - p.x, vy = at[id].y - p.y;
+        var along = vx * dx + vy * dy;
+        var across = Math.abs(vx * dy - vy * dx);
+        if (along <= 0.5 || across > along * 1.8) {
+          return;
+        }
+        var score = along + 2 * across;
+        if (score < bestScore) {
+          bestScore = score;
+          best = id;
+        }
+      });
+      return best;
+    }
+
+    var DIRECTIONS = {
+      ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]
+    };
+
+    container.addEventListener("keydown", function (event) {
+      if (event.target !== container || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      var key = event.key;
+      var direction = DIRECTIONS[key];
+      var current = keyPoint && has(drawnPoints(), keyPoint) ? keyPoint : null;
+      if (direction && event.shiftKey) {
+        var view = network.getViewPosition();
+        var step = PAN_PX / network.getScale();
+        network.moveTo({
+          position: { x: view.x + direction[0] * step, y: view.y + direction[1] * step },
+          animation: false
+        });
+      } else if (direction) {
+        var next = current ? nearest(current, direction[0], direction[1]) : firstPoint();
+        if (next) {
+          pick(next);
+        } else {
+          say(word("noPointThatWay", ""));
+        }
+      } else if (key === "Home") {
+        pick(firstPoint());
+      } else if (key === "+" || key === "=") {
+        network.moveTo({ scale: network.getScale() * 1.25, animation: false });
+      } else if (key === "-" || key === "_") {
+        network.moveTo({ scale: network.getScale() / 1.25, animation: false });
+      } else if (key === "0") {
+        network.fit({ animation: false });
+      } else if (key === "Enter" && current && clusters[current]) {
+        var members = clusters[current].members;
+        delete clusters[current];
+        network.openCluster(current);
+        markCount();
+        pick(order.filter(function (id) { return has(members, id); })[0] || members[0]);
+      } else if (key === "Enter" && current) {
+        enterHooks.forEach(function (fn) { fn(current, map); });
+      } else if (key === "Escape" && current) {
+        keyPoint = null;
+        delete container.dataset.keyPoint;
+        map.select([]);
+        say(word("letGo", ""));
+      } else {
+        return;
+      }
+      event.preventDefault();
     });
 
     /* --- downloads -------------------------------------------------------------------- */
@@ -656,6 +907,7 @@
         container.dataset.drawnAtMs = String(Math.round(performance.now()));
       }
       say((container.dataset.drawn || "{n}").replace("{n}", container.dataset.nodesDrawn));
+      keepPlaced();
     }
     network.once("afterDrawing", function () {
       window.requestAnimationFrame(markReady);

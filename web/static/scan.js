@@ -4,9 +4,18 @@
  *
  * Served from the app itself (CSP: no inline script). Names are user data: they are only ever
  * put into the page with textContent (labels are drawn on the canvas by mapview.js).
- * The page state (date, focus, steps, showcase, size, colour) is kept in the address with
- * history.replaceState, so the address is always a link to what is shown, and a saved view
- * restores it.
+ * The page state (date, focus, steps, showcase, size, colour, grouping, hidden tie kinds) is
+ * kept in the address with history.replaceState, so the address is always a link to what is
+ * shown, and a saved view restores it.
+ *
+ * The tables beside the map follow the slider: once the slider rests on a month, the page of
+ * that month is fetched (GET, same address with its as_of) and its tables replace these, with
+ * a line saying which day they show; nothing is reloaded.
+ *
+ * Keyboard: the map takes the focus with Tab (arrow keys go from point to point, see
+ * mapview.js); "Point on the map" lists the points on the map for the day, and choosing one
+ * opens it in the side panel. Enter on a point moves the focus into the panel; Escape there
+ * closes it and gives the focus back to the map.
  */
 (function () {
   "use strict";
@@ -125,8 +134,31 @@
     delete container.dataset.panel;
   }
 
+  map.onPick(function (id) {
+    openPanel(id);
+    if (pointSelect && pointSelect.value !== id) {
+      pointSelect.value = id;
+    }
+  });
+  map.onEnter(function (id) {
+    if (current !== id) {
+      openPanel(id);
+    }
+    var first = panel && panel.querySelector("#map-panel-open");
+    if (first) {
+      first.focus();
+    }
+  });
+
   if (panel) {
     $("map-panel-close").addEventListener("click", closePanel);
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        closePanel();
+        container.focus();
+        event.preventDefault();
+      }
+    });
     Array.prototype.forEach.call(panel.querySelectorAll(".panel-step"), function (button) {
       button.addEventListener("click", function () {
         if (current) {
@@ -222,6 +254,44 @@
     });
     search.addEventListener("change", find);
   }
+  /* --- the points as a list: keyboard and screen readers -------------------------------- */
+  var pointSelect = $("map-point");
+
+  function refreshPoints() {
+    if (!pointSelect) {
+      return;
+    }
+    var chosen = pointSelect.value;
+    var ids = Object.keys(names).filter(function (id) { return map.isPresent(id); });
+    ids.sort(function (a, b) {
+      return fold(names[a]).localeCompare(fold(names[b])) || (a < b ? -1 : 1);
+    });
+    var first = pointSelect.options[0];
+    pointSelect.textContent = "";
+    if (first) {
+      pointSelect.appendChild(first);
+    }
+    ids.forEach(function (id) {
+      var option = document.createElement("option");
+      option.value = id;
+      option.textContent = names[id] + " · " + word("kind:" + map.meta[id].kind, map.meta[id].kind);
+      pointSelect.appendChild(option);
+    });
+    pointSelect.value = ids.indexOf(chosen) !== -1 ? chosen : "";
+  }
+
+  if (pointSelect) {
+    pointSelect.addEventListener("change", function () {
+      var id = pointSelect.value;
+      if (!id || !map.meta[id]) {
+        return;
+      }
+      map.openClusters();
+      map.pick(id);
+      network.focus(id, { scale: Math.max(network.getScale(), 1), animation: false });
+    });
+  }
+
   var fitButton = $("map-fit");
   if (fitButton) {
     fitButton.addEventListener("click", function () {
@@ -267,6 +337,160 @@
     });
   }
 
+  /* --- grouping (clusters) by a field -------------------------------------------------- */
+  var clusterSelect = $("map-cluster");
+  if (clusterSelect) {
+    clusterSelect.addEventListener("change", function () {
+      map.clusterBy(clusterSelect.value);
+      keep({ cluster: clusterSelect.value === "auto" ? null : clusterSelect.value });
+    });
+  }
+
+  /* --- tie kinds shown: the legend's checkboxes ----------------------------------------- */
+  var tieBoxes = Array.prototype.slice.call(document.querySelectorAll("input.tie-toggle"));
+
+  function hiddenTies() {
+    return tieBoxes.filter(function (box) { return !box.checked; })
+      .map(function (box) { return box.value; });
+  }
+
+  tieBoxes.forEach(function (box) {
+    box.addEventListener("change", function () {
+      var hidden = hiddenTies();
+      map.hideTies(hidden);
+      keep({ hide_ties: hidden.join(",") });
+      if (current) {
+        openPanel(current);  /* its ties on the map changed */
+      }
+    });
+  });
+
+  /* --- the tables follow the slider ------------------------------------------------------- */
+  var TABLE_PARTS = ["dl.now", ".worksheets", "details.map-table"];
+  var TABLES_WAIT_MS = 350;
+  var tablesDay = days_at_load();
+  var tablesTimer = null;
+  var tablesRequest = null;
+  var tablesCache = {};
+  var tablesNote = null;
+  (function () {  /* the tables the page came with, for going back to its day */
+    var original = document.implementation.createHTMLDocument("");
+    tableParts(document).forEach(function (part) {
+      original.body.appendChild(original.importNode(part, true));
+    });
+    tablesCache[tablesDay] = original;
+  })();
+
+  function days_at_load() {
+    var list = data.days || [];
+    return list[typeof data.day === "number" ? data.day : list.length - 1] || "";
+  }
+
+  function label(index) {
+    var labels = data.dayLabels || [];
+    return labels[index] || (data.days || [])[index] || "";
+  }
+
+  function tableParts(doc) {
+    return TABLE_PARTS.map(function (selector) { return doc.querySelector(selector); })
+      .filter(Boolean);
+  }
+
+  function sayTables(text, loading) {
+    var parts = tableParts(document);
+    if (!parts.length) {
+      return;
+    }
+    if (!tablesNote) {
+      tablesNote = document.createElement("p");
+      tablesNote.id = "map-tables-day";
+      tablesNote.className = "tables-day";
+      tablesNote.setAttribute("role", "status");
+      parts[0].parentNode.insertBefore(tablesNote, parts[0]);
+    }
+    tablesNote.textContent = text;
+    tablesNote.dataset.loading = loading ? "1" : "";
+  }
+
+  function swapTables(doc, day, index) {
+    var fresh = tableParts(doc);
+    var here = tableParts(document);
+    TABLE_PARTS.forEach(function (selector) {
+      var old = document.querySelector(selector);
+      var replacement = doc.querySelector(selector);
+      if (!old || !replacement) {
+        return;
+      }
+      var node = document.importNode(replacement, true);
+      if (old.tagName === "DETAILS") {
+        node.open = old.open;
+      }
+      old.parentNode.replaceChild(node, old);
+    });
+    if (!fresh.length && here.length) {
+      sayTables(word("tablesNotUpdated", "").replace("{day}", label(index)), false);
+      return;
+    }
+    tablesDay = day;
+    container.dataset.tablesDay = day;
+    sayTables(word("tablesShow", "{day}").replace("{day}", label(index)), false);
+  }
+
+  function updateTables(index) {
+    var day = (data.days || [])[index];
+    if (!day || !tableParts(document).length) {
+      return;
+    }
+    if (tablesRequest) {
+      tablesRequest.abort();
+      tablesRequest = null;
+    }
+    if (day === tablesDay) {
+      sayTables(word("tablesShow", "{day}").replace("{day}", label(index)), false);
+      return;
+    }
+    sayTables(word("tablesLoading", "{day}").replace("{day}", label(index)), true);
+    if (tablesCache[day]) {
+      swapTables(tablesCache[day], day, index);
+      return;
+    }
+    var address = new URL(window.location.href);
+    address.searchParams.set("as_of", day);
+    var controller = window.AbortController ? new AbortController() : null;
+    tablesRequest = controller;
+    window.fetch(address.toString(), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "mapview" },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      tablesCache[day] = doc;
+      if ((data.days || [])[map.day] === day) {
+        swapTables(doc, day, index);
+      }
+    }).catch(function (error) {
+      if (error && error.name === "AbortError") {
+        return;
+      }
+      sayTables(word("tablesNotUpdated", "").replace("{day}", label(index)), false);
+    });
+  }
+
+  function tablesFollow(index) {
+    if (tablesTimer) {
+      window.clearTimeout(tablesTimer);
+    }
+    tablesTimer = window.setTimeout(function () {
+      tablesTimer = null;
+      updateTables(index);
+    }, TABLES_WAIT_MS);
+  }
+
   /* --- time slider and play ----------------------------------------------------------- */
   var days = data.days || [];
   var slider = $("map-slider");
@@ -281,7 +505,17 @@
       slider.value = String(map.day);
     }
     if (dayOut) {
-      dayOut.textContent = days[map.day] || "";
+      dayOut.textContent = label(map.day);
+      dayOut.dataset.day = days[map.day] || "";
+    }
+    if (slider) {
+      slider.setAttribute("aria-valuetext", label(map.day));
+    }
+    refreshPoints();
+    if (!timer) {
+      tablesFollow(map.day);
+    } else {  /* while playing, the tables wait for the pause (one fetch, not one a month) */
+      sayTables(word("tablesShow", "{day}").replace("{day}", label(days.indexOf(tablesDay))), false);
     }
     if (dateInput) {
       dateInput.value = days[map.day] || dateInput.value;
@@ -296,6 +530,7 @@
     if (timer) {
       window.clearInterval(timer);
       timer = null;
+      tablesFollow(map.day);
     }
     if (play) {
       play.textContent = word("play");
@@ -307,7 +542,9 @@
     $("map-time").hidden = false;
     slider.max = String(days.length - 1);
     slider.value = String(map.day);
-    dayOut.textContent = days[map.day];
+    dayOut.textContent = label(map.day);
+    dayOut.dataset.day = days[map.day] || "";
+    slider.setAttribute("aria-valuetext", label(map.day));
     slider.addEventListener("input", function () {
       stop();
       showDay(Number(slider.value), true);
@@ -380,6 +617,17 @@
 
   /* --- the state in the address: restore it ----------------------------------------------- */
   map.whenReady(function () {
+    refreshPoints();
+    var grouping = url.searchParams.get("cluster");
+    if (grouping && clusterSelect && clusterSelect.querySelector("option[value=" + grouping + "]")) {
+      clusterSelect.value = grouping;
+      map.clusterBy(grouping);
+    }
+    var hide = (url.searchParams.get("hide_ties") || "").split(",").filter(Boolean);
+    if (hide.length && tieBoxes.length) {
+      tieBoxes.forEach(function (box) { box.checked = hide.indexOf(box.value) === -1; });
+      map.hideTies(hiddenTies());
+    }
     var size = url.searchParams.get("size");
     if (size && sizeSelect && sizeSelect.querySelector("option[value=" + size + "]")) {
       sizeSelect.value = size;
