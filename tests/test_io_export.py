@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 import networkx as nx
@@ -232,9 +233,8 @@ def test_cli_import_export_backup_restore(tmp_path, monkeypatch):
     run("template", "sjabloon.xlsx")
     out = run("import", "sjabloon.xlsx", "--dry-run", "--workspace", "rijnstad")
     assert "dry run: nothing written" in out and "Jan de Vries" in out
-    assert "Person      " not in run("info", "--workspace", "rijnstad").replace(
-        "Person         0", ""
-    )
+    # a dry run writes nothing: still no person
+    assert re.search(r"^\s*Person\s+0$", run("info", "--workspace", "rijnstad"), re.M)
     run("import", "sjabloon.xlsx", "--workspace", "rijnstad")
     assert "nothing to change" in run("import", "sjabloon.xlsx", "--workspace", "rijnstad")
     # the template's example rows are skipped (issue 16): the scan itself comes from a CSV

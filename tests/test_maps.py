@@ -118,7 +118,7 @@ def test_ecosystem_rejects_unknown_or_non_theme(town):
     graph, n = town
     with pytest.raises(NotFoundError, match="thm-nope"):
         ecosystem(graph, "thm-nope")
-    with pytest.raises(ValidationError, match="not a Theme"):
+    with pytest.raises(ValidationError, match="not a theme"):
         ecosystem(graph, n["anna"])
 
 

@@ -56,8 +56,8 @@ def select_locale() -> str:
 
 def _request_language() -> str | None:
     """The request's language, for the library's messages (errors, labels, exports)."""
-    if not has_request_context():
-        return None
+    if not has_request_context() or "babel" not in current_app.extensions:
+        return None  # outside a request, or an app made without create_app (a doctest)
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 

@@ -104,7 +104,7 @@ def _echo_plan(plan: Any) -> None:
     for item in summary["ties"].get("create", []):
         click.echo(
             "  "
-            + _("new tie: {kind} {source} → {target}").format(
+            + _("new tie: {source} {kind} {target}").format(
                 kind=_kind(item["kind"]), source=item["source"], target=item["target"]
             )
         )

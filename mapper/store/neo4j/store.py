@@ -1080,13 +1080,7 @@ class Neo4jStore(Transactions, Store):
         self._begin_hidden_load(info)
         try:
             for step in self._load_steps(info.slug, dump):
-                with self.atomic():
-                    step()
-                    self._write(
-                        "MATCH (w:Workspace {slug: $ws}) SET w.loading = $now",
-                        ws=info.slug,
-                        now=time.time(),
-                    )
+                self._load_batch(info.slug, step)
             self._write("MATCH (w:Workspace {slug: $ws}) REMOVE w.loading", ws=info.slug)
         except BaseException:
             try:
@@ -1095,6 +1089,15 @@ class Neo4jStore(Transactions, Store):
                 log.warning("could not remove the half-loaded workspace %r", info.slug)
             raise
         return Workspace(self, info.slug)
+
+    @_retrying
+    def _load_batch(self, workspace: str, step: Callable[[], None]) -> None:
+        """One batch of a load in its own transaction, retried as a whole after a transient
+        error; it also marks the hidden workspace as still being loaded."""
+        step()
+        self._write(
+            "MATCH (w:Workspace {slug: $ws}) SET w.loading = $now", ws=workspace, now=time.time()
+        )
 
     #: A load small enough for one transaction, retried as a whole like the other writes.
     _load_at_once = _retrying(Store.load_workspace)
