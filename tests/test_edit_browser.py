@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from mapper.i18n import format_date, use_language
 from mapper.store import SQLiteStore, open_store
 from tests.fixtures_web import SINGLE_USER
 from web import create_app
@@ -404,7 +405,9 @@ def test_build_worksheets_1_to_3_in_the_browser(live_server, browser):
         for r in browser.find_elements(By.CSS_SELECTOR, "#tie-history tbody tr")
         if "Facebookgroep Noord" in r.text
     ]
-    assert ended and "beëindigd" in ended[0] and today in ended[0]
+    with use_language("nl"):
+        written = format_date(dt.date.today())  # dates on the pages are written out
+    assert ended and "beëindigd" in ended[0] and written in ended[0]
 
     # everything typed is shown as text, and nothing ran
     for path in ("/frame", "/themes", scan, f"/entity/{theme.id}", f"/entity/{ids[XSS]}"):

@@ -173,6 +173,7 @@ def count_in(html_or_text: str) -> int:
 
 
 def test_the_tables_follow_the_slider_without_a_reload(live_server, browser):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -213,7 +214,7 @@ def test_the_tables_follow_the_slider_without_a_reload(live_server, browser):
         "var s = document.getElementById('map-slider'); s.value = s.max;"
         "s.dispatchEvent(new Event('input'));"
     )
-    WebDriverWait(browser, WAIT).until(
+    WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: count_in(d.find_element(By.ID, "individuals-title").text) == today_count
     )
 
