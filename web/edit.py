@@ -270,6 +270,15 @@ def edit_helpers() -> dict[str, Any]:
     def edit_failed_any(prefix: str) -> bool:
         return str(form_state().get("form") or "").startswith(prefix)
 
+    def edit_failed_tie() -> str | None:
+        """The tie whose change or end form failed on the previous request (its forms are
+        shown again, with what was typed)."""
+        form = str(form_state().get("form") or "")
+        if not form.startswith("tie-"):
+            return None
+        tie_id = form[len("tie-") :]
+        return tie_id[: -len("-end")] if tie_id.endswith("-end") else tie_id
+
     def recent_changes(entity: str | None = None) -> list[Any]:
         try:
             return edit.recent_changes(
@@ -284,6 +293,7 @@ def edit_helpers() -> dict[str, Any]:
         "edit_error": edit_error,
         "edit_failed": edit_failed,
         "edit_failed_any": edit_failed_any,
+        "edit_failed_tie": edit_failed_tie,
         "scan_ties": scan_ties,
         "recent_changes": recent_changes,
         "op_label": lambda op: str(OP_LABELS.get(op, op)),
