@@ -133,12 +133,17 @@ class Sheet:
 
 
 def _stale(element) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     try:
         element.tag_name  # noqa: B018 - touching it tells whether the page changed
     except StaleElementReferenceException:
         return True
+    except WebDriverException as exc:
+        # Chromium sometimes says so in other words while the old page is being replaced.
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
     return False
 
 
@@ -162,16 +167,37 @@ def click_node(browser, node_id: str) -> None:
     # double-tap interval would read as one double click (which opens the entity page), and the
     # side panel the first click opens must have settled before the point is looked for.
     time.sleep(0.8)
+    # ...and the point itself must be still: a map that is placing points it has just saved
+    # (the first placements are posted after drawing) may still be moving them.
+    last = None
+    for _ in range(25):
+        now = browser.execute_script(
+            "var p = window.scanMap.network.getPositions([arguments[0]])[arguments[0]];"
+            "return p ? [Math.round(p.x), Math.round(p.y)] : null;",
+            node_id,
+        )
+        if now is not None and now == last:
+            break
+        last = now
+        time.sleep(0.3)
     container = browser.find_element(By.ID, "scan-map")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", container)
     x, y = browser.execute_script(
         """
         var net = window.scanMap.network, box = arguments[1], id = arguments[0];
         var at = net.getPositions([id])[id], scales = [1.5, 2.5, 4, 6, 9];
-        for (var i = 0; i < scales.length; i++) {  /* zoom in until no neighbour covers it */
+        var found = false;
+        for (var i = 0; i < scales.length && !found; i++) {  /* zoom in until no neighbour covers it */
           net.moveTo({position: at, scale: scales[i], animation: false});
           var p = net.canvasToDOM(at);
-          if (String(net.getNodeAt(p)) === String(id)) { break; }
+          found = String(net.getNodeAt(p)) === String(id);
+        }
+        /* still covered (a selected neighbour's ring): click the part of it that shows */
+        for (var r = 3; r <= 24 && !found; r += 3) {
+          for (var a = 0; a < 16 && !found; a++) {
+            var q = {x: p.x + r * Math.cos(a * Math.PI / 8), y: p.y + r * Math.sin(a * Math.PI / 8)};
+            if (String(net.getNodeAt(q)) === String(id)) { p = q; found = true; }
+          }
         }
         return [p.x - box.clientWidth / 2, p.y - box.clientHeight / 2];
         """,
