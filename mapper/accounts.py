@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -618,7 +619,7 @@ class Accounts:
 
     def check_password_of(
         self, email: str, password: str, address: str | None
-    ) -> User | None | bool:
+    ) -> User | Literal[False] | None:
         """Evaluate a password within the rate limit: the account if it fits, None if not,
         False if refused unevaluated (too many failures lately)."""
         attempt = self.reserve_attempt(email, address)

@@ -582,7 +582,7 @@ def decline(invitation_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/account/token")
 def token():  # type: ignore[no-untyped-def]
     user = current_user()
-    if getattr(user, "local", False):
+    if user is None or isinstance(user, LocalUser):
         abort(404)
     if TokenForm(prefix="token").validate_on_submit():
         # Shown once, in this answer (no-store); never kept in the session cookie.
@@ -593,7 +593,7 @@ def token():  # type: ignore[no-untyped-def]
 @bp.post("/account/password")
 def password():  # type: ignore[no-untyped-def]
     user = current_user()
-    if getattr(user, "local", False):
+    if user is None or isinstance(user, LocalUser):
         abort(404)
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():

@@ -282,7 +282,7 @@ def pick():  # type: ignore[no-untyped-def]
                 missing=exc.message,
                 suggestions=exc.suggestions,
             ), 404
-        args = {k: v for k, v in request.args.items() if k in ("as_of", "limit")}
+        args: dict[str, Any] = {k: v for k, v in request.args.items() if k in ("as_of", "limit")}
         return redirect(url_for("warm.page", node_id=node.id, **args))
     return render_template(
         "warm/pick.html",
