@@ -11,7 +11,7 @@ from mapper.errors import ConflictError
 from mapper.io.plan import plan_import
 from mapper.io.readers import read_bytes
 from mapper.store import SQLiteStore
-from mapper.store import sqlite as sqlite_module
+from mapper.store.sqlite import connection as sqlite_module
 
 
 def tie_indexes(store: SQLiteStore) -> set[str]:

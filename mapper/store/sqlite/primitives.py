@@ -1,0 +1,302 @@
+"""The SQLite store's primitives for nodes, ties, contact moments and the audit trail
+(the ``_``-prefixed methods of :class:`~mapper.store.base.Store`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from ...audit import AuditEntry
+from ...errors import ConflictError
+from ...model import Contact, Node, NodeKind, RelKind, Tie
+from .connection import SQLiteConnection
+from .schema import (
+    NODE_COLS,
+    TIE_COLS,
+    _chunks,
+    _contact,
+    _d,
+    _detail_json,
+    _insert_many,
+    _node,
+    _tie,
+)
+
+
+class SQLitePrimitives(SQLiteConnection):
+    """The node, tie, contact and audit primitives of :class:`~mapper.store.sqlite.SQLiteStore`."""
+
+    # ------------------------------------------------------------------ nodes
+
+    def _insert_nodes(self, workspace: str, nodes: list[Node]) -> None:
+        rows = [
+            (
+                workspace,
+                n.id,
+                n.version,
+                n.kind.value,
+                n.name,
+                json.dumps(n.props, ensure_ascii=False),
+                _d(n.since),
+                _d(n.until),
+                n.origin,
+                n.recorded_at,
+            )
+            for n in nodes
+        ]
+        try:
+            self.conn.executemany(
+                "INSERT INTO nodes(workspace, id, version, current, kind, name, props, since,"
+                " until, origin, recorded_at) VALUES (?,?,?,1,?,?,?,?,?,?,?)",
+                rows,
+            )
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(
+                "an entity with one of these ids already exists ({exc})", exc=exc
+            ) from None
+
+    def _insert_node_version(self, workspace: str, node: Node) -> None:
+        self.conn.execute(
+            "UPDATE nodes SET current = 0 WHERE workspace = ? AND id = ? AND current = 1",
+            (workspace, node.id),
+        )
+        self._insert_nodes(workspace, [node])
+
+    def _get_nodes(self, workspace: str, node_ids: list[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for chunk in _chunks(node_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(
+                f"SELECT {NODE_COLS} FROM nodes WHERE workspace = ? AND current = 1"
+                f" AND id IN ({marks})",
+                (workspace, *chunk),
+            ):
+                out[row[0]] = _node(row)
+        return out
+
+    def _node_kinds(self, workspace: str, node_ids: set[str]) -> dict[str, NodeKind]:
+        # One query for any number of ids (the ids go in as one JSON array), not one per
+        # 500: add_ties asks for 40,000 at a time during an import. CROSS JOIN keeps the
+        # array as the outer loop (one nodes_current seek per id).
+        kinds = {k.value: k for k in NodeKind}
+        return {
+            id_: kinds[kind]
+            for id_, kind in self._rows(
+                "SELECT n.id, n.kind FROM json_each(?) AS j CROSS JOIN nodes AS n"
+                " ON n.workspace = ? AND n.id = j.value AND n.current = 1",
+                (json.dumps(sorted(node_ids)), workspace),
+            )
+        }
+
+    def _query_nodes(
+        self, workspace: str, kinds: list[NodeKind] | None, as_of: dt.date | None
+    ) -> Iterator[Node]:
+        sql = f"SELECT {NODE_COLS} FROM nodes WHERE workspace = ? AND current = 1"
+        params: list[Any] = [workspace]
+        if kinds is not None:
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params += [k.value for k in kinds]
+        if as_of is not None:
+            sql += " AND (since IS NULL OR since <= ?) AND (until IS NULL OR until > ?)"
+            params += [as_of.isoformat()] * 2
+        sql += " ORDER BY id"
+        return iter([_node(r) for r in self._rows(sql, params)])
+
+    def _node_versions(self, workspace: str, node_id: str) -> list[Node]:
+        rows = self._rows(
+            f"SELECT {NODE_COLS} FROM nodes WHERE workspace = ? AND id = ? ORDER BY version",
+            (workspace, node_id),
+        )
+        return [_node(r) for r in rows]
+
+    # ------------------------------------------------------------------ ties
+
+    def _insert_ties(self, workspace: str, ties: list[Tie]) -> None:
+        rows = [
+            (
+                workspace,
+                t.id,
+                t.version,
+                int(t.current),
+                t.kind.value,
+                t.source,
+                t.target,
+                t.strength,
+                _d(t.since),
+                _d(t.until),
+                t.role,
+                t.origin,
+                json.dumps(t.props, ensure_ascii=False) if t.props else "{}",
+                t.recorded_at,
+            )
+            for t in ties
+        ]
+        try:
+            _insert_many(self.conn, f"INSERT INTO ties(workspace, {TIE_COLS}) VALUES", 14, rows)
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(
+                "a tie with one of these ids already exists ({exc})", exc=exc
+            ) from None
+
+    def _close_tie_version(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
+        self.conn.execute(
+            "UPDATE ties SET until = ?, current = 0 WHERE workspace = ? AND id = ? AND version = ?",
+            (until.isoformat(), workspace, tie_id, version),
+        )
+
+    def _set_tie_until(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
+        self.conn.execute(
+            "UPDATE ties SET until = ? WHERE workspace = ? AND id = ? AND version = ?",
+            (until.isoformat(), workspace, tie_id, version),
+        )
+
+    def _tie_versions(self, workspace: str, tie_id: str) -> list[Tie]:
+        rows = self._rows(
+            f"SELECT {TIE_COLS} FROM ties WHERE workspace = ? AND id = ? ORDER BY version",
+            (workspace, tie_id),
+        )
+        return [_tie(r) for r in rows]
+
+    def _query_ties(
+        self,
+        workspace: str,
+        node: str | None,
+        kinds: list[RelKind] | None,
+        as_of: dt.date | None,
+        history: bool,
+    ) -> Iterator[Tie]:
+        where = ["workspace = ?"]
+        params: list[Any] = [workspace]
+        if node is not None:
+            # Two index seeks (ties_source, ties_target) give the rows; with a plain OR, or
+            # with an indexable "workspace = ?" beside this, the planner scans the whole
+            # workspace in primary-key order instead (seen in benchmarks/neo4j_store.py).
+            where[0] = "+workspace = ?"
+            where.append(
+                "rowid IN (SELECT rowid FROM ties WHERE workspace = ? AND source = ?"
+                " UNION ALL SELECT rowid FROM ties WHERE workspace = ? AND target = ?)"
+            )
+            params += [workspace, node, workspace, node]
+        if kinds is not None:
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params += [k.value for k in kinds]
+        if as_of is not None:
+            where.append("(since IS NULL OR since <= ?) AND (until IS NULL OR until > ?)")
+            params += [as_of.isoformat()] * 2
+        elif not history:
+            where.append("current = 1")
+        sql = f"SELECT {TIE_COLS} FROM ties WHERE {' AND '.join(where)} ORDER BY id, version"
+        with self._lock:
+            cursor = self.conn.execute(sql, params)
+            rows = cursor.fetchall()
+        return (_tie(r) for r in rows)
+
+    # ------------------------------------------------------------------ contacts
+
+    def _insert_contacts(self, workspace: str, contacts: list[Contact]) -> None:
+        rows = [
+            (workspace, c.id, c.a, c.b, c.on.isoformat(), c.mode, c.notes, c.outcome, c.recorded_at)
+            for c in contacts
+        ]
+        try:
+            self.conn.executemany(
+                "INSERT INTO contacts(workspace, id, a, b, on_date, mode, notes, outcome,"
+                " recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(
+                "a contact moment with this id already exists ({exc})", exc=exc
+            ) from None
+
+    def _query_contacts(
+        self,
+        workspace: str,
+        node: str | None,
+        between: tuple[str, str] | None,
+        until: dt.date | None,
+    ) -> Iterator[Contact]:
+        where = ["workspace = ?"]
+        params: list[Any] = [workspace]
+        if node is not None:
+            where.append("(a = ? OR b = ?)")
+            params += [node, node]
+        if between is not None:
+            x, y = between
+            where.append("((a = ? AND b = ?) OR (a = ? AND b = ?))")
+            params += [x, y, y, x]
+        if until is not None:
+            where.append("on_date <= ?")
+            params.append(until.isoformat())
+        rows = self._rows(
+            "SELECT id, a, b, on_date, mode, notes, outcome, recorded_at FROM contacts"
+            f" WHERE {' AND '.join(where)} ORDER BY on_date, id",
+            params,
+        )
+        return (_contact(r) for r in rows)
+
+    # ------------------------------------------------------------------ audit, erasure
+
+    def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:
+        rows = [
+            (
+                workspace,
+                e.at,
+                e.actor,
+                e.action,
+                e.target_type,
+                e.target_id,
+                e.label,
+                f" {' '.join(e.refs)} ",
+                _detail_json(e.detail),
+            )
+            for e in entries
+        ]
+        with self._lock:
+            _insert_many(
+                self.conn,
+                "INSERT INTO audit(workspace, at, actor, action, target_type, target_id, label,"
+                " refs, detail) VALUES",
+                9,
+                rows,
+            )
+
+    def _query_audit(
+        self,
+        workspace: str,
+        entity: str | None,
+        actions: list[str] | None,
+        limit: int | None,
+    ) -> list[AuditEntry]:
+        where = ["workspace = ?"]
+        params: list[Any] = [workspace]
+        if entity is not None:
+            where.append("instr(refs, ?) > 0")
+            params.append(f" {entity} ")
+        if actions:
+            where.append(f"action IN ({','.join('?' * len(actions))})")
+            params += actions
+        sql = (
+            "SELECT seq, at, actor, action, target_type, target_id, label, refs, detail"
+            f" FROM audit WHERE {' AND '.join(where)} ORDER BY seq DESC"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [
+            AuditEntry(
+                seq=r[0],
+                at=r[1],
+                actor=r[2],
+                action=r[3],
+                target_type=r[4],
+                target_id=r[5],
+                label=r[6],
+                refs=tuple(r[7].split()),
+                detail=json.loads(r[8]),
+            )
+            for r in self._rows(sql, params)
+        ]
