@@ -310,7 +310,7 @@ def test_a_merge_can_be_undone_on_the_server(neo):
 
 @pytest.mark.neo4j
 def test_a_workspace_is_deleted_in_batches_leaving_nothing(neo, monkeypatch):
-    from mapper.store.neo4j import store as neo_store
+    from mapper.store.neo4j import workspaces as neo_store
 
     monkeypatch.setattr(neo_store, "DELETE_BATCH", 7)
     ws = _new(neo)

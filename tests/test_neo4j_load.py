@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-import mapper.store.neo4j.store as neo4j_store
+import mapper.store.neo4j.workspaces as neo4j_store
 from mapper.errors import ConflictError, NotFoundError
 from mapper.model import RelKind, Tie
 from mapper.store import SQLiteStore

@@ -66,7 +66,13 @@ Modules
 ``schema``       the constraints and indexes, created idempotently once per database
 ``transaction``  ``atomic()`` with compensation, managed (retried) writes, driver errors
 ``rows``         conversion of nodes, ties, contacts … to and from Neo4j property maps
-``store``        the Cypher: :class:`Neo4jStore`
+``workspaces``   the Cypher for workspaces: create, delete in batches, load in batches
+``nodes``        the Cypher for entities and their earlier versions
+``ties``         the Cypher for ties (one relationship per version), locks, the projection
+``contacts``     the Cypher for contact moments and the audit trail
+``records``      the Cypher for records (small documents beside the graph)
+``erasure``      the Cypher that rewrites history: erasure, merge and unmerge
+``store``        :class:`Neo4jStore`, made of those mixins; opening a store; retried writes
 """
 
 from __future__ import annotations

@@ -193,6 +193,13 @@ class Transactions:
         if state.depth > 1 and not state.undoing:
             state.undo.append(step)
 
+    @staticmethod
+    def _cannot_undo(what: str) -> Callable[[], None]:
+        def step() -> None:
+            raise _CannotUndo(f"{what} cannot be undone inside a nested block")
+
+        return step
+
     @contextmanager
     def atomic(self) -> Iterator[None]:
         state = self._state

@@ -1,0 +1,230 @@
+"""Workspaces: listing, creating and changing them, deleting one in batches, and loading a
+whole one from a dump (in batches, hidden until complete).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from ...errors import ConflictError
+from ...model import Contact, Node, Tie, WorkspaceInfo
+from ..base import Store, Workspace, check_slug
+from ..dump import WorkspaceDump
+from .rows import (
+    _chunks,
+    _json,
+    _node_row,
+    _workspace,
+)
+from .transaction import Transactions, _retrying
+
+log = logging.getLogger(__name__)
+
+#: Nodes (with their relationships) deleted per transaction when a workspace is deleted.
+DELETE_BATCH = 10_000
+#: Versions, contact moments and log entries written per transaction when a workspace is
+#: loaded (``mapper migrate``, a restore); a smaller load is one transaction.
+LOAD_BATCH = 20_000
+#: A hidden, half-loaded workspace whose last batch is older than this (s) was interrupted.
+STALE_LOAD_SECONDS = 600
+
+
+class WorkspaceCypher(Transactions, Store):
+    """The workspace statements of :class:`~mapper.store.neo4j.Neo4jStore` (a mixin)."""
+
+    def workspaces(self) -> list[WorkspaceInfo]:
+        rows = self._read(
+            "MATCH (w:Workspace) WHERE w.loading IS NULL RETURN w {.*} AS w ORDER BY w.slug"
+        )
+        return [_workspace(r["w"]) for r in rows]
+
+    def _create_workspace(self, info: WorkspaceInfo) -> None:
+        with self.atomic():
+            if self._workspace_row(info.slug) is not None:
+                raise ConflictError("workspace {slug!r} already exists", slug=info.slug)
+            self._on_undo(
+                lambda: self._write("MATCH (w:Workspace {slug: $ws}) DELETE w", ws=info.slug)
+            )
+            self._write(
+                "CREATE (w:Workspace {slug: $ws, name: $name, created_at: $created_at,"
+                " settings: $settings, audit_seq: 0})",
+                ws=info.slug,
+                name=info.name,
+                created_at=info.created_at,
+                settings=_json(info.settings),
+            )
+
+    def _workspace_row(self, slug: str) -> dict[str, Any] | None:
+        """The workspace node's properties, also of one being loaded (``loading`` set)."""
+        rows = self._read("MATCH (w:Workspace {slug: $ws}) RETURN w {.*} AS w", ws=slug)
+        return dict(rows[0]["w"]) if rows else None
+
+    def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
+        row = self._workspace_row(slug)
+        return _workspace(row) if row is not None and row.get("loading") is None else None
+
+    def _update_workspace(self, info: WorkspaceInfo) -> None:
+        with self.atomic():
+            old = self._get_workspace(info.slug)
+            if old is not None:
+                self._on_undo(lambda: self._set_workspace(old))
+            self._set_workspace(info)
+
+    def _set_workspace(self, info: WorkspaceInfo) -> None:
+        self._write(
+            "MATCH (w:Workspace {slug: $ws}) SET w.name = $name, w.settings = $settings",
+            ws=info.slug,
+            name=info.name,
+            settings=_json(info.settings),
+        )
+
+    def delete_workspace(self, slug: str) -> None:
+        """Delete a workspace with everything in it.
+
+        Outside an ``atomic()`` block the records go in batches of :data:`DELETE_BATCH`
+        nodes, each its own (retried) transaction, so that a province-sized workspace never
+        needs one transaction bigger than a server allows (Aura caps a transaction's memory).
+        The workspace node goes last: a delete that is interrupted leaves the workspace
+        listed, partly emptied, and deleting it again finishes the job. Inside a block the
+        whole delete is part of the block's one transaction.
+        """
+        self.get_workspace(slug)
+        self._delete_contents(slug)
+        self._write("MATCH (w:Workspace {slug: $ws}) DETACH DELETE w", ws=slug)
+
+    def _delete_contents(self, slug: str) -> None:
+        """Delete everything in a workspace, its node last (batched outside a block)."""
+        labels = ("Entity", "NodeVersion", "Contact", "AuditEntry", "Record")  # fixed labels
+        if self._state.tx is not None:
+            self._on_undo(self._cannot_undo("deleting a workspace"))
+            for label in labels:
+                self._write(f"MATCH (n:{label} {{workspace: $ws}}) DETACH DELETE n", ws=slug)
+        else:
+            for label in labels:
+                while True:
+                    done = self._write(
+                        f"MATCH (n:{label} {{workspace: $ws}}) WITH n LIMIT $batch "
+                        "DETACH DELETE n RETURN count(*) AS n",
+                        ws=slug,
+                        batch=DELETE_BATCH,
+                    )
+                    if not done or done[0]["n"] < DELETE_BATCH:
+                        break
+        self._write("MATCH (w:Workspace {slug: $ws}) DETACH DELETE w", ws=slug)
+
+    # ------------------------------------------------------------------ whole workspaces
+
+    def load_workspace(self, dump: WorkspaceDump, *, slug: str | None = None) -> Workspace:
+        """Create a workspace from a dump, verbatim (see :meth:`Store.load_workspace`).
+
+        A dump of up to :data:`LOAD_BATCH` items is one transaction. A bigger one is written
+        in batches, each its own transaction, so a province never needs one transaction
+        larger than a server allows, yet it stays all or nothing to everyone else: the
+        workspace is marked ``loading`` and no one sees it (``workspaces()``, ``workspace()``)
+        until the last batch clears the mark. A load that fails part-way removes what it
+        wrote; one that was killed leaves a hidden workspace, which the next load of that
+        name removes first once it is :data:`STALE_LOAD_SECONDS` old.
+        """
+        size = len(dump.nodes) + len(dump.ties) + len(dump.contacts) + len(dump.audit)
+        if self._state.tx is not None or size <= LOAD_BATCH:
+            return self._load_at_once(dump, slug=slug)
+        info = replace(dump.info, slug=check_slug(slug)) if slug is not None else dump.info
+        check_slug(info.slug)
+        self._begin_hidden_load(info)
+        try:
+            for step in self._load_steps(info.slug, dump):
+                self._load_batch(info.slug, step)
+            self._write("MATCH (w:Workspace {slug: $ws}) REMOVE w.loading", ws=info.slug)
+        except BaseException:
+            try:
+                self._delete_contents(info.slug)
+            except Exception:  # noqa: BLE001 - the first error is the one to report
+                log.warning("could not remove the half-loaded workspace %r", info.slug)
+            raise
+        return Workspace(self, info.slug)
+
+    @_retrying
+    def _load_batch(self, workspace: str, step: Callable[[], None]) -> None:
+        """One batch of a load in its own transaction, retried as a whole after a transient
+        error; it also marks the hidden workspace as still being loaded."""
+        step()
+        self._write(
+            "MATCH (w:Workspace {slug: $ws}) SET w.loading = $now", ws=workspace, now=time.time()
+        )
+
+    #: A load small enough for one transaction, retried as a whole like the other writes.
+    _load_at_once = _retrying(Store.load_workspace)
+
+    def _begin_hidden_load(self, info: WorkspaceInfo) -> None:
+        """Create the workspace node marked ``loading``, after removing an interrupted load."""
+        row = self._workspace_row(info.slug)
+        if row is not None:
+            if row.get("loading") is None:
+                raise ConflictError("workspace {slug!r} already exists", slug=info.slug)
+            if time.time() - float(row["loading"]) < STALE_LOAD_SECONDS:
+                raise ConflictError("workspace {slug!r} is being loaded right now", slug=info.slug)
+            self._delete_contents(info.slug)
+        with self.atomic():
+            self._create_workspace(info)
+            self._write(
+                "MATCH (w:Workspace {slug: $ws}) SET w.loading = $now",
+                ws=info.slug,
+                now=time.time(),
+            )
+
+    def _load_steps(self, workspace: str, dump: WorkspaceDump) -> Iterator[Callable[[], None]]:
+        """The load as steps of at most :data:`LOAD_BATCH` items, in an order in which each
+        step finds what it refers to: entities, their earlier versions, ties, contact
+        moments, the log."""
+        latest: dict[str, Node] = {}
+        for node in dump.nodes:
+            if node.id not in latest or node.version > latest[node.id].version:
+                latest[node.id] = node
+        entities = [latest[k] for k in sorted(latest)]
+        older = [
+            _node_row(workspace, n)
+            for n in sorted(dump.nodes, key=lambda n: (n.id, n.version))
+            if n.version < latest[n.id].version
+        ]
+        ties = sorted(dump.ties, key=lambda t: (t.id, t.version))
+        audit = [replace(e, seq=None) for e in dump.audit]
+
+        def write_older(rows: list[dict[str, Any]]) -> None:
+            for chunk in _chunks(rows):
+                self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
+
+        for part in _chunks(entities, LOAD_BATCH):
+            yield functools.partial(self._insert_nodes, workspace, part)
+        for rows in _chunks(older, LOAD_BATCH):
+            yield functools.partial(write_older, rows)
+        for tie_part in _chunks(ties, LOAD_BATCH):
+            yield functools.partial(self._insert_ties, workspace, tie_part)
+        for contact_part in _chunks(list(dump.contacts), LOAD_BATCH):
+            yield functools.partial(self._insert_contacts, workspace, contact_part)
+        for audit_part in _chunks(audit, LOAD_BATCH):
+            yield functools.partial(self._insert_audit, workspace, audit_part)
+
+    def _load_versions(
+        self, workspace: str, nodes: list[Node], ties: list[Tie], contacts: list[Contact]
+    ) -> None:
+        """Write history in bulk: each entity's latest version as its Entity node, earlier
+        versions as NodeVersion nodes, then every tie version and contact moment."""
+        latest: dict[str, Node] = {}
+        for node in nodes:
+            if node.id not in latest or node.version > latest[node.id].version:
+                latest[node.id] = node
+        self._insert_nodes(workspace, [latest[k] for k in sorted(latest)])
+        older = [
+            _node_row(workspace, n)
+            for n in sorted(nodes, key=lambda n: (n.id, n.version))
+            if n.version < latest[n.id].version
+        ]
+        for chunk in _chunks(older):
+            self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
+        self._insert_ties(workspace, sorted(ties, key=lambda t: (t.id, t.version)))
+        self._insert_contacts(workspace, list(contacts))
