@@ -93,7 +93,7 @@ def _dummy_hash() -> str:
 
 
 class Accounts:
-    """The accounts file (see the module docstring). Use as a context manager or ``close()``.
+    """The accounts file (see :mod:`mapper.accounts`). Use as a context manager or ``close()``.
 
     Parameters
     ----------

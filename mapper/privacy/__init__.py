@@ -2,7 +2,7 @@
 
 The store keeps the rules that must hold for every write (see
 :meth:`mapper.store.base.Store.erase_node` and the "organisations only" workspace setting);
-this module answers the questions a library gets from residents and from its privacy officer:
+this package answers the questions a library gets from residents and from its privacy officer:
 
 - :func:`access_export`: everything held on one person (details, every version, ties with
   their history, contact moments, audit entries, sources), as a dict; :func:`export_json` and
