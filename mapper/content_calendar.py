@@ -147,7 +147,7 @@ def to_ical(
     True
     """
     with use_language(lang or current_language()):
-        from icalendar import Calendar, Event
+        from icalendar import Calendar
 
         stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
         cal = Calendar()
@@ -159,11 +159,7 @@ def to_ical(
             day = check_date(item.get("date"), field="date")
             if day is None:
                 continue
-            event = Event()
-            event.add("uid", f"{item.get('community')}-{item.get('id')}@community-mapper")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", day)
-            event.add("dtend", day + dt.timedelta(days=1))
+            event = _all_day_event(f"{item.get('community')}-{item.get('id')}", day, stamp)
             code = str(item.get("kind") or "")
             kind = gettext(KIND_WORDS[code]) if code in KIND_WORDS else code
             status = str(item.get("status") or "")
@@ -188,11 +184,7 @@ def to_ical(
             day = check_date(row.get("date"), field="date")
             if day is None:
                 continue
-            event = Event()
-            event.add("uid", f"{row.get('community')}-meetmoment-{row.get('id')}@community-mapper")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", day)
-            event.add("dtend", day + dt.timedelta(days=1))
+            event = _all_day_event(f"{row.get('community')}-meetmoment-{row.get('id')}", day, stamp)
             event.add(
                 "summary",
                 gettext("Measurement moment {community}").format(
@@ -206,6 +198,19 @@ def to_ical(
             event.add("categories", [gettext("measurement moment")])
             cal.add_component(event)
         return cal.to_ical()
+
+
+def _all_day_event(uid: str, day: dt.date, stamp: dt.datetime) -> Any:
+    """An all-day calendar event on ``day`` (it ends the next day), with its unique id
+    (``<uid>@community-mapper``) and ``DTSTAMP``."""
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", f"{uid}@community-mapper")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    return event
 
 
 __all__ = [

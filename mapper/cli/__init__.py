@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("mapper.cli.io:merge_command", N_("Merge one entity into another.")),
     "unmerge": ("mapper.cli.io:unmerge_command", N_("Undo a merge.")),
     "user": ("mapper.cli.users:user", N_("Manage accounts and their roles.")),
-    "privacy": ("mapper.cli.users:privacy", N_("Access and erasure requests; people to review.")),
+    "privacy": ("mapper.cli.privacy:privacy", N_("Access and erasure requests; people to review.")),
     "migrate": ("mapper.cli.migrate:migrate", N_("Copy workspaces between stores.")),
     "warm-contacts": ("mapper.cli.warm:warm_contacts_command", N_("Rank warm contacts.")),
     "connectedness": (

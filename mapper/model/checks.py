@@ -1,164 +1,30 @@
-"""The model: node kinds, relationship kinds, the value types and their validation.
-
-The vocabulary follows the workbook "Werken met community's" (see ``shared/method``):
-a library (bibliotheek) pursues goals (organisatiedoelen) about themes (thema's); people
-(individuen), organisations (organisaties), activities (activiteiten) and channels (kanalen)
-are active on a theme; some have a bond (band) with the library; a community has members,
-ambassadors, and three library roles (bouwer, verbinder, aanjager).
-
-Time
-----
-Every tie and every node has an optional validity interval ``[since, until)`` in *valid time*:
-``since`` is the first day it holds, ``until`` the first day it no longer holds (exclusive);
-``None`` means open-ended. Nothing is overwritten: a changed tie closes its current version and
-opens a new one (see :meth:`mapper.store.base.Store.change_tie`).
-
-Examples
---------
->>> from mapper.model import RelKind, NodeKind, check_tie_kinds, strength_step
->>> check_tie_kinds(RelKind.ACTIVE_ON, NodeKind.PERSON, NodeKind.THEME)
->>> strength_step(0.8)
-4
->>> check_tie_kinds(RelKind.WORKS_AT, NodeKind.PERSON, NodeKind.THEME)
-Traceback (most recent call last):
-...
-mapper.errors.ValidationError: a WORKS_AT tie cannot go from Person to Theme (allowed: Staff → Library)
+"""Validation: every kind, strength, date, interval, text, name, role and property a store
+writes is checked here, with messages that name the field in the reader's words.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from .errors import Day, ValidationError
-from .i18n import N_, Message, gettext, use_language
-
-
-class NodeKind(StrEnum):
-    """The kinds of entity on the map. The value is the Neo4j label."""
-
-    LIBRARY = "Library"
-    STAFF = "Staff"
-    GOAL = "Goal"
-    THEME = "Theme"
-    PERSON = "Person"
-    ORGANISATION = "Organisation"
-    ACTIVITY = "Activity"
-    CHANNEL = "Channel"
-    COMMUNITY = "Community"
-    SMART_GOAL = "SmartGoal"
-
-
-class RelKind(StrEnum):
-    """The kinds of tie. The value is the Neo4j relationship type."""
-
-    WORKS_AT = "WORKS_AT"  # Staff -> Library
-    PURSUES = "PURSUES"  # Library -> Goal; Community -> SmartGoal
-    SERVES = "SERVES"  # Community/Activity -> Goal (a library goal it serves)
-    ABOUT = "ABOUT"  # Goal/Activity/Community/Channel/SmartGoal -> Theme
-    ACTIVE_ON = "ACTIVE_ON"  # Person/Organisation/Library/Staff -> Theme
-    KNOWS = "KNOWS"  # Person/Staff <-> Person/Staff (symmetric)
-    MEMBER_OF = "MEMBER_OF"  # Person/Organisation -> Organisation/Community (role)
-    ORGANISES = "ORGANISES"  # Person/Organisation/Library/Staff/Community -> Activity
-    ATTENDS = "ATTENDS"  # Person/Staff/Organisation -> Activity
-    ACTIVE_IN = "ACTIVE_IN"  # Person/Organisation/Community/Library/Activity -> Channel
-    BOND_WITH = "BOND_WITH"  # Library/Staff -> Person/Organisation/Community/Activity
-    HAS_ROLE = "HAS_ROLE"  # Staff -> Community (builder / connector / driver)
-
-
-N = NodeKind
-#: Which kinds of node a tie of each kind may connect: (allowed sources, allowed targets).
-TIE_RULES: dict[RelKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
-    RelKind.WORKS_AT: (frozenset({N.STAFF}), frozenset({N.LIBRARY})),
-    RelKind.PURSUES: (frozenset({N.LIBRARY, N.COMMUNITY}), frozenset({N.GOAL, N.SMART_GOAL})),
-    RelKind.SERVES: (frozenset({N.COMMUNITY, N.ACTIVITY, N.SMART_GOAL}), frozenset({N.GOAL})),
-    RelKind.ABOUT: (
-        frozenset({N.GOAL, N.ACTIVITY, N.COMMUNITY, N.CHANNEL, N.SMART_GOAL}),
-        frozenset({N.THEME}),
-    ),
-    RelKind.ACTIVE_ON: (
-        frozenset({N.PERSON, N.ORGANISATION, N.LIBRARY, N.STAFF}),
-        frozenset({N.THEME}),
-    ),
-    RelKind.KNOWS: (frozenset({N.PERSON, N.STAFF}), frozenset({N.PERSON, N.STAFF})),
-    RelKind.MEMBER_OF: (
-        frozenset({N.PERSON, N.ORGANISATION}),
-        frozenset({N.ORGANISATION, N.COMMUNITY}),
-    ),
-    RelKind.ORGANISES: (
-        frozenset({N.PERSON, N.ORGANISATION, N.LIBRARY, N.STAFF, N.COMMUNITY}),
-        frozenset({N.ACTIVITY}),
-    ),
-    RelKind.ATTENDS: (frozenset({N.PERSON, N.STAFF, N.ORGANISATION}), frozenset({N.ACTIVITY})),
-    RelKind.ACTIVE_IN: (
-        frozenset({N.PERSON, N.ORGANISATION, N.COMMUNITY, N.LIBRARY, N.ACTIVITY, N.STAFF}),
-        frozenset({N.CHANNEL}),
-    ),
-    RelKind.BOND_WITH: (
-        frozenset({N.LIBRARY, N.STAFF}),
-        frozenset({N.PERSON, N.ORGANISATION, N.COMMUNITY, N.ACTIVITY}),
-    ),
-    RelKind.HAS_ROLE: (frozenset({N.STAFF}), frozenset({N.COMMUNITY})),
-}
-del N
-
-#: Tie kinds whose direction carries no meaning.
-SYMMETRIC: frozenset[RelKind] = frozenset({RelKind.KNOWS})
-
-#: Roles a tie may carry, per tie kind. Kinds not listed take no role.
-ROLES: dict[RelKind, tuple[str, ...]] = {
-    RelKind.MEMBER_OF: ("member", "ambassador", "board", "volunteer", "employee", "founder"),
-    RelKind.HAS_ROLE: ("builder", "connector", "driver"),
-    RelKind.ORGANISES: ("organiser", "co-organiser", "host"),
-}
-
-#: The three library roles per community (bouwer, verbinder, aanjager).
-COMMUNITY_ROLES: tuple[str, ...] = ("builder", "connector", "driver")
-#: No more than this many staff per community (second source document, tip 1).
-MAX_COMMUNITY_STAFF = 3
-
-#: The five labelled steps users see instead of a 0–1 strength. Step *k* covers
-#: ``((k-1)/5, k/5]``; entering step *k* stores ``k/5``. The English word is the message id
-#: people read (translated in ``mapper/translations/nl/labels.po``); the Dutch word beside it
-#: is what an import accepts as well (:mod:`mapper.io.values`).
-STRENGTH_STEPS: tuple[tuple[int, str, str], ...] = (
-    (1, "vluchtig", N_("fleeting")),
-    (2, "zwak", N_("weak")),
-    (3, "redelijk", N_("fair")),
-    (4, "sterk", N_("strong")),
-    (5, "zeer sterk", N_("very strong")),
+from ..errors import Day, ValidationError
+from ..i18n import N_, Message
+from .vocabulary import (
+    COMMUNITY_ROLES,
+    MAX_NAME_LENGTH,
+    MAX_PROPS_DEPTH,
+    MAX_TEXT_LENGTH,
+    ROLES,
+    SYMMETRIC,
+    TIE_RULES,
+    NodeKind,
+    RelKind,
 )
 
-#: Bond types of a community (werkblad 4).
-BOND_TYPES: tuple[str, ...] = ("geography", "identity", "affinity")
-#: Channel modes (werkblad 3: online or offline).
-CHANNEL_MODES: tuple[str, ...] = ("online", "offline")
-
-#: Prefix used in generated ids, per kind (ids stay readable in URLs and exports).
-ID_PREFIX: dict[NodeKind, str] = {
-    NodeKind.LIBRARY: "lib",
-    NodeKind.STAFF: "stf",
-    NodeKind.GOAL: "gol",
-    NodeKind.THEME: "thm",
-    NodeKind.PERSON: "per",
-    NodeKind.ORGANISATION: "org",
-    NodeKind.ACTIVITY: "act",
-    NodeKind.CHANNEL: "chn",
-    NodeKind.COMMUNITY: "com",
-    NodeKind.SMART_GOAL: "sgl",
-}
-
-MAX_NAME_LENGTH = 200
-MAX_TEXT_LENGTH = 10_000
-#: How deep a property value (lists in dicts in lists …) may nest.
-MAX_PROPS_DEPTH = 20
 #: Control characters refused in every text (C0 and C1 controls and DEL); tab, line feed
 #: and carriage return are allowed where text may span lines (notes), and collapsed to a
 #: space in names.
@@ -474,141 +340,3 @@ def _check_prop_value(key: str, value: Any) -> None:
                 stack.append((v, depth + 1))
         elif isinstance(item, (list, tuple)):
             stack.extend((v, depth + 1) for v in item)
-
-
-def strength_step(strength: float | None) -> int | None:
-    """The step (1–5) a strength is shown as; ``None`` for an unknown strength.
-
-    >>> [strength_step(s) for s in (0.0, 0.2, 0.21, 0.6, 1.0)]
-    [1, 1, 2, 3, 5]
-    """
-    if strength is None:
-        return None
-    return min(5, max(1, math.ceil(round(strength * 5, 9))))
-
-
-def step_strength(step: int) -> float:
-    """The strength stored for a step entered by a user (1–5 → 0.2 … 1.0).
-
-    >>> step_strength(4)
-    0.8
-    """
-    if not isinstance(step, int) or not 1 <= step <= 5:
-        raise ValidationError(
-            "strength step {step!r} is not 1–5", field="strength", value=step, step=step
-        )
-    return round(step / 5, 2)
-
-
-def strength_label(strength: float | None, lang: str | None = None) -> str:
-    """The word for a strength in the reader's language, or in ``lang`` ("nl" or "en") when
-    given; "onbekend"/"unknown" for None.
-
-    >>> strength_label(0.8, "nl"), strength_label(0.3, "en"), strength_label(None, "nl")
-    ('sterk', 'weak', 'onbekend')
-    """
-    if lang is not None:
-        with use_language(lang):
-            return strength_label(strength)
-    step = strength_step(strength)
-    if step is None:
-        return gettext("unknown")
-    return gettext(STRENGTH_STEPS[step - 1][2])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months, clamped to the last day of a shorter month.
-
-    >>> add_months(dt.date(2025, 3, 31), -1)
-    datetime.date(2025, 2, 28)
-    >>> add_months(dt.date(2025, 11, 15), 3)
-    datetime.date(2026, 2, 15)
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def valid_on(since: dt.date | None, until: dt.date | None, day: dt.date) -> bool:
-    """True if the half-open interval ``[since, until)`` contains ``day``."""
-    return (since is None or since <= day) and (until is None or day < until)
-
-
-# --------------------------------------------------------------------------- value types
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """An entity on the map (a version of it, when read from history)."""
-
-    id: str
-    kind: NodeKind
-    name: str
-    props: dict[str, Any] = field(default_factory=dict)
-    since: dt.date | None = None
-    until: dt.date | None = None
-    origin: str | None = None
-    version: int = 1
-    recorded_at: str | None = None
-
-    def valid_on(self, day: dt.date) -> bool:
-        return valid_on(self.since, self.until, day)
-
-
-@dataclass(frozen=True, slots=True)
-class Tie:
-    """One version of a tie between two nodes.
-
-    ``id`` names the tie across its versions; ``version`` counts from 1. ``origin`` says where
-    the information came from (a conversation, an import, the environment scan, …).
-    """
-
-    id: str
-    kind: RelKind
-    source: str
-    target: str
-    strength: float | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    role: str | None = None
-    origin: str | None = None
-    props: dict[str, Any] = field(default_factory=dict)
-    version: int = 1
-    current: bool = True
-    recorded_at: str | None = None
-
-    def valid_on(self, day: dt.date) -> bool:
-        return valid_on(self.since, self.until, day)
-
-    def other(self, node_id: str) -> str:
-        """The end of this tie that is not ``node_id``."""
-        return self.target if node_id == self.source else self.source
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """A logged contact moment (conversation, meeting, message) between two nodes."""
-
-    id: str
-    a: str
-    b: str
-    on: dt.date
-    mode: str | None = None
-    notes: str | None = None
-    outcome: str | None = None
-    recorded_at: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WorkspaceInfo:
-    """A workspace: one library's graph."""
-
-    slug: str
-    name: str
-    created_at: str
-    settings: dict[str, Any] = field(default_factory=dict)
-
-
-#: Modes of a contact moment.
-CONTACT_MODES: tuple[str, ...] = ("conversation", "meeting", "phone", "email", "message", "event")

@@ -1,58 +1,32 @@
-"""User accounts, per-workspace roles, API tokens and failed-login counting.
-
-Accounts live in a SQLite file of their own tables (``accounts_users``,
-``accounts_members``, ``accounts_failures``). With the embedded store that is the same file as
-the graph (one file to back up); with Neo4j it is ``accounts.db`` in the instance folder (see
-:func:`accounts_path`). Either way the web app and the ``mapper user`` command find the same
-file.
-
-Passwords are stored as salted hashes (``werkzeug.security``, scrypt); API tokens as their
-SHA-256 (the token itself is shown once, when made).
-
-Examples
---------
->>> accounts = Accounts(":memory:")
->>> anna = accounts.add_user("anna@bibliotheek.nl", "een lang wachtwoord", name="Anna")
->>> accounts.set_role("anna@bibliotheek.nl", "rijnstad", "editor")
->>> accounts.roles(anna.id)
-{'rijnstad': 'editor'}
->>> accounts.authenticate("ANNA@bibliotheek.nl", "een lang wachtwoord").name
-'Anna'
->>> accounts.authenticate("anna@bibliotheek.nl", "fout") is None
-True
+"""The accounts file: its tables, and :class:`Accounts` with users, roles, API tokens,
+invitations to a workspace, sessions and failed-login counting.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import re
 import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .errors import ConflictError, NotFoundError, ValidationError
-
-#: Roles per workspace, weakest first: a viewer reads, an editor also writes, an admin also
-#: manages users and the workspace's settings.
-ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
-ROLE_RANK: dict[str, int] = {role: rank for rank, role in enumerate(ROLES, start=1)}
-
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 200
-LOGIN_RE = re.compile(r"^[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,185}$")
-
-#: Failed logins allowed per account, and per address, within the window.
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
-FAILURE_WINDOW_SECONDS = 15 * 60
+from ..errors import ConflictError, NotFoundError
+from .rules import (
+    FAILURE_WINDOW_SECONDS,
+    INVITATION_SECONDS,
+    MAX_FAILURES_PER_ACCOUNT,
+    MAX_FAILURES_PER_ADDRESS,
+    Attempt,
+    User,
+    check_login,
+    check_password,
+    check_role_name,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts_users (
@@ -94,95 +68,6 @@ CREATE TABLE IF NOT EXISTS accounts_invitations (
 );
 """
 
-#: How long an invitation to a workspace waits for the account holder (seconds).
-INVITATION_SECONDS = 14 * 24 * 3600
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    """An account. ``password_hash`` is kept out of ``repr``."""
-
-    id: int
-    email: str
-    name: str | None
-    created_at: str
-    disabled: bool = False
-    password_hash: str = field(default="", repr=False)
-
-    @property
-    def display_name(self) -> str:
-        return self.name or self.email
-
-    @property
-    def session_key(self) -> str:
-        """A fingerprint of the password hash: sessions made before a password change
-        stop working after it."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """A reserved password evaluation (see :meth:`Accounts.reserve_attempt`)."""
-
-    rowids: tuple[int, ...]
-
-
-def accounts_path(database_url: str, instance_path: str | Path | None = None) -> str:
-    """Where the accounts live: ``MAPPER_ACCOUNTS_PATH`` if set; else the SQLite file of the
-    store itself; else ``accounts.db`` in the instance folder (Neo4j, in-memory stores).
-
-    >>> accounts_path("sqlite:////srv/mapper/town.db")
-    '/srv/mapper/town.db'
-    """
-    env = os.environ.get("MAPPER_ACCOUNTS_PATH")
-    if env:
-        return env
-    from .store import is_neo4j_url, sqlite_path
-
-    if not is_neo4j_url(database_url):
-        path = sqlite_path(database_url)
-        if path != ":memory:":
-            return path
-    folder = Path(instance_path) if instance_path else Path.cwd() / "instance"
-    return str(folder / "accounts.db")
-
-
-def check_role_name(role: str) -> str:
-    if role not in ROLE_RANK:
-        raise ValidationError(
-            "role {role!r} is not one of: {roles}",
-            field="role",
-            value=role,
-            role=role,
-            roles=", ".join(ROLES),
-        )
-    return role
-
-
-def check_login(email: str) -> str:
-    text = (email or "").strip()
-    if not LOGIN_RE.match(text):
-        raise ValidationError(
-            "login {email!r} is not an e-mail address", field="email", value=email, email=email
-        )
-    return text
-
-
-def check_password(password: str) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            "a password needs at least {n} characters",
-            field="password",
-            n=MIN_PASSWORD_LENGTH,
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(
-            "a password has at most {n} characters",
-            field="password",
-            n=MAX_PASSWORD_LENGTH,
-        )
-    return password
-
 
 def _now() -> str:
     import datetime as dt
@@ -208,7 +93,7 @@ def _dummy_hash() -> str:
 
 
 class Accounts:
-    """The accounts file (see the module docstring). Use as a context manager or ``close()``.
+    """The accounts file (see :mod:`mapper.accounts`). Use as a context manager or ``close()``.
 
     Parameters
     ----------
