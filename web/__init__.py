@@ -29,16 +29,23 @@ def blueprints() -> list[Blueprint]:
 
     Imported here, when an app is made, not when ``web`` is imported: an area's module may
     import ``web.extensions`` and ``web.auth`` without closing a cycle through this package.
+    An area may spread its views over sibling modules that add them to its one blueprint, so
+    that every endpoint keeps its name: ``auth_login`` and ``auth_account`` add to ``auth``,
+    ``io_exports`` and ``io_duplicates`` to ``io``; importing them here, before any blueprint is registered, is what adds those views.
     """
-    from . import (
+    from . import (  # noqa: F401 - the modules that add views to a blueprint are used so
         aandeslag,
         admin,
         api_entities,
         auth,
+        auth_account,
+        auth_login,
         community,
         edit,
         invite,
         invite_public,
+        io_duplicates,
+        io_exports,
         maps,
         privacy,
         team,

@@ -26,7 +26,7 @@ from mapper.services.edit import UNSET, UnknownRef
 
 from .auth import public
 from .db import current_workspace
-from .edit import error_message
+from .edit_state import error_message
 
 bp = Blueprint("api_entities", __name__)
 

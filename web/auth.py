@@ -1,5 +1,6 @@
-"""Accounts in the web app: login, logout, the workspace switcher, API tokens, and the rules
-every request passes through.
+"""Accounts in the web app: the ``auth`` blueprint, the user bar's forms, and the rules every
+request passes through. Its views are in :mod:`web.auth_login` (login, logout, the workspace
+switcher) and :mod:`web.auth_account` (the account page, API tokens, passwords, invitations).
 
 :func:`init_app` installs, for the whole app (so every page any area adds is covered):
 
@@ -34,24 +35,19 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     g,
     redirect,
-    render_template,
     request,
     session,
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
-from wtforms import EmailField, PasswordField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField, SubmitField
 
 from mapper.accounts import ROLE_RANK, Accounts, User, accounts_path
-from mapper.errors import NotFoundError
 
 bp = Blueprint("auth", __name__)
 
@@ -383,13 +379,7 @@ def init_app(app: Any) -> None:
     app.context_processor(_template_context)
 
 
-# --------------------------------------------------------------------------- forms and views
-
-
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-    submit = SubmitField(_l("Log in"))
+# --------------------------------------------------------------------------- the user bar
 
 
 class LogoutForm(FlaskForm):
@@ -399,24 +389,6 @@ class LogoutForm(FlaskForm):
 class SwitchForm(FlaskForm):
     workspace = SelectField(_l("Workspace"), choices=[])
     submit = SubmitField(_l("Switch"))
-
-
-class TokenForm(FlaskForm):
-    submit = SubmitField(_l("Make a new API token"))
-
-
-class AcceptForm(FlaskForm):
-    submit = SubmitField(_l("Accept"))
-
-
-class DeclineForm(FlaskForm):
-    submit = SubmitField(_l("Decline"))
-
-
-class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
-    submit = SubmitField(_l("Change password"))
 
 
 #: Views every logged-in account may use, whatever its role (or none) in the workspace.
@@ -443,7 +415,7 @@ def select_choices(pairs: list[tuple[str, str]]) -> list[Any]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _workspace_choices() -> list[tuple[str, str]]:
+def workspace_choices() -> list[tuple[str, str]]:
     from .db import get_store
 
     try:
@@ -457,7 +429,7 @@ def _workspace_choices() -> list[tuple[str, str]]:
 
 
 def _switch_form() -> SwitchForm | None:
-    choices = _workspace_choices()
+    choices = workspace_choices()
     if len(choices) < 2:
         return None
     form = SwitchForm(prefix="ws")
@@ -465,154 +437,3 @@ def _switch_form() -> SwitchForm | None:
     current = g.get("workspace_slug") or session.get("workspace")
     form.workspace.data = current
     return form
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@public
-def login():  # type: ignore[no-untyped-def]
-    target = safe_next(request.values.get("next"))
-    if g.get("user") is not None:
-        return redirect(target or url_for("main.index"))
-    form = LoginForm()
-    if form.validate_on_submit():
-        accounts = get_accounts()
-        email = form.email.data.strip()
-        # Check and count in one step: the attempt is reserved (counted as a failure) before
-        # the password is evaluated, so parallel guesses cannot slip past the limit.
-        user = accounts.check_password_of(email, form.password.data, request.remote_addr)
-        if user is False:
-            abort(429)
-        if user is None:
-            flash(_("Wrong e-mail address or password."), "error")
-            return render_template("auth/login.html", form=form, next=target), 401
-        start_session(user)
-        return redirect(target or url_for("main.index"))
-    return render_template("auth/login.html", form=form, next=target)
-
-
-@bp.post("/logout")
-@public
-def logout():  # type: ignore[no-untyped-def]
-    # The CSRF token was checked before this view (authenticate_request).
-    if session.get("sid"):
-        get_accounts().end_session(str(session["sid"]))
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    return redirect(url_for("auth.login"))
-
-
-@bp.post("/workspace")
-def switch():  # type: ignore[no-untyped-def]
-    form = SwitchForm(prefix="ws")
-    form.workspace.choices = select_choices(_workspace_choices())
-    if form.validate_on_submit():
-        session["workspace"] = form.workspace.data
-    target = safe_next(request.form.get("next"))
-    return redirect(target or url_for("main.index"))
-
-
-@bp.get("/account")
-def account():  # type: ignore[no-untyped-def]
-    user = current_user()
-    if getattr(user, "local", False):
-        abort(404)
-    return _account_page()
-
-
-def _account_page(token: str | None = None) -> Any:
-    from .db import get_store
-
-    names = dict(_workspace_choices())
-    user = current_user()
-    invitations = get_accounts().invitations(email=user.email) if user is not None else []
-    try:
-        names_all = {w.slug: w.name for w in get_store().workspaces()} if invitations else {}
-    except Exception:  # noqa: BLE001 - the names are a nicety; the slugs will do
-        names_all = {}
-    return render_template(
-        "auth/account.html",
-        roles=sorted(user_workspaces().items()),
-        names=names,
-        names_all=names_all,
-        token=token,
-        token_form=TokenForm(prefix="token"),
-        password_form=PasswordForm(prefix="pw"),
-        invitations=invitations,
-        accept_form=AcceptForm(prefix="acc"),
-        decline_form=DeclineForm(prefix="dec"),
-    )
-
-
-@bp.post("/account/invitations/<invitation_id>/accept")
-def accept(invitation_id: str):  # type: ignore[no-untyped-def]
-    user = _invited(invitation_id)
-    if not AcceptForm(prefix="acc").validate_on_submit():
-        abort(400)
-    try:
-        slug = get_accounts().accept_invitation(invitation_id, user)
-    except NotFoundError:
-        abort(404)
-    session["workspace"] = slug
-    flash(_("Invitation accepted."), "success")
-    return redirect(url_for("auth.account"))
-
-
-def _invited(invitation_id: str) -> Any:
-    """The current account, if ``invitation_id`` is one of its open invitations; else 404."""
-    user = current_user()
-    if getattr(user, "local", False) or user is None:
-        abort(404)
-    if not any(i["id"] == invitation_id for i in get_accounts().invitations(email=user.email)):
-        abort(404)
-    return user
-
-
-@bp.post("/account/invitations/<invitation_id>/decline")
-def decline(invitation_id: str):  # type: ignore[no-untyped-def]
-    _invited(invitation_id)
-    if not DeclineForm(prefix="dec").validate_on_submit():
-        abort(400)
-    get_accounts().withdraw_invitation(invitation_id)
-    flash(_("Invitation declined."), "success")
-    return redirect(url_for("auth.account"))
-
-
-@bp.post("/account/token")
-def token():  # type: ignore[no-untyped-def]
-    user = current_user()
-    if user is None or isinstance(user, LocalUser):
-        abort(404)
-    if TokenForm(prefix="token").validate_on_submit():
-        # Shown once, in this answer (no-store); never kept in the session cookie.
-        return _account_page(get_accounts().issue_token(user.email))
-    return redirect(url_for("auth.account"))
-
-
-@bp.post("/account/password")
-def password():  # type: ignore[no-untyped-def]
-    user = current_user()
-    if user is None or isinstance(user, LocalUser):
-        abort(404)
-    form = PasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        accounts = get_accounts()
-        # The current password is held to the same limit as a login (one step, reserved).
-        checked = accounts.check_password_of(user.email, form.current.data, request.remote_addr)
-        if checked is False:
-            abort(429)
-        if checked is None:
-            flash(_("The current password is not right."), "error")
-        else:
-            # Ends every session of the account and revokes its API token; this browser
-            # goes on with a fresh session.
-            accounts.set_password(user.email, form.new.data)
-            start_session(user)
-            flash(
-                _("Your password has been changed. Other sessions and your API token have ended."),
-                "success",
-            )
-    else:
-        flash(_("A new password needs at least 10 characters."), "error")
-    return redirect(url_for("auth.account"))

@@ -37,7 +37,8 @@ from typing import Any
 
 from ..errors import MapperError
 from ..i18n import Message
-from .readers import _REF, Found, Table
+from .found import Found, Table
+from .graphfiles import REF as _REF
 from .templates import DIRECTION, OTHERS, SHEETS
 
 #: How long an upload waits for its confirmation (seconds) before it is deleted.
