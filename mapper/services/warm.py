@@ -20,16 +20,16 @@ from typing import Any
 
 import networkx as nx
 
-from .analysis.strength import (
+from ..analysis.strength import (
     HALF_LIFE_DAYS,
     PROP_SOURCE,
     STRENGTH_ATTR,
     annotate_strengths,
     effective_strength,
 )
-from .analysis.warm import DEFAULT_CUTOFF, DEFAULT_LIMIT, WarmContact, rank_warm_contacts
-from .errors import Day, ValidationError
-from .model import Contact, Node, NodeKind, RelKind, Tie, check_date, check_strength
+from ..analysis.warm import DEFAULT_CUTOFF, DEFAULT_LIMIT, WarmContact, rank_warm_contacts
+from ..errors import Day, ValidationError
+from ..model import Contact, Node, NodeKind, RelKind, Tie, check_date, check_strength
 
 #: Target options of the CLI and the API: option name → node kind.
 TARGET_OPTIONS: dict[str, NodeKind] = {
