@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from ...errors import ValidationError
 from ...i18n import ngettext
@@ -24,6 +25,7 @@ from .common import (
     _speaking,
     _View,
 )
+from .compact import CompactGraph
 from .explain import _links, _route_reasons
 from .relevance import Signal, ecosystem_signals, relevance
 from .routes import Route, _neighbours_fn, _strength_fn, warm_routes
@@ -119,6 +121,7 @@ def rank_warm_contacts(
     default: float = FLOOR,
     lang: str | None = "nl",
     method: str = "layered",
+    compact: CompactGraph | None = None,
 ) -> list[WarmContact]:
     """Rank the people of ``target``'s ecosystem by whom to approach first.
 
@@ -150,6 +153,11 @@ def rank_warm_contacts(
         :mod:`mapper.i18n`).
     method : {"layered", "dijkstra"}
         See :func:`warm_routes`.
+    compact : CompactGraph, optional
+        The integer-indexed form of ``G`` (:class:`~mapper.analysis.warm.compact.CompactGraph`,
+        built with the same ``weight``, day, ``tie_kinds`` and ``default``): the same ranking,
+        computed vectorised. Ignored when built for another graph or other options, and with
+        ``method="dijkstra"``.
 
     Returns
     -------
@@ -177,40 +185,59 @@ def rank_warm_contacts(
     day = _day(G, as_of)
     view = _View(G, day)
     found = ecosystem_signals(G, target, as_of=day)
-    if sources is None:
-        sources = sorted((n for n, d in G._node.items() if d.get("kind") in SOURCE_KINDS), key=_key)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
-    source_list = list(sources)
-    routes = warm_routes(
-        G,
-        source_list,
-        weight=weight,
-        cutoff=cutoff,
-        targets=found,
-        tie_kinds=tie_kinds,
-        as_of=day,
-        default=default,
-        method=method,
+    on_compact = (
+        compact is not None
+        and method == "layered"
+        and compact.matches(G, weight=weight, day=day, tie_kinds=tie_kinds, default=default)
     )
-    warm = {n: r.warmth for n, r in routes.items()}
+    if sources is None:
+        if on_compact:
+            sources = compact.sources  # type: ignore[union-attr]
+        else:
+            nodes = G._node  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+            sources = sorted(
+                (n for n, d in nodes.items() if d.get("kind") in SOURCE_KINDS), key=_key
+            )
+    source_list = list(sources)
+    reach: _Reach
+    if (
+        on_compact
+        and isinstance(cutoff, int)
+        and not isinstance(cutoff, bool)
+        and cutoff >= 0
+        and all(s in compact.index for s in source_list)  # type: ignore[union-attr]
+    ):
+        # The same routes on the integer-indexed form (bad input takes the ordinary search,
+        # which names it).
+        assert compact is not None
+        found_routes = compact.routes(source_list, cutoff=cutoff, targets=found)
+        warm = found_routes.warmth
+        route_of: Callable[[Any], Route | None] = found_routes.route
+        reach = _CompactReach(compact, found, found_routes.warmth_array)
+    else:
+        routes = warm_routes(
+            G,
+            source_list,
+            weight=weight,
+            cutoff=cutoff,
+            targets=found,
+            tie_kinds=tie_kinds,
+            as_of=day,
+            default=default,
+            method=method,
+        )
+        warm = {n: r.warmth for n, r in routes.items()}
+        route_of = routes.get
+        reach = _Reach(_neighbours_fn(G, weight, day, tie_kinds, default), found, warm)
     strength = _strength_fn(weight, day, tie_kinds, default)
     incident = _incident_fn(G)
     ecosystem_orgs = {a for sigs in found.values() for s in sigs for a in s.about}
     w_warm, w_rel, w_reach = (float(weights.get(k, 0.0)) for k in ("warmth", "relevance", "reach"))
-    neighbours = _neighbours_fn(G, weight, day, tie_kinds, default)
     scored = []
     for person, signals in found.items():
-        route = routes.get(person)
-        w = round(route.warmth, DIGITS) if route is not None else 0.0
+        w = round(warm[person], DIGITS) if person in warm else 0.0
         rel = relevance(signals)
-        reached = sorted(
-            {
-                u
-                for u, _ in neighbours(person)
-                if u in found and u != person and warm.get(u, 0.0) < WARM_ENOUGH
-            },
-            key=_key,
-        )
-        n = len(reached)
+        n = reach.count(person)
         rch = round(n / (n + REACH_HALF), DIGITS)
         contributions = {
             "warmth": round(w_warm * w, DIGITS),
@@ -222,7 +249,7 @@ def rank_warm_contacts(
         scored.append(
             (
                 (-score, -w, -rel, name.casefold(), _key(person)),
-                (person, name, score, w, rel, rch, contributions, route, signals, reached),
+                (person, name, score, w, rel, rch, contributions, signals),
             )
         )
     scored.sort(key=lambda item: item[0])
@@ -238,10 +265,10 @@ def rank_warm_contacts(
         rel,
         rch,
         contributions,
-        route,
         signals,
-        reached,
     ) in scored:
+        route = route_of(person)
+        reached = reach.of(person)
         n = len(reached)
         via_library = route is not None and view.kind(route.path[0]) == K.LIBRARY.value
         with _speaking(lang):
@@ -274,3 +301,59 @@ def rank_warm_contacts(
             )
         )
     return results
+
+
+class _Reach:
+    """Per person of the ecosystem, the people of it they know whom the library does not
+    yet reach warmly (warmth below :data:`WARM_ENOUGH`), sorted by id."""
+
+    def __init__(
+        self,
+        neighbours: Callable[[Any], Iterator[tuple[Any, float]]],
+        found: Mapping[Any, Any],
+        warm: Mapping[Any, float],
+    ):
+        self._reached = {
+            person: sorted(
+                {
+                    u
+                    for u, _s in neighbours(person)
+                    if u in found and u != person and warm.get(u, 0.0) < WARM_ENOUGH
+                },
+                key=_key,
+            )
+            for person in found
+        }
+
+    def count(self, person: Any) -> int:
+        return len(self._reached[person])
+
+    def of(self, person: Any) -> list[Any]:
+        return self._reached[person]
+
+
+class _CompactReach(_Reach):
+    """:class:`_Reach` on the compact form: counted for everyone at once, listed on demand."""
+
+    def __init__(self, compact: CompactGraph, found: Mapping[Any, Any], warmth: np.ndarray):
+        self.compact = compact
+        index = compact.index
+        people = np.array([index[p] for p in found], dtype=np.int64)
+        which, pos = compact.arcs_of(people)
+        u = compact.indices[pos]
+        in_found = np.zeros(compact.n, dtype=bool)
+        in_found[people] = True
+        ok = in_found[u] & (u != people[which]) & (warmth[u] < WARM_ENOUGH)
+        self._which, self._u = which[ok], u[ok]
+        counts = np.bincount(self._which, minlength=len(people)).tolist()
+        self._row = {p: k for k, p in enumerate(found)}
+        self._counts = dict(zip(found, counts))
+
+    def count(self, person: Any) -> int:
+        return self._counts[person]
+
+    def of(self, person: Any) -> list[Any]:
+        k = self._row[person]
+        lo, hi = np.searchsorted(self._which, [k, k + 1]).tolist()
+        nodes = self.compact.nodes
+        return sorted((nodes[j] for j in self._u[lo:hi].tolist()), key=_key)
