@@ -44,10 +44,10 @@ if "--no-rust" in sys.argv:  # the child run: the driver's pure-Python codec onl
     sys.modules["neo4j._rust"] = None  # type: ignore[assignment]
 
 from mapper.model import Node, NodeKind, RelKind, Tie, WorkspaceInfo  # noqa: E402
+from mapper.services.warm import warm_contacts  # noqa: E402
 from mapper.store import SQLiteStore  # noqa: E402
 from mapper.store.base import now_iso  # noqa: E402
 from mapper.store.dump import WorkspaceDump  # noqa: E402
-from mapper.warm_contacts import warm_contacts  # noqa: E402
 
 NEO4J_ENV = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD")
 BATCH_SIZES = (1_000, 10_000, 50_000)

@@ -91,7 +91,7 @@ CONTACT_MODE_LABELS: dict[str, str] = {
     "event": N_("event"),
 }
 
-#: How a conversation went (:data:`mapper.warm_contacts.OUTCOMES`).
+#: How a conversation went (:data:`mapper.services.warm.OUTCOMES`).
 OUTCOME_LABELS: dict[str, str] = {
     "follow-up": N_("Follow-up agreed"),
     "positive": N_("Positive, no follow-up yet"),

@@ -15,8 +15,8 @@ from mapper import audit
 from mapper.analysis.community import METRICS
 from mapper.model import CONTACT_MODES, ROLES, STRENGTH_STEPS, NodeKind, RelKind
 from mapper.policy import LAWFUL_BASES
+from mapper.services.warm import OUTCOMES
 from mapper.store import open_store
-from mapper.warm_contacts import OUTCOMES
 
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T")
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from mapper.analysis.scan import theme_scan
+from mapper.services.warm import warm_contacts
 from mapper.store import open_store
-from mapper.warm_contacts import warm_contacts
 from tests.test_browser_scan import wait_for_map
 
 pytestmark = pytest.mark.browser

@@ -18,8 +18,8 @@ from mapper.analysis.goals import check_goal_props
 from mapper.errors import ValidationError
 from mapper.i18n import use_language
 from mapper.model import MAX_TEXT_LENGTH
+from mapper.services.warm import log_conversation
 from mapper.store import SQLiteStore
-from mapper.warm_contacts import log_conversation
 from tests.test_community_web import community_ids, submit
 from tests.warm_town import build_town
 

@@ -16,8 +16,8 @@ from mapper.analysis.community import connectedness
 from mapper.cli import main
 from mapper.io.plan import plan_import
 from mapper.io.readers import read_bytes
+from mapper.services.warm import warm_contacts
 from mapper.store import SQLiteStore
-from mapper.warm_contacts import warm_contacts
 
 DATA = Path(__file__).parent / "data"
 

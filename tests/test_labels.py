@@ -26,7 +26,7 @@ from mapper.model import (
     strength_label,
 )
 from mapper.policy import LAWFUL_BASES, lawful_basis_label
-from mapper.warm_contacts import OUTCOMES
+from mapper.services.warm import OUTCOMES
 
 #: Words that are the same in Dutch and in the code (Dutch uses the English word).
 SAME_IN_DUTCH = {"Community", "online", "offline", "Clustering", "Id", "type", "deadline"}

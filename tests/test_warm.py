@@ -26,7 +26,7 @@ from mapper.analysis.warm import (
 )
 from mapper.errors import NotFoundError, ValidationError
 from mapper.model import Contact
-from mapper.warm_contacts import log_conversation, resolve_target, warm_contacts
+from mapper.services.warm import log_conversation, resolve_target, warm_contacts
 from tests.warm_town import build_town
 
 TODAY = dt.date(2026, 6, 1)

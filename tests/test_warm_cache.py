@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 
 from mapper.analysis.strength import STRENGTH_ATTR, annotate_strengths
+from mapper.services.warm import log_conversation, warm_contacts, warm_graph
 from mapper.store import SQLiteStore
-from mapper.warm_contacts import log_conversation, warm_contacts, warm_graph
 from tests.warm_town import build_town
 
 DAY = dt.date(2026, 6, 1)

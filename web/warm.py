@@ -33,7 +33,7 @@ from mapper.analysis.warm import (
 from mapper.errors import NotFoundError, ValidationError
 from mapper.maps import KIND_LABELS, map_network, network_data
 from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, check_date, step_strength
-from mapper.warm_contacts import (
+from mapper.services.warm import (
     KEEP,
     OUTCOMES,
     TARGET_OPTIONS,

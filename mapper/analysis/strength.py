@@ -29,7 +29,7 @@ the strength afresh for its own date, so it keeps fading correctly and any past 
 projected.
 
 Contact moments between two nodes that have no tie between them do not count for warmth: a
-logged conversation creates the tie (see :func:`mapper.warm_contacts.log_conversation`).
+logged conversation creates the tie (see :func:`mapper.services.warm.log_conversation`).
 
 Examples
 --------

@@ -8,7 +8,7 @@ import click
 
 from ..i18n import N_, _, current_language, format_date, format_number
 from ..labels import label
-from ..warm_contacts import TARGET_OPTIONS, resolve_target, warm_contacts
+from ..services.warm import TARGET_OPTIONS, resolve_target, warm_contacts
 from .base import command, option
 from .options import date_type, with_workspace
 

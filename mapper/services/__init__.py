@@ -6,4 +6,6 @@ versioned, audited and all or nothing. Nothing here imports Flask.
   undo a change ("ongedaan maken").
 - :mod:`mapper.services.quickadd`: several names at once, with the import's near-duplicate
   check.
+- :mod:`mapper.services.warm`: warm contacts for a workspace (the cached warm graph, the
+  ranking for a target found by name) and logging a conversation (werkblad 4–5).
 """

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,16 +21,24 @@ from typing import Any
 
 import networkx as nx
 
-from .analysis.strength import (
+from ..analysis.strength import (
+    FLOOR,
     HALF_LIFE_DAYS,
     PROP_SOURCE,
     STRENGTH_ATTR,
     annotate_strengths,
     effective_strength,
 )
-from .analysis.warm import DEFAULT_CUTOFF, DEFAULT_LIMIT, WarmContact, rank_warm_contacts
-from .errors import Day, ValidationError
-from .model import Contact, Node, NodeKind, RelKind, Tie, check_date, check_strength
+from ..analysis.warm import (
+    DEFAULT_CUTOFF,
+    DEFAULT_LIMIT,
+    INTRODUCTION_TIES,
+    WarmContact,
+    rank_warm_contacts,
+)
+from ..analysis.warm.compact import CompactGraph
+from ..errors import Day, ValidationError
+from ..model import Contact, Node, NodeKind, RelKind, Tie, check_date, check_strength
 
 #: Target options of the CLI and the API: option name → node kind.
 TARGET_OPTIONS: dict[str, NodeKind] = {
@@ -116,6 +125,30 @@ def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS)
     return graph
 
 
+#: The compact form of each warm graph in use, made on its first ranking and dropped with it.
+_COMPACT: weakref.WeakKeyDictionary[nx.Graph, CompactGraph] = weakref.WeakKeyDictionary()
+
+
+def compact_graph(G: nx.MultiDiGraph, *, as_of: dt.date) -> CompactGraph:
+    """The integer-indexed form of a warm graph on ``as_of`` for the ranking, made once per
+    graph (:class:`~mapper.analysis.warm.compact.CompactGraph`) and shared by all requests."""
+    with _WARM_LOCK:
+        hit = _COMPACT.get(G)
+    if hit is not None and hit.day == as_of:
+        return hit
+    made = CompactGraph(
+        G, weight=STRENGTH_ATTR, as_of=as_of, tie_kinds=INTRODUCTION_TIES, default=FLOOR
+    )
+    with _WARM_LOCK:
+        _COMPACT[G] = made
+    return made
+
+
+def _is_kept(G: nx.Graph) -> bool:
+    with _WARM_LOCK:
+        return any(graph is G for _projection, graph in _WARM_GRAPHS.values())
+
+
 def warm_contacts(
     ws: Any,
     target: Node | str,
@@ -134,8 +167,17 @@ def warm_contacts(
         raise ValidationError(
             "{name!r} did not exist on {day}", field="date", value=day, name=node.name, day=Day(day)
         )
+    # The compact form pays once the graph is ranked on again: only for kept warm graphs.
+    compact = compact_graph(G, as_of=day) if graph is None or _is_kept(G) else None
     ranked = rank_warm_contacts(
-        G, node.id, weight=STRENGTH_ATTR, limit=limit, cutoff=cutoff, as_of=day, lang=lang
+        G,
+        node.id,
+        weight=STRENGTH_ATTR,
+        limit=limit,
+        cutoff=cutoff,
+        as_of=day,
+        lang=lang,
+        compact=compact,
     )
     return WarmResult(graph=G, target=node, day=day, contacts=ranked)
 
