@@ -11,27 +11,13 @@ through the store (so history is kept), and followed by a redirect.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from mapper import communities as com
 from mapper.analysis.community import (
@@ -44,8 +30,6 @@ from mapper.analysis.community import (
     series_dates,
 )
 from mapper.analysis.goals import (
-    DIRECTIONS,
-    GOAL_METRICS,
     MANUAL,
     add_measurement,
     check_goal_props,
@@ -57,10 +41,39 @@ from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY, check_answers, re
 from mapper.analysis.scan import library_bonds
 from mapper.i18n import format_date
 from mapper.maps import KIND_STYLES, legend, strength_legend, tie_legend
-from mapper.model import BOND_TYPES, COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, ROLES, NodeKind, RelKind
+from mapper.model import COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, NodeKind, RelKind
 
 from . import maps as maps_web
 from .community_charts import column, line_chart
+from .community_forms import (
+    FRESH,
+    NewCommunityForm,
+    definition_form,
+    measurement_form,
+    member_change_form,
+    member_form,
+    new_community_form,
+    new_goal_form,
+    readiness_form_class,
+    role_form,
+)
+from .community_labels import (
+    BOND_LABELS,
+    CHANGE_LABELS,
+    CHARTS,
+    DEFAULT_MONTHS,
+    DIRECTION_LABELS,
+    MEMBER_ROLE_LABELS,
+    METRIC_HELP,
+    METRIC_LABELS,
+    ROLE_HELP,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+    fmt_date,
+    fmt_value,
+    lang,
+)
 from .dates import date_arg, month_links
 from .db import current_workspace, get_graph
 from .forms import handle
@@ -72,135 +85,8 @@ NAV = [
     ("community.readiness_page", _l("Readiness check")),
 ]
 
-#: How far back the charts go by default (months before ``to``).
-DEFAULT_MONTHS = 24
-
-ROLE_LABELS = {
-    "builder": _l("builder"),
-    "connector": _l("connector"),
-    "driver": _l("driver"),
-}
-ROLE_HELP = {
-    "builder": _l("builds the community up: members, activities, the online platform"),
-    "connector": _l("connects people inside and outside the library"),
-    "driver": _l("drives it forward: goals, measuring, evaluating"),
-}
-BOND_LABELS = {
-    "geography": _l("geography (a place, a neighbourhood)"),
-    "identity": _l("identity (who people are)"),
-    "affinity": _l("affinity (what people like or do)"),
-}
-MEMBER_ROLE_LABELS = {
-    "member": _l("member"),
-    "ambassador": _l("ambassador"),
-    "board": _l("board"),
-    "volunteer": _l("volunteer"),
-    "employee": _l("employee"),
-    "founder": _l("founder"),
-}
-METRIC_LABELS = {
-    "members": _l("Members"),
-    "organisations": _l("Partner organisations"),
-    "ties": _l("Ties among members"),
-    "average_strength": _l("Average strength of those ties"),
-    "density": _l("Density"),
-    "components": _l("Separate groups"),
-    "largest_component_share": _l("Share in the largest group"),
-    "clustering": _l("Clustering"),
-    "bonded": _l("Direct bond with the library"),
-    "library_reach": _l("Within two steps of the library"),
-    "ambassadors": _l("Ambassadors"),
-    "activities_30d": _l("Activities, last 30 days"),
-    "activities_90d": _l("Activities, last 90 days"),
-    "activities_per_month": _l("Activities per month (last three months)"),
-    "roles_filled": _l("Library roles filled"),
-    "staff": _l("Library staff in a role"),
-    "manual": _l("Measured by hand"),
-}
-METRIC_HELP = {
-    "members": _l("People with a membership tie to the community on the day."),
-    "ties": _l("Pairs of members who know each other."),
-    "average_strength": _l(
-        "The mean strength (0–1) of those ties; the strongest tie of a pair counts."
-    ),
-    "density": _l("The share of all member pairs that know each other."),
-    "components": _l(
-        "Groups of members not connected to each other; 1 means everyone is connected via via."
-    ),
-    "clustering": _l("How often two acquaintances of a member also know each other (0–1)."),
-    "bonded": _l(
-        "Members with a bond with the library or a staff member, or who know a staff member."
-    ),
-    "library_reach": _l(
-        "Members with a direct bond, or who know (or belong to) someone who has one."
-    ),
-    "ambassadors": _l("Members whose membership has the role ambassador."),
-    "activities_30d": _l("Sessions of activities organised by the community or its members."),
-    "roles_filled": _l("Of builder, connector and driver."),
-}
-STATUS_LABELS = {
-    "met": _l("met"),
-    "on_track": _l("on track"),
-    "behind": _l("behind"),
-    "missed": _l("missed"),
-    "unmeasured": _l("not measured yet"),
-}
-DIRECTION_LABELS = {"at_least": _l("at least"), "at_most": _l("at most")}
-VERDICT_LABELS = {
-    "go_ahead": _l("Most answers are yes: go ahead and start working with communities."),
-    "not_yet": _l("Most answers are no: work on the building blocks below first."),
-    "incomplete": _l("Not all questions are answered yet."),
-}
-CHANGE_LABELS = {
-    "new_members": _l("New members"),
-    "lost_members": _l("Members who left"),
-    "new_ties": _l("New ties among members"),
-    "lost_ties": _l("Ties that ended"),
-    "newly_bonded": _l("Newly bonded with the library"),
-    "lost_bonds": _l("Bond with the library lost"),
-    "weaker": _l("Ties grown weaker"),
-    "stronger": _l("Ties grown stronger"),
-}
-#: The charts on the community page: (title, metrics, share axis).
-CHARTS: tuple[tuple[Any, tuple[str, ...], bool], ...] = (
-    (_l("Members and ambassadors"), ("members", "ambassadors"), False),
-    (_l("Ties among members"), ("ties",), False),
-    (_l("Bond with the library"), ("bonded", "library_reach"), True),
-    (_l("Density and clustering"), ("density", "clustering"), True),
-    (_l("Average strength"), ("average_strength",), True),
-    (_l("Separate groups"), ("components",), False),
-    (_l("Activities"), ("activities_30d", "activities_90d"), False),
-    (_l("Library roles filled"), ("roles_filled",), False),
-)
-
 
 # --------------------------------------------------------------------------- helpers
-
-
-def lang() -> str:
-    return str(get_locale() or "nl")
-
-
-def fmt_value(metric: str, value: Any) -> str:
-    """A metric's value for people: shares as percentages, in the page's language."""
-    if value is None:
-        return "–"
-    if metric in SHARE_METRICS:
-        return (
-            format_percent(value, format="#,##0%")
-            if metric not in ("density", "clustering")
-            else format_decimal(value, format="0.00")
-        )
-    if metric == "average_strength":
-        return format_decimal(value, format="0.00")
-    if isinstance(value, float) and not value.is_integer():
-        return format_decimal(value, format="#,##0.##")
-    return format_decimal(value, format="#,##0")
-
-
-def fmt_date(text: str | dt.date) -> str:
-    day = text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
-    return format_date(day, "medium")
 
 
 def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
@@ -211,117 +97,11 @@ def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
     return node, com.load_history(ws)
 
 
-def pick(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
-    """Choices for a select field (wtforms wants SelectChoice objects, not tuples)."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]
-
-
-def options(kind: NodeKind, *, blank: Any = None) -> list[tuple[str, str]]:
-    nodes = sorted(current_workspace().nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id))
-    choices = [(n.id, n.name) for n in nodes]
-    return ([("", str(blank))] if blank is not None else []) + choices
-
-
 def page_url(community_id: str, anchor: str = "") -> str:
     return url_for("community.page", community_id=community_id) + anchor
 
 
-# --------------------------------------------------------------------------- forms
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class NewCommunityForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    bond_type = SelectField(_l("Primary bond"), choices=[])
-    submit = SubmitField(_l("Add community"))
-
-
-class DefinitionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    bond_type = SelectField(_l("Primary bond"), choices=[])
-    traits = TextAreaField(_l("Specific traits (one per line)"), validators=[Length(max=4000)])
-    themes = MultiCheckboxField(_l("Themes"), choices=[])
-    channels = MultiCheckboxField(_l("Channels where the community is active"), choices=[])
-    goals = MultiCheckboxField(_l("Library goals it serves"), choices=[])
-    own_goals = TextAreaField(_l("The community's own goals"), validators=[Length(max=4000)])
-    norms = TextAreaField(_l("Norms and values"), validators=[Length(max=4000)])
-    challenges = TextAreaField(_l("Challenges"), validators=[Length(max=4000)])
-    vision = TextAreaField(_l("Shared vision"), validators=[Length(max=4000)])
-    on = DateField(_l("Changed on"), validators=[InputRequired()])
-    submit = SubmitField(_l("Save"))
-
-
-class RoleForm(FlaskForm):
-    staff = SelectField(_l("Staff member"), choices=[])
-    on = DateField(_l("From"), validators=[InputRequired()])
-    submit = SubmitField(_l("Save role"))
-
-
-class MemberForm(FlaskForm):
-    member = SelectField(_l("Person or organisation"), choices=[], validators=[DataRequired()])
-    role = SelectField(_l("Role"), choices=[])
-    since = DateField(_l("Joined on"), validators=[InputRequired()])
-    submit = SubmitField(_l("Add member"))
-
-
-class MemberChangeForm(FlaskForm):
-    member = SelectField(_l("Member"), choices=[], validators=[DataRequired()])
-    change = SelectField(_l("Change"), choices=[])
-    on = DateField(_l("On"), validators=[InputRequired()])
-    submit = SubmitField(_l("Record"))
-
-
-class GoalForm(FlaskForm):
-    name = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
-    metric = SelectField(_l("What is measured"), choices=[])
-    direction = SelectField(_l("Target"), choices=[])
-    target = StringField(_l("Target value"), validators=[DataRequired(), Length(max=20)])
-    deadline = DateField(_l("Deadline"), validators=[InputRequired()])
-    start = DateField(_l("Set on"), validators=[InputRequired()])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    submit = SubmitField(_l("Add SMART goal"))
-
-
-class MeasurementForm(FlaskForm):
-    date = DateField(_l("Date"), validators=[InputRequired()])
-    value = StringField(_l("Value"), validators=[DataRequired(), Length(max=20)])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
-    submit = SubmitField(_l("Add measurement"))
-
-
-def readiness_form_class() -> type[FlaskForm]:
-    class ReadinessForm(FlaskForm):
-        submit = SubmitField(_l("Save answers"))
-
-    for question in QUESTIONS:
-        setattr(
-            ReadinessForm,
-            question.key,
-            RadioField(
-                question.nl if lang() == "nl" else question.en,
-                choices=pick([("yes", _l("yes")), ("no", _l("no")), ("", _l("not answered"))]),
-                default="",
-                validate_choice=True,
-            ),
-        )
-    return ReadinessForm
-
-
-def _bond_choices() -> list[tuple[str, str]]:
-    return [("", _("(not chosen)"))] + [(b, str(BOND_LABELS[b])) for b in BOND_TYPES]
-
-
 # --------------------------------------------------------------------------- pages
-
-
-def new_community_form() -> NewCommunityForm:
-    form = NewCommunityForm()
-    form.bond_type.choices = pick(_bond_choices())
-    return form
 
 
 @bp.get("/communities/")
@@ -396,48 +176,6 @@ def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @bp.get("/communities/<community_id>")
 def page(community_id: str):  # type: ignore[no-untyped-def]
     return render_page(community_id)
-
-
-#: ``formdata=`` for a form shown fresh on a page whose other form was posted (so it does not
-#: take that form's values: two forms here both have a field ``member``).
-FRESH: dict[str, Any] = {"formdata": None}
-
-
-def role_form(role: str, **fresh: Any) -> RoleForm:
-    form = RoleForm(prefix=role, **fresh)
-    form.staff.choices = pick([("", _("(nobody)"))] + options(NodeKind.STAFF))
-    return form
-
-
-def member_form(exclude: set[str] | frozenset[str] = frozenset(), **fresh: Any) -> MemberForm:
-    """The form for someone who joined; ``exclude`` are the current members (not offered)."""
-    form = MemberForm(**fresh)
-    form.member.choices = pick(
-        [
-            (n.id, n.name)
-            for kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
-            for n in sorted(
-                current_workspace().nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id)
-            )
-            if n.id not in exclude
-        ]
-    )
-    form.role.choices = pick([(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]])
-    return form
-
-
-def member_change_form(
-    current: list[dict[str, Any]] | None = None, **fresh: Any
-) -> MemberChangeForm:
-    """The form for a member who left or changed role (``current``: the current members)."""
-    form = MemberChangeForm(**fresh)
-    if current is None:
-        choices = options(NodeKind.PERSON) + options(NodeKind.ORGANISATION)
-    else:
-        choices = [(m["id"], m["name"]) for m in current]
-    form.member.choices = pick(choices)
-    form.change.choices = pick(change_choices())
-    return form
 
 
 def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -> str:
@@ -529,27 +267,6 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
     )
 
 
-def change_choices() -> list[tuple[str, str]]:
-    return [
-        ("leave", _("left the community")),
-        ("ambassador", _("became an ambassador")),
-        ("member", _("is an ordinary member again")),
-    ]
-
-
-def new_goal_form(**fresh: Any) -> GoalForm:
-    form = GoalForm(prefix="goal", **fresh)
-    form.metric.choices = pick([(m, str(METRIC_LABELS[m])) for m in GOAL_METRICS])
-    form.direction.choices = pick([(d, str(DIRECTION_LABELS[d])) for d in DIRECTIONS])
-    if not form.start.data and not form.start.raw_data:
-        form.start.data = dt.date.today()
-    return form
-
-
-def measurement_form(goal_id: str, **fresh: Any) -> MeasurementForm:
-    return MeasurementForm(prefix=f"m-{goal_id}", **fresh)
-
-
 def goal_block(
     history: nx.MultiDiGraph, goal: Any, day: dt.date, form: FlaskForm | None = None
 ) -> dict[str, Any]:
@@ -582,15 +299,6 @@ def goal_block(
         "form": form if goal.manual else None,
         "metric": metric,
     }
-
-
-def definition_form() -> DefinitionForm:
-    form = DefinitionForm()
-    form.bond_type.choices = pick(_bond_choices())
-    form.themes.choices = pick(options(NodeKind.THEME))
-    form.channels.choices = pick(options(NodeKind.CHANNEL))
-    form.goals.choices = pick(options(NodeKind.GOAL))
-    return form
 
 
 @bp.route("/communities/<community_id>/edit", methods=["GET", "POST"])
