@@ -211,15 +211,47 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(url: str, timeout: float = 1800) -> tuple[float, int, int]:
+#: The status :func:`get` gives a request that did not answer within its timeout, and one
+#: that failed without an HTTP answer (connection refused or reset).
+TIMEOUT, FAILED = -1, 0
+#: Seconds a single request may take (``--timeout``); a slower one counts as timed out.
+REQUEST_TIMEOUT = 120.0
+
+
+def get(url: str, timeout: float | None = None) -> tuple[float, int, int]:
+    """``(seconds, status, bytes)`` of one GET; status :data:`TIMEOUT` when no answer came
+    within ``timeout`` (default ``--timeout``), :data:`FAILED` when the connection failed.
+    Never raises: a slow or broken page is a figure, not a traceback."""
     start = time.perf_counter()
+    body = b""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=timeout or REQUEST_TIMEOUT) as response:
             body = response.read()
             status = response.status
     except urllib.error.HTTPError as exc:
-        body, status = b"", exc.code
+        status = exc.code
+    except TimeoutError:
+        status = TIMEOUT
+    except urllib.error.URLError as exc:
+        status = TIMEOUT if isinstance(exc.reason, TimeoutError) else FAILED
+    except OSError:
+        status = FAILED
     return time.perf_counter() - start, status, len(body)
+
+
+def status_text(status: int) -> str:
+    return {TIMEOUT: "timed out", FAILED: "failed"}.get(status, f"HTTP {status}")
+
+
+def ms(seconds: float | None, status: int = 200) -> str:
+    """A time in ms for the table; a request that timed out or failed says so."""
+    if seconds is None:
+        return "-"
+    if status == TIMEOUT:
+        return f">{REQUEST_TIMEOUT:.0f}s"
+    if status != 200:
+        return status_text(status)
+    return f"{seconds * 1000:.0f}"
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -232,8 +264,11 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def pages(ids: dict[str, str], *, heavy: bool) -> list[tuple[str, str, bool]]:
-    """(label, path, take part in the load test)."""
+def pages(
+    ids: dict[str, str], *, heavy: bool, only: list[str] | None = None
+) -> list[tuple[str, str, bool]]:
+    """(label, path, take part in the load test); ``only`` keeps the pages whose label
+    starts with one of its items."""
     theme = urllib.parse.quote(ids["theme_name"])
     out = [
         ("/", "/", True),
@@ -250,6 +285,8 @@ def pages(ids: dict[str, str], *, heavy: bool) -> list[tuple[str, str, bool]]:
     ]
     if ids.get("community"):
         out.append(("/communities/<id>", f"/communities/{ids['community']}", not heavy))
+    if only:
+        out = [row for row in out if any(row[0] == o or row[0].startswith(o + "<") for o in only)]
     return out
 
 
@@ -306,27 +343,41 @@ def serve_and_measure(
                 time.sleep(0.05)
         up = time.perf_counter() - started
         print(f"listening after {up:.1f} s", flush=True)
-        todo = pages(ids, heavy=heavy)
-        cold: dict[str, float] = {}
+        todo = pages(ids, heavy=heavy, only=args.pages)
+        cold: dict[str, tuple[float, int]] = {}
         sizes: dict[str, int] = {}
         for name, page, _ in todo:
             seconds, status, size = get(base + page)
-            if status != 200:
-                print(f"  {name}: HTTP {status}")
-            cold[name], sizes[name] = seconds, size
+            # progress as it goes: a slow first request is seen while it happens
+            print(f"  first {name}: {ms(seconds, status)} ms", flush=True)
+            cold[name], sizes[name] = (seconds, status), size
         warm: dict[str, list[float]] = {}
+        warm_failed: dict[str, int] = {}
         for name, page, in_load in todo:
             repeats = args.warm if (in_load or not heavy) else 1
-            warm[name] = [get(base + page)[0] for _ in range(repeats)]
-        after: dict[str, float] = {}
+            if cold[name][1] == TIMEOUT:
+                repeats = 1  # one more try, not --warm more waits
+            warm[name] = []
+            for _ in range(repeats):
+                seconds, status, _size = get(base + page)
+                if status == 200:
+                    warm[name].append(seconds)
+                else:
+                    warm_failed[name] = status
+                    if status == TIMEOUT:
+                        break
+        after: dict[str, tuple[float, int]] = {}
         for i, (name, page, in_load) in enumerate(todo):
             if heavy and not in_load:
                 continue
             write_elsewhere(path, workspace, ids["person"], i)
-            after[name] = get(base + page)[0]
+            seconds, status, _size = get(base + page)
+            after[name] = (seconds, status)
+        print(f"  warm and after-a-write requests done; {args.clients} clients next", flush=True)
         # 20 clients at once, each going round the pages for a fixed time
         load: dict[str, list[float]] = {name: [] for name, _, ok in todo if ok}
         errors = [0]
+        timeouts = [0]
         deadline = time.perf_counter() + args.load_seconds
         lock = threading.Lock()
 
@@ -336,13 +387,11 @@ def serve_and_measure(
             while time.perf_counter() < deadline:
                 name, page = mine[i % len(mine)]
                 i += 1
-                try:
-                    seconds, status, _ = get(base + page, timeout=60)
-                except OSError:
-                    seconds, status = float("nan"), 0
+                seconds, status, _ = get(base + page, timeout=min(60, REQUEST_TIMEOUT))
                 with lock:
                     if status != 200:
                         errors[0] += 1
+                        timeouts[0] += status == TIMEOUT
                     else:
                         load[name].append(seconds)
 
@@ -359,9 +408,14 @@ def serve_and_measure(
             f"{'p99 ms':>9}{'n':>6}{'KB':>8}"
         )
         for name, _, _ in todo:
+            warm_text = (
+                median_ms(warm[name]).strip()
+                if warm[name]
+                else ms(0.0, warm_failed.get(name, FAILED))
+            )
             print(
-                f"{name:<24}{cold[name] * 1000:9.0f}{median_ms(warm[name]):>9}"
-                f"{(f'{after[name] * 1000:.0f}' if name in after else '-'):>12}"
+                f"{name:<24}{ms(*cold[name]):>9}{warm_text:>9}"
+                f"{(ms(*after[name]) if name in after else '-'):>12}"
                 f"{(f'{p99(load[name]) * 1000:.0f}' if load.get(name) else '-'):>9}"
                 f"{len(load.get(name, [])):>6}{sizes[name] / 1024:8.0f}"
             )
@@ -369,7 +423,8 @@ def serve_and_measure(
         print(
             f"{args.clients} clients for {args.load_seconds:.0f} s: {total} requests "
             f"({total / args.load_seconds:.1f}/s), p99 {p99(every) * 1000:.0f} ms, "
-            f"errors {errors[0]}; server peak memory {peak_rss_mb(proc.pid):.0f} MB",
+            f"errors {errors[0]} (of which timed out after {min(60, REQUEST_TIMEOUT):.0f} s: "
+            f"{timeouts[0]}); server peak memory {peak_rss_mb(proc.pid):.0f} MB",
             flush=True,
         )
     finally:
@@ -464,6 +519,7 @@ def time_erase(path: Path, workspace: str, tmp: Path) -> None:
 
 
 def main() -> None:
+    global REQUEST_TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "cm-web-scale"
@@ -475,7 +531,17 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8, help="server threads")
     parser.add_argument("--skip", nargs="*", default=[], choices=("help", "projection", "erase"))
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=REQUEST_TIMEOUT,
+        help="seconds one request may take before it counts as timed out",
+    )
+    parser.add_argument(
+        "--pages", nargs="*", default=None, help="only these pages (labels, e.g. / /scan/)"
+    )
     args = parser.parse_args()
+    REQUEST_TIMEOUT = args.timeout
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     if "help" not in args.skip:
         time_help()

@@ -1,4 +1,4 @@
-"""The shared projection (mapper/graph.py) equals a fresh ``project()`` after every kind of
+"""The shared projection (mapper/graph/) equals a fresh ``project()`` after every kind of
 write: through the store, through another process, through an import; and the graph as of any
 other day, derived from memory, equals the fresh one of that day."""
 

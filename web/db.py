@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from typing import Any
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import networkx as nx
 from flask import Flask, abort, current_app, g, session
@@ -14,6 +16,16 @@ from mapper.errors import MapperError, NotFoundError
 from mapper.store import Store, Workspace, open_store
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: What pages derive from one shared projection (a ranking, the theme scan, the counts), kept
+#: while that projection lives: a write gives the workspace a new projection object, so
+#: whatever was derived from the old one is never asked for again and goes with it.
+_DERIVED: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+#: At most this many values are kept per projection (the oldest go first).
+DERIVED_KEPT = 256
 
 
 def get_store() -> Store:
@@ -63,10 +75,37 @@ def get_graph(day: dt.date | None = None) -> nx.MultiDiGraph:
 
     Read-only (frozen): it is the same graph for everyone. One request sees one snapshot,
     even if a write lands while it runs."""
+    return get_projection().as_of(day)  # type: ignore[no-any-return]
+
+
+def get_projection() -> Any:
+    """The current workspace's shared projection (:class:`mapper.graph.Projection`), the
+    same object for the whole request."""
     if "projection" not in g:
         g.projection = get_store().projection(current_workspace().slug)
-    projection: Any = g.projection
-    return projection.as_of(day)  # type: ignore[no-any-return]
+    return g.projection
+
+
+def derived(key: Hashable, compute: Callable[[], T], *, of: Any = None) -> T:
+    """``compute()``, kept with ``of`` (default: this request's shared projection) so that
+    the next request on the same snapshot of the workspace gets it without computing again.
+
+    ``key`` names what is computed and from which arguments (the day, a theme, a limit...);
+    ``compute`` may read only what that snapshot holds, so the value is the same for every
+    request that sees the snapshot. Values are shared between requests: never change one."""
+    owner = of if of is not None else get_projection()
+    with _DERIVED_LOCK:
+        values = _DERIVED.get(owner)
+        if values is None:
+            values = _DERIVED[owner] = {}
+        if key in values:
+            return values[key]  # type: ignore[no-any-return]
+    value = compute()
+    with _DERIVED_LOCK:
+        values[key] = value
+        while len(values) > DERIVED_KEPT:
+            values.pop(next(iter(values)))
+    return value
 
 
 def warm_projection(app: Flask) -> threading.Thread:

@@ -9,11 +9,12 @@ can be shared and the page works without JavaScript (the tables show what the ma
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,7 +28,7 @@ from mapper.analysis.scan import (
     theme_scan,
     worksheet_rows,
 )
-from mapper.errors import MapperError, ValidationError
+from mapper.errors import MapperError, NotFoundError, ValidationError
 from mapper.i18n import format_date, format_number
 from mapper.labels import label
 from mapper.maps import (
@@ -43,11 +44,11 @@ from mapper.maps import (
     strength_legend,
     tie_legend,
 )
-from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind
+from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_step
 
 from . import maps as maps_web
 from .dates import date_arg, month_links
-from .db import current_workspace, get_graph
+from .db import current_workspace, derived, get_graph
 
 bp = Blueprint("main", __name__)
 
@@ -161,12 +162,105 @@ def projection(day: dt.date) -> nx.MultiDiGraph:
     return get_graph(day)
 
 
+def scan_rows(day: dt.date) -> list[Any]:
+    """The theme scan of the workspace on ``day`` (:func:`theme_scan`), worked out once per
+    snapshot of the workspace and shared by the pages (never change the rows)."""
+    return derived(("theme_scan", day), lambda: theme_scan(projection(day)))
+
+
+def kind_nodes(day: dt.date, kind: str) -> list[Any]:
+    """The ids of the nodes of one kind on ``day``, by name (once per snapshot)."""
+
+    def find() -> list[Any]:
+        graph = projection(day)
+        return by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == kind))
+
+    return derived(("kind_nodes", day, kind), find)
+
+
+def workspace_counts() -> dict[str, int]:
+    """``ws.counts()`` (by the database), once per snapshot of the workspace."""
+    return derived("counts", lambda: current_workspace().counts())
+
+
+def entity_total() -> int:
+    """How many entities (current nodes of any kind) the workspace holds."""
+    counts = workspace_counts()
+    return sum(counts.get(k.value, 0) for k in NodeKind)
+
+
 def name_of(graph: nx.MultiDiGraph, node: Any) -> str:
     return str(graph.nodes[node].get("name", node)) if node in graph else str(node)
 
 
 def by_name(graph: nx.MultiDiGraph, nodes: Any) -> list[Any]:
     return sorted(set(nodes), key=lambda n: (name_of(graph, n).casefold(), str(n)))
+
+
+def recent_changes(entity: str | None = None) -> list[Any]:
+    """The "recent changes" list of ``web/templates/edit/_recent.html`` (the same as the
+    ``recent_changes`` helper of web/edit.py), kept per snapshot of the workspace for the
+    minute: finding them reads back through the audit trail, which at a province's size
+    costs more than the rest of the page. A write gives a new snapshot, so it shows at once;
+    a change leaves the one-hour undo window up to a minute late (the undo itself checks)."""
+    from mapper.audit import SYSTEM_ACTOR
+    from mapper.services import edit as edit_service
+
+    ws = current_workspace()
+    actor = g.get("actor") or ws.store.actor or SYSTEM_ACTOR
+
+    def find() -> list[Any]:
+        try:
+            return edit_service.recent_changes(ws, actor, entity=entity)
+        except MapperError:
+            return []
+
+    return derived(("recent_changes", entity, actor, int(time.time() // 60)), find)
+
+
+def audit_entries(node_id: str, limit: int = 50) -> list[Any]:
+    """The audit entries about an entity (``privacy/_audit.html``), once per snapshot."""
+
+    def find() -> list[Any]:
+        try:
+            return current_workspace().audit(entity=node_id, limit=limit)
+        except NotFoundError:
+            return []
+
+    return derived(("audit_entries", node_id, limit), find)
+
+
+def scan_ties(graph: nx.MultiDiGraph, nodes: Any) -> list[dict[str, Any]]:
+    """The ties among ``nodes`` for the scan's "change or end a tie" table, as the helper of
+    the same name in web/edit.py gives them, found from the nodes' own ties (not by going
+    through every tie of the workspace)."""
+    shown = set(nodes)
+    out = [
+        {
+            "id": key,
+            "source": u,
+            "target": v,
+            "kind": data.get("kind"),
+            "strength": data.get("strength"),
+            "step": strength_step(data.get("strength")),
+        }
+        for u, v, key, data in graph.out_edges(shown, keys=True, data=True)
+        if v in shown
+    ]
+
+    def name(node: Any) -> str:
+        return str(graph.nodes[node].get("name", node)).casefold()
+
+    out.sort(key=lambda t: (name(t["source"]), str(t["kind"]), name(t["target"]), str(t["id"])))
+    return out
+
+
+#: Helpers given to the pages of this module in place of the app-wide ones of the same name.
+CACHED_HELPERS = {
+    "recent_changes": recent_changes,
+    "audit_entries": audit_entries,
+    "scan_ties": scan_ties,
+}
 
 
 def entity_url_maker() -> Any:
@@ -221,9 +315,9 @@ def index():  # type: ignore[no-untyped-def]
     ws = current_workspace()
     day = dt.date.today()
     graph = projection(day)
-    rows = theme_scan(graph)
-    libraries = [d.get("name") for _, d in graph.nodes(data=True) if d.get("kind") == "Library"]
-    counts = ws.counts()
+    rows = scan_rows(day)
+    libraries = [graph.nodes[n].get("name") for n in kind_nodes(day, "Library")]
+    counts = workspace_counts()
     shown_kinds = [k for k in NodeKind if counts.get(k.value)]
     return render_template(
         "index.html",
@@ -244,7 +338,7 @@ def index():  # type: ignore[no-untyped-def]
 def frame():  # type: ignore[no-untyped-def]
     day = date_arg()
     graph = projection(day)
-    goals = by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == "Goal"))
+    goals = kind_nodes(day, "Goal")
     themes_of: dict[Any, list[Any]] = defaultdict(list)
     goals_of: dict[Any, list[Any]] = defaultdict(list)
     about_ties: dict[tuple[Any, Any], Any] = {}  # (goal, theme) -> tie id, for the forms
@@ -254,11 +348,12 @@ def frame():  # type: ignore[no-untyped-def]
                 themes_of[goal].append(theme)
                 goals_of[theme].append(goal)
                 about_ties[(goal, theme)] = key
-    rows = theme_scan(graph)
+    rows = scan_rows(day)
     library_themes = [r for r in rows if r.in_library]
-    libraries = by_name(graph, (n for n, d in graph.nodes(data=True) if d.get("kind") == "Library"))
+    libraries = kind_nodes(day, "Library")
     return render_template(
         "frame.html",
+        **CACHED_HELPERS,
         graph=graph,
         day=day,
         goals=goals,
@@ -277,9 +372,10 @@ def frame():  # type: ignore[no-untyped-def]
 def themes():  # type: ignore[no-untyped-def]
     day = date_arg()
     graph = projection(day)
-    rows = theme_scan(graph)
+    rows = scan_rows(day)
     return render_template(
         "themes.html",
+        **CACHED_HELPERS,
         graph=graph,
         day=day,
         rows=rows,
@@ -299,8 +395,7 @@ def themes():  # type: ignore[no-untyped-def]
 @bp.get("/scan/")
 def scan_pick():  # type: ignore[no-untyped-def]
     day = date_arg()
-    graph = projection(day)
-    rows = theme_scan(graph)
+    rows = scan_rows(day)
     return render_template("scan_pick.html", rows=rows, day=day, both=BOTH)
 
 
@@ -391,6 +486,7 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
     return render_template(
         "scan.html",
         missing=False,
+        **CACHED_HELPERS,
         graph=graph,
         theme=graph.nodes[theme_id] | {"id": theme_id},
         theme_id=theme_id,
@@ -418,6 +514,9 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
 
 
 # --------------------------------------------------------------------------- entity page
+
+#: Up to this many entities, the entity page's "add a tie" field suggests every name.
+ALL_NAMES_LIMIT = 2_000
 
 
 @bp.get("/entity/<node_id>")
@@ -450,6 +549,7 @@ def entity(node_id: str):  # type: ignore[no-untyped-def]
     bond = library_bonds(graph, [node_id]).get(node_id) if node_id in graph else None
     return render_template(
         "entity.html",
+        **CACHED_HELPERS,
         node=node,
         versions=list(reversed(versions)),
         ties=latest,
@@ -459,4 +559,5 @@ def entity(node_id: str):  # type: ignore[no-untyped-def]
         today=today,
         bond=bond,
         style=KIND_STYLES[node.kind],
+        all_names=entity_total() <= ALL_NAMES_LIMIT,
     )

@@ -45,7 +45,7 @@ from mapper.services.warm import (
 
 from . import maps as maps_web
 from .dates import date_arg
-from .db import current_workspace
+from .db import current_workspace, derived
 from .forms import handle
 
 bp = Blueprint("warm", __name__)
@@ -250,6 +250,19 @@ def route_map(
     return data
 
 
+def ranking(ws: Any, node: Any, day: dt.date, limit: int) -> Any:
+    """:func:`warm_contacts` for ``node`` on ``day``, kept with the workspace's shared
+    projection: the warm graph (strengths from the contact log) is made once per snapshot of
+    the workspace and day, and each ranking once per target, day, limit and language. Every
+    write, contact moments included, gives a new snapshot, so nothing stale is shown."""
+
+    def rank() -> Any:
+        graph = derived(("warm_graph", day), lambda: warm_graph(ws, as_of=day))
+        return warm_contacts(ws, node, as_of=day, limit=limit, lang=lang(), graph=graph)
+
+    return derived(("warm_contacts", node.id, day, limit, lang()), rank)
+
+
 def pick_lists() -> dict[str, list[Any]]:
     ws = current_workspace()
     return {
@@ -301,7 +314,7 @@ def page(node_id: str):  # type: ignore[no-untyped-def]
     day = date_arg("as_of", aliases=("date",))
     try:
         limit = limit_arg()
-        result = warm_contacts(current_workspace(), node, as_of=day, limit=limit, lang=lang())
+        result = ranking(current_workspace(), node, day, limit)
     except ValidationError as exc:
         flash(str(exc), "error")
         return redirect(url_for("warm.pick"))
@@ -345,7 +358,7 @@ class LogForm(FlaskForm):
 def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
     """What werkblad 5 needs for one candidate: who they are, their place, the route."""
     ws = current_workspace()
-    graph = warm_graph(ws, as_of=day)
+    graph = derived(("warm_graph", day), lambda: warm_graph(ws, as_of=day))
     if person_id not in graph or graph.nodes[person_id].get("kind") != NodeKind.PERSON.value:
         abort(404)
     result = warm_contacts(ws, node, as_of=day, limit=None, lang=lang(), graph=graph)
@@ -513,7 +526,7 @@ def api():  # type: ignore[no-untyped-def]
         day = check_date(raw_day, field="date") or dt.date.today()
         limit = limit_arg(default=20)
         node = resolve_target(ws, kind, name)
-        result = warm_contacts(ws, node, as_of=day, limit=limit, lang=lang())
+        result = ranking(ws, node, day, limit)
     except NotFoundError as exc:
         return jsonify(error=str(exc.message), suggestions=exc.suggestions), 404
     except ValidationError as exc:
