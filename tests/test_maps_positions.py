@@ -13,7 +13,7 @@ import pytest
 
 from mapper.analysis.scan import theme_scan
 from mapper.store import open_store
-from web.maps import layout_setting
+from web.map_layouts import layout_setting
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

@@ -1,6 +1,7 @@
 """Maps: pyvis networks built from a projection, with layouts that are kept.
 
-- :mod:`mapper.maps.network`: how every map is drawn (kinds, ties, bonds, tooltips, legend);
+- :mod:`mapper.maps.styles`: how maps look (kind and tie styles, widths, bond ring, legends);
+- :mod:`mapper.maps.network`: the pyvis networks of every map (selection, tooltips, edges);
 - :mod:`mapper.maps.layout`: seeded layout and stable placement of new points;
 - :mod:`mapper.maps.measures`: per-point measures (ties, brokers, bridges, isolated);
 - :mod:`mapper.maps.timeline`: a map over months, for the time slider.
@@ -20,6 +21,14 @@ from .layout import (
 )
 from .measures import point_measures
 from .network import (
+    map_network,
+    map_options,
+    network_data,
+    node_tooltip,
+    scan_network,
+    scan_selection,
+)
+from .styles import (
     BOND_EDGE_COLOUR,
     BOND_MARK,
     BOND_RING_COLOUR,
@@ -43,12 +52,6 @@ from .network import (
     edge_width,
     format_strength,
     legend,
-    map_network,
-    map_options,
-    network_data,
-    node_tooltip,
-    scan_network,
-    scan_selection,
     short_label,
     strength_legend,
     tie_legend,
