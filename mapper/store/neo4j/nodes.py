@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...errors import ConflictError, NotFoundError
 from ...model import Node, NodeKind
-from ..base import Store
+from ..base import Store, _kinds_arg, fold
 from .rows import (
     _chunks,
     _node,
     _node_row,
+    name_key,
 )
 from .transaction import Transactions, _retrying
 
@@ -165,6 +166,41 @@ class NodeCypher(Transactions, Store):
             ws=workspace,
         )
         return sorted((_node(r["v"]) for r in rows), key=lambda n: (n.id, n.version))
+
+    def find_nodes(
+        self,
+        workspace: str,
+        text: str,
+        *,
+        kind: str | NodeKind | Iterable[str | NodeKind] | None = None,
+        limit: int = 20,
+    ) -> list[Node]:
+        """As :meth:`Store.find_nodes` (exact, then prefix, then substring matches of the
+        folded name; ties by folded name, then id), in one statement with ``LIMIT`` on the
+        entities' search keys (``name_key``, text-indexed) instead of a scan of every entity.
+
+        The keys sort as Python sorts folded names (see
+        :func:`~mapper.store.neo4j.rows.name_key`), and ids are ASCII (``ID_RE``), which
+        both sort by code point, so the statement's order and cut are the reference's.
+        """
+        wanted = fold(text)
+        if not wanted:
+            return []
+        kinds = _kinds_arg(kind)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            return super().find_nodes(workspace, text, kind=kind, limit=limit)
+        rows = self._read(
+            "MATCH (n:Entity {workspace: $ws}) WHERE n.name_key CONTAINS $key "
+            "AND n.kind IN $kinds "
+            "WITH n, CASE WHEN n.name_key = $key THEN 0 "
+            "WHEN n.name_key STARTS WITH $key THEN 1 ELSE 2 END AS rank "
+            "RETURN n {.*} AS n ORDER BY rank, n.name_key, n.id LIMIT $limit",
+            ws=workspace,
+            key=name_key(text),
+            kinds=[k.value for k in kinds] if kinds is not None else ALL_NODE_KINDS,
+            limit=limit,
+        )
+        return [_node(r["n"]) for r in rows]
 
     @_retrying
     def update_node(self, workspace: str, node_id: str, **fields: Any) -> Node:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import neo4j
 
 from ...model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
-from ..base import Record
+from ..base import Record, fold
 
 #: Rows per ``UNWIND`` statement when writing many records.
 BATCH_SIZE = 1000
@@ -36,12 +36,31 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def name_key(name: str) -> str:
+    """The search key kept beside an entity's name: its folded form (``fold``: case, accents
+    and spacing removed), written as its UTF-8 bytes, one character per byte (Latin-1).
+
+    Neo4j compares strings by UTF-16 code units, Python by code points; the two disagree on
+    names with characters beyond U+FFFF (an emoji sorts before U+E000 in Neo4j). Bytes of
+    UTF-8 sort in code point order, so ``ORDER BY`` on the key sorts as Python sorts the
+    folded names, and since UTF-8 is self-synchronising, ``=``, ``STARTS WITH`` and
+    ``CONTAINS`` on keys mean the same as on the folded names.
+
+    >>> name_key("  Fatma  Yılmaz ") == name_key("fatma yilmaz") == "fatma yilmaz"
+    True
+    >>> name_key("Zoë") == "zoe", name_key("中") == "中".encode().decode("latin-1")
+    (True, True)
+    """
+    return fold(name).encode("utf-8").decode("latin-1")
+
+
 def _node_row(workspace: str, node: Node) -> dict[str, Any]:
     return {
         "workspace": workspace,
         "id": node.id,
         "kind": node.kind.value,
         "name": node.name,
+        "name_key": name_key(node.name),
         "props": _json(node.props),
         "since": node.since,
         "until": node.until,

@@ -14,6 +14,7 @@ import neo4j
 
 from ...errors import MapperError, StoreUnavailableError
 from ...model import RelKind
+from .rows import name_key
 from .transaction import DRIVER_ERRORS, translate
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ SCHEMA: list[str] = [
     "CREATE INDEX mapper_node_version_workspace IF NOT EXISTS FOR (v:NodeVersion) ON (v.workspace)",
     "CREATE INDEX mapper_contact_workspace IF NOT EXISTS FOR (c:Contact) ON (c.workspace)",
     "CREATE INDEX mapper_audit_workspace IF NOT EXISTS FOR (e:AuditEntry) ON (e.workspace)",
+    # Name search (find_nodes): exact, prefix and substring matches of the folded name.
+    "CREATE TEXT INDEX mapper_entity_name_key IF NOT EXISTS FOR (n:Entity) ON (n.name_key)",
     # (owner: invite) small documents beside the graph: invitations and their answers
     "CREATE INDEX mapper_record_workspace IF NOT EXISTS FOR (r:Record) ON (r.workspace)",
 ]
@@ -99,12 +102,57 @@ def create_schema(store: Any) -> None:
                 "relationship uniqueness constraints need Neo4j 5.7 or later; skipped (%s)", exc
             )
             break
+    backfill_name_keys(store)
+
+
+#: Entities given their search key per statement by :func:`backfill_name_keys`.
+BACKFILL_BATCH = 10_000
+
+
+def backfill_name_keys(store: Any) -> int:
+    """Give every entity written before names had a search key (``name_key``, see
+    :func:`~mapper.store.neo4j.rows.name_key`) its key; returns how many were given one.
+
+    Run with the schema, once per process and database; on a database where every entity
+    has its key it is one scan of the entities that finds nothing. Folding is Python's
+    (Cypher has no equivalent), so the names are read, folded here and written back, in
+    batches of :data:`BACKFILL_BATCH`.
+    """
+    keys = _query(
+        store,
+        "CALL db.propertyKeys() YIELD propertyKey WHERE propertyKey = 'name' RETURN count(*) AS n",
+    )
+    if not keys or not keys[0]["n"]:
+        return 0  # a fresh database: nothing to backfill (and no warning about `name`)
+    done = 0
+    while True:
+        rows = _query(
+            store,
+            "MATCH (n:Entity) WHERE n.name_key IS NULL AND n.name IS NOT NULL "
+            "RETURN elementId(n) AS eid, n.name AS name LIMIT $batch",
+            batch=BACKFILL_BATCH,
+        )
+        if not rows:
+            return done
+        _query(
+            store,
+            "UNWIND $rows AS row MATCH (n:Entity) WHERE elementId(n) = row.eid "
+            "SET n.name_key = row.key",
+            rows=[{"eid": r["eid"], "key": name_key(str(r["name"]))} for r in rows],
+        )
+        done += len(rows)
+        log.info("gave %d entities their name search key", done)
 
 
 def _run(store: Any, statement: str) -> None:
+    _query(store, statement)
+
+
+def _query(store: Any, statement: str, **params: Any) -> list[Any]:
     try:
-        store.driver.execute_query(
-            statement, routing_=neo4j.RoutingControl.WRITE, database_=store.database
+        result = store.driver.execute_query(
+            statement, params, routing_=neo4j.RoutingControl.WRITE, database_=store.database
         )
     except DRIVER_ERRORS as exc:
         raise translate(exc) from None
+    return list(result.records)

@@ -139,12 +139,11 @@ class Neo4jStore(
 
 
 # Public writes that run in their own transaction are retried as a whole after a transient
-# failure (see the package docstring). update_node, change_tie, end_tie and reopen_tie are
-# wrapped where they are defined (nodes, ties) (they take a lock first); delete_workspace runs in
-# batches, each batch its own retried transaction.
+# failure (see the package docstring). update_workspace, update_node, change_tie, end_tie and
+# reopen_tie take a lock first and are wrapped where they are defined (workspaces, nodes,
+# ties); delete_workspace runs in batches, each batch its own retried transaction.
 for _name in (
     "create_workspace",
-    "update_workspace",
     "add_nodes",
     "add_ties",
     "add_contacts",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -65,8 +65,37 @@ class WorkspaceCypher(Transactions, Store):
         return dict(rows[0]["w"]) if rows else None
 
     def _get_workspace(self, slug: str) -> WorkspaceInfo | None:
+        """The workspace; inside an explicit ``atomic()`` block a read *for update*.
+
+        Neo4j reads at read committed, so a block that reads the settings, merges into them
+        and writes them back (a map's positions: ``web.maps.save_layout``) would lose what a
+        concurrent block wrote in between. Inside an explicit block the workspace's write
+        lock is therefore taken before it is read, so such blocks run one after another, as
+        on SQLite, whose block holds the database's write lock from its start. (A managed
+        write only checks that the workspace exists; :meth:`update_workspace` locks itself.)
+        """
+        state = self._state
+        if state.tx is not None and not state.managed:
+            self._lock_workspace(slug)
         row = self._workspace_row(slug)
         return _workspace(row) if row is not None and row.get("loading") is None else None
+
+    def _lock_workspace(self, slug: str) -> None:
+        """Take the workspace node's write lock (held until the transaction ends)."""
+        if isinstance(slug, str):
+            self._write(
+                "MATCH (w:Workspace {slug: $ws}) SET w._lock = true REMOVE w._lock", ws=slug
+            )
+
+    @_retrying
+    def update_workspace(
+        self, slug: str, *, name: str | None = None, settings: Mapping[str, Any] | None = None
+    ) -> WorkspaceInfo:
+        """As :meth:`Store.update_workspace`, with the workspace locked before it is read,
+        so two processes changing settings at once both keep their change."""
+        with self.atomic():
+            self._lock_workspace(slug)
+            return super().update_workspace(slug, name=name, settings=settings)
 
     def _update_workspace(self, info: WorkspaceInfo) -> None:
         with self.atomic():
