@@ -203,6 +203,35 @@ ANSWER_AS_LABELS: dict[str, str] = {
     "organisation": N_("for an organisation"),
 }
 
+#: What an import would do to an entity, a tie or a contact moment (the import plan's
+#: counts: ``entities_create`` …, :meth:`mapper.io.plan.ImportPlan.summary`).
+IMPORT_ACTION_LABELS: dict[str, str] = {
+    "create": N_("new"),
+    "update": N_("updated"),
+    "change": N_("changed"),
+    "match": N_("unchanged"),
+}
+
+#: Why two entities look alike (:func:`mapper.io.matching.find_duplicates`).
+DUPLICATE_REASON_LABELS: dict[str, str] = {
+    "same name": N_("same name"),
+    "similar name": N_("similar name"),
+    "same e-mail": N_("same e-mail address"),
+    "same phone": N_("same phone number"),
+    "same organisation": N_("same surname and initial, member of the same organisation"),
+}
+
+#: A CSV file's column delimiter (:class:`mapper.io.found.FileFormat`).
+DELIMITER_LABELS: dict[str, str] = {
+    "semicolon": N_("semicolon"),
+    "comma": N_("comma"),
+    "tab": N_("tab"),
+}
+
+#: A CSV file's encoding, where its description has words (:class:`mapper.io.found.FileFormat`;
+#: the plain names of encodings, ``UTF-8``, are :data:`mapper.io.found.ENCODING_NAMES`).
+ENCODING_LABELS: dict[str, str] = {"utf-8-sig": N_("UTF-8 with BOM")}
+
 #: Every category's table, by name: ``label(code, category)`` looks here.
 CATEGORIES: dict[str, Mapping[str, str]] = {
     "kind": {k.value: v for k, v in KIND_LABELS.items()},
@@ -221,6 +250,10 @@ CATEGORIES: dict[str, Mapping[str, str]] = {
     "field": FIELD_LABELS,
     "answer_status": ANSWER_STATUS_LABELS,
     "answer_as": ANSWER_AS_LABELS,
+    "import_action": IMPORT_ACTION_LABELS,
+    "duplicate_reason": DUPLICATE_REASON_LABELS,
+    "delimiter": DELIMITER_LABELS,
+    "encoding": ENCODING_LABELS,
 }
 
 

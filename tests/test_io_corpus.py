@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mapper.i18n import use_language
 from mapper.io.plan import plan_import
 from mapper.io.readers import Found, read_file
 from mapper.store import SQLiteStore
@@ -59,7 +60,8 @@ def store():
 def test_corpus_file_imports_with_the_expected_counts(store, names):
     fmt, entities, ties, types = CORPUS[names]
     found = _read(names)
-    assert found.format == fmt
+    with use_language("en"):
+        assert str(found.format) == fmt
     plan = plan_import(store, "demo", found, type_mapping=types)
     assert plan.ok, plan.errors
     counts = plan.counts()

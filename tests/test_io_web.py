@@ -121,7 +121,7 @@ def test_preview_then_confirm_imports_with_progress(client, app):
     page = client.get(preview_url)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "CSV (semicolon, Windows-1252)" in html
+    assert "CSV (puntkomma, Windows-1252)" in html  # Dutch by default (test_io_formats.py)
     assert "Stichting Repair Café" in html
     assert re.search(r'class="n-create">4<', html)  # 2 entities, a theme, the library
     store = store_of(app)

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from mapper.errors import NotFoundError
+from mapper.errors import NotFoundError, ValidationError
 
 from .auth import (
     LocalUser,
@@ -25,6 +25,7 @@ from .auth import (
     user_workspaces,
     workspace_choices,
 )
+from .forms import handle
 
 
 class TokenForm(FlaskForm):
@@ -41,7 +42,13 @@ class DeclineForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(min=10, max=200, message=_l("A new password needs at least 10 characters.")),
+        ],
+    )
     submit = SubmitField(_l("Change password"))
 
 
@@ -53,7 +60,7 @@ def account():  # type: ignore[no-untyped-def]
     return _account_page()
 
 
-def _account_page(token: str | None = None) -> Any:
+def _account_page(token: str | None = None, password_form: PasswordForm | None = None) -> Any:
     from .db import get_store
 
     names = dict(workspace_choices())
@@ -70,7 +77,7 @@ def _account_page(token: str | None = None) -> Any:
         names_all=names_all,
         token=token,
         token_form=TokenForm(prefix="token"),
-        password_form=PasswordForm(prefix="pw"),
+        password_form=password_form or PasswordForm(prefix="pw"),
         invitations=invitations,
         accept_form=AcceptForm(prefix="acc"),
         decline_form=DeclineForm(prefix="dec"),
@@ -128,23 +135,25 @@ def password():  # type: ignore[no-untyped-def]
     if user is None or isinstance(user, LocalUser):
         abort(404)
     form = PasswordForm(prefix="pw")
-    if form.validate_on_submit():
+
+    def change() -> None:
         accounts = get_accounts()
         # The current password is held to the same limit as a login (one step, reserved).
         checked = accounts.check_password_of(user.email, form.current.data, request.remote_addr)
         if checked is False:
             abort(429)
         if checked is None:
-            flash(_("The current password is not right."), "error")
-        else:
-            # Ends every session of the account and revokes its API token; this browser
-            # goes on with a fresh session.
-            accounts.set_password(user.email, form.new.data)
-            start_session(user)
-            flash(
-                _("Your password has been changed. Other sessions and your API token have ended."),
-                "success",
-            )
-    else:
-        flash(_("A new password needs at least 10 characters."), "error")
-    return redirect(url_for("auth.account"))
+            raise ValidationError("The current password is not right.", field="current")
+        # Ends every session of the account and revokes its API token; this browser goes on
+        # with a fresh session.
+        accounts.set_password(user.email, form.new.data)
+        start_session(user)
+
+    # a form that fails shows the account page again (422) with the message by its field
+    return handle(
+        form,
+        change,
+        again=lambda: _account_page(password_form=form),
+        success=url_for("auth.account"),
+        message=_("Your password has been changed. Other sessions and your API token have ended."),
+    )

@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
+
+from mapper.errors import MapperError
 
 from .auth import (
     SwitchForm,
@@ -21,12 +22,20 @@ from .auth import (
     start_session,
     workspace_choices,
 )
+from .forms import handle
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Log in"))
+
+
+class LoginRefused(MapperError):
+    """A wrong e-mail address or password: the login page again with 401 (not 422), the
+    message on the form as a whole, since it does not say which of the two was wrong."""
+
+    status = 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -36,20 +45,27 @@ def login():  # type: ignore[no-untyped-def]
     if g.get("user") is not None:
         return redirect(target or url_for("main.index"))
     form = LoginForm()
-    if form.validate_on_submit():
-        accounts = get_accounts()
+
+    def page() -> str:
+        return render_template("auth/login.html", form=form, next=target)
+
+    if request.method != "POST":
+        return page()
+
+    def check() -> None:
         email = form.email.data.strip()
         # Check and count in one step: the attempt is reserved (counted as a failure) before
         # the password is evaluated, so parallel guesses cannot slip past the limit.
-        user = accounts.check_password_of(email, form.password.data, request.remote_addr)
+        user = get_accounts().check_password_of(email, form.password.data, request.remote_addr)
         if user is False:
             abort(429)
         if user is None:
-            flash(_("Wrong e-mail address or password."), "error")
-            return render_template("auth/login.html", form=form, next=target), 401
+            raise LoginRefused("Wrong e-mail address or password.")
         start_session(user)
-        return redirect(target or url_for("main.index"))
-    return render_template("auth/login.html", form=form, next=target)
+
+    # a form that fails shows the page again (422, the message by its field; 401 for a wrong
+    # password) with the e-mail address kept; a password is never sent back
+    return handle(form, check, again=page, success=lambda _: target or url_for("main.index"))
 
 
 @bp.post("/logout")

@@ -85,13 +85,16 @@ def handle(
 
     Returns
     -------
-    A redirect after a write, else ``(page, 422)``.
+    A redirect after a write, else ``(page, 422)``; an error that carries its own ``status``
+    (a refused login: 401) is answered with that one.
     """
+    status = INVALID
     if form.validate_on_submit():
         try:
             result = write()
         except MapperError as error:
             attach_error(form, error, fields)
+            status = int(getattr(error, "status", INVALID))
         else:
             if message is not None:
                 flash(message(result) if callable(message) else message, "success")
@@ -99,4 +102,4 @@ def handle(
     page = again()
     if isinstance(page, tuple):  # a view's (body, status): the status is ours
         page = page[0]
-    return page, INVALID
+    return page, status

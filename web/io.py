@@ -53,7 +53,7 @@ from mapper.io.uploads import TOKEN_RE, UploadFolder
 from mapper.model import NodeKind, RelKind
 
 from .db import current_workspace, get_store
-from .forms import INVALID, attach_error
+from .forms import handle
 from .io_jobs import run_import
 from .io_words import (
     kind_label,
@@ -177,31 +177,34 @@ def _max_bytes() -> int:
 
 @bp.post("/upload")
 def upload():  # type: ignore[no-untyped-def]
-    ws = current_workspace()
     form = UploadForm()
     # a refused upload shows the page again with the message by the file field (422); a
     # browser never keeps a chosen file, the page says so
-    if not form.validate_on_submit():
-        return render_index(form), INVALID
+    return handle(
+        form,
+        lambda: _store_upload(form),
+        again=lambda: render_index(form),
+        success=lambda token: url_for("io.preview", token=token) if token else url_for("io.index"),
+    )
+
+
+def _store_upload(form: UploadForm) -> str | None:
+    """Read the uploaded file once, within the reader's limits, and keep what was read (the
+    preview and the import use it), never the file itself. Returns its token; ``None`` when
+    the disk could not take it (flashed, and the import page shown again)."""
     storage = form.file.data
     data = storage.read(_max_bytes() + 1)
     if len(data) > _max_bytes():
-        attach_error(form, ValidationError("The file is too large.", field="file"))
-        return render_index(form), INVALID
+        raise ValidationError("The file is too large.", field="file")
     original = Path(storage.filename or "upload").name
     ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
     if ext not in UPLOAD_EXTENSIONS:
-        attach_error(
-            form,
-            ValidationError(
-                "Use an Excel file (.xlsx), CSV, zip of CSVs, GraphML or GEXF.", field="file"
-            ),
+        raise ValidationError(
+            "Use an Excel file (.xlsx), CSV, zip of CSVs, GraphML or GEXF.", field="file"
         )
-        return render_index(form), INVALID
     folder = uploads()
     folder.cleanup()
-    # The file is read once, here, within the reader's limits; only what was read is kept
-    # (the preview and the import use it), never the file itself.
+    # a file that cannot be read is kept as its error, which the preview shows (422)
     found, error = None, None
     try:
         found = read_bytes(data, original, limits=_limits())
@@ -209,17 +212,16 @@ def upload():  # type: ignore[no-untyped-def]
         error = stored_error(exc)
     del data
     try:
-        token = folder.save(
+        return folder.save(
             found,
             filename=original,
-            workspace=ws.slug,
+            workspace=current_workspace().slug,
             size=storage.content_length or 0,
             error=error,
         )
     except OSError as exc:
         flash(storage_message(exc), "error")
-        return redirect(url_for("io.index"))
-    return redirect(url_for("io.preview", token=token))
+        return None
 
 
 def _limits() -> Limits:

@@ -15,10 +15,11 @@ from wtforms.validators import DataRequired
 from mapper.errors import MapperError
 from mapper.io.matching import find_duplicates
 from mapper.io.merging import compare
+from mapper.labels import label
 
 from .db import current_workspace
 from .io import bp
-from .io_words import REASONS, kind_label
+from .io_words import kind_label
 
 
 class MergeForm(FlaskForm):
@@ -40,7 +41,7 @@ RECENT_MERGES = 10
 def duplicates():  # type: ignore[no-untyped-def]
     ws = current_workspace()
     pairs = [
-        {"a": a, "b": b, "reason": REASONS.get(reason, reason)}
+        {"a": a, "b": b, "reason": label(reason, "duplicate_reason")}
         for a, b, reason in find_duplicates(ws.nodes(), ties=ws.ties())
     ]
     undone = {e.detail.get("undoes_merge") for e in ws.audit(action="undo")}

@@ -1,6 +1,7 @@
 """The import and export area's words for the librarian: a reader's problems, a disk that is
-full, the dry run's notes, the kinds of entities and why two entities look alike. The library
-says these in English message ids; here they are said in the interface's language.
+full, the dry run's notes, and the kinds of entities (why two entities look alike is the
+category ``duplicate_reason`` of :mod:`mapper.labels`). The library says these in English
+message ids; here they are said in the interface's language.
 
 No views: :mod:`web.io` and its sibling modules import these.
 """
@@ -164,12 +165,4 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
-#: Why a pair is proposed, in the interface's words.
-REASONS = {
-    "same name": _l("same name"),
-    "similar name": _l("similar name"),
-    "same e-mail": _l("same e-mail address"),
-    "same phone": _l("same phone number"),
-    "same organisation": _l("same surname and initial, member of the same organisation"),
-}
 #: How many recent merges the duplicates page offers to undo.

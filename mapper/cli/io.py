@@ -12,11 +12,12 @@ from ..io import export as exporter
 from ..io import kumu
 from ..io.backup import backup as backup_workspace
 from ..io.backup import restore as restore_workspace
+from ..io.found import FileFormat, Found
 from ..io.matching import find_duplicates
 from ..io.merging import compare
 from ..io.plan import ImportErrors, plan_import
-from ..io.readers import Found, read_file
-from ..labels import label
+from ..io.readers import read_file
+from ..labels import IMPORT_ACTION_LABELS, label
 from ..store import is_neo4j_url, sqlite_path
 from .base import command, option
 from .options import (
@@ -31,29 +32,11 @@ from .options import (
 SHOWN = 10
 
 
-#: Words of the import plan's actions, per count key (``entities_create`` …).
-ACTION_WORDS: dict[str, str] = {
-    "create": N_("new"),
-    "update": N_("updated"),
-    "change": N_("changed"),
-    "match": N_("unchanged"),
-}
 #: Headings of the import plan's counts.
 WHAT_WORDS: dict[str, str] = {
     "entities": N_("entities"),
     "ties": N_("ties"),
     "contacts": N_("contact moments"),
-}
-
-
-#: Why two entities look alike (:func:`mapper.io.matching.find_duplicates`); the web app's
-#: words for the same reasons.
-REASON_WORDS: dict[str, str] = {
-    "same name": N_("same name"),
-    "similar name": N_("similar name"),
-    "same e-mail": N_("same e-mail address"),
-    "same phone": N_("same phone number"),
-    "same organisation": N_("same surname and initial, member of the same organisation"),
 }
 
 
@@ -91,13 +74,13 @@ def _echo_plan(plan: Any) -> None:
         click.echo(line.format(**values))
     for what, heading in WHAT_WORDS.items():
         parts = [
-            f"{format_number(counts[f'{what}_{action}'])} {gettext(word)}"
-            for action, word in ACTION_WORDS.items()
+            f"{format_number(counts[f'{what}_{action}'])} {label(action, 'import_action')}"
+            for action in IMPORT_ACTION_LABELS
             if counts.get(f"{what}_{action}")
         ]
         click.echo(f"{gettext(heading)}: {', '.join(parts) or _('none')}")
     for action in ("create", "update"):
-        word = gettext(ACTION_WORDS[action])
+        word = label(action, "import_action")
         for item in summary["entities"].get(action, []):
             changes = f" ({', '.join(item['changes'])})" if item["changes"] else ""
             click.echo(f"  {word}: {_kind(item['kind'])} {item['name']}{changes}")
@@ -242,7 +225,9 @@ def _read(files: tuple[Path, ...]) -> Found:
     if len(found) == 1:
         return found[0]
     return Found(
-        " + ".join(f.format for f in found),
+        FileFormat(
+            "files", parts=tuple(f.format for f in found if isinstance(f.format, FileFormat))
+        ),
         [t for f in found for t in f.tables],
         [n for f in found for n in f.notes],
     )
@@ -418,7 +403,7 @@ def duplicates_command(ws) -> None:  # type: ignore[no-untyped-def]
     found = 0
     for a, b, reason in find_duplicates(ws.nodes(), ties=ws.ties()):
         found += 1
-        why = gettext(REASON_WORDS[reason]) if reason in REASON_WORDS else reason
+        why = label(reason, "duplicate_reason")
         click.echo(f"{label(a.kind)}: {a.name} ({a.id})  ~  {b.name} ({b.id})  [{why}]")
     if not found:
         click.echo(_("no duplicates found"))

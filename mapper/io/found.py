@@ -1,5 +1,21 @@
-"""What a reader finds in a file: its :class:`Table` per sheet and the :class:`Found` that
-holds them with a description of the file's format.
+"""What a reader finds in a file: its :class:`Table` per sheet, the :class:`FileFormat` it
+found, and the :class:`Found` that holds them.
+
+The format is kept as values (the kind of file; for a CSV its delimiter and encoding), never
+as a sentence, and said in the reader's language when it is shown; an upload's JSON keeps the
+values (:meth:`FileFormat.to_json`), and an upload stored before that, with an English
+sentence, still shows that sentence (:meth:`FileFormat.from_json`).
+
+>>> from mapper.i18n import use_language
+>>> csv = FileFormat("csv", delimiter="semicolon", encoding="utf-8-sig")
+>>> with use_language("nl"):
+...     str(csv), str(FileFormat("zip", parts=(csv,), files=2))
+('CSV (puntkomma, UTF-8 met BOM)', 'zip met 2 CSV-bestanden: CSV (puntkomma, UTF-8 met BOM)')
+>>> with use_language("en"):
+...     str(csv)
+'CSV (semicolon, UTF-8 with BOM)'
+>>> FileFormat.from_json(csv.to_json()) == csv, FileFormat.from_json("CSV (comma, UTF-8)")
+(True, 'CSV (comma, UTF-8)')
 """
 
 from __future__ import annotations
@@ -8,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import Message
+from ..i18n import Message, gettext, ngettext
+from ..labels import label
 from .limits import DEFAULT_LIMITS, Limits
 from .templates import Column, Sheet
 
@@ -46,11 +63,86 @@ class Table:
         return [h for h, c in zip(self.headers, self.columns) if h and c is None]
 
 
+#: Names of file formats; names, not words, so said the same in every language.
+FORMAT_NAMES: dict[str, str] = {"xlsx": "Excel (XLSX)", "graphml": "GraphML", "gexf": "GEXF"}
+#: Names of encodings, the same in every language (one with words: ``labels`` ``encoding``).
+ENCODING_NAMES: dict[str, str] = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """The format a reader found, as values: ``kind`` is ``csv``, ``zip`` (of CSV files),
+    ``xlsx``, ``graphml``, ``gexf``, or ``files`` (several files read as one); a CSV has its
+    ``delimiter`` (``semicolon``, ``comma``, ``tab``) and ``encoding`` (``utf-8-sig``,
+    ``utf-8``, ``cp1252``); a zip and several files have their ``parts`` (a zip's distinct
+    member formats) and a zip the number of its CSV ``files``.
+
+    ``str()`` says it in the reader's language (:mod:`mapper.labels`, categories
+    ``delimiter`` and ``encoding``).
+    """
+
+    kind: str
+    delimiter: str | None = None
+    encoding: str | None = None
+    parts: tuple[FileFormat, ...] = ()
+    files: int = 0
+
+    def __str__(self) -> str:
+        if self.kind == "csv":
+            return gettext("CSV ({delimiter}, {encoding})").format(
+                delimiter=label(self.delimiter, "delimiter"),
+                encoding=ENCODING_NAMES.get(self.encoding or "")
+                or label(self.encoding, "encoding"),
+            )
+        if self.kind == "zip":
+            formats = " / ".join(sorted(str(p) for p in self.parts))
+            return ngettext(
+                "zip of {n} CSV file: {formats}", "zip of {n} CSV files: {formats}", self.files
+            ).format(n=self.files, formats=formats)
+        if self.kind == "files":
+            return " + ".join(str(p) for p in self.parts)
+        return FORMAT_NAMES.get(self.kind, self.kind)
+
+    def to_json(self) -> dict[str, Any]:
+        """The values as plain JSON data, for :meth:`from_json`."""
+        data: dict[str, Any] = {"kind": self.kind}
+        if self.delimiter:
+            data["delimiter"] = self.delimiter
+        if self.encoding:
+            data["encoding"] = self.encoding
+        if self.parts:
+            data["parts"] = [p.to_json() for p in self.parts]
+        if self.files:
+            data["files"] = self.files
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> FileFormat | str:
+        """The format of :meth:`to_json`'s data; a plain string (an upload stored before the
+        format was kept as values) comes back as it is, to be shown as it was."""
+        if not isinstance(data, dict):
+            return str(data)
+        parts = tuple(cls.from_json(p) for p in data.get("parts") or ())
+        return cls(
+            kind=str(data.get("kind", "")),
+            delimiter=data.get("delimiter"),
+            encoding=data.get("encoding"),
+            parts=tuple(p for p in parts if isinstance(p, FileFormat)),
+            files=int(data.get("files") or 0),
+        )
+
+
+def format_to_json(value: FileFormat | str) -> Any:
+    """A :attr:`Found.format` as JSON data (a plain string stays one)."""
+    return value.to_json() if isinstance(value, FileFormat) else value
+
+
 @dataclass
 class Found:
-    """What a file held: a description of its format and its tables (sheets)."""
+    """What a file held: the format found (:class:`FileFormat`; a plain string when it comes
+    from an upload stored before formats were kept as values) and its tables (sheets)."""
 
-    format: str
+    format: FileFormat | str
     tables: list[Table]
     notes: list[Message | str] = field(default_factory=list)
     #: The limits the file was read with (the import plan holds it to them too).

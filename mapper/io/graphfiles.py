@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from .directions import edge_directions
-from .found import Found, Table
+from .found import FileFormat, Found, Table
 from .limits import DEFAULT_LIMITS, Limits, ReadError, check_xml
 from .templates import DIRECTION, OTHERS, TIES, Column
 
@@ -154,7 +154,6 @@ def read_graph(data: bytes, fmt: str, *, limits: Limits = DEFAULT_LIMITS) -> Fou
                 "undirected" if directions.take(str(u), str(v)) or undirected else None,
             ]
         )
-    label = "GraphML" if fmt == "graphml" else "GEXF"
     node_table = Table(
         OTHERS,
         "nodes",
@@ -173,7 +172,7 @@ def read_graph(data: bytes, fmt: str, *, limits: Limits = DEFAULT_LIMITS) -> Fou
     )
     edge_table.graph = True  # type: ignore[attr-defined]
     node_table.graph = True  # type: ignore[attr-defined]
-    return Found(label, [node_table, edge_table])
+    return Found(FileFormat(fmt), [node_table, edge_table])
 
 
 #: A column only graph files have: the node's key in the file, which edges refer to.

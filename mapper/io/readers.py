@@ -13,7 +13,7 @@ Examples
 >>> data = "\\ufeffsoort;naam\\npersoon;José\\n".encode("utf-8")
 >>> found = read_bytes(data, "scan.csv")
 >>> found.format, found.tables[0].sheet.key, found.tables[0].rows
-('CSV (semicolon, UTF-8 with BOM)', 'entities', [['persoon', 'José']])
+(FileFormat(kind='csv', delimiter='semicolon', encoding='utf-8-sig', parts=(), files=0), 'entities', [['persoon', 'José']])
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import IO, Any
 from ..i18n import N_, Message
 from . import kumu
 from .cells import restore
-from .found import Found, Table
+from .found import FileFormat, Found, Table
 from .graphfiles import read_graph
 from .limits import (
     DEFAULT_LIMITS,
@@ -48,6 +48,7 @@ from .templates import Sheet, guess_sheet, ignored_sheet, sheet_for
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FileFormat",
     "Found",
     "Limits",
     "ReadError",
@@ -180,12 +181,15 @@ def detect_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-_DELIMITER_WORDS = {";": "semicolon", ",": "comma", "\t": "tab"}
+#: The code of each delimiter, as :class:`~mapper.io.found.FileFormat` keeps it.
+_DELIMITER_CODES = {";": "semicolon", ",": "comma", "\t": "tab"}
+#: The code of each encoding :func:`decode_csv` describes.
+_ENCODING_CODES = {"UTF-8 with BOM": "utf-8-sig", "UTF-8": "utf-8", "Windows-1252": "cp1252"}
 
 
 def read_csv(
     data: bytes, filename: str, *, sheet: Sheet | None = None, budget: Budget | None = None
-) -> tuple[Table, str]:
+) -> tuple[Table, FileFormat]:
     """One CSV file as a :class:`Table`, and a description of the format found. Rows are
     read one by one and counted against the file's :class:`Limits`."""
     budget = budget or Budget(DEFAULT_LIMITS)
@@ -211,7 +215,9 @@ def read_csv(
             params={"sheet": filename},
             reason=str(exc),
         ) from None
-    fmt = f"CSV ({_DELIMITER_WORDS[delimiter]}, {encoding})"
+    fmt = FileFormat(
+        "csv", delimiter=_DELIMITER_CODES[delimiter], encoding=_ENCODING_CODES[encoding]
+    )
     return _table(rows, filename, sheet=sheet), fmt
 
 
@@ -249,11 +255,15 @@ def _table(rows: list[list[Any]], title: str, *, sheet: Sheet | None = None) -> 
     return Table(found, title, headers, rows[header_at + 1 :], first_row=header_at + 2)
 
 
+def _format_key(fmt: FileFormat) -> tuple[str, str]:
+    return fmt.delimiter or "", fmt.encoding or ""
+
+
 def read_zip(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
     """A zip of template CSV files (as the CSV export writes it)."""
     zf = open_zip(data, N_("the zip file is damaged"))
     tables: list[Table] = []
-    formats: set[str] = set()
+    formats: set[FileFormat] = set()
     notes: list[Message | str] = []
     budget = Budget(limits)
     with zf:
@@ -271,7 +281,11 @@ def read_zip(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
             formats.add(fmt)
     if not tables:
         raise ReadError("the zip file holds no CSV files", field="file")
-    return Found(f"zip of {len(tables)} " + " / ".join(sorted(formats)), tables, notes)
+    return Found(
+        FileFormat("zip", parts=tuple(sorted(formats, key=_format_key)), files=len(tables)),
+        tables,
+        notes,
+    )
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -358,7 +372,7 @@ def read_xlsx(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Found:
         wb.close()
     if not tables:
         raise ReadError("the Excel file holds no sheet shaped like a template", field="file")
-    return Found("Excel (XLSX)", tables, notes)
+    return Found(FileFormat("xlsx"), tables, notes)
 
 
 def open_bytes(source: str | Path | bytes | IO[bytes]) -> bytes:

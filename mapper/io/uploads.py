@@ -37,7 +37,7 @@ from typing import Any
 
 from ..errors import MapperError
 from ..i18n import Message
-from .found import Found, Table
+from .found import FileFormat, Found, Table, format_to_json
 from .graphfiles import REF as _REF
 from .templates import DIRECTION, OTHERS, SHEETS
 
@@ -106,7 +106,7 @@ def _decode_note(value: Any) -> Any:
 def found_to_json(found: Found) -> dict[str, Any]:
     """What a reader found as plain JSON data (dates tagged), for :func:`found_from_json`."""
     return {
-        "format": found.format,
+        "format": format_to_json(found.format),
         "notes": [_encode_note(n) for n in found.notes],
         "tables": [
             {
@@ -142,7 +142,9 @@ def found_from_json(data: dict[str, Any]) -> Found:
         if t.get("kumu"):
             table.kumu = t["kumu"]  # type: ignore[attr-defined]
         tables.append(table)
-    return Found(data["format"], tables, [_decode_note(n) for n in data["notes"]])
+    return Found(
+        FileFormat.from_json(data["format"]), tables, [_decode_note(n) for n in data["notes"]]
+    )
 
 
 def _column(sheet: Any, field: str | None) -> Any:
