@@ -289,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     def baseline():  # type: ignore[no-untyped-def]
         return numpy_baseline(G, compact, theme, TOP)
 
+    def signals():  # type: ignore[no-untyped-def]
+        return ecosystem_signals(G, theme, as_of=compact.day)
+
     def naive():  # type: ignore[no-untyped-def]
         return rank_warm_contacts(G, theme, limit=TOP, method="dijkstra")
 
@@ -308,13 +311,18 @@ def main(argv: list[str] | None = None) -> int:
     baseline()
     compact_runs: list[tuple[float, float]] = []
     base_runs: list[tuple[float, float]] = []
+    signal_runs: list[tuple[float, float]] = []
     for _ in range(args.repeats):
-        for func, runs in ((on_compact, compact_runs), (baseline, base_runs)):
+        for func, runs in (
+            (on_compact, compact_runs),
+            (baseline, base_runs),
+            (signals, signal_runs),
+        ):
             _, times, cpu, result = timed(func, 1)
             runs.append((times[0], cpu))
             if func is on_compact:
                 compact_result = result
-            else:
+            elif func is baseline:
                 base_result = result
     compact_median = statistics.median(t for t, _ in compact_runs)
     compact_cpu = statistics.median(c for _, c in compact_runs)
@@ -331,6 +339,14 @@ def main(argv: list[str] | None = None) -> int:
         f"median CPU time {base_cpu * 1000:.1f} ms"
     )
     ratio, ratio_cpu = compact_median / base_median, compact_cpu / base_cpu
+    signal_median = statistics.median(t for t, _ in signal_runs)
+    signal_cpu = statistics.median(c for _, c in signal_runs)
+    print(
+        f"  of which the ecosystem signals (in both): median {signal_median * 1000:.1f} ms, "
+        f"CPU {signal_cpu * 1000:.1f} ms; without them compact / baseline: "
+        f"{(compact_median - signal_median) / (base_median - signal_median):.2f}x wall, "
+        f"{(compact_cpu - signal_cpu) / (base_cpu - signal_cpu):.2f}x CPU"
+    )
     print(
         f"compact / baseline: {ratio:.2f}x wall, {ratio_cpu:.2f}x CPU (goal <= 2x); "
         f"networkx / compact: {fast_median / compact_median:.1f}x wall"
@@ -374,11 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         f"peak memory of one ranking (tracemalloc): {peak / 2**20:.1f} MiB; "
         f"process max RSS incl. the graph: {rss:.0f} MiB"
     )
-    goal = compact_median <= 1.0 and ratio <= 2.0 and same
+    goal = compact_median <= 1.0 and max(ratio, ratio_cpu) <= 2.0 and same
     if args.naive_repeats > 0:
         goal = goal and naive_median / fast_median >= 10
     print(
-        f"goal (median <= 1 s, compact <= 2x the numpy baseline, >= 10x naive, identical "
+        f"goal (median <= 1 s, compact <= 2x the numpy baseline in wall and CPU time, >= 10x naive, identical "
         f"top-{TOP}): {'met' if goal else 'NOT met'}"
     )
     return 0 if goal else 1

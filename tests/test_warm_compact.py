@@ -32,7 +32,7 @@ def towns(draw):
     """A random town: a library, staff, people (some with the same name), organisations, a
     theme and activities, random ties of every kind with parallel ties, ties in both
     directions, self-ties, unknown strengths and ties that start or end around today."""
-    G = nx.MultiDiGraph() if draw(st.booleans()) else nx.Graph()
+    G = draw(st.sampled_from([nx.MultiDiGraph, nx.Graph, nx.DiGraph, nx.MultiGraph]))()
     ints = draw(st.booleans())  # integer ids sort differently as text ("10" < "9")
 
     def node(i):

@@ -108,24 +108,35 @@ class CompactGraph:
         src: list[int] = []
         dst: list[int] = []
         strengths: list[float] = []
-        for u, v, d in G.edges(data=True):  # every parallel tie of a multigraph too
-            if kinds is not None and d.get("kind") not in kinds:
-                continue
-            since, until = d.get("since"), d.get("until")
-            if (since is not None and since > day) or (until is not None and until <= day):
-                continue
-            s = d.get(weight)
-            if s is None:
-                s = default
-                if s is None:
+        if G.is_directed():  # each tie once in the successor dicts: read them directly
+            multi = G.is_multigraph()
+            pairs = (
+                (iu, index[v], dd.values() if multi else (dd,))
+                for u, nbrs in G._succ.items()  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+                for iu in (index[u],)
+                for v, dd in nbrs.items()
+            )
+        else:
+            pairs = ((index[u], index[v], (d,)) for u, v, d in G.edges(data=True))
+        for iu, iv, ties in pairs:
+            for d in ties:
+                if kinds is not None and d.get("kind") not in kinds:
                     continue
-            elif not 0.0 <= s <= 1.0:
-                self.usable = False
-                continue
-            if s:
-                src.append(index[u])
-                dst.append(index[v])
-                strengths.append(s)
+                since, until = d.get("since"), d.get("until")
+                if (since is not None and since > day) or (until is not None and until <= day):
+                    continue
+                s = d.get(weight)
+                if s is None:
+                    s = default
+                    if s is None:
+                        continue
+                elif not 0.0 <= s <= 1.0:
+                    self.usable = False
+                    continue
+                if s:
+                    src.append(iu)
+                    dst.append(iv)
+                    strengths.append(s)
         return (
             np.array(src, dtype=np.int64),
             np.array(dst, dtype=np.int64),
