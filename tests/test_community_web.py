@@ -477,7 +477,7 @@ def test_every_message_has_a_dutch_translation():
     for name in ("community.po", "forms.po"):  # forms.po: the forms' and empty states' words
         with open(root / "translations" / "nl" / name, "rb") as fh:
             translated |= {m.id for m in read_po(fh) if m.id and m.string}
-    files = [("python", root / "community.py")] + [
+    files = [("python", p) for p in sorted(root.glob("community*.py"))] + [
         ("jinja2.ext:babel_extract", p)
         for p in sorted((root / "templates" / "community").glob("*.html"))
     ]

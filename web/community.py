@@ -3,8 +3,12 @@ definition, members and the library's three roles; SMART goals with their progre
 connectedness charts (inline SVG, each with a table beside it); what changed between two
 dates; a community map as of a date with a month step; and the readiness check.
 
-Every page reads the workspace's history once (:func:`mapper.communities.load_history`) and
-evaluates dates in memory. Every change is a Flask-WTF form posted to the server, written
+Every page reads the history of its communities once, around them
+(:func:`mapper.community_history.community_history`: the members, their ties and the library's
+bonds with them, not the whole workspace), and evaluates dates in memory. The member picker is
+a search box (:func:`member_search` answers its suggestions; without JavaScript a GET search
+shows the matches) and the member table is shown a page at a time, so a page's weight does not
+grow with the workspace. Every change is a Flask-WTF form posted to the server, written
 through the store (so history is kept), and followed by a redirect.
 """
 
@@ -14,7 +18,7 @@ import datetime as dt
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -39,7 +43,9 @@ from mapper.analysis.goals import (
 )
 from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY, check_answers, readiness
 from mapper.analysis.scan import library_bonds
+from mapper.community_history import community_history, goal_community
 from mapper.i18n import format_date
+from mapper.labels import label
 from mapper.maps import KIND_STYLES, legend, strength_legend, tie_legend
 from mapper.model import COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, NodeKind, RelKind
 
@@ -74,11 +80,15 @@ from .community_labels import (
     fmt_value,
     lang,
 )
+from .community_pages import page_args, paginate
 from .dates import date_arg, month_links
 from .db import current_workspace, get_graph
 from .forms import handle
 
 bp = Blueprint("community", __name__)
+
+#: How many matches the member search offers (its suggestions, and the page without JavaScript).
+SEARCH_LIMIT = 20
 
 NAV = [
     ("community.index", _l("4–6 · Communities")),
@@ -89,12 +99,45 @@ NAV = [
 # --------------------------------------------------------------------------- helpers
 
 
-def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
-    ws = current_workspace()
-    node = ws.get_node(community_id)  # NotFoundError → 404
+def community_node(community_id: str) -> Any:
+    """The community's node (404 when it is not a community of this workspace)."""
+    node = current_workspace().get_node(community_id)  # NotFoundError → 404
     if node.kind is not NodeKind.COMMUNITY:
         abort(404)
-    return node, com.load_history(ws)
+    return node
+
+
+def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
+    """The community's node and its history (read around it, not the whole workspace)."""
+    node = community_node(community_id)
+    return node, community_history(current_workspace(), [community_id])
+
+
+def member_matches(text: str, exclude: set[str], limit: int = SEARCH_LIMIT) -> list[Any]:
+    """People and organisations whose name matches ``text`` (best first, at most ``limit``),
+    leaving out ``exclude`` (the current members)."""
+    if not text.strip():
+        return []
+    found = current_workspace().find_nodes(
+        text, kind=[NodeKind.PERSON, NodeKind.ORGANISATION], limit=limit + len(exclude)
+    )
+    return [n for n in found if n.id not in exclude][:limit]
+
+
+def posted_member() -> list[Any]:
+    """The person or organisation a posted member form names (as its only choice), if any."""
+    value = request.form.get("member") or ""
+    node = current_workspace().get_nodes([value]).get(value) if value else None
+    ok = node is not None and node.kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
+    return [node] if ok else []
+
+
+def current_member_ids(community_id: str, day: dt.date) -> set[str]:
+    return {
+        t.source
+        for t in current_workspace().ties(node=community_id, kind="MEMBER_OF", as_of=day)
+        if t.target == community_id
+    }
 
 
 def page_url(community_id: str, anchor: str = "") -> str:
@@ -111,10 +154,11 @@ def index():  # type: ignore[no-untyped-def]
 
 def render_index(form: NewCommunityForm) -> str:
     ws = current_workspace()
-    history = com.load_history(ws)
+    nodes = com.communities(ws)
+    history = community_history(ws, [n.id for n in nodes])
     day = date_arg("as_of", dt.date.today())
     rows = []
-    for node in com.communities(ws):
+    for node in nodes:
         point = connectedness(history, node.id, as_of=day)
         goals = community_goals(history, node.id)
         statuses = [goal_progress_series(history, g, [day])[0]["status"] for g in goals]
@@ -178,6 +222,23 @@ def page(community_id: str):  # type: ignore[no-untyped-def]
     return render_page(community_id)
 
 
+@bp.get("/communities/<community_id>/member-search")
+def member_search(community_id: str):  # type: ignore[no-untyped-def]
+    """The member search box's suggestions: ``?q=`` part of a name, ``?limit=`` (at most
+    :data:`SEARCH_LIMIT`); people and organisations of this workspace who are not members
+    today, best match first, as JSON ``[{id, name, kind, kind_label}]``."""
+    community_node(community_id)
+    text = (request.args.get("q") or "").strip()[:200]
+    limit = max(1, min(request.args.get("limit", SEARCH_LIMIT, type=int), SEARCH_LIMIT))
+    exclude = current_member_ids(community_id, dt.date.today()) if text else set()
+    return jsonify(
+        [
+            {"id": n.id, "name": n.name, "kind": n.kind.value, "kind_label": label(n.kind)}
+            for n in member_matches(text, exclude, limit)
+        ]
+    )
+
+
 def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -> str:
     """The community page; ``posted`` holds a form that failed (by name: ``role:<role>``,
     ``member``, ``change``, ``goal``, ``measure:<goal id>``), shown with what was typed and
@@ -226,10 +287,14 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
             form.on.data = today
         role_forms[role] = form
     current = [m for m in profile["members"] + profile["organisations"] if m["current"]]
+    query = (request.args.get("member_q") or "").strip()[:200]
     add_form = posted.get("member")
     if add_form is None:
-        add_form = member_form({m["id"] for m in current}, **FRESH)
+        add_form = member_form(member_matches(query, {m["id"] for m in current}), **FRESH)
         add_form.since.data = today
+    counts = current_workspace().counts()
+    has_people = bool(counts.get("Person") or counts.get("Organisation"))
+    members_page = paginate(profile["members"], request.args.get("members_page"))
     change_form = posted.get("change")
     if change_form is None:
         change_form = member_change_form(current, **FRESH)
@@ -252,6 +317,10 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
         goals=goals,
         role_forms=role_forms,
         member_form=add_form,
+        member_query=query,
+        has_people=has_people,
+        members_page=members_page,
+        page_args=page_args,
         change_form=change_form,
         goal_form=posted.get("goal") or new_goal_form(**FRESH),
         role_labels=ROLE_LABELS,
@@ -342,7 +411,7 @@ def edit(community_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/communities/<community_id>/roles/<role>")
 def set_role(community_id: str, role: str):  # type: ignore[no-untyped-def]
-    load_community(community_id)
+    community_node(community_id)
     if role not in COMMUNITY_ROLES:
         abort(404)
     form = role_form(role)
@@ -360,8 +429,8 @@ def set_role(community_id: str, role: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/communities/<community_id>/members")
 def add_member(community_id: str):  # type: ignore[no-untyped-def]
-    load_community(community_id)
-    form = member_form()
+    community_node(community_id)
+    form = member_form(posted_member())
     return handle(
         form,
         lambda: com.add_member(
@@ -380,8 +449,8 @@ def add_member(community_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/communities/<community_id>/members/change")
 def change_member(community_id: str):  # type: ignore[no-untyped-def]
-    load_community(community_id)
-    form = member_change_form()
+    community_node(community_id)
+    form = member_change_form([{"id": n.id, "name": n.name} for n in posted_member()])
     ws = current_workspace()
 
     def write() -> Any:
@@ -403,7 +472,7 @@ def change_member(community_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/communities/<community_id>/goals")
 def add_goal(community_id: str):  # type: ignore[no-untyped-def]
-    load_community(community_id)
+    community_node(community_id)
     form = new_goal_form()
     ws = current_workspace()
 
@@ -447,7 +516,9 @@ def add_goal_measurement(goal_id: str):  # type: ignore[no-untyped-def]
     node = ws.get_node(goal_id)
     if node.kind is not NodeKind.SMART_GOAL:
         abort(404)
-    history = com.load_history(ws)
+    history = community_history(ws, goal_community(ws, goal_id))
+    if goal_id not in history:  # a goal no community pursues
+        abort(404)
     goal = smart_goal(history, goal_id)
     if goal.community is None:
         abort(404)
@@ -544,7 +615,7 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
                 str(selection.nodes[n].get("name", n)).casefold(),
             ),
         )
-    first = community_start(com.load_history(ws), community_id)
+    first = community_start(community_history(ws, [community_id]), community_id)
     months = []
     if first is not None:
         # the first link is the community's first day (the 1st of that month it did not exist

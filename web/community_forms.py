@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from mapper.analysis.goals import DIRECTIONS, GOAL_METRICS
 from mapper.analysis.readiness import QUESTIONS
+from mapper.labels import label
 from mapper.model import BOND_TYPES, ROLES, NodeKind, RelKind
 
 from .community_labels import BOND_LABELS, DIRECTION_LABELS, MEMBER_ROLE_LABELS, METRIC_LABELS, lang
@@ -149,33 +150,22 @@ def role_form(role: str, **fresh: Any) -> RoleForm:
     return form
 
 
-def member_form(exclude: set[str] | frozenset[str] = frozenset(), **fresh: Any) -> MemberForm:
-    """The form for someone who joined; ``exclude`` are the current members (not offered)."""
+def member_form(matches: Iterable[Any] = (), **fresh: Any) -> MemberForm:
+    """The form for someone who joined; ``matches`` (nodes: the search's matches, or the one
+    posted) are its choices, each shown with its kind."""
     form = MemberForm(**fresh)
     form.member.choices = pick(
-        [
-            (n.id, n.name)
-            for kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
-            for n in sorted(
-                current_workspace().nodes(kind=kind), key=lambda n: (n.name.casefold(), n.id)
-            )
-            if n.id not in exclude
-        ]
+        (n.id, _("%(name)s (%(kind)s)", name=n.name, kind=label(n.kind))) for n in matches
     )
     form.role.choices = pick([(r, str(MEMBER_ROLE_LABELS[r])) for r in ROLES[RelKind.MEMBER_OF]])
     return form
 
 
-def member_change_form(
-    current: list[dict[str, Any]] | None = None, **fresh: Any
-) -> MemberChangeForm:
-    """The form for a member who left or changed role (``current``: the current members)."""
+def member_change_form(current: list[dict[str, Any]], **fresh: Any) -> MemberChangeForm:
+    """The form for a member who left or changed role (``current``: the current members, or
+    the one posted, as ``{id, name}``)."""
     form = MemberChangeForm(**fresh)
-    if current is None:
-        choices = options(NodeKind.PERSON) + options(NodeKind.ORGANISATION)
-    else:
-        choices = [(m["id"], m["name"]) for m in current]
-    form.member.choices = pick(choices)
+    form.member.choices = pick((m["id"], m["name"]) for m in current)
     form.change.choices = pick(change_choices())
     return form
 

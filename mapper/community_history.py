@@ -1,0 +1,107 @@
+"""The part of a workspace's history that the community analyses read, fetched around the
+communities instead of read whole.
+
+:func:`mapper.communities.load_history` reads every node and every tie version of the
+community tie kinds: at a province's size (100,000 entities, 1,000,000 ties) that alone takes
+seconds per page. :func:`community_history` builds a graph of the same shape (the one
+:meth:`Store.project_history` returns: current nodes with their ``since``/``until``, every tie
+*version* as its own edge keyed ``"<tie id>:<version>"``) holding only what the analyses of
+:mod:`mapper.analysis.community`, :mod:`mapper.analysis.goals` and
+:func:`mapper.communities.profile` look at for the given communities:
+
+* the communities and every version of their own ties (members, partner organisations, roles,
+  SMART goals, themes, channels, library goals, activities they organise);
+* the people and organisations who were ever a member, and every version of their ``KNOWS``,
+  ``MEMBER_OF``, ``BOND_WITH`` and ``ORGANISES`` ties (the member graph, the second step of
+  library reach, their own bonds with the library, the activities they organise);
+* the library and its staff, and those of their ``BOND_WITH``/``KNOWS`` ties that reach a
+  member or someone a member is tied to (bonds, and the bonds that give reach);
+* the SMART goals' ``PURSUES`` ties (a goal's community is the first of those).
+
+Every question those analyses ask of a community gets the same answer from this graph as from
+the whole history (``tests/test_community_history.py`` checks it on the demo town and on
+small hand-made cases). It is read through the store's public methods only (``ties`` per
+node, ``get_nodes``, ``nodes`` by kind), so it works on every adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from .analysis.community import BOND_KINDS, LIBRARY_KINDS, REACH_KINDS
+from .communities import HISTORY_TIE_KINDS
+from .model import NodeKind, RelKind, Tie
+from .store import Workspace
+from .store.base import node_attrs, tie_attrs
+
+__all__ = ["community_history", "goal_community"]
+
+#: Tie kinds read at a member: the member graph, reach, own bonds, activities organised.
+MEMBER_TIE_KINDS: tuple[str, ...] = tuple(
+    dict.fromkeys(("KNOWS", *REACH_KINDS, *BOND_KINDS, "ORGANISES"))
+)
+
+
+def community_history(ws: Workspace, community_ids: Iterable[str]) -> nx.MultiDiGraph:
+    """The history graph of ``community_ids`` and what their analyses need (see the module
+    docstring), shaped as :meth:`Store.project_history` with the community tie kinds.
+
+    Ids that are not nodes of the workspace are left out (the graph then lacks them, as the
+    whole history would)."""
+    communities = sorted(set(community_ids))
+    versions: dict[tuple[str, int], Tie] = {}
+
+    def collect(node_id: str, kinds: Iterable[str]) -> list[Tie]:
+        found = list(ws.ties(node=node_id, kind=list(kinds), history=True))
+        for tie in found:
+            versions[(tie.id, tie.version)] = tie
+        return found
+
+    wanted = set(communities)
+    for community in communities:
+        collect(community, HISTORY_TIE_KINDS)
+    own = list(versions.values())
+    members = sorted(
+        {t.source for t in own if t.kind is RelKind.MEMBER_OF and t.target in wanted} - wanted
+    )
+    goals = sorted({t.target for t in own if t.kind is RelKind.PURSUES and t.source in wanted})
+    # who a member is tied to by a tie of the reach kinds: their bonds count for reach
+    near: set[str] = set(members)
+    reach = set(REACH_KINDS)
+    for member in members:
+        for tie in collect(member, MEMBER_TIE_KINDS):
+            if tie.kind.value in reach:
+                near.add(tie.other(member))
+    for goal in goals:
+        collect(goal, ("PURSUES",))
+    library = [
+        n.id for n in ws.nodes(kind=[NodeKind(k) for k in sorted(LIBRARY_KINDS)])
+    ]  # few: one library, its staff
+    for node_id in library:
+        for tie in ws.ties(node=node_id, kind=list(BOND_KINDS), history=True):
+            if tie.other(node_id) in near:
+                versions[(tie.id, tie.version)] = tie
+    ids = set(communities) | set(library) | set(goals)
+    for tie in versions.values():
+        ids.add(tie.source)
+        ids.add(tie.target)
+    nodes = ws.get_nodes(sorted(ids))
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=ws.slug, as_of=None, history=True)
+    for node_id in sorted(nodes):
+        graph.add_node(node_id, **node_attrs(nodes[node_id]))
+    for key in sorted(versions):
+        tie = versions[key]
+        if tie.source in nodes and tie.target in nodes:
+            graph.add_edge(
+                tie.source, tie.target, key=f"{tie.id}:{tie.version}", tie=tie.id, **tie_attrs(tie)
+            )
+    return graph
+
+
+def goal_community(ws: Workspace, goal_id: str) -> list[str]:
+    """The communities with a ``PURSUES`` tie (any version) to the goal, sorted."""
+    return sorted(
+        {t.source for t in ws.ties(node=goal_id, kind=["PURSUES"], history=True)} - {goal_id}
+    )
