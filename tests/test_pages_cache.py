@@ -84,6 +84,22 @@ def writes(store, theme_id):
         "contact moment",
         lambda: store.add_contact("demo", staff.id, person, on=today, mode="in_person"),
     )
+    tied = {t.other(staff.id) for t in store.ties("demo", node=staff.id)}
+    stranger = next(
+        n.id
+        for n in sorted(store.nodes("demo", kind="Person"), key=lambda n: n.id)
+        if n.id not in tied and n.id != person
+    )
+    yield (
+        "a tie whose strength comes from the contact log",
+        lambda: store.add_tie(
+            "demo", "KNOWS", staff.id, stranger, strength=None, since=today - dt.timedelta(30)
+        ),
+    )
+    yield (
+        "contact moment on that tie",
+        lambda: store.add_contact("demo", staff.id, stranger, on=today, mode="in_person"),
+    )
     yield "renamed", lambda: store.update_node("demo", person, name="Hernoemd Persoon")
 
 
@@ -173,3 +189,42 @@ def test_recent_changes_show_an_edit_made_through_the_app(demo_client, other):
     assert response.status_code in (302, 303), response.status_code
     assert theme.id  # the demo has themes
     assert "Recente Wijziging BV" in page_text(demo_client, "/frame").split("recent-changes")[-1]
+
+
+def picture(G):
+    nodes = {n: dict(d) for n, d in G.nodes(data=True)}
+    edges = {(u, v, k): dict(d) for u, v, k, d in G.edges(keys=True, data=True)}
+    return dict(G.graph), nodes, edges
+
+
+@pytest.mark.parametrize("days_back", [0, 200])
+def test_warm_view_equals_a_copied_and_annotated_graph_after_writes(demo_app, other, days_back):
+    """The warm graph the pages rank on (a view over the shared projection) equals
+    mapper.warm_contacts.warm_graph (a copy with strengths written in), after each write."""
+    from mapper.warm_contacts import warm_graph
+
+    day = dt.date.today() - dt.timedelta(days=days_back)
+    theme = a_theme(other)
+
+    def check():
+        view = derived_now(demo_app, lambda: web_warm.warm_view(web_db.current_workspace(), day))
+        copied = warm_graph(other.workspace("demo"), as_of=day)
+        assert picture(view) == picture(copied)
+        some = sorted(copied.nodes)[:40]
+        for n in some:
+            assert {
+                (v, k, d[web_warm.STRENGTH_ATTR])
+                for _, v, k, d in view.out_edges(n, keys=True, data=True)
+            } == {
+                (v, k, d[web_warm.STRENGTH_ATTR])
+                for _, v, k, d in copied.out_edges(n, keys=True, data=True)
+            }
+            assert sorted(view.predecessors(n)) == sorted(copied.predecessors(n))
+
+    check()
+    for what, write in writes(other, theme.id):
+        write()
+        try:
+            check()
+        except AssertionError as exc:
+            raise AssertionError(f"after: {what}") from exc

@@ -9,10 +9,22 @@ strengths derived from the contact log (:mod:`mapper.analysis.strength`).
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +32,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from mapper.analysis.strength import FLOOR, STRENGTH_ATTR
+from mapper.analysis.strength import (
+    FLOOR,
+    HALF_LIFE_DAYS,
+    SOURCE_ATTR,
+    STRENGTH_ATTR,
+    contact_dates,
+    effective_strength,
+)
 from mapper.analysis.warm import (
     DEFAULT_CUTOFF,
     INTRODUCTION_TIES,
@@ -31,6 +50,7 @@ from mapper.analysis.warm import (
     warm_routes,
 )
 from mapper.errors import NotFoundError, ValidationError
+from mapper.graph.annotated import annotated_view
 from mapper.maps import KIND_LABELS, map_network, network_data
 from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, check_date, step_strength
 from mapper.services.warm import (
@@ -40,12 +60,11 @@ from mapper.services.warm import (
     log_conversation,
     resolve_target,
     warm_contacts,
-    warm_graph,
 )
 
 from . import maps as maps_web
 from .dates import date_arg
-from .db import current_workspace, derived
+from .db import current_workspace, derived, get_graph
 from .forms import handle
 
 bp = Blueprint("warm", __name__)
@@ -250,14 +269,58 @@ def route_map(
     return data
 
 
+def warm_view(ws: Any, day: dt.date) -> nx.MultiDiGraph:
+    """The workspace on ``day`` with every tie's effective strength from the contact log,
+    equal to ``warm_graph(ws, as_of=day)`` (mapper.warm_contacts) but made without copying
+    the graph: a view over the shared projection that works a tie's strength out when the
+    ranking first reads it (mapper.graph.annotated). So the first ranking after a write pays
+    for the neighbourhood it searches, not for the whole workspace."""
+    graph = get_graph(day)
+    by_pair = contact_dates(ws.contacts(until=day))
+
+    def annotate(u: Any, v: Any, data: Any) -> dict[str, Any]:
+        dates = by_pair.get(frozenset((u, v)), ())
+        value, source = effective_strength(
+            data.get("strength"), dates, as_of=day, half_life=HALF_LIFE_DAYS
+        )
+        return {**data, STRENGTH_ATTR: value, SOURCE_ATTR: source}
+
+    # The view of the previous snapshot lends every row a write did not touch; the ends of
+    # a pair whose contact moments changed are worked out again.
+    key = (current_app.config["DATABASE_URL"], ws.slug, day)
+    with _LAST_LOCK:
+        last = _LAST_VIEWS.get(key)
+    like: nx.MultiDiGraph | None = None
+    dirty: set[Any] = set()
+    if last is not None:
+        like, old_pairs = last
+        for pair in by_pair.keys() | old_pairs.keys():
+            if by_pair.get(pair) != old_pairs.get(pair):
+                dirty.update(pair)
+    view = annotated_view(graph, annotate, like=like, dirty=dirty)
+    with _LAST_LOCK:
+        _LAST_VIEWS[key] = (view, by_pair)
+        _LAST_VIEWS.move_to_end(key)
+        while len(_LAST_VIEWS) > 4:
+            _LAST_VIEWS.popitem(last=False)
+    return view
+
+
+#: The newest warm view per (database, workspace, day), with the contact dates it was made
+#: with: :func:`warm_view` reuses what a write did not change.
+_LAST_VIEWS: OrderedDict[tuple[Any, ...], tuple[nx.MultiDiGraph, dict[Any, Any]]] = OrderedDict()
+_LAST_LOCK = threading.Lock()
+
+
 def ranking(ws: Any, node: Any, day: dt.date, limit: int) -> Any:
     """:func:`warm_contacts` for ``node`` on ``day``, kept with the workspace's shared
     projection: the warm graph (strengths from the contact log) is made once per snapshot of
-    the workspace and day, and each ranking once per target, day, limit and language. Every
+    the workspace and day (:func:`warm_view`), and each ranking once per target, day,
+    limit and language. Every
     write, contact moments included, gives a new snapshot, so nothing stale is shown."""
 
     def rank() -> Any:
-        graph = derived(("warm_graph", day), lambda: warm_graph(ws, as_of=day))
+        graph = derived(("warm_graph", day), lambda: warm_view(ws, day))
         return warm_contacts(ws, node, as_of=day, limit=limit, lang=lang(), graph=graph)
 
     return derived(("warm_contacts", node.id, day, limit, lang()), rank)
@@ -358,7 +421,7 @@ class LogForm(FlaskForm):
 def sheet_context(node: Any, person_id: str, day: dt.date) -> dict[str, Any]:
     """What werkblad 5 needs for one candidate: who they are, their place, the route."""
     ws = current_workspace()
-    graph = derived(("warm_graph", day), lambda: warm_graph(ws, as_of=day))
+    graph = derived(("warm_graph", day), lambda: warm_view(ws, day))
     if person_id not in graph or graph.nodes[person_id].get("kind") != NodeKind.PERSON.value:
         abort(404)
     result = warm_contacts(ws, node, as_of=day, limit=None, lang=lang(), graph=graph)
