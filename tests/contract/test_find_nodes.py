@@ -150,3 +150,16 @@ def test_a_file_made_before_name_search_gets_its_folded_names(tmp_path):
         assert [n.id for n in ws.find_nodes("ozil")] == ["n-00"]
     finally:
         store.close()
+
+
+def test_paging_across_the_prefix_and_substring_matches(ws):
+    # SQLite reads the prefix matches as one range of its index, then the substrings; a name
+    # that goes on with the last code point after the prefix sorts past that range's end
+    for i, name in enumerate(["jan\U0010ffffx", "jan", "janz", "xjan", "jan\U0010ffff", "jana"]):
+        ws.add_node("Person", name, id=f"p-{i}")
+    assert [n.id for n in ws.find_nodes("jan")] == ["p-1", "p-5", "p-2", "p-4", "p-0", "p-3"]
+    for limit in range(1, 8):
+        for offset in range(7):
+            assert [n.id for n in ws.find_nodes("jan", limit=limit, offset=offset)] == reference(
+                ws, "jan", limit=limit, offset=offset
+            )

@@ -85,28 +85,36 @@ class SQLiteQueries(SQLiteConnection):
         offset: int = 0,
     ) -> list[Node]:
         """As :meth:`Store.find_nodes` (the same answers), from the folded names in the
-        ``nodes_folded`` index: one query that reads the index, not the rows, ranks and sorts
-        in SQLite and returns ``limit`` ids; only those nodes are read. (Text order in SQLite
+        ``nodes_folded`` index, not the rows: a range of it gives the exact and prefix
+        matches in order, a scan of it the substring matches only when those do not fill the
+        page; only the nodes returned are read. (Text order in SQLite
         is by UTF-8 bytes, which is Python's order of code points.)"""
         wanted = fold(text)
         if not wanted:
             return []
         kinds = _kinds_arg(kind)
-        sql = (
-            "SELECT id FROM nodes INDEXED BY nodes_folded"
-            " WHERE workspace = ? AND current = 1 AND instr(folded, ?) > 0"
-        )
-        params: list[Any] = [workspace, wanted]
+        base = "SELECT id FROM nodes INDEXED BY nodes_folded WHERE workspace = ? AND current = 1"
+        params: list[Any] = [workspace]
         if kinds is not None:
-            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            base += f" AND kind IN ({','.join('?' * len(kinds))})"
             params += [k.value for k in kinds]
-        sql += (
-            " ORDER BY CASE WHEN folded = ? THEN 0 WHEN instr(folded, ?) = 1 THEN 1 ELSE 2 END,"
-            " folded, id LIMIT ? OFFSET ?"
+        want, bound = offset + limit, wanted + "\U0010ffff"
+        # Exact and prefix matches are one range of the index, already in their order (the
+        # exact match is the smallest name with the prefix): a short word fills the page
+        # from there without reading the rest.
+        head = f"{base} AND folded >= ? AND folded < ? ORDER BY folded, id LIMIT ?"
+        # Then the substring matches, and any prefix match past the range's end (a name that
+        # goes on with U+10FFFF), which sorts after every name in the range.
+        tail = (
+            f"{base} AND instr(folded, ?) > 0 AND NOT (folded >= ? AND folded < ?)"
+            " ORDER BY instr(folded, ?) != 1, folded, id LIMIT ?"
         )
-        params += [wanted, wanted, limit, offset]
         with self._lock:
-            ids = [row[0] for row in self.conn.execute(sql, params).fetchall()]
+            ids = [r[0] for r in self.conn.execute(head, [*params, wanted, bound, want])]
+            if len(ids) < want:
+                rest = [*params, wanted, wanted, bound, wanted, want - len(ids)]
+                ids += [r[0] for r in self.conn.execute(tail, rest)]
+            ids = ids[offset:want]
             found = self._get_nodes(workspace, ids)
         return [found[i] for i in ids if i in found]
 
