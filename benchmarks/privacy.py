@@ -9,17 +9,26 @@ in a temporary folder, through the public Store methods (so every write is audit
 - the audit trail's size;
 - the time of an access export (JSON and HTML) for one well-connected person;
 - the time of the review list;
-- the time of an erasure, including the WAL checkpoint and VACUUM of the whole file, and the
+- the time of an erasure, including the WAL checkpoint and incremental vacuum, and the
   file size.
 
 Run: ``python benchmarks/privacy.py [--people 10000] [--ties 50000] [--contacts 20000]``
+
+With ``--province FILE`` (e.g. the cached ``/tmp/cm-web-scale/province-1.db`` of
+``benchmarks/web_scale.py``, 100k entities / 1M ties) it erases people from a *copy* of that
+file instead and prints, for each, the lookup of the audit entries to delete as the store did
+it before (a scan of every entry's refs) and as it does now (by index), the whole erasure
+(with the WAL checkpoint and incremental vacuum), and whether the id is still in the file's
+bytes. The first open of a file made before the audit index builds it (printed, once).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mapper.privacy import access_export, export_html, export_json, review_list  # noqa: E402
 from mapper.store import SQLiteStore  # noqa: E402
+from mapper.store.sqlite import audit_refs  # noqa: E402
 
 
 def timed(label: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -38,12 +48,75 @@ def timed(label: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
     return result
 
 
+def _scan(store: SQLiteStore, workspace: str, ids: list[str]) -> list[int]:
+    """The lookup the erasure did before the audit index: every entry's refs, scanned."""
+    found: set[int] = set()
+    for start in range(0, len(ids), 100):
+        chunk = ids[start : start + 100]
+        found.update(
+            r[0]
+            for r in store.conn.execute(
+                "SELECT seq FROM audit WHERE workspace = ? AND ("
+                + " OR ".join(["instr(refs, ?) > 0"] * len(chunk))
+                + ")",
+                (workspace, *(f" {i} " for i in chunk)),
+            )
+        )
+    return sorted(found)
+
+
+def erase_at_scale(source: Path, workspace: str, people: int) -> None:
+    """Erase ``people`` people from a copy of ``source`` (see the module docstring)."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "erase.db"
+        for suffix in ("", "-wal"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{copy}{suffix}")
+                with open(f"{copy}{suffix}", "rb+") as f:  # on disk before any clock runs
+                    os.fsync(f.fileno())
+        store = timed("open the copy (builds the audit index once)", SQLiteStore, copy)
+        try:
+            persons = sorted(n.id for n in store.nodes(workspace, kind="Person"))
+            counts = store.counts(workspace)
+            print(f"{'  … entities / ties':<52} {len(persons):,} people / {counts['ties']:,}")
+            for n, person in enumerate(persons[7 : 7 + 7 * people : 7], 1):
+                ties = [t.id for t in store.ties(workspace, node=person, history=True)]
+                ids = sorted({person, *ties})
+                start = time.perf_counter()
+                before = _scan(store, workspace, ids)
+                scan_s = time.perf_counter() - start
+                start = time.perf_counter()
+                after = audit_refs.entries_naming(store.conn, workspace, ids)
+                index_s = time.perf_counter() - start
+                report = timed(
+                    f"erase person {n} (whole erasure, incl. compaction)",
+                    store.erase_node,
+                    workspace,
+                    person,
+                )
+                raw = b"".join(p.read_bytes() for p in Path(folder).glob("erase.db*"))
+                print(
+                    f"  … audit lookup before (scan) {scan_s:.3f} s, now (index) {index_s:.4f} s"
+                    f" ({scan_s / max(index_s, 1e-6):.0f}x); same entries: {set(before) <= set(after)};"
+                    f" {report['tie_versions']} tie versions, {report['audit']} entries;"
+                    f" compacted {report['compacted']}; id in the file's bytes: {person.encode() in raw}"
+                )
+        finally:
+            store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--ties", type=int, default=50_000)
     parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--province", type=Path, help="erase from a copy of this file instead")
+    parser.add_argument("--workspace", default="provincie")
+    parser.add_argument("--erase", type=int, default=3, help="people to erase (--province)")
     args = parser.parse_args()
+    if args.province:
+        erase_at_scale(args.province, args.workspace, args.erase)
+        return
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "privacy.db"
@@ -122,7 +195,7 @@ def main() -> None:
         )
         print(f"{'  … people to review':<52} {len(items):8,d}")
         size = path.stat().st_size
-        report = timed("erase the best-connected person (incl. VACUUM)", ws.erase_node, hub)
+        report = timed("erase the best-connected person (incl. compaction)", ws.erase_node, hub)
         print(
             f"{'  … removed tie versions / contacts / audit':<52} "
             f"{report['tie_versions']} / {report['contacts']} / {report['audit']}"

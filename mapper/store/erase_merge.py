@@ -23,7 +23,7 @@ class EraseMergeAPI(NodesAPI, TiesAPI):
 
         The audit trail keeps one anonymous entry ("a Person was erased", with counts, no
         name and no id). Afterwards the store compacts its files so the erased data is gone
-        from the disk too, not only hidden (SQLite: WAL checkpoint and VACUUM). Run outside
+        from the disk too, not only hidden (SQLite: WAL checkpoint and incremental vacuum). Run outside
         any ``atomic()`` block so the compaction can run; inside one it is skipped and
         ``compacted`` is False.
 
@@ -67,7 +67,7 @@ class EraseMergeAPI(NodesAPI, TiesAPI):
         return changed
 
     def compact(self) -> bool:
-        """Squeeze deleted data out of the store's files (SQLite: WAL checkpoint and VACUUM).
+        """Squeeze deleted data out of the store's files (SQLite: WAL checkpoint and incremental vacuum).
         True when done; False if another connection was busy or the adapter cannot."""
         return self._compact()
 

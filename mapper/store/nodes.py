@@ -183,9 +183,14 @@ class NodesAPI(StoreCore):
         *,
         kind: str | NodeKind | Iterable[str | NodeKind] | None = None,
         limit: int = 20,
+        offset: int = 0,
     ) -> list[Node]:
         """Nodes whose name matches ``text`` (case- and accent-insensitive), best first:
-        exact matches, then prefix matches, then substring matches; ties by name and id."""
+        exact matches, then prefix matches, then substring matches; ties by name and id.
+        ``limit`` answers from the ``offset``-th on (for paging).
+
+        This reference reads every node; an adapter may answer it with a query (SQLite does)
+        but must give the same answers."""
         wanted = fold(text)
         if not wanted:
             return []
@@ -202,7 +207,7 @@ class NodesAPI(StoreCore):
                 continue
             scored.append((rank, name, node.id, node))
         scored.sort(key=lambda t: t[:3])
-        return [t[3] for t in scored[:limit]]
+        return [t[3] for t in scored[offset : offset + limit]]
 
     def lookup(
         self, workspace: str, name: str, *, kind: str | NodeKind | Iterable[str | NodeKind]

@@ -106,8 +106,9 @@ class Workspace:
         *,
         kind: str | NodeKind | Iterable[str | NodeKind] | None = None,
         limit: int = 20,
+        offset: int = 0,
     ) -> list[Node]:
-        return self.store.find_nodes(self.slug, text, kind=kind, limit=limit)
+        return self.store.find_nodes(self.slug, text, kind=kind, limit=limit, offset=offset)
 
     def lookup(self, name: str, *, kind: str | NodeKind | Iterable[str | NodeKind]) -> Node:
         return self.store.lookup(self.slug, name, kind=kind)

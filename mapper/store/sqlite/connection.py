@@ -15,7 +15,8 @@ from typing import Any
 from ...errors import ConflictError, StoreUnavailableError
 from ...model import WorkspaceInfo
 from ..base import Store
-from .schema import SCHEMA, SCHEMA_VERSION
+from . import audit_refs
+from .schema import SCHEMA, SCHEMA_VERSION, add_folded_names
 
 #: Largest page cache per connection, in KiB (owner: io, for bulk imports).
 CACHE_KIB = 128 * 1024
@@ -62,6 +63,8 @@ class SQLiteConnection(Store):
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 self.conn.execute(statement)
+        add_folded_names(self.conn)
+        audit_refs.create(self.conn)
         self.conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -118,13 +121,16 @@ class SQLiteConnection(Store):
                 ties >= BULK_REBUILD_MIN
                 and ties >= (self.conn.execute("SELECT count(*) FROM ties").fetchone()[0])
             )
+            indexes = [("ties", name, columns) for name, columns in TIE_INDEXES]
+            name, table, columns = audit_refs.TARGET_INDEX
+            indexes.append((table, name, columns))  # one audit entry per tie
             if rebuild:
-                for name, _ in TIE_INDEXES:
+                for _, name, _ in indexes:
                     self.conn.execute(f"DROP INDEX IF EXISTS {name}")
             yield
             if rebuild:
-                for name, columns in TIE_INDEXES:
-                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON ties({columns})")
+                for table, name, columns in indexes:
+                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns})")
 
     def _rows(self, sql: str, params: Any = ()) -> list[Any]:
         with self._lock:
@@ -166,6 +172,6 @@ class SQLiteConnection(Store):
     def delete_workspace(self, slug: str) -> None:
         self.get_workspace(slug)
         with self.atomic():
-            for table in ("audit", "contacts", "ties", "nodes", "workspaces"):
+            for table in ("audit_refs", "audit", "contacts", "ties", "nodes", "workspaces"):
                 column = "slug" if table == "workspaces" else "workspace"
                 self.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (slug,))

@@ -12,6 +12,8 @@ from typing import Any
 from ...audit import AuditEntry
 from ...errors import ConflictError
 from ...model import Contact, Node, NodeKind, RelKind, Tie
+from ..values import fold
+from . import audit_refs
 from .connection import SQLiteConnection
 from .schema import (
     NODE_COLS,
@@ -44,13 +46,14 @@ class SQLitePrimitives(SQLiteConnection):
                 _d(n.until),
                 n.origin,
                 n.recorded_at,
+                fold(n.name),
             )
             for n in nodes
         ]
         try:
             self.conn.executemany(
                 "INSERT INTO nodes(workspace, id, version, current, kind, name, props, since,"
-                " until, origin, recorded_at) VALUES (?,?,?,1,?,?,?,?,?,?,?)",
+                " until, origin, recorded_at, folded) VALUES (?,?,?,1,?,?,?,?,?,?,?,?)",
                 rows,
             )
         except sqlite3.IntegrityError as exc:
@@ -263,6 +266,17 @@ class SQLitePrimitives(SQLiteConnection):
                 9,
                 rows,
             )
+            odd = [
+                (i, e)
+                for i, e in enumerate(entries)
+                if not audit_refs.derivable(e.action, e.target_type, e.target_id, e.refs)
+            ]
+            if odd:
+                # AUTOINCREMENT under this transaction's write lock: the seqs just given
+                # are consecutive, ending at the last rowid inserted
+                first = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+                first -= len(entries) - 1
+                audit_refs.record(self.conn, ((first + i, workspace, e.refs) for i, e in odd))
 
     def _query_audit(
         self,

@@ -1,5 +1,6 @@
 """The SQLite store's graph reads: the shared projection's key and change mark, counts by
-``GROUP BY``, the projection's plain rows, and the whole history as one graph."""
+``GROUP BY``, name search from an index, the projection's plain rows, and the whole history
+as one graph."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import datetime as dt
 import gc
 import json
 import os
+from collections.abc import Iterable
 from typing import Any
 
-from ...model import NodeKind
+from ...model import Node, NodeKind
+from ..values import _kinds_arg, fold
 from .connection import SQLiteConnection
 
 
@@ -71,6 +74,49 @@ class SQLiteQueries(SQLiteConnection):
             "SELECT count(*) FROM contacts WHERE workspace = ?", (workspace,)
         )[0][0]
         return out
+
+    def find_nodes(
+        self,
+        workspace: str,
+        text: str,
+        *,
+        kind: str | NodeKind | Iterable[str | NodeKind] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Node]:
+        """As :meth:`Store.find_nodes` (the same answers), from the folded names in the
+        ``nodes_folded`` index, not the rows: a range of it gives the exact and prefix
+        matches in order, a scan of it the substring matches only when those do not fill the
+        page; only the nodes returned are read. (Text order in SQLite
+        is by UTF-8 bytes, which is Python's order of code points.)"""
+        wanted = fold(text)
+        if not wanted:
+            return []
+        kinds = _kinds_arg(kind)
+        base = "SELECT id FROM nodes INDEXED BY nodes_folded WHERE workspace = ? AND current = 1"
+        params: list[Any] = [workspace]
+        if kinds is not None:
+            base += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params += [k.value for k in kinds]
+        want, bound = offset + limit, wanted + "\U0010ffff"
+        # Exact and prefix matches are one range of the index, already in their order (the
+        # exact match is the smallest name with the prefix): a short word fills the page
+        # from there without reading the rest.
+        head = f"{base} AND folded >= ? AND folded < ? ORDER BY folded, id LIMIT ?"
+        # Then the substring matches, and any prefix match past the range's end (a name that
+        # goes on with U+10FFFF), which sorts after every name in the range.
+        tail = (
+            f"{base} AND instr(folded, ?) > 0 AND NOT (folded >= ? AND folded < ?)"
+            " ORDER BY instr(folded, ?) != 1, folded, id LIMIT ?"
+        )
+        with self._lock:
+            ids = [r[0] for r in self.conn.execute(head, [*params, wanted, bound, want])]
+            if len(ids) < want:
+                rest = [*params, wanted, wanted, bound, wanted, want - len(ids)]
+                ids += [r[0] for r in self.conn.execute(tail, rest)]
+            ids = ids[offset:want]
+            found = self._get_nodes(workspace, ids)
+        return [found[i] for i in ids if i in found]
 
     def _graph_rows(
         self,

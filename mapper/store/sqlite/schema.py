@@ -12,6 +12,7 @@ from typing import Any
 
 from ...model import Contact, Node, NodeKind, RelKind, Tie
 from ..base import Record
+from ..values import fold
 
 SCHEMA_VERSION = 1
 
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS nodes (
     until TEXT,
     origin TEXT,
     recorded_at TEXT NOT NULL,
+    folded TEXT,
     PRIMARY KEY (workspace, id, version)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS nodes_current ON nodes(workspace, id) WHERE current = 1;
@@ -103,6 +105,28 @@ TIE_COLS = (
     "id, version, current, kind, source, target, strength, since, until, role, origin, props,"
     " recorded_at"
 )
+
+
+#: Name search (:meth:`SQLiteStore.find_nodes`): every node version keeps its name folded
+#: (:func:`mapper.store.values.fold`) in ``folded``; this index holds the current ones with
+#: their kind and id, so a search reads the index only, never the rows.
+FOLDED_INDEX = (
+    "CREATE INDEX IF NOT EXISTS nodes_folded ON nodes(workspace, folded, kind, id)"
+    " WHERE current = 1"
+)
+
+
+def add_folded_names(conn: sqlite3.Connection) -> None:
+    """Give a file made before name search its ``folded`` column (filled in once) and the
+    index on it; nothing to do for a newer file but the ``IF NOT EXISTS``."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(nodes)")}
+    if "folded" not in columns:
+        conn.execute("ALTER TABLE nodes ADD COLUMN folded TEXT")
+        conn.executemany(
+            "UPDATE nodes SET folded = ? WHERE rowid = ?",
+            [(fold(name), rowid) for rowid, name in conn.execute("SELECT rowid, name FROM nodes")],
+        )
+    conn.execute(FOLDED_INDEX)
 
 
 def _d(value: dt.date | None) -> str | None:
