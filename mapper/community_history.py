@@ -16,7 +16,11 @@ seconds per page. :func:`community_history` builds a graph of the same shape (th
   library reach, their own bonds with the library, the activities they organise);
 * the library and its staff, and those of their ``BOND_WITH``/``KNOWS`` ties that reach a
   member or someone a member is tied to (bonds, and the bonds that give reach);
-* the SMART goals' ``PURSUES`` ties (a goal's community is the first of those).
+* the SMART goals' ``PURSUES`` ties (a goal's community is the first of those);
+* for the pulse (:mod:`mapper.analysis.pulse`): every activity organised by a community or a
+  member, or about one of the communities' themes, with all its ``ORGANISES`` and ``ABOUT``
+  ties and their other ends; and any nodes named in ``also`` (the owners of the content
+  calendar's items), which the pulse looks up by kind.
 
 Every question those analyses ask of a community gets the same answer from this graph as from
 the whole history (``tests/test_community_history.py`` checks it on the demo town and on
@@ -44,9 +48,12 @@ MEMBER_TIE_KINDS: tuple[str, ...] = tuple(
 )
 
 
-def community_history(ws: Workspace, community_ids: Iterable[str]) -> nx.MultiDiGraph:
+def community_history(
+    ws: Workspace, community_ids: Iterable[str], *, also: Iterable[str] = ()
+) -> nx.MultiDiGraph:
     """The history graph of ``community_ids`` and what their analyses need (see the module
-    docstring), shaped as :meth:`Store.project_history` with the community tie kinds.
+    docstring), shaped as :meth:`Store.project_history` with the community tie kinds;
+    ``also``: more node ids to include (without their ties).
 
     Ids that are not nodes of the workspace are left out (the graph then lacks them, as the
     whole history would)."""
@@ -68,6 +75,7 @@ def community_history(ws: Workspace, community_ids: Iterable[str]) -> nx.MultiDi
     )
     goals = sorted({t.target for t in own if t.kind is RelKind.PURSUES and t.source in wanted})
     # who a member is tied to by a tie of the reach kinds: their bonds count for reach
+    member_set = set(members)
     near: set[str] = set(members)
     reach = set(REACH_KINDS)
     for member in members:
@@ -76,6 +84,19 @@ def community_history(ws: Workspace, community_ids: Iterable[str]) -> nx.MultiDi
                 near.add(tie.other(member))
     for goal in goals:
         collect(goal, ("PURSUES",))
+    # activities: organised by a community or a member, or about a community's theme
+    themes = {t.target for t in own if t.kind is RelKind.ABOUT and t.source in wanted}
+    activities = {
+        t.target
+        for t in versions.values()
+        if t.kind is RelKind.ORGANISES and (t.source in wanted or t.source in member_set)
+    }
+    for theme in sorted(themes):
+        activities |= {t.source for t in ws.ties(node=theme, kind=["ABOUT"], history=True)}
+    activities -= wanted | themes
+    kinds = ws.get_nodes(sorted(activities))
+    for activity in sorted(a for a, n in kinds.items() if n.kind is NodeKind.ACTIVITY):
+        collect(activity, ("ORGANISES", "ABOUT"))
     library = [
         n.id for n in ws.nodes(kind=[NodeKind(k) for k in sorted(LIBRARY_KINDS)])
     ]  # few: one library, its staff
@@ -83,7 +104,7 @@ def community_history(ws: Workspace, community_ids: Iterable[str]) -> nx.MultiDi
         for tie in ws.ties(node=node_id, kind=list(BOND_KINDS), history=True):
             if tie.other(node_id) in near:
                 versions[(tie.id, tie.version)] = tie
-    ids = set(communities) | set(library) | set(goals)
+    ids = set(communities) | set(library) | set(goals) | {i for i in also if isinstance(i, str)}
     for tie in versions.values():
         ids.add(tie.source)
         ids.add(tie.target)

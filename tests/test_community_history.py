@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from mapper import communities as com
+from mapper import workplan
 from mapper.analysis.community import (
     community_changes,
     community_start,
@@ -19,15 +20,19 @@ from mapper.analysis.community import (
     series_dates,
 )
 from mapper.analysis.goals import community_goals, goal_progress_series
+from mapper.analysis.pulse import pulse
 from mapper.community_history import community_history, goal_community
 from mapper.store import SQLiteStore
 from tests.community_fixtures import build_leesclub
 
 
-def answers(G, cid: str, dates: list[dt.date]) -> dict:
+def answers(G, cid: str, dates: list[dt.date], calendar=()) -> dict:
     """Everything the community pages and the CLI ask of a history graph."""
     first = community_start(G, cid)
     out = {
+        "pulse": [
+            pulse(G, cid, as_of=d, calendar=calendar) for d in dates[:: max(1, len(dates) // 3)]
+        ],
         "start": first,
         "series": connectedness_series(G, cid, dates),
         "points": [connectedness(G, cid, as_of=d) for d in dates[:: max(1, len(dates) // 6)]],
@@ -61,10 +66,12 @@ def test_demo_town_every_community_same_answers(demo):
     communities = com.communities(demo)
     assert len(communities) == 3
     for node in communities:
-        part = community_history(demo, [node.id])
+        calendar = workplan.records(node, "calendar")
+        owners = [item.get("owner") for item in calendar]
+        part = community_history(demo, [node.id], also=owners)
         assert part.number_of_edges() < full.number_of_edges()
         dates = dates_of(full, node.id)
-        assert answers(part, node.id, dates) == answers(full, node.id, dates), node.name
+        assert answers(part, node.id, dates, calendar) == answers(full, node.id, dates, calendar)
 
 
 def test_demo_town_all_communities_at_once(demo):
@@ -126,7 +133,22 @@ def test_what_a_neighbourhood_read_could_miss(store):
         since="2025-01-01",
     ).id
     ws.add_tie("PURSUES", club, goal, since="2025-01-01")
+    # the pulse: a session the library organises about the club's theme counts for the library;
+    # a calendar item owned by someone outside the club is looked up by kind
+    theme = ws.add_node("Theme", "Repareren").id
+    ws.add_tie("ABOUT", club, theme, since="2025-01-01")
+    talk = ws.add_node("Activity", "Lezing", props={"dates": ["2025-04-10"]}).id
+    ws.add_tie("ORGANISES", lib, talk, since="2025-01-01")
+    ws.add_tie("ABOUT", talk, theme, since="2025-01-01")
+    calendar = [{"id": "c1", "date": "2025-04-02", "owner": eve}]
     full = ws.project_history(tie_kinds=com.HISTORY_TIE_KINDS)
+    part = community_history(ws, [club], also=[eve])
+    lib_side = pulse(part, club, as_of=dt.date(2025, 4, 30), calendar=calendar)[-1]
+    assert lib_side == pulse(full, club, as_of=dt.date(2025, 4, 30), calendar=calendar)[-1]
+    assert lib_side["library"] == 1 and lib_side["members"] == 1, lib_side
+    assert answers(part, club, series_dates("2024-12-01", "2026-02-01"), calendar) == answers(
+        full, club, series_dates("2024-12-01", "2026-02-01"), calendar
+    )
     part = community_history(ws, [club])
     assert eve not in part  # the other community's member: not read
     dates = series_dates("2024-12-01", "2026-02-01", every="week")

@@ -42,6 +42,7 @@ from mapper.svg_charts import bar_chart
 from mapper.team import due_this_month
 
 from . import aandeslag_forms as forms
+from .community_pages import calendar_owners, history_around
 from .dates import EARLIEST_DAY, LATEST_DAY, date_arg
 from .db import current_workspace
 from .forms import handle
@@ -521,8 +522,10 @@ def community_panel(community_id: str, day: dt.date | None = None) -> dict[str, 
     agreements = workplan.current_agreements(node, day)
     s = workplan.settings(node)
     names = names_of({a.get("who") or "" for a in agreements} | {s.get("contact_person") or ""})
-    history = history_graph()
-    points = pulse(history, node.id, as_of=day, calendar=workplan.records(node, "calendar"))
+    calendar = workplan.records(node, "calendar")
+    # read around this community only, once per request (shared with the community page)
+    history = history_around([community_id], calendar_owners(node))
+    points = pulse(history, node.id, as_of=day, calendar=calendar)
     return {
         "agreements": agreements,
         "names": names,

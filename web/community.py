@@ -80,7 +80,7 @@ from .community_labels import (
     fmt_value,
     lang,
 )
-from .community_pages import page_args, paginate
+from .community_pages import calendar_owners, history_around, page_args, paginate
 from .dates import date_arg, month_links
 from .db import current_workspace, get_graph
 from .forms import handle
@@ -110,7 +110,7 @@ def community_node(community_id: str) -> Any:
 def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
     """The community's node and its history (read around it, not the whole workspace)."""
     node = community_node(community_id)
-    return node, community_history(current_workspace(), [community_id])
+    return node, history_around([community_id], calendar_owners(node))
 
 
 def member_matches(text: str, exclude: set[str], limit: int = SEARCH_LIMIT) -> list[Any]:

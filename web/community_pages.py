@@ -1,15 +1,38 @@
-"""Pieces of the community pages that are not forms or words: a long table shown a page at a
+"""Pieces of the community pages that are not forms or words: the history around some
+communities read once per request (:func:`history_around`), and a long table shown a page at a
 time (:func:`paginate`, with :func:`page_args` for the links to the other pages)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import request, url_for
+import networkx as nx
+from flask import g, request, url_for
+
+from mapper import workplan
+from mapper.community_history import community_history
+
+from .db import current_workspace
 
 #: Rows per page of a long table (the members of a community).
 PER_PAGE = 50
+
+
+def history_around(community_ids: Iterable[str], also: Iterable[str] = ()) -> nx.MultiDiGraph:
+    """:func:`mapper.community_history.community_history` of the current workspace, read once
+    per request for the same arguments (the community page and the panels it includes share
+    it)."""
+    key = (frozenset(community_ids), frozenset(also))
+    cache: dict[Any, nx.MultiDiGraph] = g.setdefault("community_histories", {})
+    if key not in cache:
+        cache[key] = community_history(current_workspace(), sorted(key[0]), also=sorted(key[1]))
+    return cache[key]
+
+
+def calendar_owners(node: Any) -> list[str]:
+    """Who owns the items of a community's content calendar (the pulse looks them up)."""
+    return [str(i["owner"]) for i in workplan.records(node, "calendar") if i.get("owner")]
 
 
 def paginate(items: Sequence[Any], raw: str | None, per_page: int = PER_PAGE) -> dict[str, Any]:
