@@ -190,7 +190,7 @@ def _timeline_data(
     draw: Callable[..., Any],
     current: nx.MultiDiGraph,
 ) -> dict[str, Any]:
-    history = ws.project_history()
+    history = ws.projection().history()  # from memory, equal to ws.project_history()
     nodes = universe(history)
     scope = history.subgraph(nodes).copy()
     today = dt.date.today()
