@@ -13,7 +13,11 @@ Serves the app on 127.0.0.1, opens scan maps in headless Chromium and prints, pe
 - **slider px**: median on-screen movement of the points present in two consecutive months,
   stepping the time slider (in place, no reload);
 - **reload px**: the same between the page opened on one month and on the month before
-  (layout coordinates, so the zoom of each page does not count).
+  (layout coordinates, so the zoom of each page does not count);
+- **month s**: the longest in-page time of one step of the slider (``setDay``).
+
+A baseline is printed first: a fixed loop timed in Python and in the browser, with the load
+average, so figures of a loaded machine can be compared as ratios.
 
 Maps measured: every theme of the demo town, and synthetic themes of 150, 300, 650 and 1,500
 points whose ties began over the last 12 months.
@@ -175,6 +179,30 @@ def median_move(a: dict, b: dict) -> float:
     )
 
 
+#: A fixed amount of work in the browser (ms), the baseline the page's figures compare to.
+BASELINE_JS = """
+var t = performance.now(), x = 0;
+for (var i = 0; i < 20000000; i++) { x = (x + i * 7) % 1000003; }
+return [performance.now() - t, x];
+"""
+
+
+def python_baseline() -> float:
+    """A fixed amount of work in Python, in ms."""
+    started = time.perf_counter()
+    x = 0
+    for i in range(3_000_000):
+        x = (x + i * 7) % 1000003
+    return (time.perf_counter() - started) * 1000
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def positions(driver, space: str) -> dict:
     return driver.execute_script(POSITIONS_JS.replace("arguments[0]", repr(space)))
 
@@ -254,13 +282,20 @@ def main() -> None:
     # a busy machine answers slowly; the page-load timeout must fire before this one
     driver.command_executor._client_config.timeout = args.page_timeout + 120
     driver.set_page_load_timeout(args.page_timeout)
+    driver.set_script_timeout(args.page_timeout)
     try:
         client = app.test_client()
+        driver.get(f"{base}/")
+        browser_ms = driver.execute_script(BASELINE_JS)[0]
+        print(
+            f"baseline: python loop {python_baseline():.0f} ms, browser loop {browser_ms:.0f} ms,"
+            f" load average {load_average()} (2 cores shared: figures are noisy, compare ratios)"
+        )
         print(
             f"{'theme':28} {'nodes':>5} {'edges':>5} {'page KB':>7} {'map KB':>6} {'server s':>8}"
             f" {'again s':>7} {'stable s':>8}"
             f" {'still':>5} {'labels':>6} {'overlap':>7} {'points overlap':>14}"
-            f" {'clusters':>8} {'months':>6} {'slider px':>9} {'reload px':>9}"
+            f" {'clusters':>8} {'months':>6} {'slider px':>9} {'reload px':>9} {'month s':>7}"
         )
         measured = {} if args.only_screenshot else themes
         if args.synthetic_only:
@@ -298,20 +333,32 @@ def main() -> None:
             point_overlap = overlapping_discs(figures["discs"])
             # the time slider, in place: consecutive months, on screen
             moves = []
+            steps = []
             previous = None
-            for index in range(figures["days"]):
-                driver.execute_script("window.scanMap.setDay(arguments[0]);", index)
-                now = positions(driver, "dom")
-                if previous is not None:
-                    moves.append(median_move(previous, now))
-                previous = now
-            slider = statistics.median(moves) if moves else 0.0
+            try:
+                for index in range(figures["days"]):
+                    steps.append(
+                        driver.execute_script(
+                            "var t = performance.now(); window.scanMap.setDay(arguments[0]);"
+                            "return performance.now() - t;",
+                            index,
+                        )
+                    )
+                    now = positions(driver, "dom")
+                    if previous is not None:
+                        moves.append(median_move(previous, now))
+                    previous = now
+                slider = statistics.median(moves) if moves else 0.0
+            except WebDriverException:  # a month step that did not finish in time
+                slider = float("nan")
+                steps.append(float("nan"))
+            month_s = max(steps) / 1000 if steps else 0.0
             # two pages: this month and the month before, in layout coordinates
-            last = positions(driver, "canvas")
             earlier = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).isoformat()
             try:
+                last = positions(driver, "canvas")
                 driver.get(f"{base}/scan/{theme_id}?as_of={earlier}")
-                WebDriverWait(driver, 120).until(
+                WebDriverWait(driver, args.page_timeout).until(
                     lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
                 )
                 reload = median_move(last, positions(driver, "canvas"))
@@ -323,17 +370,19 @@ def main() -> None:
                 f" {server_s:8.3f} {again_s:7.3f}"
                 f" {figures['stable'] / 1000:8.2f} {'yes' if still else 'NO':>5} {labels:6d}"
                 f" {label_overlap:7d} {point_overlap:14d} {figures['clusters']:8d}"
-                f" {figures['days']:6d} {slider:9.1f} {reload:9.1f}"
+                f" {figures['days']:6d} {slider:9.1f} {reload:9.1f} {month_s:7.2f}",
+                flush=True,
             )
+        print(f"load average after: {load_average()}")
         if args.screenshot:
             driver.get(f"{base}/scan/{themes[args.theme]}")
-            WebDriverWait(driver, 30).until(
+            WebDriverWait(driver, args.page_timeout).until(
                 lambda d: d.find_element("id", "scan-map").get_attribute("data-nodes-drawn")
             )
             time.sleep(0.5)
-            driver.execute_script(
-                "document.querySelector('h1').scrollIntoView({block: 'start'});"
-                "window.scrollBy(0, -8);"
+            driver.execute_script(  # the map and the controls just above it
+                "document.getElementById('scan-map').scrollIntoView({block: 'start'});"
+                "window.scrollBy(0, -60);"
             )
             args.screenshot.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(args.screenshot))

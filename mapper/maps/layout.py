@@ -194,6 +194,7 @@ def stable_positions(
         return layout_positions(graph, centre=centre, radius=radius)
     simple: nx.Graph = nx.Graph(graph)
     todo = {n for n in simple if n not in placed}
+    size = radius or (lambda node: 0.0)
     while todo:
         counts = {n: sum(1 for m in simple[n] if m in placed) for n in todo}
         best = max(counts.values())
@@ -204,19 +205,37 @@ def stable_positions(
             around = [placed[m] for m in simple[node] if m in placed]
             cx = sum(p[0] for p in around) / len(around)
             cy = sum(p[1] for p in around) / len(around)
-            placed[node] = _free_spot(cx, cy, _angle(node), placed)
+            placed[node] = _free_spot(cx, cy, _angle(node), placed, node, size)
             todo.discard(node)
     return {n: placed[n] for n in graph}
 
 
-def _free_spot(cx: float, cy: float, angle: float, placed: Mapping[Any, Position]) -> Position:
-    points = list(placed.values())
+def _free_spot(
+    cx: float,
+    cy: float,
+    angle: float,
+    placed: Mapping[Any, Position],
+    node: Any = None,
+    size: Callable[[Any], float] = lambda node: 0.0,
+) -> Position:
+    """A place on a ring around (cx, cy) where ``node`` is drawn clear of every placed point:
+    at least :data:`MIN_DISTANCE` from each, and with ``size`` giving drawn radii, their two
+    radii and :data:`POINT_GAP` (a small point placed inside a big one's square could not be
+    clicked). The ring widens when the first tries are taken.
+
+    >>> big = {"theme": (0.0, 0.0)}
+    >>> spot = _free_spot(0.0, 0.0, 0.0, big, "jan", lambda n: 48.0 if n == "theme" else 11.0)
+    >>> math.dist(spot, big["theme"]) >= 48 + 11 + POINT_GAP
+    True
+    """
+    own = size(node)
+    others = [(p, size(other)) for other, p in placed.items()]
     spot = (cx, cy)
     for attempt in range(PLACE_TRIES):
-        radius = PLACE_RADIUS * (1 + attempt // 8 * 0.6)
+        ring = PLACE_RADIUS * (1 + attempt // 8 * 0.6)
         turn = angle + attempt * (2 * math.pi / 8) + attempt // 8 * 0.4
-        spot = (round(cx + radius * math.cos(turn), 1), round(cy + radius * math.sin(turn), 1))
-        if all(math.dist(spot, p) >= MIN_DISTANCE for p in points):
+        spot = (round(cx + ring * math.cos(turn), 1), round(cy + ring * math.sin(turn), 1))
+        if all(math.dist(spot, p) >= max(MIN_DISTANCE, own + r + POINT_GAP) for p, r in others):
             return spot
     return spot
 

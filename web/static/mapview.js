@@ -16,7 +16,11 @@
  *    overlap one already drawn is left out; the tooltip and panel still have the name);
  *  - above CLUSTER_LIMIT visible points, the less important ones are grouped per kind and
  *    area into clusters, which open on click; a person may group by another field instead
- *    (map.clusterBy("organisation" | "neighbourhood" | "none" | "auto")), at any size;
+ *    (map.clusterBy("organisation" | "neighbourhood" | "none" | "auto")), at any size; the
+ *    groups are made before the first frame and all at once (one refresh of vis-network), and
+ *    an opened group gives every point its own kept place back (map.openCluster(id));
+ *  - a click (double click, hold) goes to the point whose drawn disc is under the pointer
+ *    (map.pointAt(domPoint)), not to vis-network's pick by bounding square;
  *  - tie kinds can be hidden in place (map.hideTies([...kinds])): a pair stays drawn while
  *    any of its kinds is shown (edges carry all their kinds);
  *  - keyboard: the map takes the focus with Tab; the arrow keys go to the nearest point in
@@ -128,7 +132,7 @@
       copy.id = e.id || ("e" + i);
       edgeMeta[copy.id] = {
         days: e.days || null, colour: e.color, kind: e.kind, kinds: e.kinds || [e.kind],
-        from: e.from, to: e.to
+        from: e.from, to: e.to, shown: present(e), inside: true
       };
       delete copy.days;
       delete copy.kinds;
@@ -348,7 +352,13 @@
         var here = edgeShown(e.id);
         var inside = !reach || (reach[e.from] && reach[e.to]);
         var hidden = !here || (!inside && !state.showcase);
-        var base = edgeMeta[e.id].colour || {};
+        var m = edgeMeta[e.id];
+        if (m.shown === !hidden && m.inside === Boolean(inside)) {
+          return;  /* unchanged: updating every tie each month cost most of a month step */
+        }
+        m.shown = !hidden;
+        m.inside = Boolean(inside);
+        var base = m.colour || {};
         var colour = Object.assign({}, base, {
           opacity: inside ? (base.opacity === undefined ? 0.6 : base.opacity) : FADED / 2
         });
@@ -383,12 +393,34 @@
     /* --- clusters above CLUSTER_LIMIT ----------------------------------------------------- */
     var clusters = {};
 
+    /* Opening a group gives its points back their own places: vis-network would put every
+       point of the group on the group's centre (one pile, shown as such after a reload moved
+       nothing) unless a releaseFunction says where they go. */
+    function keepPlaces(clusterPosition, positions) {
+      return positions;
+    }
+
+    function openCluster(cid) {
+      delete clusters[cid];
+      if (network.isCluster(cid)) {
+        network.openCluster(cid, { releaseFunction: keepPlaces });
+      }
+      container.dataset.clusters = String(Object.keys(clusters).length);
+    }
+
+    /* All groups at once: vis-network refreshes its whole state after each change unless
+       told not to (refreshData false), which cost seconds at 1,500 points; one refresh after. */
     function openClusters() {
+      var opened = 0;
       Object.keys(clusters).forEach(function (cid) {
         if (network.isCluster(cid)) {
-          network.openCluster(cid);
+          network.openCluster(cid, { releaseFunction: keepPlaces }, false);
+          opened += 1;
         }
       });
+      if (opened) {
+        network.body.emitter.emit("_dataChanged");
+      }
       clusters = {};
       state.clustered = false;
       container.dataset.clusters = "0";
@@ -481,8 +513,11 @@
             title: caption + "\n" + word("openCluster", ""),
             physics: false
           }
-        });
+        }, false);  /* refreshed once, below */
       });
+      if (Object.keys(clusters).length) {
+        network.body.emitter.emit("_dataChanged");
+      }
       state.clustered = Object.keys(clusters).length > 0;
       container.dataset.clusters = String(Object.keys(clusters).length);
     }
@@ -590,14 +625,57 @@
     map.hideTies = hideTies;
     map.clusters = function () { return clusters; };
     map.openClusters = openClusters;
+    map.openCluster = openCluster;
     map.isPresent = isPresent;
     map.word = word;
 
+    /* The point under the pointer (DOM coordinates in the map): of the drawn points whose
+       disc holds it, the one with the nearest centre. vis-network's getNodeAt returns the
+       last node (by id) whose bounding square holds it, so a big point (the theme's diamond)
+       took clicks meant for a small one beside it, at every zoom. null: none. */
+    function pointAt(dom) {
+      var scale = network.getScale();
+      var at = network.DOMtoCanvas(dom);
+      var best = null, bestDistance = Infinity;
+      network.body.nodeIndices.forEach(function (id) {
+        var n = network.body.nodes[id];
+        if (!n || n.options.hidden) {
+          return;
+        }
+        var distance = Math.sqrt((n.x - at.x) * (n.x - at.x) + (n.y - at.y) * (n.y - at.y));
+        if (distance <= (n.options.size || 10) + 4 / scale && distance < bestDistance) {
+          best = id;
+          bestDistance = distance;
+        }
+      });
+      if (best !== null) {
+        return best;
+      }
+      var id = network.getNodeAt(dom);
+      return id === undefined ? null : id;
+    }
+    map.pointAt = pointAt;
+
+    /* Registered before any page script's handlers (they get the same params): a click,
+       double click or hold goes to the point under the pointer (see pointAt). */
+    function rightPoint(params) {
+      if (!params || !params.pointer || !params.pointer.DOM || !params.nodes ||
+          !params.nodes.length) {
+        return;
+      }
+      var hit = pointAt(params.pointer.DOM);
+      if (hit !== null && hit !== params.nodes[0]) {
+        params.nodes = [hit];
+        network.selectNodes([hit]);
+      }
+    }
+    network.on("doubleClick", rightPoint);
+    network.on("hold", rightPoint);
+
     network.on("click", function (params) {
+      rightPoint(params);
       if (params.nodes && params.nodes.length === 1 && network.isCluster(params.nodes[0])) {
-        var cid = params.nodes[0];
-        delete clusters[cid];
-        network.openCluster(cid);
+        openCluster(params.nodes[0]);
         markCount();
         return;
       }
@@ -773,8 +851,7 @@
         network.fit({ animation: false });
       } else if (key === "Enter" && current && clusters[current]) {
         var members = clusters[current].members;
-        delete clusters[current];
-        network.openCluster(current);
+        openCluster(current);
         markCount();
         pick(order.filter(function (id) { return has(members, id); })[0] || members[0]);
       } else if (key === "Enter" && current) {
@@ -901,7 +978,6 @@
       }
       ready = true;
       network.fit();
-      maybeCluster();
       markCount();
       if (window.performance && performance.now) {
         container.dataset.drawnAtMs = String(Math.round(performance.now()));
@@ -909,6 +985,8 @@
       say((container.dataset.drawn || "{n}").replace("{n}", container.dataset.nodesDrawn));
       keepPlaced();
     }
+    /* grouped before the first frame: a large map is never drawn whole first */
+    maybeCluster();
     network.once("afterDrawing", function () {
       window.requestAnimationFrame(markReady);
     });

@@ -2,7 +2,8 @@
  *
  * Separate from scan.js and mapview.js: it only reads window.scanMap.network. While picking,
  * taps on the map are kept from the map itself (so a click does not open the entity page);
- * the point under the pointer is found with network.getNodeAt and written into the "From"
+ * the point under the pointer is found with map.pointAt (the drawn point whose disc holds it;
+ * vis-network's getNodeAt lets a big point take a small neighbour's clicks) and written into the "From"
  * and "To" selects of the #add-tie form, which is then saved as usual (POST + CSRF).
  * Without JavaScript the selects do the same. Names are only ever set with textContent.
  */
@@ -84,9 +85,14 @@
       return;
     }
     var box = container.getBoundingClientRect();
-    var id = net.getNodeAt({ x: event.clientX - box.left, y: event.clientY - box.top });
+    var pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
+    /* the point whose disc is under the pointer (vis-network's getNodeAt takes a big point's
+       bounding square over a small point beside it: the theme took picks meant for Jan) */
+    var id = typeof window.scanMap.pointAt === "function" ?
+      window.scanMap.pointAt(pointer) : net.getNodeAt(pointer);
     if (id !== undefined && id !== null && typeof net.isCluster === "function" && net.isCluster(id)) {
-      net.openCluster(id); /* a group of points: open it, then pick one of them */
+      window.scanMap.openCluster(id); /* a group of points: open it (each point in its own
+                                          place), then pick one of them */
       return;
     }
     if (id === undefined || id === null || picked.indexOf(String(id)) !== -1) {
