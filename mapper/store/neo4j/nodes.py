@@ -174,6 +174,7 @@ class NodeCypher(Transactions, Store):
         *,
         kind: str | NodeKind | Iterable[str | NodeKind] | None = None,
         limit: int = 20,
+        offset: int = 0,
     ) -> list[Node]:
         """As :meth:`Store.find_nodes` (exact, then prefix, then substring matches of the
         folded name; ties by folded name, then id), in one statement with ``LIMIT`` on the
@@ -187,18 +188,21 @@ class NodeCypher(Transactions, Store):
         if not wanted:
             return []
         kinds = _kinds_arg(kind)
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            return super().find_nodes(workspace, text, kind=kind, limit=limit)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in (limit, offset)) or (
+            limit < 1 or offset < 0
+        ):
+            return super().find_nodes(workspace, text, kind=kind, limit=limit, offset=offset)
         rows = self._read(
             "MATCH (n:Entity {workspace: $ws}) WHERE n.name_key CONTAINS $key "
             "AND n.kind IN $kinds "
             "WITH n, CASE WHEN n.name_key = $key THEN 0 "
             "WHEN n.name_key STARTS WITH $key THEN 1 ELSE 2 END AS rank "
-            "RETURN n {.*} AS n ORDER BY rank, n.name_key, n.id LIMIT $limit",
+            "RETURN n {.*} AS n ORDER BY rank, n.name_key, n.id SKIP $offset LIMIT $limit",
             ws=workspace,
             key=name_key(text),
             kinds=[k.value for k in kinds] if kinds is not None else ALL_NODE_KINDS,
             limit=limit,
+            offset=offset,
         )
         return [_node(r["n"]) for r in rows]
 
