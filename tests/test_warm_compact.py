@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mapper.analysis.strength import FLOOR, STRENGTH_ATTR
 from mapper.analysis.warm import INTRODUCTION_TIES, rank_warm_contacts, warm_routes
 from mapper.analysis.warm.compact import CompactGraph
-from mapper.errors import ValidationError
+from mapper.errors import NotFoundError, ValidationError
 from mapper.services import warm as service
 from mapper.store import SQLiteStore
 from tests.warm_town import build_town
@@ -193,3 +193,14 @@ def test_a_direct_strong_tie_wins_on_the_compact_form_too():
     got = compact.routes(["staff"], targets=["b", "c"])
     assert got.route("c").path == ("staff", "c") and got.warmth["c"] == 0.8
     assert got.route("b").path == ("staff", "a", "b") and got.warmth["b"] == 1.0
+
+
+def test_the_compact_search_names_bad_input_as_warm_routes_does():
+    G = nx.Graph()
+    G.add_edge("staff", "a", strength=0.5)
+    compact = CompactGraph(G, as_of=TODAY)
+    with pytest.raises(ValidationError, match="cutoff -1"):
+        compact.routes(["staff"], cutoff=-1)
+    with pytest.raises(NotFoundError, match="source 'nobody'"):
+        compact.routes(["nobody"])
+    assert compact.routes(["staff", "staff"], targets=None).warmth == {"a": 0.5}

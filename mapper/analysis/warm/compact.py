@@ -42,6 +42,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ...errors import NotFoundError, ValidationError
 from .common import DEFAULT_CUTOFF, SOURCE_KINDS, _day, _key, is_strong
 from .routes import Route
 
@@ -53,7 +54,8 @@ class CompactGraph:
     """Integer-indexed nodes and a CSR adjacency of the counting ties of ``G`` on one day.
 
     Parameters are those of :func:`~mapper.analysis.warm.routes.warm_routes` (``weight`` an
-    attribute name). Read-only once built; safe to share between threads.
+    attribute name). Made for a graph that no longer changes (a frozen warm graph): read-only
+    once built and safe to share between threads.
     """
 
     def __init__(
@@ -184,9 +186,21 @@ class CompactGraph:
         targets: Iterable[Any] | None = None,
         strong_direct: bool = True,
     ) -> CompactRoutes:
-        """The warmest routes from ``sources``, as :func:`warm_routes` finds them."""
+        """The warmest routes from ``sources``, as :func:`warm_routes` finds them (the same
+        errors for a bad ``cutoff`` or an unknown source)."""
+        if not isinstance(cutoff, int) or isinstance(cutoff, bool) or cutoff < 0:
+            raise ValidationError(
+                "cutoff {cutoff!r} must be a whole number ≥ 0",
+                field="cutoff",
+                value=cutoff,
+                cutoff=cutoff,
+            )
         index = self.index
-        src = np.array([index[s] for s in dict.fromkeys(sources)], dtype=np.int64)
+        source_list = list(dict.fromkeys(sources))
+        for s in source_list:
+            if s not in index:
+                raise NotFoundError("source {source!r} is not in the graph", source=s)
+        src = np.array([index[s] for s in source_list], dtype=np.int64)
         n = self.n
         best = np.zeros(n)
         best[src] = 1.0
