@@ -56,9 +56,12 @@ the same tie at once could both read version 1 and both write a version 2, and o
 would be lost. Every read-then-write here therefore takes the write lock *first*:
 ``change_tie`` and ``end_tie`` set (and remove) a ``_lock`` property on the tie's first
 version before reading the tie, and ``update_node`` on the entity node, so the second writer
-waits until the first has committed and then reads its result. As a second line, uniqueness
-constraints on ``(workspace, tie_id, version)`` and ``(workspace, id, version)`` make a
-duplicate version impossible; such a clash is retried as above.
+waits until the first has committed and then reads its result. The workspace node is locked
+the same way by ``update_workspace`` and by any read of the workspace inside an explicit
+``atomic()`` block (a read for update: a map's positions are merged into its settings). As
+a second line, uniqueness constraints on ``(workspace, tie_id, version)`` and
+``(workspace, id, version)`` make a duplicate version impossible; such a clash is retried as
+above.
 
 Modules
 -------
