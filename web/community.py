@@ -25,7 +25,6 @@ from flask_wtf import FlaskForm
 
 from mapper import communities as com
 from mapper.analysis.community import (
-    SHARE_METRICS,
     add_months,
     community_changes,
     community_start,
@@ -50,7 +49,6 @@ from mapper.maps import KIND_STYLES, legend, strength_legend, tie_legend
 from mapper.model import COMMUNITY_ROLES, MAX_COMMUNITY_STAFF, NodeKind, RelKind
 
 from . import maps as maps_web
-from .community_charts import column, line_chart
 from .community_forms import (
     FRESH,
     NewCommunityForm,
@@ -66,29 +64,36 @@ from .community_forms import (
 from .community_labels import (
     BOND_LABELS,
     CHANGE_LABELS,
-    CHARTS,
     DEFAULT_MONTHS,
     DIRECTION_LABELS,
     MEMBER_ROLE_LABELS,
-    METRIC_HELP,
     METRIC_LABELS,
     ROLE_HELP,
     ROLE_LABELS,
     STATUS_LABELS,
     VERDICT_LABELS,
-    fmt_date,
     fmt_value,
     lang,
 )
-from .community_pages import calendar_owners, history_around, page_args, paginate
+from .community_pages import (
+    SEARCH_LIMIT,
+    calendar_owners,
+    chart_blocks,
+    community_selection,
+    current_member_ids,
+    goal_block,
+    history_around,
+    member_matches,
+    page_args,
+    paginate,
+    posted_member,
+)
 from .dates import date_arg, month_links
 from .db import current_workspace, get_graph
 from .forms import handle
 
 bp = Blueprint("community", __name__)
 
-#: How many matches the member search offers (its suggestions, and the page without JavaScript).
-SEARCH_LIMIT = 20
 
 NAV = [
     ("community.index", _l("4–6 · Communities")),
@@ -111,33 +116,6 @@ def load_community(community_id: str) -> tuple[Any, nx.MultiDiGraph]:
     """The community's node and its history (read around it, not the whole workspace)."""
     node = community_node(community_id)
     return node, history_around([community_id], calendar_owners(node))
-
-
-def member_matches(text: str, exclude: set[str], limit: int = SEARCH_LIMIT) -> list[Any]:
-    """People and organisations whose name matches ``text`` (best first, at most ``limit``),
-    leaving out ``exclude`` (the current members)."""
-    if not text.strip():
-        return []
-    found = current_workspace().find_nodes(
-        text, kind=[NodeKind.PERSON, NodeKind.ORGANISATION], limit=limit + len(exclude)
-    )
-    return [n for n in found if n.id not in exclude][:limit]
-
-
-def posted_member() -> list[Any]:
-    """The person or organisation a posted member form names (as its only choice), if any."""
-    value = request.form.get("member") or ""
-    node = current_workspace().get_nodes([value]).get(value) if value else None
-    ok = node is not None and node.kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
-    return [node] if ok else []
-
-
-def current_member_ids(community_id: str, day: dt.date) -> set[str]:
-    return {
-        t.source
-        for t in current_workspace().ties(node=community_id, kind="MEMBER_OF", as_of=day)
-        if t.target == community_id
-    }
 
 
 def page_url(community_id: str, anchor: str = "") -> str:
@@ -190,31 +168,6 @@ def create():  # type: ignore[no-untyped-def]
         success=lambda node: page_url(node.id),
         message=lambda node: _("Community %(name)s added.", name=node.name),
     )
-
-
-def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    dates = [p["date"] for p in points]
-    blocks = []
-    for index, (title, metrics, share) in enumerate(CHARTS):
-        first = metrics[0]
-        chart = line_chart(
-            dates,
-            [(m, str(METRIC_LABELS[m]), column(points, m)) for m in metrics],
-            share=share,
-            whole=not share,  # counts: whole-number ticks
-            fmt=lambda v, m=first: fmt_value(m, v),  # type: ignore[misc]
-            date_label=fmt_date,
-        )
-        blocks.append(
-            {
-                "id": f"chart-{index}",
-                "title": title,
-                "metrics": metrics,
-                "chart": chart,
-                "help": [METRIC_HELP.get(m) for m in metrics if m in METRIC_HELP],
-            }
-        )
-    return blocks
 
 
 @bp.get("/communities/<community_id>")
@@ -334,40 +287,6 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
         fmt=fmt_value,
         month_links=month_links(day),
     )
-
-
-def goal_block(
-    history: nx.MultiDiGraph, goal: Any, day: dt.date, form: FlaskForm | None = None
-) -> dict[str, Any]:
-    """A goal with its progress on ``day`` and its measurements from the start to then
-    (``form``: its measurement form as posted, when that failed)."""
-    start = goal.start or (goal.measurements[0].date if goal.measurements else day)
-    last = max(min(day, goal.deadline), start)
-    dates = series_dates(start, last) if start <= last else [day]
-    *series, now = goal_progress_series(history, goal, [*dates, day])  # one sweep
-    metric = goal.metric if goal.metric != MANUAL else "members"
-    chart = line_chart(
-        [p["date"] for p in series],
-        [
-            ("value", _("measured"), [p["value"] for p in series]),
-            ("expected", _("on track from the start"), [p["expected"] for p in series]),
-        ],
-        share=goal.metric in SHARE_METRICS,
-        fmt=lambda v: fmt_value(metric, v),
-        date_label=fmt_date,
-        references=[(_("target"), goal.target)],
-    )
-    if goal.manual and form is None:
-        form = measurement_form(goal.id, **FRESH)
-        form.date.data = dt.date.today()
-    return {
-        "goal": goal,
-        "now": now,
-        "series": series,
-        "chart": chart,
-        "form": form if goal.manual else None,
-        "metric": metric,
-    }
 
 
 @bp.route("/communities/<community_id>/edit", methods=["GET", "POST"])
@@ -571,22 +490,6 @@ def changes(community_id: str):  # type: ignore[no-untyped-def]
         metric_labels=METRIC_LABELS,
         fmt=fmt_value,
     )
-
-
-def community_selection(graph: nx.MultiDiGraph, community_id: str) -> nx.MultiDiGraph:
-    """The part of a projection drawn on the community map: the community, its members and
-    partner organisations, the library staff in its roles or with a bond with a member, the
-    library, and the ties among them."""
-    keep = {community_id}
-    for u, _v, d in graph.in_edges(community_id, data=True):
-        if d.get("kind") in ("MEMBER_OF", "HAS_ROLE"):
-            keep.add(u)
-    for u, v, d in graph.edges(data=True):
-        if d.get("kind") in ("BOND_WITH", "KNOWS") and (u in keep) != (v in keep):
-            inside, outside = (u, v) if u in keep else (v, u)
-            if graph.nodes[outside].get("kind") in ("Library", "Staff") and inside != community_id:
-                keep.add(outside)
-    return graph.subgraph(keep).copy()
 
 
 @bp.get("/communities/<community_id>/map")

@@ -1,20 +1,34 @@
 """Pieces of the community pages that are not forms or words: the history around some
-communities read once per request (:func:`history_around`), and a long table shown a page at a
-time (:func:`paginate`, with :func:`page_args` for the links to the other pages)."""
+communities read once per request (:func:`history_around`); the member search's matches
+(:func:`member_matches`); the blocks a page is built of (the
+connectedness charts, a SMART goal with its chart, the part of the graph the community map
+draws); and a long table shown a page at a time (:func:`paginate`, with :func:`page_args` for
+the links to the other pages)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
 from flask import g, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from mapper import workplan
+from mapper.analysis.community import SHARE_METRICS, series_dates
+from mapper.analysis.goals import MANUAL, goal_progress_series
 from mapper.community_history import community_history
+from mapper.model import NodeKind
 
+from .community_charts import column, line_chart
+from .community_forms import FRESH, measurement_form
+from .community_labels import CHARTS, METRIC_HELP, METRIC_LABELS, fmt_date, fmt_value
 from .db import current_workspace
 
+#: How many matches the member search offers (its suggestions, and the page without JavaScript).
+SEARCH_LIMIT = 20
 #: Rows per page of a long table (the members of a community).
 PER_PAGE = 50
 
@@ -67,3 +81,105 @@ def page_args(anchor: str = "", **changes: Any) -> str:
     args.update({k: v for k, v in changes.items() if v is not None})
     args.update(request.view_args or {})
     return url_for(str(request.endpoint), **args) + anchor
+
+
+def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    dates = [p["date"] for p in points]
+    blocks = []
+    for index, (title, metrics, share) in enumerate(CHARTS):
+        first = metrics[0]
+        chart = line_chart(
+            dates,
+            [(m, str(METRIC_LABELS[m]), column(points, m)) for m in metrics],
+            share=share,
+            whole=not share,  # counts: whole-number ticks
+            fmt=lambda v, m=first: fmt_value(m, v),  # type: ignore[misc]
+            date_label=fmt_date,
+        )
+        blocks.append(
+            {
+                "id": f"chart-{index}",
+                "title": title,
+                "metrics": metrics,
+                "chart": chart,
+                "help": [METRIC_HELP.get(m) for m in metrics if m in METRIC_HELP],
+            }
+        )
+    return blocks
+
+
+def goal_block(
+    history: nx.MultiDiGraph, goal: Any, day: dt.date, form: FlaskForm | None = None
+) -> dict[str, Any]:
+    """A goal with its progress on ``day`` and its measurements from the start to then
+    (``form``: its measurement form as posted, when that failed)."""
+    start = goal.start or (goal.measurements[0].date if goal.measurements else day)
+    last = max(min(day, goal.deadline), start)
+    dates = series_dates(start, last) if start <= last else [day]
+    *series, now = goal_progress_series(history, goal, [*dates, day])  # one sweep
+    metric = goal.metric if goal.metric != MANUAL else "members"
+    chart = line_chart(
+        [p["date"] for p in series],
+        [
+            ("value", _("measured"), [p["value"] for p in series]),
+            ("expected", _("on track from the start"), [p["expected"] for p in series]),
+        ],
+        share=goal.metric in SHARE_METRICS,
+        fmt=lambda v: fmt_value(metric, v),
+        date_label=fmt_date,
+        references=[(_("target"), goal.target)],
+    )
+    if goal.manual and form is None:
+        form = measurement_form(goal.id, **FRESH)
+        form.date.data = dt.date.today()
+    return {
+        "goal": goal,
+        "now": now,
+        "series": series,
+        "chart": chart,
+        "form": form if goal.manual else None,
+        "metric": metric,
+    }
+
+
+def community_selection(graph: nx.MultiDiGraph, community_id: str) -> nx.MultiDiGraph:
+    """The part of a projection drawn on the community map: the community, its members and
+    partner organisations, the library staff in its roles or with a bond with a member, the
+    library, and the ties among them."""
+    keep = {community_id}
+    for u, _v, d in graph.in_edges(community_id, data=True):
+        if d.get("kind") in ("MEMBER_OF", "HAS_ROLE"):
+            keep.add(u)
+    for u, v, d in graph.edges(data=True):
+        if d.get("kind") in ("BOND_WITH", "KNOWS") and (u in keep) != (v in keep):
+            inside, outside = (u, v) if u in keep else (v, u)
+            if graph.nodes[outside].get("kind") in ("Library", "Staff") and inside != community_id:
+                keep.add(outside)
+    return graph.subgraph(keep).copy()
+
+
+def member_matches(text: str, exclude: set[str], limit: int = SEARCH_LIMIT) -> list[Any]:
+    """People and organisations whose name matches ``text`` (best first, at most ``limit``),
+    leaving out ``exclude`` (the current members)."""
+    if not text.strip():
+        return []
+    found = current_workspace().find_nodes(
+        text, kind=[NodeKind.PERSON, NodeKind.ORGANISATION], limit=limit + len(exclude)
+    )
+    return [n for n in found if n.id not in exclude][:limit]
+
+
+def posted_member() -> list[Any]:
+    """The person or organisation a posted member form names (as its only choice), if any."""
+    value = request.form.get("member") or ""
+    node = current_workspace().get_nodes([value]).get(value) if value else None
+    ok = node is not None and node.kind in (NodeKind.PERSON, NodeKind.ORGANISATION)
+    return [node] if ok else []
+
+
+def current_member_ids(community_id: str, day: dt.date) -> set[str]:
+    return {
+        t.source
+        for t in current_workspace().ties(node=community_id, kind="MEMBER_OF", as_of=day)
+        if t.target == community_id
+    }
