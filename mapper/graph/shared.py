@@ -5,6 +5,7 @@ by this process's commits."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -14,6 +15,19 @@ from .build import MAX_SHARED, Change, NodeRow, TieRow
 from .projection import Projection
 
 _LOCK = threading.Lock()
+#: A projection with at least this many nodes is moved out of the cyclic garbage collector's
+#: sight once made (:func:`gc.freeze`): its millions of dicts hold no cycles, and without this
+#: every full collection walks all of them, a pause of seconds in whichever request happens
+#: to trigger it. Smaller ones (the demo town, the tests) are left as they are.
+FREEZE_FROM = 5_000
+
+
+def _settle(p: Projection | None) -> Projection | None:
+    if p is not None and len(p.graph) >= FREEZE_FROM:
+        gc.freeze()
+    return p
+
+
 #: (store key, workspace) → _Slot, least recently used first.
 _SHARED: OrderedDict[tuple[Any, str], _Slot] = OrderedDict()
 
@@ -69,11 +83,11 @@ def shared_projection(
             if changes is not None:
                 caught = p.apply(changes, mark=current)
                 if caught is not None:
-                    slot.projection = caught
+                    slot.projection = _settle(caught)
                     return caught
         nodes, ties = load()
         p = Projection.build(nodes, ties, workspace=workspace, today=day, mark=current)
-        slot.projection = p
+        slot.projection = _settle(p)
         return p
 
 
@@ -93,7 +107,7 @@ def committed(
         if p.mark != before:
             slot.projection = None  # it missed a write: build again when next asked
             return
-        slot.projection = p.apply(changes, mark=after)
+        slot.projection = _settle(p.apply(changes, mark=after))
 
 
 def invalidate(store_key: Any, workspace: str) -> None:
