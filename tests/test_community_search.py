@@ -224,3 +224,45 @@ def test_the_member_table_is_paginated(client, town):
     # a page past the end, or not a number, shows the nearest page
     assert client.get(url + "?members_page=99").status_code == 200
     assert client.get(url + "?members_page=x").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/communities/", "/communities/{club}", "/communities/{club}/map"]
+)
+def test_read_around_or_whole_the_pages_are_the_same(demo_db, tmp_path, path):
+    """The history read around the communities (a province) and the whole history (a town)
+    give the same pages on the demo town."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_db, copy)
+    store = SQLiteStore(copy)
+    try:
+        clubs = sorted(n.id for n in store.workspace("demo").nodes(kind="Community"))
+    finally:
+        store.close()
+    pages = {}
+    for how in ("around", "whole"):
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": f"sqlite:///{copy}",
+                "WORKSPACE": "demo",
+                "SECRET_KEY": "test",
+                "WTF_CSRF_ENABLED": True,
+                "COMMUNITY_HISTORY": how,
+                **SINGLE_USER,
+            }
+        )
+        client = app.test_client()
+        pages[how] = [
+            # CSRF tokens differ per session: long runs of token characters are masked
+            re.sub(
+                r"[A-Za-z0-9._-]{40,}",
+                "TOKEN",
+                client.get(path.format(club=club) + "?as_of=2026-10-01").get_data(as_text=True),
+            )
+            for club in clubs
+        ]
+    assert pages["around"] == pages["whole"]
+    assert "Samen in de Wijk" in "".join(pages["around"])

@@ -133,7 +133,7 @@ def index():  # type: ignore[no-untyped-def]
 def render_index(form: NewCommunityForm) -> str:
     ws = current_workspace()
     nodes = com.communities(ws)
-    history = community_history(ws, [n.id for n in nodes])
+    history = history_around(n.id for n in nodes)
     day = date_arg("as_of", dt.date.today())
     rows = []
     for node in nodes:
