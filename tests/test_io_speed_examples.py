@@ -211,3 +211,14 @@ def test_corpus_imports_the_same_graph_twice_over_and_changes_nothing_the_second
     assert again.changes_nothing()
     assert _graph(store) == first
     store.close()
+
+
+def test_an_empty_name_index_finds_nothing_and_a_filled_one_still_does():
+    from mapper.io.matching import NameIndex
+    from mapper.model import NodeKind
+
+    index = NameIndex()
+    assert index.near("Jan de Vries", NodeKind.PERSON) == []
+    index.add("per-1", NodeKind.PERSON, "Jan de Vries")
+    assert index.near("J. de Vries", NodeKind.PERSON) == ["per-1"]
+    assert index.near("Jan de Vires", NodeKind.PERSON) == ["per-1"]
