@@ -197,7 +197,11 @@ def written_rows(path: Path, workspace: str) -> dict[str, tuple[str, list[tuple[
             cols.remove("seq")  # AUTOINCREMENT, as the import lets SQLite number them
         rows = con.execute(
             f"SELECT {', '.join(cols)} FROM {table} WHERE workspace = ?"
-            + (" AND action != 'create' OR target_type != 'workspace'" if table == "audit" else "")
+            + (
+                " AND NOT (action = 'create' AND target_type = 'workspace')"
+                if table == "audit"
+                else ""
+            )
             + " ORDER BY rowid",
             (workspace,),
         ).fetchall()
