@@ -20,7 +20,7 @@ sentence, still shows that sentence (:meth:`FileFormat.from_json`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +57,23 @@ class Table:
                 continue
             record = {f: (row[i] if i < len(row) else None) for i, f in cols}
             yield self.first_row + offset, record
+
+    def cells(self, name: str) -> Iterator[Any]:
+        """The cells of field ``name`` row by row, as :meth:`records` gives them (the last
+        column of that field; ``None`` where a row is short), blank rows included; nothing
+        when no column has that field."""
+        index = next(
+            (
+                i
+                for i in reversed(range(len(self.columns)))
+                if (c := self.columns[i]) and c.field == name
+            ),
+            None,
+        )
+        if index is None:
+            return
+        for row in self.rows:
+            yield row[index] if index < len(row) else None
 
     @property
     def unknown_headers(self) -> list[str]:

@@ -245,6 +245,8 @@ class NameIndex:
         """Items of ``kind`` whose names are near-duplicates of ``name``, in the order added.
         Items with exactly the same (folded) name are left out unless ``exclude_same`` is
         false; ``typos=False`` skips the (slower) spelling comparison."""
+        if not self._names:  # an empty index (a first import into an empty workspace)
+            return []
         found: dict[Hashable, None] = {}
         first = first_name(kind, name)
         for key in match_keys(kind, name):

@@ -79,6 +79,7 @@ __all__ = [
     "activities_cell",
     "activity_role",
     "cached_fold",
+    "fast_fold",
     "guess_sheet",
     "ignored_sheet",
     "is_example",
@@ -428,11 +429,16 @@ def is_example(sheet: Sheet, record: Mapping[str, Any], *, by_content: bool = Tr
     """
     if is_marked(record):
         return True
-    return by_content and any(
-        _same_row(sheet, example, record)
-        for example in sheet.example
-        if sum(1 for v in example[1:] if v) >= MIN_EXAMPLE_CELLS
-    )
+    if not by_content:
+        return False
+    for example in _folded_examples(sheet):
+        for name, want in example:
+            value = record.get(name)
+            if (fast_fold(value) if type(value) is str else _cell(value)) != want:
+                break
+        else:
+            return True
+    return False
 
 
 def is_marked(record: Mapping[str, Any]) -> bool:
@@ -441,11 +447,39 @@ def is_marked(record: Mapping[str, Any]) -> bool:
     return isinstance(mark, str) and fold(mark).strip() in _EXAMPLE_MARKS
 
 
-def _same_row(sheet: Sheet, example: tuple[str, ...], record: Mapping[str, Any]) -> bool:
-    for column, value in zip(sheet.columns, example):
-        if column.field != "id" and _cell(record.get(column.field)) != _cell(value):
-            return False
-    return True
+#: id(sheet) → (sheet, its example rows worth comparing, each as (field, folded cell) pairs).
+_EXAMPLES: dict[int, tuple[Sheet, list[tuple[tuple[str, str], ...]]]] = {}
+
+
+def _folded_examples(sheet: Sheet) -> list[tuple[tuple[str, str], ...]]:
+    """The example rows of ``sheet`` an import compares rows with (those with at least
+    :data:`MIN_EXAMPLE_CELLS` filled cells), folded once: a big file compares every row."""
+    known = _EXAMPLES.get(id(sheet))
+    if known is not None and known[0] is sheet:
+        return known[1]
+    folded = [
+        tuple(
+            (column.field, _cell(value))
+            for column, value in zip(sheet.columns, example)
+            if column.field != "id"
+        )
+        for example in sheet.example
+        if sum(1 for v in example[1:] if v) >= MIN_EXAMPLE_CELLS
+    ]
+    _EXAMPLES[id(sheet)] = (sheet, folded)
+    return folded
+
+
+def fast_fold(value: str) -> str:
+    """:func:`fold` of ``value``, without Unicode normalisation for plain ASCII text (where it
+    changes nothing: the same as ``fold``, cheaper), cached otherwise.
+
+    >>> fast_fold("  Jan  DE Vries ") == fold("  Jan  DE Vries "), fast_fold("Zoë") == fold("Zoë")
+    (True, True)
+    """
+    if value.isascii():
+        return " ".join(value.lower().split())
+    return cached_fold(value)
 
 
 def _cell(value: Any) -> str:

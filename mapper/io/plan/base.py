@@ -276,8 +276,10 @@ def _no_gc() -> Iterator[None]:
 
 
 @cache
+@cache
 def _allowed(kind: RelKind | None) -> tuple[Any, Any, Message | str, Message | str]:
-    """The kinds a tie of ``kind`` may start and end at, and the words saying so."""
+    """The kinds a tie of ``kind`` may start and end at, and the words saying so (made once
+    per kind: a big file asks for every row; the messages are only read)."""
     if kind is None:
         return None, None, "", ""
     sources, targets = TIE_RULES[kind]

@@ -210,7 +210,10 @@ class ImportPlan(RowsStep, ApplyStep):
             # A file with marked example rows is a current template: a row whose mark was
             # removed is the person's own. Without marks, rows equal to an example are skipped.
             self._by_content = not any(
-                is_marked(rec) for t in self.found.tables for _, rec in t.records()
+                is_marked({"id": cell})
+                for t in self.found.tables
+                for cell in t.cells("id")
+                if isinstance(cell, str)
             )
         for row, rec in table.records():
             if is_example(table.sheet, rec, by_content=self._by_content):

@@ -112,10 +112,12 @@ class TiesStep(ResolveStep):
 
     def _stored_ties(self) -> tuple[dict[str, Tie], dict[tuple[str, str, str], list[Tie]]]:
         """The stored ties touching an entity the rows name: by id, and by kind and ends."""
-        ids = {_ref_id(t.source) for t in self.ties} | {_ref_id(t.target) for t in self.ties}
-        known = {i for i in ids if i in self._existing}
         by_id: dict[str, Tie] = {}
         by_key: dict[tuple[str, str, str], list[Tie]] = defaultdict(list)
+        if not self._existing:  # an empty workspace (a first import): nothing to match
+            return by_id, by_key
+        ids = {_ref_id(t.source) for t in self.ties} | {_ref_id(t.target) for t in self.ties}
+        known = {i for i in ids if i in self._existing}
         if known:
             for tie in self.store.ties(self.workspace):
                 if tie.source in known or tie.target in known:
