@@ -15,7 +15,7 @@ import pytest
 from mapper.analysis.scan import theme_scan
 from mapper.analysis.strength import annotate_strengths
 from mapper.store import open_store
-from mapper.warm_contacts import warm_contacts
+from mapper.services.warm import warm_contacts
 from web import db as web_db
 from web import edit as web_edit
 from web import views
@@ -200,8 +200,8 @@ def picture(G):
 @pytest.mark.parametrize("days_back", [0, 200])
 def test_warm_view_equals_a_copied_and_annotated_graph_after_writes(demo_app, other, days_back):
     """The warm graph the pages rank on (a view over the shared projection) equals
-    mapper.warm_contacts.warm_graph (a copy with strengths written in), after each write."""
-    from mapper.warm_contacts import warm_graph
+    mapper.services.warm.warm_graph (a copy with strengths written in), after each write."""
+    from mapper.services.warm import warm_graph
 
     day = dt.date.today() - dt.timedelta(days=days_back)
     theme = a_theme(other)

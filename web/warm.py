@@ -271,7 +271,7 @@ def route_map(
 
 def warm_view(ws: Any, day: dt.date) -> nx.MultiDiGraph:
     """The workspace on ``day`` with every tie's effective strength from the contact log,
-    equal to ``warm_graph(ws, as_of=day)`` (mapper.warm_contacts) but made without copying
+    equal to ``warm_graph(ws, as_of=day)`` (mapper.services.warm) but made without copying
     the graph: a view over the shared projection that works a tie's strength out when the
     ranking first reads it (mapper.graph.annotated). So the first ranking after a write pays
     for the neighbourhood it searches, not for the whole workspace."""
