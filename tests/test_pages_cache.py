@@ -14,8 +14,8 @@ import pytest
 
 from mapper.analysis.scan import theme_scan
 from mapper.analysis.strength import annotate_strengths
-from mapper.store import open_store
 from mapper.services.warm import warm_contacts
+from mapper.store import open_store
 from web import db as web_db
 from web import edit as web_edit
 from web import views
