@@ -23,7 +23,7 @@ seconds per page. :func:`community_history` builds a graph of the same shape (th
   calendar's items), which the pulse looks up by kind.
 
 Every question those analyses ask of a community gets the same answer from this graph as from
-the whole history (``tests/test_community_history.py`` checks it on the demo town and on
+the whole history (``tests/services/test_community_history.py`` checks it on the demo town and on
 small hand-made cases). It is read through the store's public methods only (``ties`` per
 node, ``get_nodes``, ``nodes`` by kind), so it works on every adapter.
 """

@@ -44,7 +44,7 @@ fi
 # ---- end Aan de slag
 
 # ---- Accessibility (#15): axe-core from the npm registry, pinned with its lock file
-# (tests/axe/package.json, package-lock.json), for tests/test_a11y_browser.py, which injects it
+# (tests/axe/package.json, package-lock.json), for tests/browser/test_a11y_browser.py, which injects it
 # into the pages itself. Needs node and npm; without them the axe test is skipped with that reason.
 if command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error >/dev/null

@@ -1,6 +1,6 @@
 """A small hand-built community with dated joins, leaves and tie changes (the "Leesclub").
 
-Its metrics on four dates are worked out by hand in ``tests/test_community.py``; the CLI and
+Its metrics on four dates are worked out by hand in ``tests/analysis/test_community.py``; the CLI and
 web tests use it too. The story, in dates:
 
 =============  ==============================================================================

@@ -12,7 +12,7 @@ from web import create_app
 
 #: These fixtures run the app in single-user mode (no login: bound to 127.0.0.1, and the
 #: test client's requests come from 127.0.0.1). Login and roles are tested with their own
-#: apps in tests/test_auth.py.
+#: apps in tests/web/test_auth.py.
 SINGLE_USER = {"SINGLE_USER": True, "HOST": "127.0.0.1"}
 
 

@@ -4,7 +4,7 @@ Messages are written in English in the code and templates (``_("Environment scan
 translated to Dutch in ``web/translations/nl/*.po`` — one file per area of the app, so areas
 don't step on each other — beside the library's own in ``mapper/translations/nl/`` (one
 mechanism, :mod:`mapper.i18n`). The ``.po`` files are compiled in memory when the app starts (no
-compiled ``.mo`` files to keep in step). ``tests/test_i18n.py`` checks every message has its
+compiled ``.mo`` files to keep in step). ``tests/house/test_i18n.py`` checks every message has its
 Dutch translation.
 """
 

@@ -1,6 +1,6 @@
 """The app's settings that come from the environment, as ``MAPPER_<NAME>``.
 
-Each is documented in README.md, "Configuration" (``tests/test_docs.py`` checks that).
+Each is documented in README.md, "Configuration" (``tests/house/test_docs.py`` checks that).
 """
 
 from __future__ import annotations

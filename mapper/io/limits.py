@@ -29,7 +29,7 @@ class Limits:
     naming the limit (no input may take unbounded memory or time).
 
     The defaults keep the peak memory of reading and planning any file well under 300 MB
-    (``tests/test_hardening_files.py`` measures it with the bombs in ``tests/data/bad``).
+    (``tests/web/test_hardening_files.py`` measures it with the bombs in ``tests/data/bad``).
     """
 
     #: Data rows in one file, all sheets together.

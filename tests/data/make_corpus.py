@@ -1,7 +1,7 @@
 """How the import corpus in this folder was made: the way the real tools write their files.
 
 Run ``python tests/data/make_corpus.py`` to write them again (deterministic). Each file's
-expected counts are in ``tests/test_io_corpus.py``.
+expected counts are in ``tests/io/test_io_corpus.py``.
 
 - ``undirected.graphml`` — networkx ``write_graphml`` of an undirected ``nx.Graph`` (names as
   node keys, as people build them; about half the edges written target first);

@@ -1,7 +1,7 @@
 """The constraints and indexes the store needs, created once per process and database.
 
 Every statement is ``IF NOT EXISTS``, so creating the schema on a database that has it already
-changes nothing (tested on a fresh and on an existing database in ``tests/test_neo4j_server.py``).
+changes nothing (tested on a fresh and on an existing database in ``tests/store/test_neo4j_server.py``).
 """
 
 from __future__ import annotations

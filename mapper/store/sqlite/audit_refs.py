@@ -17,7 +17,7 @@ for 1.1 million entries on the province benchmark). Instead:
   entries their ``audit_refs`` rows first.
 
 So ``target_id IN (ids) UNION audit_refs.ref IN (ids)`` finds exactly the entries a scan
-finds (``tests/test_store_audit_refs.py`` compares the two on merges, undos and edits).
+finds (``tests/store/test_store_audit_refs.py`` compares the two on merges, undos and edits).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The analyses on networkx graphs: warm contacts, connectedness, scans and map data."""

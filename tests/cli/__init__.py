@@ -1,0 +1,1 @@
+"""The `mapper` command through Click's runner."""

@@ -1,0 +1,1 @@
+"""The house rules: package, imports, docs, translations."""

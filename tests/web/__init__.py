@@ -1,0 +1,1 @@
+"""The Flask app through its test client: pages, forms, accounts, hardening."""
