@@ -46,8 +46,8 @@ def history_around(community_ids: Iterable[str], also: Iterable[str] = ()) -> nx
         ws = current_workspace()
         if read_around(ws, key[0]):
             cache[key] = community_history(ws, sorted(key[0]), also=sorted(key[1]))
-        else:
-            cache[key] = com.load_history(ws)  # the same answers (tests/services/test_community_history.py)
+        else:  # the same answers (tests/services/test_community_history.py)
+            cache[key] = com.load_history(ws)
     return cache[key]
 
 

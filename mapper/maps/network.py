@@ -426,7 +426,7 @@ def map_network(
             # drawn while any of its kinds is shown
             kinds=sorted({str(d["kind"]) for _, _, d in ties}),
             id=f"{a}|{b}",
-            # (owner: invite) every tie between the two came from an invitation answer
+            # every tie between the two came from an invitation answer
             **({"provenance": "invitation"} if _from_invitations(ties) else {}),
         )
     net.options = map_options(n, physics=physics)

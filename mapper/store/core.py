@@ -49,7 +49,7 @@ class StoreCore(ABC):
         """A transaction (as :meth:`atomic`) for a bulk write of about ``ties`` new ties,
         such as an import. An adapter may prepare for the load (SQLite: rebuilds its
         secondary tie indexes once at the end instead of updating them row by row); the
-        default is plain :meth:`atomic`. Reads inside the block stay correct. (owner: io)"""
+        default is plain :meth:`atomic`. Reads inside the block stay correct."""
         return self.atomic()
 
     # ------------------------------------------------------------------ workspaces
@@ -265,7 +265,7 @@ class StoreCore(ABC):
         for node in nodes:
             check_privacy_props(node.props)
 
-    # ------------------------------------------------------------------ records (owner: invite)
+    # ------------------------------------------------------------------ records
     # Small documents kept beside the graph, per workspace: invitations and the answers that
     # came in through them (see mapper.invitations). ``refs`` names the entity ids a record is
     # about; erasing one of those entities deletes the record too (:meth:`erase_node`).
@@ -438,13 +438,13 @@ class StoreCore(ABC):
         ties: list[tuple[str, str]],
         contacts: list[tuple[str, str]],
     ) -> None:
-        """For :meth:`unmerge_nodes` (owner: io): move the ``ties`` (id, ``"source"`` or
+        """For :meth:`unmerge_nodes`: move the ``ties`` (id, ``"source"`` or
         ``"target"``) and ``contacts`` (id, ``"a"`` or ``"b"``) at ``old`` to ``new``, every
         version, ids unchanged. Runs inside the caller's transaction."""
         raise MapperError("the {backend} store cannot undo a merge", backend=self.backend)
 
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
-        """For :meth:`merge_nodes` (owner: io): move every version of every tie and every
+        """For :meth:`merge_nodes`: move every version of every tie and every
         contact moment at ``old`` to ``new`` (ids and versions unchanged); delete those that
         would join ``new`` to itself; make audit entries naming ``old`` name ``new``; delete
         every version of ``old``. Runs inside the caller's transaction."""

@@ -225,7 +225,7 @@ class EraseMergeAPI(NodesAPI, TiesAPI):
         return kept, back
 
     def erase_tie(self, workspace: str, tie_id: str) -> dict[str, Any]:
-        """Erase one tie for good (owner: invite): every version of it and the audit entries
+        """Erase one tie for good: every version of it and the audit entries
         that name it, leaving both ends. The trail keeps one anonymous "a tie was erased"
         entry. Compacts the store's files afterwards, as :meth:`erase_node` does.
 

@@ -222,7 +222,7 @@ class TiesAPI(StoreCore):
 
     def reopen_tie(self, workspace: str, tie_id: str) -> Tie:
         """Undo the end of a tie: a new version opens on the day the current one ended, with
-        the same values and no end (owner: edit). The ended version stays in the history."""
+        the same values and no end. The ended version stays in the history."""
         with self.atomic():
             current = self.get_tie(workspace, tie_id)
             if current.until is None:

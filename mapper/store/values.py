@@ -41,12 +41,12 @@ def new_id(prefix: str) -> str:
 
 def new_ids(prefix: str, count: int) -> list[str]:
     """``count`` fresh ids as :func:`new_id` makes them, from one call to the random source
-    (a bulk import needs a million; owner: io)."""
+    (a bulk import needs a million)."""
     hexes = secrets.token_hex(6 * count)
     return [f"{prefix}-{hexes[i : i + 12]}" for i in range(0, 12 * count, 12)]
 
 
-#: Collections of :meth:`Store.put_record` (owner: invite).
+#: Collections of :meth:`Store.put_record`.
 RECORD_COLLECTIONS: tuple[str, ...] = ("invitation", "answer")
 
 

@@ -1,4 +1,4 @@
-/* Werkblad 3: choose the two ends of a new tie by clicking them on the map (owner: edit).
+/* Werkblad 3: choose the two ends of a new tie by clicking them on the map.
  *
  * Separate from scan.js and mapview.js: it only reads window.scanMap.network. While picking,
  * taps on the map are kept from the map itself (so a click does not open the entity page);

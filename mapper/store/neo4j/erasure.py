@@ -48,7 +48,7 @@ class ErasureCypher(TieCypher, ContactCypher):
         }
 
     def _erase_tie(self, workspace: str, tie_id: str) -> dict[str, int]:
-        # (owner: invite) for Store.erase_tie
+        # for Store.erase_tie
         with self.atomic():
             self._on_undo(self._cannot_undo("erasing a tie"))
             rows = self._tie_rows(workspace, [tie_id])

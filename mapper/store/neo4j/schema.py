@@ -37,7 +37,7 @@ SCHEMA: list[str] = [
     "CREATE INDEX mapper_audit_workspace IF NOT EXISTS FOR (e:AuditEntry) ON (e.workspace)",
     # Name search (find_nodes): exact, prefix and substring matches of the folded name.
     "CREATE TEXT INDEX mapper_entity_name_key IF NOT EXISTS FOR (n:Entity) ON (n.name_key)",
-    # (owner: invite) small documents beside the graph: invitations and their answers
+    # small documents beside the graph: invitations and their answers
     "CREATE INDEX mapper_record_workspace IF NOT EXISTS FOR (r:Record) ON (r.workspace)",
 ]
 for _kind in RelKind:

@@ -18,7 +18,7 @@ from ..base import Store
 from . import audit_refs
 from .schema import SCHEMA, SCHEMA_VERSION, add_folded_names
 
-#: Largest page cache per connection, in KiB (owner: io, for bulk imports).
+#: Largest page cache per connection, in KiB (for bulk imports).
 CACHE_KIB = 128 * 1024
 
 TIE_INDEXES = (("ties_source", "workspace, source"), ("ties_target", "workspace, target"))

@@ -85,7 +85,7 @@ class SQLiteErasure(SQLiteConnection):
             return busy == 0
 
     def _erase_tie(self, workspace: str, tie_id: str) -> dict[str, int]:
-        # (owner: invite) for Store.erase_tie
+        # for Store.erase_tie
         with self.atomic():
             doomed = audit_refs.entries_naming(self.conn, workspace, [tie_id])
             audit = audit_refs.delete_entries(self.conn, doomed)
@@ -94,7 +94,7 @@ class SQLiteErasure(SQLiteConnection):
             ).rowcount
         return {"tie_versions": versions, "audit": audit}
 
-    # ------------------------------------------------------------------ records (owner: invite)
+    # ------------------------------------------------------------------ records
 
     def _put_record(self, workspace: str, record: Record) -> None:
         with self._lock:
@@ -152,7 +152,7 @@ class SQLiteErasure(SQLiteConnection):
         ties: list[tuple[str, str]],
         contacts: list[tuple[str, str]],
     ) -> None:
-        # (owner: io) for Store.unmerge_nodes: the column names come from a fixed set
+        # for Store.unmerge_nodes: the column names come from a fixed set
         with self.atomic():
             ex = self.conn.execute
             # their entries keep naming ``old``: index those refs before the ends move
@@ -172,7 +172,7 @@ class SQLiteErasure(SQLiteConnection):
                 )
 
     def _repoint_node(self, workspace: str, old: str, new: str) -> None:
-        # (owner: io) for Store.merge_nodes
+        # for Store.merge_nodes
         with self.atomic():
             ex = self.conn.execute
             # the ties and contact moments between the two go, their entries stay, and the

@@ -209,7 +209,7 @@ def _record(row: tuple[Any, ...]) -> Record:
 
 def _detail_json(detail: dict[str, Any]) -> str:
     """An audit entry's detail as JSON; small plain details (``{"version": 1}``, repeated a
-    million times by a bulk import) are encoded once (owner: io)."""
+    million times by a bulk import) are encoded once."""
     if len(detail) == 1:  # the common case ({"version": 1}), without sorting
         ((key, value),) = detail.items()
         try:
@@ -238,7 +238,7 @@ def _insert_many(
     One multi-row statement per few hundred rows instead of one execution per row (as
     ``executemany`` does): fewer round trips, and an AUTOINCREMENT table updates its
     counter once per statement, not once per row. About 40 % less time for a million
-    audit entries (owner: io)."""
+    audit entries."""
     limit = (
         conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(conn, "getlimit") else 999
     )
