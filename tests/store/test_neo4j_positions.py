@@ -1,7 +1,7 @@
 """Two processes saving positions of one map at the same moment, on a real Neo4j server
 (and on a SQLite file, the reference): no point saved by either is lost.
 
-A map's positions are kept in the workspace's settings (``web.maps.save_layout``: read what
+A map's positions are kept in the workspace's settings (``web.map_layouts.save_layout``: read what
 is kept, merge the new points, write the settings back). Each writer is its own OS process
 with its own store and driver, as two web workers are; each drags its own points, one save
 per round, and also sends first placements (``only_new``) for points the other one owns.
@@ -32,7 +32,7 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from mapper.store import open_store
-from web.maps import save_layout
+from web.map_layouts import save_layout
 
 url, slug, n, rounds, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 other = 1 - n
@@ -79,7 +79,7 @@ def _run_writers(url: str, slug: str, env: dict[str, str], tmp_path: Path) -> No
 
 
 def _assert_every_point_kept(ws) -> None:
-    from web.maps import stored_layout
+    from web.map_layouts import stored_layout
 
     kept = stored_layout(ws, MAP_KEY)
     expected = {f"w{n}-p{i}" for n in range(WRITERS) for i in range(ROUNDS)}
