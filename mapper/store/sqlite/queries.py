@@ -158,6 +158,63 @@ class SQLiteQueries(SQLiteConnection):
                     self.conn.execute("COMMIT")
         return nodes, ties
 
+    def _around_nodes(
+        self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None
+    ) -> list[Any]:
+        """As :meth:`Store._around_nodes`: one query for any number of ids (a JSON array,
+        one ``nodes_current`` seek per id), the day and kinds tested by the database."""
+        if not node_ids:
+            return []
+        sql = (
+            "SELECT n.id, n.kind, n.name, n.props, n.since, n.until"
+            " FROM json_each(?) AS j CROSS JOIN nodes AS n"
+            " ON n.workspace = ? AND n.id = j.value AND n.current = 1"
+            " WHERE (n.since IS NULL OR n.since <= ?) AND (n.until IS NULL OR n.until > ?)"
+        )
+        text = day.isoformat()
+        params: list[Any] = [json.dumps(node_ids), workspace, text, text]
+        if kinds is not None:
+            sql += f" AND n.kind IN ({','.join('?' * len(kinds))})"
+            params += [k.value for k in kinds]
+        return self._rows(sql, params)
+
+    def _around_ties(
+        self,
+        workspace: str,
+        node_ids: list[str],
+        day: dt.date,
+        *,
+        among: list[str] | None = None,
+    ) -> list[Any]:
+        """As :meth:`Store._around_ties`: one query, a seek in ``ties_source`` and one in
+        ``ties_target`` per id, the day (and ``among``, as a set built once) tested by the
+        database; plain rows."""
+        if not node_ids:
+            return []
+        text = day.isoformat()
+        valid = "(t.since IS NULL OR t.since <= ?) AND (t.until IS NULL OR t.until > ?)"
+        cols = (
+            "t.id, t.version, t.kind, t.source, t.target, t.strength, t.since, t.until,"
+            " t.role, t.origin"
+        )
+        ids = json.dumps(node_ids)
+        sides = []
+        params: list[Any] = []
+        for index, end, other in (
+            ("ties_source", "source", "target"),
+            ("ties_target", "target", "source"),
+        ):
+            sql = (
+                f"SELECT {cols} FROM json_each(?) AS j CROSS JOIN ties AS t INDEXED BY {index}"
+                f" ON t.workspace = ? AND t.{end} = j.value WHERE {valid}"
+            )
+            params += [ids, workspace, text, text]
+            if among is not None:
+                sql += f" AND t.{other} IN (SELECT value FROM json_each(?))"
+                params.append(json.dumps(among))
+            sides.append(sql)
+        return self._rows(" UNION ALL ".join(sides), params)
+
     def project_history(self, workspace: str, *, kinds: Any = None, tie_kinds: Any = None) -> Any:
         """As :meth:`Store.project_history` — the same graph — read with two plain queries
         and no value object per row, which is several times faster on a long history
