@@ -219,9 +219,9 @@ class ProjectionAPI(NodesAPI, TiesAPI):
         day = check_date(as_of, field="as_of") or dt.date.today()
         wanted = _kinds_arg(kinds)
         # Plain rows throughout (see _graph_rows), one query per hop and side: the centres,
-        # then each ring's nodes and the ties touching it. The last ring's ties are asked
-        # only for those whose other end is already kept (on a province, most ties of the
-        # outer ring lead outwards and would be dropped anyway).
+        # then each ring's nodes and the ties touching it. Of the last ring's ties only those
+        # within the ring are asked for: a tie from it to the ring before was read with that
+        # ring, and the rest lead outwards (on a province, nearly all of them).
         keep: dict[str, Any] = {
             r[0]: r
             for r in self._around_nodes(
@@ -246,8 +246,7 @@ class ProjectionAPI(NodesAPI, TiesAPI):
             keep.update(added)
             frontier = sorted(added)
         if frontier:
-            among = sorted(keep)
-            for row in self._around_ties(workspace, frontier, day, among=among):
+            for row in self._around_ties(workspace, frontier, day, inner=True):
                 ties[row[0]] = row
         from .. import graph as _graph
 
@@ -278,12 +277,12 @@ class ProjectionAPI(NodesAPI, TiesAPI):
         node_ids: list[str],
         day: dt.date,
         *,
-        among: list[str] | None = None,
+        inner: bool = False,
     ) -> Iterable[Any]:
         """Tie rows (as :meth:`_graph_rows`) of the tie versions valid on ``day`` with one
-        of ``node_ids`` at an end and, with ``among``, the other end among those (a tie may
-        come twice). Adapters may answer with one query per side and no value objects."""
-        inside = set(among) if among is not None else None
+        of ``node_ids`` at an end (a tie may come twice), or with ``inner`` at both ends.
+        Adapters may answer with one query per side and no value objects."""
+        inside = set(node_ids) if inner else None
         return [
             (
                 t.id,

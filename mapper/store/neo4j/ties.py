@@ -276,26 +276,24 @@ class TieCypher(Transactions, Store):
         node_ids: list[str],
         day: dt.date,
         *,
-        among: list[str] | None = None,
+        inner: bool = False,
     ) -> list[Any]:
         """As :meth:`Store._around_ties`: one statement per 1,000 ids that expands each
-        node's relationships both ways, the day (and ``among``) tested by the server, only
-        the columns the graph needs (dates as ISO text)."""
+        node's relationships both ways (with ``inner``, outgoing ones to one of the ids),
+        the day tested by the server, only the columns the graph needs (dates as ISO text)."""
         out: list[Any] = []
-        where = f"r.workspace = $ws AND type(r) IN $kinds AND {_VALID_ON}"
-        if among is not None:
-            where += " AND y.id IN $among"
+        pattern = "-[r]->(y:Entity) WHERE y.id IN $ring AND" if inner else "-[r]-(y:Entity) WHERE"
         for chunk in _chunks(node_ids):
             out += self._read(
-                "UNWIND $ids AS nid MATCH (x:Entity {workspace: $ws, id: nid})-[r]-(y:Entity) "
-                f"WHERE {where} "
+                f"UNWIND $ids AS nid MATCH (x:Entity {{workspace: $ws, id: nid}}){pattern} "
+                f"r.workspace = $ws AND type(r) IN $kinds AND {_VALID_ON} "
                 "RETURN r.tie_id, r.version, type(r), startNode(r).id, endNode(r).id, "
                 "r.strength, toString(r.since), toString(r.until), r.role, r.origin",
                 ws=workspace,
                 ids=chunk,
+                ring=node_ids if inner else None,
                 kinds=ALL_REL_KINDS,
                 day=day,
-                among=among,
             )
         return out
 

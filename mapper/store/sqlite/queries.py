@@ -184,36 +184,30 @@ class SQLiteQueries(SQLiteConnection):
         node_ids: list[str],
         day: dt.date,
         *,
-        among: list[str] | None = None,
+        inner: bool = False,
     ) -> list[Any]:
         """As :meth:`Store._around_ties`: one query, a seek in ``ties_source`` and one in
-        ``ties_target`` per id, the day (and ``among``, as a set built once) tested by the
-        database; plain rows."""
+        ``ties_target`` per id (with ``inner`` only the first, the other end tested against
+        the ids as a set built once), the day tested by the database; plain rows."""
         if not node_ids:
             return []
         text = day.isoformat()
-        valid = "(t.since IS NULL OR t.since <= ?) AND (t.until IS NULL OR t.until > ?)"
-        cols = (
-            "t.id, t.version, t.kind, t.source, t.target, t.strength, t.since, t.until,"
-            " t.role, t.origin"
-        )
         ids = json.dumps(node_ids)
-        sides = []
-        params: list[Any] = []
-        for index, end, other in (
-            ("ties_source", "source", "target"),
-            ("ties_target", "target", "source"),
-        ):
-            sql = (
-                f"SELECT {cols} FROM json_each(?) AS j CROSS JOIN ties AS t INDEXED BY {index}"
-                f" ON t.workspace = ? AND t.{end} = j.value WHERE {valid}"
-            )
-            params += [ids, workspace, text, text]
-            if among is not None:
-                sql += f" AND t.{other} IN (SELECT value FROM json_each(?))"
-                params.append(json.dumps(among))
-            sides.append(sql)
-        return self._rows(" UNION ALL ".join(sides), params)
+        sql = (
+            "SELECT t.id, t.version, t.kind, t.source, t.target, t.strength, t.since, t.until,"
+            " t.role, t.origin FROM json_each(?) AS j CROSS JOIN ties AS t INDEXED BY {index}"
+            " ON t.workspace = ? AND t.{end} = j.value"
+            " WHERE (t.since IS NULL OR t.since <= ?) AND (t.until IS NULL OR t.until > ?)"
+        )
+        if inner:
+            sql = sql.format(index="ties_source", end="source")
+            sql += " AND t.target IN (SELECT value FROM json_each(?))"
+            return self._rows(sql, [ids, workspace, text, text, ids])
+        both = " UNION ALL ".join(
+            sql.format(index=index, end=end)
+            for index, end in (("ties_source", "source"), ("ties_target", "target"))
+        )
+        return self._rows(both, [ids, workspace, text, text] * 2)
 
     def project_history(self, workspace: str, *, kinds: Any = None, tie_kinds: Any = None) -> Any:
         """As :meth:`Store.project_history` — the same graph — read with two plain queries
