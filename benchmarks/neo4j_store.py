@@ -8,7 +8,9 @@ Prints, on one run:
 * reads on a province-sized workspace (``--nodes``, about 10 ties per entity; default 100,000
   entities and 1,000,000 ties): a theme's neighbourhood (``project_around``, depth 1 and 2;
   goal at most 1 s) and warm contacts top 50 for a theme, each on Neo4j and on SQLite, with
-  the ratio;
+  the ratio; beside ``project_around``, the implementation it replaced (value objects, per-node
+  queries on SQLite, every tie of the last ring) as a baseline of the same run, and whether
+  both give the same graph;
 * the same Neo4j reads without the driver's Rust extension (``neo4j-rust-ext``) when it is
   installed, with the speed-up.
 
