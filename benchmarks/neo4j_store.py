@@ -8,7 +8,9 @@ Prints, on one run:
 * reads on a province-sized workspace (``--nodes``, about 10 ties per entity; default 100,000
   entities and 1,000,000 ties): a theme's neighbourhood (``project_around``, depth 1 and 2;
   goal at most 1 s) and warm contacts top 50 for a theme, each on Neo4j and on SQLite, with
-  the ratio;
+  the ratio; beside ``project_around``, the implementation it replaced (value objects, per-node
+  queries on SQLite, every tie of the last ring) as a baseline of the same run, and whether
+  both give the same graph;
 * the same Neo4j reads without the driver's Rust extension (``neo4j-rust-ext``) when it is
   installed, with the speed-up.
 
@@ -37,6 +39,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -172,9 +175,59 @@ def bench_writes(store, batch_ties: int, single_ties: int = SINGLE_TIES) -> None
     print(f"  best batch vs one transaction per tie: {best / per_tie:,.1f}x (goal >= 10x)")
 
 
-def bench_reads(store, slug: str, theme: str, repeat: int) -> dict[str, float]:
-    """Median seconds of project_around (depth 1, 2) and of warm contacts top 50."""
-    out: dict[str, float] = {}
+def project_around_before(store, slug: str, ids: list[str], depth: int, day: str):  # type: ignore[no-untyped-def]
+    """``project_around`` as it was before the row-based version (the baseline printed
+    beside it): value objects per node and tie, the adapter's ``_ties_touching`` per ring
+    (SQLite: two queries per node), every tie of the last ring fetched."""
+    import networkx as nx
+
+    from mapper.model import check_date
+    from mapper.store.values import node_attrs, tie_attrs
+
+    when = check_date(day, field="as_of")
+
+    def present(found_ids):  # type: ignore[no-untyped-def]
+        found = store._get_nodes(slug, sorted(set(found_ids)))
+        return {i: n for i, n in found.items() if n.valid_on(when)}
+
+    keep = present(ids)
+    frontier = sorted(keep)
+    ties = {}
+    for _ in range(depth):
+        if not frontier:
+            break
+        touching = store._ties_touching(slug, frontier, when)
+        ties.update((t.id, t) for t in touching)
+        new = {t.other(i) for t in touching for i in (t.source, t.target) if i in keep}
+        added = present(new - keep.keys())
+        keep.update(added)
+        frontier = sorted(added)
+    if frontier:
+        ties.update((t.id, t) for t in store._ties_touching(slug, frontier, when))
+    graph = nx.MultiDiGraph(workspace=slug, as_of=when)
+    for node_id in sorted(keep):
+        graph.add_node(node_id, **node_attrs(keep[node_id]))
+    for tie_id in sorted(ties):
+        tie = ties[tie_id]
+        if tie.source in keep and tie.target in keep:
+            graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
+    return graph
+
+
+def same_graph(a, b) -> bool:  # type: ignore[no-untyped-def]
+    """The same nodes, edges and attributes."""
+    return (
+        dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+        and sorted(a.edges(keys=True, data=True), key=lambda e: e[2])
+        == sorted(b.edges(keys=True, data=True), key=lambda e: e[2])
+        and a.graph == b.graph
+    )
+
+
+def bench_reads(store, slug: str, theme: str, repeat: int) -> dict[str, Any]:
+    """Median seconds of project_around (depth 1, 2; and the baseline before the row-based
+    version) and of warm contacts top 50."""
+    out: dict[str, Any] = {}
     for depth in (1, 2):
         seconds, g = median_time(
             lambda depth=depth: store.project_around(slug, [theme], depth=depth, as_of=DAY),
@@ -182,6 +235,11 @@ def bench_reads(store, slug: str, theme: str, repeat: int) -> dict[str, float]:
         )
         out[f"around{depth}"] = seconds
         out[f"around{depth}_size"] = (g.number_of_nodes(), g.number_of_edges())  # type: ignore[union-attr]
+        seconds, before = median_time(
+            lambda depth=depth: project_around_before(store, slug, [theme], depth, DAY), repeat
+        )
+        out[f"before{depth}"] = seconds
+        out[f"same{depth}"] = same_graph(g, before)
     ws = store.workspace(slug)
     seconds, result = median_time(lambda: warm_contacts(ws, theme, as_of=DAY, limit=50), repeat)
     out["warm"] = seconds
@@ -285,6 +343,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {label}: Neo4j {on_neo4j[key] * 1000:>8,.0f} ms, SQLite "
                 f"{on_sqlite[key] * 1000:>8,.0f} ms, Neo4j/SQLite {on_neo4j[key] / on_sqlite[key]:.2f}"
                 + extra
+            )
+        for depth in (1, 2):
+            key = f"before{depth}"
+            print(
+                f"  project_around depth {depth}, before -> now: Neo4j "
+                f"{on_neo4j[key] * 1000:,.0f} -> {on_neo4j[f'around{depth}'] * 1000:,.0f} ms "
+                f"({on_neo4j[key] / on_neo4j[f'around{depth}']:.1f}x), SQLite "
+                f"{on_sqlite[key] * 1000:,.0f} -> {on_sqlite[f'around{depth}'] * 1000:,.0f} ms "
+                f"({on_sqlite[key] / on_sqlite[f'around{depth}']:.1f}x); same graph as before: "
+                f"Neo4j {on_neo4j[f'same{depth}']}, SQLite {on_sqlite[f'same{depth}']}"
             )
         print(f"  same top 50 on both stores: {on_neo4j['warm_ids'] == on_sqlite['warm_ids']}")
         if rust_extension():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import audit as _audit
 from ..errors import ValidationError
-from ..model import Node, NodeKind, RelKind, Tie, check_date
+from ..model import NodeKind, RelKind, Tie, check_date
 from .nodes import NodesAPI
 from .ties import TiesAPI
 from .values import _kinds_arg, node_attrs, tie_attrs
@@ -217,36 +217,88 @@ class ProjectionAPI(NodesAPI, TiesAPI):
                 "depth {depth!r} is not a whole number >= 0", field="depth", depth=depth
             )
         day = check_date(as_of, field="as_of") or dt.date.today()
-        allowed = set(_kinds_arg(kinds) or NodeKind)
-
-        def present(ids: Iterable[str]) -> dict[str, Node]:
-            found = self._get_nodes(workspace, sorted(set(ids)))
-            return {i: n for i, n in found.items() if n.kind in allowed and n.valid_on(day)}
-
-        keep = present(i for i in node_ids if isinstance(i, str))
+        wanted = _kinds_arg(kinds)
+        # Plain rows throughout (see _graph_rows), one query per hop and side: the centres,
+        # then each ring's nodes and the ties touching it. Of the last ring's ties only those
+        # within the ring are asked for: a tie from it to the ring before was read with that
+        # ring, and the rest lead outwards (on a province, nearly all of them).
+        keep: dict[str, Any] = {
+            r[0]: r
+            for r in self._around_nodes(
+                workspace, sorted({i for i in node_ids if isinstance(i, str)}), day, wanted
+            )
+        }
         frontier = sorted(keep)
-        ties: dict[str, Tie] = {}
+        ties: dict[str, Any] = {}
         for _ in range(depth):
             if not frontier:
                 break
-            touching = self._ties_touching(workspace, frontier, day)
-            ties.update((t.id, t) for t in touching)
-            new = {t.other(i) for t in touching for i in (t.source, t.target) if i in keep}
-            added = present(new - keep.keys())
+            touching = self._around_ties(workspace, frontier, day)
+            ends: set[str] = set()
+            for row in touching:
+                ties[row[0]] = row
+                ends.add(row[3])
+                ends.add(row[4])
+            added = {
+                r[0]: r
+                for r in self._around_nodes(workspace, sorted(ends - keep.keys()), day, wanted)
+            }
             keep.update(added)
             frontier = sorted(added)
         if frontier:
-            ties.update((t.id, t) for t in self._ties_touching(workspace, frontier, day))
-        import networkx as nx
+            for row in self._around_ties(workspace, frontier, day, inner=True):
+                ties[row[0]] = row
+        from .. import graph as _graph
 
-        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=day)
-        for node_id in sorted(keep):
-            graph.add_node(node_id, **node_attrs(keep[node_id]))
-        for tie_id in sorted(ties):
-            tie = ties[tie_id]
-            if tie.source in keep and tie.target in keep:
-                graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
-        return graph
+        return _graph.build_graph(
+            [keep[i] for i in sorted(keep)],
+            [ties[i] for i in sorted(ties)],
+            workspace=workspace,
+            as_of=day,
+        )
+
+    def _around_nodes(
+        self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None
+    ) -> Iterable[Any]:
+        """Node rows (as :meth:`_graph_rows`) of those of ``node_ids`` present on ``day``,
+        of the given kinds. Adapters may answer with one query and no value objects."""
+        if not node_ids:
+            return []
+        allowed = set(kinds or NodeKind)
+        return [
+            (n.id, n.kind.value, n.name, n.props, n.since, n.until)
+            for n in self._get_nodes(workspace, node_ids).values()
+            if n.kind in allowed and n.valid_on(day)
+        ]
+
+    def _around_ties(
+        self,
+        workspace: str,
+        node_ids: list[str],
+        day: dt.date,
+        *,
+        inner: bool = False,
+    ) -> Iterable[Any]:
+        """Tie rows (as :meth:`_graph_rows`) of the tie versions valid on ``day`` with one
+        of ``node_ids`` at an end (a tie may come twice), or with ``inner`` at both ends.
+        Adapters may answer with one query per side and no value objects."""
+        inside = set(node_ids) if inner else None
+        return [
+            (
+                t.id,
+                t.version,
+                t.kind.value,
+                t.source,
+                t.target,
+                t.strength,
+                t.since,
+                t.until,
+                t.role,
+                t.origin,
+            )
+            for t in self._ties_touching(workspace, node_ids, day)
+            if inside is None or (t.source in inside and t.target in inside)
+        ]
 
     def _ties_touching(self, workspace: str, node_ids: list[str], day: dt.date) -> list[Tie]:
         """Tie versions valid on ``day`` with one of ``node_ids`` at either end, by id.

@@ -158,6 +158,57 @@ class SQLiteQueries(SQLiteConnection):
                     self.conn.execute("COMMIT")
         return nodes, ties
 
+    def _around_nodes(
+        self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None
+    ) -> list[Any]:
+        """As :meth:`Store._around_nodes`: one query for any number of ids (a JSON array,
+        one ``nodes_current`` seek per id), the day and kinds tested by the database."""
+        if not node_ids:
+            return []
+        sql = (
+            "SELECT n.id, n.kind, n.name, n.props, n.since, n.until"
+            " FROM json_each(?) AS j CROSS JOIN nodes AS n"
+            " ON n.workspace = ? AND n.id = j.value AND n.current = 1"
+            " WHERE (n.since IS NULL OR n.since <= ?) AND (n.until IS NULL OR n.until > ?)"
+        )
+        text = day.isoformat()
+        params: list[Any] = [json.dumps(node_ids), workspace, text, text]
+        if kinds is not None:
+            sql += f" AND n.kind IN ({','.join('?' * len(kinds))})"
+            params += [k.value for k in kinds]
+        return self._rows(sql, params)
+
+    def _around_ties(
+        self,
+        workspace: str,
+        node_ids: list[str],
+        day: dt.date,
+        *,
+        inner: bool = False,
+    ) -> list[Any]:
+        """As :meth:`Store._around_ties`: one query, a seek in ``ties_source`` and one in
+        ``ties_target`` per id (with ``inner`` only the first, the other end tested against
+        the ids as a set built once), the day tested by the database; plain rows."""
+        if not node_ids:
+            return []
+        text = day.isoformat()
+        ids = json.dumps(node_ids)
+        sql = (
+            "SELECT t.id, t.version, t.kind, t.source, t.target, t.strength, t.since, t.until,"
+            " t.role, t.origin FROM json_each(?) AS j CROSS JOIN ties AS t INDEXED BY {index}"
+            " ON t.workspace = ? AND t.{end} = j.value"
+            " WHERE (t.since IS NULL OR t.since <= ?) AND (t.until IS NULL OR t.until > ?)"
+        )
+        if inner:
+            sql = sql.format(index="ties_source", end="source")
+            sql += " AND t.target IN (SELECT value FROM json_each(?))"
+            return self._rows(sql, [ids, workspace, text, text, ids])
+        both = " UNION ALL ".join(
+            sql.format(index=index, end=end)
+            for index, end in (("ties_source", "source"), ("ties_target", "target"))
+        )
+        return self._rows(both, [ids, workspace, text, text] * 2)
+
     def project_history(self, workspace: str, *, kinds: Any = None, tie_kinds: Any = None) -> Any:
         """As :meth:`Store.project_history` — the same graph — read with two plain queries
         and no value object per row, which is several times faster on a long history
