@@ -409,6 +409,30 @@ class StoreCore(ABC):
     def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:  # noqa: B027
         """Append entries to the trail, in the current transaction. Default: keep none."""
 
+    def _insert_tie_audit(self, workspace: str, ties: list[Tie], at: str, actor: str) -> None:
+        """Append the ``create`` entry of each new tie (as :meth:`add_ties` writes them:
+        target the tie, label its kind, refs the tie and its two ends, detail its version),
+        in the current transaction. An adapter may write the rows without building an
+        :class:`AuditEntry` per tie (SQLite does, for bulk imports; owner: io); the entries
+        must be the same. Default: build them and call :meth:`_insert_audit`."""
+        create = _audit.CREATE
+        self._insert_audit(
+            workspace,
+            [
+                AuditEntry(
+                    at,
+                    actor,
+                    create,
+                    "tie",
+                    t.id,
+                    t.kind.value,
+                    (t.id, t.source, t.target),
+                    {"version": t.version},
+                )
+                for t in ties
+            ],
+        )
+
     def _query_audit(
         self,
         workspace: str,

@@ -75,6 +75,7 @@ PRIMITIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
     "_erase_node": lambda s, ws, node_id, *a, **k: ("erase", node_id),
     "_erase_tie": lambda s, ws, tie_id, *a, **k: ("erase_tie", tie_id, _ends(s, ws, tie_id)),
     "_insert_audit": lambda s, ws, *a, **k: ("audit",),
+    "_insert_tie_audit": lambda s, ws, *a, **k: ("audit",),
     "_repoint_node": lambda s, ws, *a, **k: ("reset",),
     "_repoint_ties": lambda s, ws, *a, **k: ("reset",),
     "_load_versions": lambda s, ws, *a, **k: ("reset",),

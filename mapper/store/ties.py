@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from .. import audit as _audit
-from ..audit import AuditEntry
 from ..errors import Day, NotFoundError, ValidationError
 from ..ids import UNSET
 from ..model import (
@@ -101,23 +100,7 @@ class TiesAPI(StoreCore):
                     fitting.add(combination)
             self._insert_ties(workspace, ties)
             # one entry per tie, as _audit_entry makes them; time and actor read once
-            at, actor, create = now_iso(), self.actor or _audit.SYSTEM_ACTOR, _audit.CREATE
-            self._insert_audit(
-                workspace,
-                [
-                    AuditEntry(
-                        at,
-                        actor,
-                        create,
-                        "tie",
-                        t.id,
-                        t.kind.value,
-                        (t.id, t.source, t.target),
-                        {"version": t.version},
-                    )
-                    for t in ties
-                ],
-            )
+            self._insert_tie_audit(workspace, ties, now_iso(), self.actor or _audit.SYSTEM_ACTOR)
         return ties
 
     def get_tie(self, workspace: str, tie_id: str) -> Tie:

@@ -8,6 +8,7 @@ from ...model import (
 from ...store.base import new_id, new_ids, now_iso
 from .base import (
     CHUNK,
+    Entity,
     ImportErrors,
     PlanBase,
     Progress,
@@ -77,14 +78,15 @@ class ApplyStep(PlanBase):
                 # Every value was checked while planning (strength, dates, role, kinds, ids,
                 # properties); the store still checks that both ends exist and fit the kind.
                 stamp = now_iso()
+                # _ref_id written out: a call per end costs more than the test (owner: io)
                 store.add_ties(
                     ws,
                     [
                         Tie(
                             t.id or new_id("tie"),
                             t.kind,
-                            _ref_id(t.source),
-                            _ref_id(t.target),
+                            s.node_id if (s := t.source).__class__ is Entity else s.id,
+                            d.node_id if (d := t.target).__class__ is Entity else d.id,
                             t.strength,
                             t.since,
                             t.until,

@@ -220,6 +220,12 @@ class PlanBase:
         self._orgs_only = organisations_only(store.get_workspace(workspace).settings)
         self._fitting: set[tuple[RelKind, NodeKind, NodeKind]] = set()
         self._tie_rows: dict[str, tuple[str, int]] = {}  # tie id -> (sheet, row) first seen
+        #: (parser, cell text) -> value, for the cells a tie row repeats (kinds, strengths,
+        #: dates): each distinct text parsed once; a bad one is parsed (and reported) each time.
+        self._parsed: dict[tuple[Any, str], Any] = {}
+        #: (cell text, allowed kinds) -> the one entity it names, for tie ends: each distinct
+        #: name resolved once. Emptied whenever an entity is added.
+        self._resolved: dict[tuple[str, Any], Any] = {}
         self._limits = getattr(found, "limits", DEFAULT_LIMITS)
 
     def _check_size(self) -> None:

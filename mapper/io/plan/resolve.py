@@ -35,6 +35,7 @@ class ResolveStep(PlanBase):
     """Finding the entity a row or a cell means."""
 
     def _load_existing(self) -> None:
+        self._resolved.clear()
         for node in self.store.nodes(self.workspace):
             self._existing[node.id] = node
             self._existing_by_name[node.kind, fold(node.name)].append(node)
@@ -49,6 +50,7 @@ class ResolveStep(PlanBase):
         return self._index
 
     def _add_entity(self, entity: Entity, ref: str | None = None) -> Entity:
+        self._resolved.clear()  # a name may now mean another (or one more) entity
         key = (entity.kind, fold(entity.name))
         if entity.given_id is None and ref is None:
             for other in self._by_name.get(key, ()):  # the same row twice: one entity
@@ -271,6 +273,28 @@ class ResolveStep(PlanBase):
             )
             return None
         return fitting[0]
+
+    def _resolve_end(
+        self,
+        value: Any,
+        table: Table,
+        row: int,
+        column: str,
+        allowed: frozenset[NodeKind] | None,
+        what: Message | str,
+    ) -> Ref | None:
+        """:meth:`_resolve` for a tie's end: the entity a cell's text names is kept for the
+        other rows naming it (a name found once is found again; one not found, or naming
+        several, is resolved and reported on every row)."""
+        if type(value) is not str:
+            return self._resolve(value, table, row, column, allowed, what)
+        key = (value, allowed)
+        ref = self._resolved.get(key)
+        if ref is None:
+            ref = self._resolve(value, table, row, column, allowed, what)
+            if ref is not None:
+                self._resolved[key] = ref
+        return ref
 
     def _library(self, table: Table, row: int) -> Ref:
         if self._library_ref is None:

@@ -272,10 +272,17 @@ class RowsStep(TiesStep):
     def _tie_row(self, table: Table, row: int, rec: Mapping[str, Any]) -> None:
         before = len(self.errors)
         kind = None
+        parsed = self._parsed
+        cell = rec.get("kind")
         try:
-            kind = parse_rel_kind(text(rec.get("kind")) or "")
+            if type(cell) is str:
+                kind = parsed.get((parse_rel_kind, cell))
+                if kind is None:
+                    kind = parsed[parse_rel_kind, cell] = parse_rel_kind(text(cell) or "")
+            else:
+                kind = parse_rel_kind(text(cell) or "")
         except ValidationError as exc:
-            self.error(table, row, "kind", rec.get("kind"), exc)
+            self.error(table, row, "kind", cell, exc)
         sources, targets, allowed_s, allowed_t = _allowed(kind)
         undirected = is_undirected(rec.get("direction")) and kind not in SYMMETRIC
         if undirected and kind is not None:
@@ -284,8 +291,8 @@ class RowsStep(TiesStep):
             either = Message("a {kind} tie joins {kinds}", kind=kind.value, kinds=_kinds(ends))
             sources = targets = ends
             allowed_s = allowed_t = either
-        source = self._resolve(rec.get("source"), table, row, "source", sources, allowed_s)
-        target = self._resolve(rec.get("target"), table, row, "target", targets, allowed_t)
+        source = self._resolve_end(rec.get("source"), table, row, "source", sources, allowed_s)
+        target = self._resolve_end(rec.get("target"), table, row, "target", targets, allowed_t)
         if undirected and kind is not None and source is not None and target is not None:
             oriented = self._orient(table, row, kind, source, target)
             if oriented is None:
@@ -297,10 +304,18 @@ class RowsStep(TiesStep):
             ("since", parse_date),
             ("until", parse_date),
         ):
+            cell = rec.get(col)
             try:
-                values[col] = parse(rec.get(col), field=col)
+                if type(cell) is str:
+                    key = (parse, cell)
+                    if key in parsed:
+                        values[col] = parsed[key]
+                    else:
+                        values[col] = parsed[key] = parse(cell, field=col)
+                else:
+                    values[col] = parse(cell, field=col)
             except ValidationError as exc:
-                self.error(table, row, col, rec.get(col), exc)
+                self.error(table, row, col, cell, exc)
         try:
             check_interval(values.get("since"), values.get("until"))
         except ValidationError as exc:

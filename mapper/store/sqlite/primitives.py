@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from ... import audit as _audit
 from ...audit import AuditEntry
 from ...errors import ConflictError
 from ...model import Contact, Node, NodeKind, RelKind, Tie
@@ -118,6 +119,13 @@ class SQLitePrimitives(SQLiteConnection):
     # ------------------------------------------------------------------ ties
 
     def _insert_ties(self, workspace: str, ties: list[Tie]) -> None:
+        # a bulk import repeats a few hundred dates: each written as text once (owner: io)
+        days: dict[dt.date, str] = {}
+
+        def day(value: dt.date) -> str:
+            days[value] = text = value.isoformat()
+            return text
+
         rows = [
             (
                 workspace,
@@ -128,8 +136,8 @@ class SQLitePrimitives(SQLiteConnection):
                 t.source,
                 t.target,
                 t.strength,
-                _d(t.since),
-                _d(t.until),
+                (since := t.since) and (days.get(since) or day(since)),
+                (until := t.until) and (days.get(until) or day(until)),
                 t.role,
                 t.origin,
                 json.dumps(t.props, ensure_ascii=False) if t.props else "{}",
@@ -277,6 +285,38 @@ class SQLitePrimitives(SQLiteConnection):
                 first = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
                 first -= len(entries) - 1
                 audit_refs.record(self.conn, ((first + i, workspace, e.refs) for i, e in odd))
+
+    def _insert_tie_audit(self, workspace: str, ties: list[Tie], at: str, actor: str) -> None:
+        """As :meth:`Store._insert_tie_audit`, the rows built straight from the ties (no
+        :class:`AuditEntry` per tie; owner: io). Every such entry is derivable
+        (:func:`audit_refs.derivable`: a tie's id and its two ends), so no ``audit_refs``."""
+        create = _audit.CREATE
+        details: dict[int, str] = {}  # {"version": 1} for every new tie: encoded once
+        for t in ties:
+            if t.version not in details:
+                details[t.version] = _detail_json({"version": t.version})
+        rows = [
+            (
+                workspace,
+                at,
+                actor,
+                create,
+                "tie",
+                t.id,
+                t.kind.value,
+                f" {t.id} {t.source} {t.target} ",
+                details[t.version],
+            )
+            for t in ties
+        ]
+        with self._lock:
+            _insert_many(
+                self.conn,
+                "INSERT INTO audit(workspace, at, actor, action, target_type, target_id, label,"
+                " refs, detail) VALUES",
+                9,
+                rows,
+            )
 
     def _query_audit(
         self,

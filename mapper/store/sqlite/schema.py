@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from ...model import Contact, Node, NodeKind, RelKind, Tie
@@ -250,7 +251,7 @@ def _insert_many(
     full = f"{head} {','.join([one] * per)}"
     end = len(rows) - len(rows) % per
     for i in range(0, end, per):
-        conn.execute(full, [v for row in rows[i : i + per] for v in row])
+        conn.execute(full, list(chain.from_iterable(rows[i : i + per])))
     if end < len(rows):
         conn.executemany(f"{head} {one}", rows[end:])
 
