@@ -83,13 +83,15 @@ from .community_pages import (
     current_member_ids,
     goal_block,
     history_around,
+    map_neighbourhood,
     member_matches,
     page_args,
     paginate,
     posted_member,
+    whole_history,
 )
 from .dates import date_arg, month_links
-from .db import current_workspace, get_graph
+from .db import current_workspace, derived, get_graph
 from .forms import handle
 
 bp = Blueprint("community", __name__)
@@ -133,16 +135,9 @@ def index():  # type: ignore[no-untyped-def]
 def render_index(form: NewCommunityForm) -> str:
     ws = current_workspace()
     nodes = com.communities(ws)
-    history = history_around(n.id for n in nodes)
     day = date_arg("as_of", dt.date.today())
-    rows = []
-    for node in nodes:
-        point = connectedness(history, node.id, as_of=day)
-        goals = community_goals(history, node.id)
-        statuses = [goal_progress_series(history, g, [day])[0]["status"] for g in goals]
-        rows.append(
-            {"node": node, "point": point, "goals": len(goals), "goals_met": statuses.count("met")}
-        )
+    figures = index_figures(tuple(n.id for n in nodes), day)
+    rows = [{"node": node, **figures[node.id]} for node in nodes]
     answers = ws.info.settings.get(SETTINGS_KEY) or {}
     check = readiness(answers.get("answers", {}) if isinstance(answers, dict) else {})
     return render_template(
@@ -154,6 +149,26 @@ def render_index(form: NewCommunityForm) -> str:
         verdicts=VERDICT_LABELS,
         fmt=fmt_value,
     )
+
+
+def index_figures(community_ids: tuple[str, ...], day: dt.date) -> dict[str, dict[str, Any]]:
+    """Per community: its connectedness on ``day`` and its SMART goals (how many, how many
+    met), computed once per snapshot of the workspace (:func:`web.db.derived`)."""
+
+    def compute() -> dict[str, dict[str, Any]]:
+        history = history_around(community_ids)
+        out: dict[str, dict[str, Any]] = {}
+        for community_id in community_ids:
+            goals = community_goals(history, community_id)
+            statuses = [goal_progress_series(history, g, [day])[0]["status"] for g in goals]
+            out[community_id] = {
+                "point": connectedness(history, community_id, as_of=day),
+                "goals": len(goals),
+                "goals_met": statuses.count("met"),
+            }
+        return out
+
+    return derived(("community-index", community_ids, day, dt.date.today()), compute)
 
 
 @bp.post("/communities/")
@@ -509,7 +524,15 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
         selection = community_selection(graph, community_id)
         bonds = library_bonds(graph, selection.nodes)
         data = maps_web.community_map(
-            ws, graph, community_id, day, selection, community_selection, gettext=_, lang=lang()
+            ws,
+            graph,
+            community_id,
+            day,
+            selection,
+            community_selection,
+            gettext=_,
+            lang=lang(),
+            history=map_neighbourhood(whole_history(), community_id),
         )
         listed = sorted(
             selection.nodes,
@@ -518,7 +541,7 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
                 str(selection.nodes[n].get("name", n)).casefold(),
             ),
         )
-    first = community_start(community_history(ws, [community_id]), community_id)
+    first = community_start(history_around([community_id]), community_id)
     months = []
     if first is not None:
         # the first link is the community's first day (the 1st of that month it did not exist
