@@ -238,9 +238,16 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
         )
         start = add_months(end, -12)
     dates = series_dates(start, end, every=every)
-    points = connectedness_series(history, community_id, dates)
-    now = connectedness(history, community_id, as_of=day)
-    profile = com.profile(history, community_id, as_of=day)
+    # the analyses, once per snapshot of the workspace for the same question (from the
+    # history kept with it): a second visitor gets them at once
+    points, now, profile = derived(
+        ("community-page", community_id, tuple(dates), day, today),
+        lambda: (
+            connectedness_series(history, community_id, dates),
+            connectedness(history, community_id, as_of=day),
+            com.profile(history, community_id, as_of=day),
+        ),
+    )
     goals = [
         goal_block(history, goal, day, posted.get(f"measure:{goal.id}"))
         for goal in community_goals(history, community_id)
@@ -260,8 +267,12 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
     if add_form is None:
         add_form = member_form(member_matches(query, {m["id"] for m in current}), **FRESH)
         add_form.since.data = today
-    counts = current_workspace().counts()
-    has_people = bool(counts.get("Person") or counts.get("Organisation"))
+    has_people = derived(
+        ("has-people",),
+        lambda: any(
+            d.get("kind") in ("Person", "Organisation") for d in whole_history().nodes.values()
+        ),
+    )
     members_page = paginate(profile["members"], request.args.get("members_page"))
     change_form = posted.get("change")
     if change_form is None:
