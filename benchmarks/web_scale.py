@@ -285,11 +285,12 @@ def pages(
         # of the graph per request, so they take part in the load test at every scale.
         ("/warm-contacts/<theme>", f"/warm-contacts/{ids['theme']}", True),
         ("/api/warm-contacts", f"/api/warm-contacts?theme={theme}&limit=50", True),
-        # The community pages still read the history per request (the same reason).
-        ("/communities/", "/communities/", not heavy),
+        # The community pages read their history from the shared projection, kept per
+        # snapshot (web/community_pages.py): they take part in the load test too.
+        ("/communities/", "/communities/", True),
     ]
     if ids.get("community"):
-        out.append(("/communities/<id>", f"/communities/{ids['community']}", not heavy))
+        out.append(("/communities/<id>", f"/communities/{ids['community']}", True))
     if only:
         out = [row for row in out if any(row[0] == o or row[0].startswith(o + "<") for o in only)]
     return out

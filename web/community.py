@@ -83,13 +83,15 @@ from .community_pages import (
     current_member_ids,
     goal_block,
     history_around,
+    map_neighbourhood,
     member_matches,
     page_args,
     paginate,
     posted_member,
+    whole_history,
 )
 from .dates import date_arg, month_links
-from .db import current_workspace, get_graph
+from .db import current_workspace, derived, get_graph
 from .forms import handle
 
 bp = Blueprint("community", __name__)
@@ -133,16 +135,9 @@ def index():  # type: ignore[no-untyped-def]
 def render_index(form: NewCommunityForm) -> str:
     ws = current_workspace()
     nodes = com.communities(ws)
-    history = history_around(n.id for n in nodes)
     day = date_arg("as_of", dt.date.today())
-    rows = []
-    for node in nodes:
-        point = connectedness(history, node.id, as_of=day)
-        goals = community_goals(history, node.id)
-        statuses = [goal_progress_series(history, g, [day])[0]["status"] for g in goals]
-        rows.append(
-            {"node": node, "point": point, "goals": len(goals), "goals_met": statuses.count("met")}
-        )
+    figures = index_figures(tuple(n.id for n in nodes), day)
+    rows = [{"node": node, **figures[node.id]} for node in nodes]
     answers = ws.info.settings.get(SETTINGS_KEY) or {}
     check = readiness(answers.get("answers", {}) if isinstance(answers, dict) else {})
     return render_template(
@@ -154,6 +149,26 @@ def render_index(form: NewCommunityForm) -> str:
         verdicts=VERDICT_LABELS,
         fmt=fmt_value,
     )
+
+
+def index_figures(community_ids: tuple[str, ...], day: dt.date) -> dict[str, dict[str, Any]]:
+    """Per community: its connectedness on ``day`` and its SMART goals (how many, how many
+    met), computed once per snapshot of the workspace (:func:`web.db.derived`)."""
+
+    def compute() -> dict[str, dict[str, Any]]:
+        history = history_around(community_ids)
+        out: dict[str, dict[str, Any]] = {}
+        for community_id in community_ids:
+            goals = community_goals(history, community_id)
+            statuses = [goal_progress_series(history, g, [day])[0]["status"] for g in goals]
+            out[community_id] = {
+                "point": connectedness(history, community_id, as_of=day),
+                "goals": len(goals),
+                "goals_met": statuses.count("met"),
+            }
+        return out
+
+    return derived(("community-index", community_ids, day, dt.date.today()), compute)
 
 
 @bp.post("/communities/")
@@ -223,9 +238,16 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
         )
         start = add_months(end, -12)
     dates = series_dates(start, end, every=every)
-    points = connectedness_series(history, community_id, dates)
-    now = connectedness(history, community_id, as_of=day)
-    profile = com.profile(history, community_id, as_of=day)
+    # the analyses, once per snapshot of the workspace for the same question (from the
+    # history kept with it): a second visitor gets them at once
+    points, now, profile = derived(
+        ("community-page", community_id, tuple(dates), day, today),
+        lambda: (
+            connectedness_series(history, community_id, dates),
+            connectedness(history, community_id, as_of=day),
+            com.profile(history, community_id, as_of=day),
+        ),
+    )
     goals = [
         goal_block(history, goal, day, posted.get(f"measure:{goal.id}"))
         for goal in community_goals(history, community_id)
@@ -245,8 +267,12 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
     if add_form is None:
         add_form = member_form(member_matches(query, {m["id"] for m in current}), **FRESH)
         add_form.since.data = today
-    counts = current_workspace().counts()
-    has_people = bool(counts.get("Person") or counts.get("Organisation"))
+    has_people = derived(
+        ("has-people",),
+        lambda: any(
+            d.get("kind") in ("Person", "Organisation") for d in whole_history().nodes.values()
+        ),
+    )
     members_page = paginate(profile["members"], request.args.get("members_page"))
     change_form = posted.get("change")
     if change_form is None:
@@ -509,7 +535,15 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
         selection = community_selection(graph, community_id)
         bonds = library_bonds(graph, selection.nodes)
         data = maps_web.community_map(
-            ws, graph, community_id, day, selection, community_selection, gettext=_, lang=lang()
+            ws,
+            graph,
+            community_id,
+            day,
+            selection,
+            community_selection,
+            gettext=_,
+            lang=lang(),
+            history=map_neighbourhood(whole_history(), community_id),
         )
         listed = sorted(
             selection.nodes,
@@ -518,7 +552,7 @@ def community_map(community_id: str):  # type: ignore[no-untyped-def]
                 str(selection.nodes[n].get("name", n)).casefold(),
             ),
         )
-    first = community_start(community_history(ws, [community_id]), community_id)
+    first = community_start(history_around([community_id]), community_id)
     months = []
     if first is not None:
         # the first link is the community's first day (the 1st of that month it did not exist

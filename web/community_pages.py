@@ -1,5 +1,5 @@
 """Pieces of the community pages that are not forms or words: the history around some
-communities read once per request (:func:`history_around`); the member search's matches
+communities, from the shared projection once per snapshot (:func:`history_around`); the member search's matches
 (:func:`member_matches`); the blocks a page is built of (the
 connectedness charts, a SMART goal with its chart, the part of the graph the community map
 draws); and a long table shown a page at a time (:func:`paginate`, with :func:`page_args` for
@@ -9,27 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 import networkx as nx
-from flask import current_app, g, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from mapper import communities as com
 from mapper import workplan
 from mapper.analysis.community import SHARE_METRICS, series_dates
 from mapper.analysis.goals import MANUAL, goal_progress_series
-from mapper.community_history import community_history
+from mapper.community_history import community_history_from
 from mapper.model import NodeKind
 
 from .community_charts import column, line_chart
 from .community_forms import FRESH, measurement_form
 from .community_labels import CHARTS, METRIC_HELP, METRIC_LABELS, fmt_date, fmt_value
-from .db import current_workspace
+from .db import current_workspace, derived, get_projection
 
-#: Tie rows' worth of reading per member, reading around a community (see :func:`read_around`).
-AROUND_COST = 100
 #: How many matches the member search offers (its suggestions, and the page without JavaScript).
 SEARCH_LIMIT = 20
 #: Rows per page of a long table (the members of a community).
@@ -37,33 +35,24 @@ PER_PAGE = 50
 
 
 def history_around(community_ids: Iterable[str], also: Iterable[str] = ()) -> nx.MultiDiGraph:
-    """:func:`mapper.community_history.community_history` of the current workspace, read once
-    per request for the same arguments (the community page and the panels it includes share
-    it)."""
-    key = (frozenset(community_ids), frozenset(also))
-    cache: dict[Any, nx.MultiDiGraph] = g.setdefault("community_histories", {})
-    if key not in cache:
-        ws = current_workspace()
-        if read_around(ws, key[0]):
-            cache[key] = community_history(ws, sorted(key[0]), also=sorted(key[1]))
-        else:  # the same answers (tests/services/test_community_history.py)
-            cache[key] = com.load_history(ws)
-    return cache[key]
+    """The history the analyses of ``community_ids`` read (shaped as
+    :func:`mapper.community_history.community_history`), from the shared in-memory projection
+    and kept with its snapshot (:func:`web.db.derived`): no database read, and the next
+    request on the same snapshot gets the same graph at once. Read-only (frozen): it is
+    shared between requests."""
+    key = (frozenset(community_ids), frozenset(i for i in also if isinstance(i, str)))
+
+    def compute() -> nx.MultiDiGraph:
+        graph = community_history_from(whole_history(), sorted(key[0]), also=sorted(key[1]))
+        return nx.freeze(graph)
+
+    return derived(("community-history", key), compute)
 
 
-def read_around(ws: Any, community_ids: Iterable[str]) -> bool:
-    """Whether reading around the communities is cheaper than reading the whole history.
-
-    The read around them asks per member (about :data:`AROUND_COST` tie rows' worth each:
-    their own ties, with value objects); the whole read is two plain queries over every tie.
-    In a town the whole read wins, in a province the read around (measured at 10k/100k: one
-    community of 400 around, five whole; at 100k/1M: five around). ``COMMUNITY_HISTORY`` in
-    the app's config (``around``, ``whole``, default ``auto``) overrides the choice."""
-    setting = current_app.config.get("COMMUNITY_HISTORY", "auto")
-    if setting in ("around", "whole"):
-        return bool(setting == "around")
-    members = sum(1 for c in community_ids for _ in ws.ties(node=c, kind="MEMBER_OF", history=True))
-    return members * AROUND_COST < ws.counts()["ties"]
+def whole_history() -> nx.MultiDiGraph:
+    """The workspace's whole history (every tie kind), from the shared projection's memory,
+    built once per snapshot (:meth:`mapper.graph.Projection.history`) and frozen."""
+    return derived(("history",), lambda: nx.freeze(get_projection().history()))
 
 
 def calendar_owners(node: Any) -> list[str]:
@@ -167,17 +156,32 @@ def goal_block(
 def community_selection(graph: nx.MultiDiGraph, community_id: str) -> nx.MultiDiGraph:
     """The part of a projection drawn on the community map: the community, its members and
     partner organisations, the library staff in its roles or with a bond with a member, the
-    library, and the ties among them."""
+    library, and the ties among them.
+
+    Walks only the community's own ties and its members' ties (the neighbourhood), never the
+    whole graph."""
     keep = {community_id}
     for u, _v, d in graph.in_edges(community_id, data=True):
         if d.get("kind") in ("MEMBER_OF", "HAS_ROLE"):
             keep.add(u)
-    for u, v, d in graph.edges(data=True):
-        if d.get("kind") in ("BOND_WITH", "KNOWS") and (u in keep) != (v in keep):
-            inside, outside = (u, v) if u in keep else (v, u)
-            if graph.nodes[outside].get("kind") in ("Library", "Staff") and inside != community_id:
-                keep.add(outside)
+    nodes = graph.nodes
+    for inside in sorted(keep - {community_id}, key=str):
+        for u, v, d in chain(graph.out_edges(inside, data=True), graph.in_edges(inside, data=True)):
+            if d.get("kind") in ("BOND_WITH", "KNOWS"):
+                outside = v if u == inside else u
+                if outside not in keep and nodes[outside].get("kind") in ("Library", "Staff"):
+                    keep.add(outside)
     return graph.subgraph(keep).copy()
+
+
+def map_neighbourhood(history: nx.MultiDiGraph, community_id: str) -> nx.MultiDiGraph:
+    """The part of a history graph the community map can ever show (its selection on any
+    day is inside it): the community, everyone with a tie to it, the library and its staff,
+    and the ties among them."""
+    keep = {community_id} | set(history.predecessors(community_id))
+    keep |= set(history.successors(community_id))
+    keep |= {n for n, d in history.nodes.items() if d.get("kind") in ("Library", "Staff")}
+    return history.subgraph(keep).copy()
 
 
 def member_matches(text: str, exclude: set[str], limit: int = SEARCH_LIMIT) -> list[Any]:

@@ -26,6 +26,8 @@ _DERIVED: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyD
 _DERIVED_LOCK = threading.Lock()
 #: At most this many values are kept per projection (the oldest go first).
 DERIVED_KEPT = 256
+#: A lock per value being computed (by its projection's id and key), so it is computed once.
+_PENDING: dict[tuple[int, Hashable], threading.Lock] = {}
 
 
 def get_store() -> Store:
@@ -100,11 +102,22 @@ def derived(key: Hashable, compute: Callable[[], T], *, of: Any = None) -> T:
             values = _DERIVED[owner] = {}
         if key in values:
             return values[key]  # type: ignore[no-any-return]
-    value = compute()
-    with _DERIVED_LOCK:
-        values[key] = value
-        while len(values) > DERIVED_KEPT:
-            values.pop(next(iter(values)))
+        # one request computes, the others on the same snapshot wait for its value (20
+        # clients after a write would otherwise each compute the same thing at once)
+        pending = _PENDING.setdefault((id(owner), key), threading.Lock())
+    with pending:
+        with _DERIVED_LOCK:
+            if key in values:
+                return values[key]  # type: ignore[no-any-return]
+        try:
+            value = compute()
+            with _DERIVED_LOCK:
+                values[key] = value
+                while len(values) > DERIVED_KEPT:
+                    values.pop(next(iter(values)))
+        finally:
+            with _DERIVED_LOCK:
+                _PENDING.pop((id(owner), key), None)
     return value
 
 

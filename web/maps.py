@@ -134,6 +134,7 @@ def timeline_map(
     draw: Callable[..., Any],
     current: nx.MultiDiGraph,
     cache_key: Any = None,
+    history: nx.MultiDiGraph | None = None,
 ) -> dict[str, Any]:
     """The JSON of a map over months, with kept positions and per-point measures.
 
@@ -164,7 +165,7 @@ def timeline_map(
             hit = _CACHE.get(key)
         if hit is not None:
             return with_token(copy.deepcopy(hit))
-    data = _timeline_data(ws, map_key, centre, day, universe, select, draw, current)
+    data = _timeline_data(ws, map_key, centre, day, universe, select, draw, current, history)
     if key is not None:
         with _CACHE_LOCK:
             _CACHE[key] = copy.deepcopy(data)
@@ -189,8 +190,10 @@ def _timeline_data(
     select: Callable[[nx.MultiDiGraph], nx.MultiDiGraph],
     draw: Callable[..., Any],
     current: nx.MultiDiGraph,
+    history: nx.MultiDiGraph | None = None,
 ) -> dict[str, Any]:
-    history = ws.projection().history()  # from memory, equal to ws.project_history()
+    if history is None:
+        history = ws.projection().history()  # from memory, equal to ws.project_history()
     nodes = universe(history)
     scope = history.subgraph(nodes).copy()
     today = dt.date.today()
@@ -276,9 +279,11 @@ def community_map(
     *,
     gettext: Callable[[str], str],
     lang: str,
+    history: nx.MultiDiGraph | None = None,
 ) -> dict[str, Any]:
     """The community map over the months since the community began (``select(graph, id)``
-    is the page's selection: members, partners, staff in its roles, the library)."""
+    is the page's selection: members, partners, staff in its roles, the library);
+    ``history``: the part of the workspace's history the map can show (default: all)."""
 
     def draw(selection: nx.MultiDiGraph, positions: Any) -> Any:
         bonds = library_bonds(graph, [n for n in selection if n in graph])
@@ -301,6 +306,7 @@ def community_map(
         draw=draw,
         current=shown,
         cache_key=("community",),
+        history=history,
     )
     add_links(data)
     return data
