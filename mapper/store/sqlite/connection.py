@@ -4,6 +4,7 @@ transactions (``atomic``, ``bulk_write``), and the workspaces table."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -16,7 +17,7 @@ from ...errors import ConflictError, StoreUnavailableError
 from ...model import WorkspaceInfo
 from ..base import Store
 from . import audit_refs
-from .schema import SCHEMA, SCHEMA_VERSION, add_folded_names
+from .schema import FOLDED_INDEX, SCHEMA, SCHEMA_VERSION, add_folded_names
 
 #: Largest page cache per connection, in KiB (for bulk imports).
 CACHE_KIB = 128 * 1024
@@ -24,6 +25,18 @@ CACHE_KIB = 128 * 1024
 TIE_INDEXES = (("ties_source", "workspace, source"), ("ties_target", "workspace, target"))
 #: Smallest bulk write (in ties) for which :meth:`SQLiteStore.bulk_write` rebuilds them.
 BULK_REBUILD_MIN = 50_000
+
+
+_CREATED = re.compile(
+    r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE
+)
+#: The tables and indexes a complete file has (what :meth:`_create_schema` makes).
+SCHEMA_OBJECTS = frozenset(
+    _CREATED.findall(SCHEMA)
+    + _CREATED.findall(audit_refs.SCHEMA)
+    + _CREATED.findall(FOLDED_INDEX)
+    + [audit_refs.TARGET_INDEX[0]]
+)
 
 
 class SQLiteConnection(Store):
@@ -49,15 +62,34 @@ class SQLiteConnection(Store):
         self.conn.execute("PRAGMA secure_delete = ON")
         # Free pages can be given back without rewriting the file (see _compact); this takes
         # effect for a new file (before its first table) and after the next full VACUUM.
-        self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        # Both are read first: setting them waits for the write lock even when nothing changes.
+        if self.conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:  # 2: INCREMENTAL
+            self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         if self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
         # Page cache of up to CACHE_KIB (the default 2 MiB makes bulk imports into big indexes
         # read pages back over and over: 1.2M ties went from ~108 s to ~40 s). Grows on use.
         self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        with self.atomic():
-            self._create_schema()
+        # Every request of the web app opens a store: a file whose schema is complete is only
+        # read here, so opening never waits for (or holds) the write lock.
+        if not self._schema_complete():
+            with self.atomic():
+                self._create_schema()
+
+    def _schema_complete(self) -> bool:
+        """Whether every table, index and column :meth:`_create_schema` makes is there (one
+        read, no lock). An older or new file answers False and gets them, as before."""
+        if self.path == ":memory:":
+            return False
+        names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+        if not names >= SCHEMA_OBJECTS:
+            return False
+        if "folded" not in {row[1] for row in self.conn.execute("PRAGMA table_info(nodes)")}:
+            return False
+        keys = {row[0] for row in self.conn.execute("SELECT key FROM meta")}
+        return {"schema_version", "instance"} <= keys
 
     def _create_schema(self) -> None:
         for statement in SCHEMA.split(";"):
