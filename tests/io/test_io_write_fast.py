@@ -31,7 +31,7 @@ from mapper.store import SQLiteStore
 from mapper.store.core import StoreCore
 from mapper.store.sqlite import schema
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 KUMU_TYPES = {"element": {"Company": "Organisation"}, "connection": {"Personal": "KNOWS"}}
 CORPUS = [
     ("undirected.graphml",),

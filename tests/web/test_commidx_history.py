@@ -21,7 +21,7 @@ from mapper.community_history import community_history, community_history_from
 from mapper.model import NodeKind
 from mapper.store import SQLiteStore
 from tests.fixtures_web import SINGLE_USER
-from tests.test_community_history import answers, dates_of
+from tests.services.test_community_history import answers, dates_of
 from web import create_app
 from web.community_pages import community_selection, map_neighbourhood
 
