@@ -226,7 +226,37 @@ def _timeline_data(
     data["dayLabels"] = [format_date(d) for d in timeline.days]
     data["day"] = index.get(day, len(timeline.days) - 1)
     data.update(map_context(map_key))
+    share_edge_styles(data)
     return data
+
+
+#: The drawing options of a tie that depend only on its kind, strength and place (sent once per
+#: distinct combination, see :func:`share_edge_styles`).
+EDGE_STYLE_KEYS = ("color", "dashes", "arrows", "width")
+
+
+def share_edge_styles(data: dict[str, Any]) -> None:
+    """Send the ties' drawing options once: ``data["edgeStyles"]`` lists each distinct
+    combination of :data:`EDGE_STYLE_KEYS` (a handful: by tie kind, strength and whether the
+    tie is a bond or goes to the centre) and each edge names its combination by index in
+    ``style`` instead of repeating it; ``mapview.js`` puts them back before drawing.
+
+    >>> data = {"edges": [{"id": "a|b", "color": {"color": "#111"}, "width": 2},
+    ...                   {"id": "a|c", "color": {"color": "#111"}, "width": 2}]}
+    >>> share_edge_styles(data)
+    >>> data["edgeStyles"], data["edges"]
+    ([{'color': {'color': '#111'}, 'width': 2}], [{'id': 'a|b', 'style': 0}, {'id': 'a|c', 'style': 0}])
+    """
+    styles: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for edge in data.get("edges", []):
+        style = {k: edge.pop(k) for k in EDGE_STYLE_KEYS if k in edge}
+        key = json.dumps(style, sort_keys=True)
+        if key not in index:
+            index[key] = len(styles)
+            styles.append(style)
+        edge["style"] = index[key]
+    data["edgeStyles"] = styles
 
 
 def scan_map(

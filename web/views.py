@@ -431,6 +431,14 @@ def scan_filters(graph: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
+#: Above this many rows, the scan page sends its "map as a table" and its list of ties as a
+#: summary with a link; the browser fetches the part (``?part=table`` / ``?part=ties``) when
+#: the person opens it (web/static/scan_lazy.js).
+SCAN_LAZY_ROWS = 150
+#: The parts of the scan page that can be fetched alone.
+SCAN_PARTS = ("table", "ties")
+
+
 @bp.get("/scan/<theme_id>")
 def scan(theme_id: str):  # type: ignore[no-untyped-def]
     ws = current_workspace()
@@ -460,11 +468,14 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         selection = scan_selection(graph, theme_id, **filters)
     bonds = library_bonds(graph, selection.nodes)
     data = None
+    part = request.args.get("part")
+    if part not in SCAN_PARTS:
+        part = None
     # the map shows the whole filtered scan (focus and showcase are drawn by the browser) over
     # the months, with kept positions (web/maps.py); the tables show the focus
     unfocused = {**filters, "focus": None, "steps": 1}
     shown = scan_selection(graph, theme_id, **unfocused) if filters["focus"] else selection
-    if shown.number_of_nodes() <= MAX_MAP_NODES:
+    if part is None and shown.number_of_nodes() <= MAX_MAP_NODES:
         data = maps_web.scan_map(ws, graph, theme_id, day, unfocused, shown, gettext=_, lang=lang())
         data["focus"] = filters["focus"]
         data["steps"] = filters["steps"]
@@ -484,7 +495,9 @@ def scan(theme_id: str):  # type: ignore[no-untyped-def]
         for n in by_name(graph, (m for m in selection if graph.nodes[m].get("kind") == kind))
     ]
     return render_template(
-        "scan.html",
+        "maps/scan_part.html" if part else "scan.html",
+        part=part,
+        lazy_rows=SCAN_LAZY_ROWS,
         missing=False,
         **CACHED_HELPERS,
         graph=graph,

@@ -111,7 +111,10 @@ class Sheet:
         from selenium.webdriver.support.ui import WebDriverWait
 
         self.b.execute_script("document.getElementById('scan-ties').open = true;")
-        link = self.b.find_element(By.CSS_SELECTOR, f"#row-{tie_id} a.tie-edit")
+        # a long list comes when opened (scan_lazy.js): wait for its rows
+        link = WebDriverWait(self.b, WAIT).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, f"#row-{tie_id} a.tie-edit")
+        )
         self.b.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
         old = self.b.find_element(By.TAG_NAME, "html")
         link.click()

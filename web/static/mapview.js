@@ -127,7 +127,13 @@
       return copy;
     });
     var edgeMeta = {};
+    var edgeStyles = data.edgeStyles || [];
     var edgeList = data.edges.map(function (e, i) {
+      if (typeof e.style === "number" && edgeStyles[e.style]) {
+        /* the tie's drawing options, sent once per kind and strength (web/maps.py) */
+        e = Object.assign(JSON.parse(JSON.stringify(edgeStyles[e.style])), e);
+        delete e.style;
+      }
       var copy = Object.assign({}, e);
       copy.id = e.id || ("e" + i);
       edgeMeta[copy.id] = {
