@@ -7,7 +7,7 @@ import pytest
 
 from mapper.analysis.scan import theme_scan
 from mapper.store import open_store
-from tests.test_browser_scan import WAIT, wait_for_map
+from tests.browser.test_browser_scan import WAIT, wait_for_map
 from web.views import SCAN_LAZY_ROWS
 
 pytestmark = pytest.mark.browser
