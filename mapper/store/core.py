@@ -413,7 +413,7 @@ class StoreCore(ABC):
         """Append the ``create`` entry of each new tie (as :meth:`add_ties` writes them:
         target the tie, label its kind, refs the tie and its two ends, detail its version),
         in the current transaction. An adapter may write the rows without building an
-        :class:`AuditEntry` per tie (SQLite does, for bulk imports; owner: io); the entries
+        :class:`AuditEntry` per tie (SQLite does, for bulk imports); the entries
         must be the same. Default: build them and call :meth:`_insert_audit`."""
         create = _audit.CREATE
         self._insert_audit(

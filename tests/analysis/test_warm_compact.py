@@ -204,3 +204,19 @@ def test_the_compact_search_names_bad_input_as_warm_routes_does():
     with pytest.raises(NotFoundError, match="source 'nobody'"):
         compact.routes(["nobody"])
     assert compact.routes(["staff", "staff"], targets=None).warmth == {"a": 0.5}
+
+
+def test_the_compact_form_is_made_on_a_kept_graphs_second_ranking(tmp_path):
+    """One ranking (a command) never pays for the compact form; the second uses it."""
+    store = SQLiteStore(tmp_path / "town.db")
+    try:
+        ids = build_town(store)
+        ws = store.workspace("demo")
+        first = service.warm_contacts(ws, ids["duurzaam"], as_of=TODAY, limit=None)
+        assert first.graph not in service._COMPACT
+        second = service.warm_contacts(ws, ids["duurzaam"], as_of=TODAY, limit=None)
+        assert second.graph is first.graph
+        assert first.graph in service._COMPACT
+        assert second.as_json() == first.as_json()
+    finally:
+        store.close()

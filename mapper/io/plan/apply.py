@@ -78,7 +78,7 @@ class ApplyStep(PlanBase):
                 # Every value was checked while planning (strength, dates, role, kinds, ids,
                 # properties); the store still checks that both ends exist and fit the kind.
                 stamp = now_iso()
-                # _ref_id written out: a call per end costs more than the test (owner: io)
+                # _ref_id written out: a call per end costs more than the test
                 store.add_ties(
                     ws,
                     [

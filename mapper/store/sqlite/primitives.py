@@ -119,7 +119,7 @@ class SQLitePrimitives(SQLiteConnection):
     # ------------------------------------------------------------------ ties
 
     def _insert_ties(self, workspace: str, ties: list[Tie]) -> None:
-        # a bulk import repeats a few hundred dates: each written as text once (owner: io)
+        # a bulk import repeats a few hundred dates: each written as text once
         days: dict[dt.date, str] = {}
 
         def day(value: dt.date) -> str:
@@ -288,7 +288,7 @@ class SQLitePrimitives(SQLiteConnection):
 
     def _insert_tie_audit(self, workspace: str, ties: list[Tie], at: str, actor: str) -> None:
         """As :meth:`Store._insert_tie_audit`, the rows built straight from the ties (no
-        :class:`AuditEntry` per tie; owner: io). Every such entry is derivable
+        :class:`AuditEntry` per tie). Every such entry is derivable
         (:func:`audit_refs.derivable`: a tie's id and its two ends), so no ``audit_refs``."""
         create = _audit.CREATE
         details: dict[int, str] = {}  # {"version": 1} for every new tie: encoded once
