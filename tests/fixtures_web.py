@@ -5,6 +5,8 @@ Imported by ``tests/conftest.py``. The browser fixtures (headless Chromium) live
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mapper.store import SQLiteStore
@@ -136,15 +138,10 @@ def live_server(live_app):
         server.server_close()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """Headless Chromium (selenium) that records every network request in its performance
-    log (see :func:`network_requests`). Skips with the reason when Chromium is missing."""
-    reason = browser_missing_reason()
-    if reason:
-        pytest.skip(reason)
+def chromium_options(profile: Path, *extra: str):
+    """Options for Debian's headless Chromium as every browser test runs it: nothing fetched
+    from the internet, a profile of its own in ``profile``, plus the ``extra`` arguments."""
     from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -158,10 +155,24 @@ def browser(tmp_path):
         "--disable-component-update",
         "--disable-sync",
         "--disable-extensions",
-        "--window-size=1440,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        f"--user-data-dir={profile}",
+        *extra,
     ):
         options.add_argument(arg)
+    return options
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Chromium (selenium) that records every network request in its performance
+    log (see :func:`network_requests`). Skips with the reason when Chromium is missing."""
+    reason = browser_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = chromium_options(tmp_path / "chromium-profile", "--window-size=1440,1000")
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.demo_pages import browser_login, demo_login_app, demo_pages, wait_loaded
-from tests.fixtures_web import CHROMEDRIVER, CHROMIUM, browser_missing_reason
+from tests.fixtures_web import CHROMEDRIVER, browser_missing_reason, chromium_options
 
 pytestmark = pytest.mark.browser
 
@@ -58,21 +58,7 @@ def phone(tmp_path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        f"--user-data-dir={tmp_path / 'chromium-phone'}",
-    ):
-        options.add_argument(arg)
+    options = chromium_options(tmp_path / "chromium-phone")
     options.add_experimental_option(
         "mobileEmulation",
         {
