@@ -24,6 +24,9 @@ FREEZE_FROM = 5_000
 
 def _settle(p: Projection | None) -> Projection | None:
     if p is not None and len(p.graph) >= FREEZE_FROM:
+        # Freezing keeps whatever is alive for good, garbage cycles too: collect them first.
+        # That walks only what was made since the last freeze (a catch-up's few new dicts).
+        gc.collect()
         gc.freeze()
     return p
 
