@@ -134,8 +134,12 @@ def test_the_right_password_among_40_parallel_guesses_does_not_reset_the_count(a
     with served(app) as port:
         statuses = _parallel(_login_jobs(port, attempts))
     evaluated = [s for s in statuses if s != 429]
-    assert len(evaluated) <= MAX_FAILURES_PER_ACCOUNT, statuses
     wrong = sum(1 for s in evaluated if s == 401)
+    # At most MAX wrong guesses are evaluated. The right one is released once it succeeds
+    # (Accounts.reserve_attempt), so if it comes early one more wrong guess may be evaluated
+    # after it, and never more than that.
+    assert wrong <= MAX_FAILURES_PER_ACCOUNT, statuses
+    assert len(evaluated) <= MAX_FAILURES_PER_ACCOUNT + 1, statuses
     with Accounts(town.path) as accounts:
         # every evaluated wrong guess still counts: a success cleared nothing
         assert accounts.failures("login:editor@alpha.nl") == wrong
