@@ -1,7 +1,7 @@
 """The community pages on the demo town through the Flask test client: definition, members,
 roles, SMART goals, charts with tables, what changed, the map with its month step, the
-readiness check — and every form posted with its CSRF token. One browser test draws the
-community map in headless Chromium and steps a month back."""
+readiness check — and every form posted with its CSRF token. (The community map in headless
+Chromium: ``tests/browser/test_community_browser.py``.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,7 +18,6 @@ from mapper.analysis.community import community_changes, connectedness_series, s
 from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY
 from mapper.i18n import format_date, use_language
 from mapper.store import open_store
-from tests.fixtures_web import network_requests
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -490,57 +488,3 @@ def test_every_message_has_a_dutch_translation():
             if message not in translated:
                 missing.append((path.name, message))
     assert not missing
-
-
-# --------------------------------------------------------------------------- browser
-
-
-@pytest.mark.browser
-def test_community_map_draws_and_steps_a_month_back(live_server, browser):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    cid = community_ids(live_server.app)["Taalmaatjes Rijnstad"]
-    browser.get(f"{live_server.url}/communities/{cid}/map?as_of=2026-06-01")
-    drawn = int(
-        WebDriverWait(browser, 30).until(
-            lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
-        )
-    )
-    rows = len(browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr"))
-    assert drawn == rows > 10
-    browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
-    WebDriverWait(browser, 30).until(lambda d: "2026-05-01" in d.current_url)
-    earlier = int(
-        WebDriverWait(browser, 30).until(
-            lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
-        )
-    )
-    assert earlier <= drawn
-    # "play" runs through the months in place (no reload), from the community's first month
-    # on the map, and stops today
-    browser.execute_script(
-        "window.__samePage = true; document.getElementById('map-play').dataset.delay = '40';"
-    )
-    browser.find_element(By.ID, "map-play").click()
-    WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "true"
-    )
-    WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "false"
-    )
-    with use_language("nl"):
-        today = format_date(dt.date.today())
-    assert browser.find_element(By.ID, "map-day").text == today  # play ran to today
-    assert browser.execute_script("return window.__samePage === true;")
-    # the first month link opens the map on the community's first day, not an error
-    browser.find_element(By.CSS_SELECTOR, "nav.months a").click()
-    WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
-    )
-    assert not browser.find_elements(By.CSS_SELECTOR, "p.flash.error")
-    browser.get(f"{live_server.url}/communities/{cid}")
-    charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
-    assert charts and all(c.is_displayed() for c in charts[:3])
-    hosts = {urlsplit(u).netloc for u in network_requests(browser) if u.startswith("http")}
-    assert hosts <= {live_server.netloc}
