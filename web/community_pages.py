@@ -20,10 +20,10 @@ from flask_wtf import FlaskForm
 from mapper import workplan
 from mapper.analysis.community import SHARE_METRICS, series_dates
 from mapper.analysis.goals import MANUAL, goal_progress_series
+from mapper.community_charts import column, line_chart
 from mapper.community_history import community_history_from
 from mapper.model import NodeKind
 
-from .community_charts import column, line_chart
 from .community_forms import FRESH, measurement_form
 from .community_labels import CHARTS, METRIC_HELP, METRIC_LABELS, fmt_date, fmt_value
 from .db import current_workspace, derived, get_projection

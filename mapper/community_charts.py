@@ -1,6 +1,6 @@
 """Line charts drawn on the server as inline SVG: they work offline, need no script (so the
 Content-Security-Policy stays strict) and print well. This module only computes geometry;
-``templates/community/_chart.html`` draws it, with every text autoescaped.
+``web/templates/community/_chart.html`` draws it, with every text autoescaped.
 
 Every chart on a page has a table beside it with the same numbers, for people who would rather
 read, for keyboard users and for screen readers.
