@@ -428,6 +428,35 @@ def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
     assert "target &#39;veel&#39; is not a number" in response.get_data(as_text=True)
 
 
+def test_a_goal_chart_escapes_its_name_and_has_its_table(demo_client, ids):
+    """The goal's name is the chart's name (its SVG title) and its table's: shown as text.
+    Each dot of the chart is a row of the table beside it."""
+    cid = ids["Taalmaatjes Rijnstad"]
+    html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    name = f'{XSS}"></title></svg><b>'
+    response = submit(
+        demo_client,
+        html,
+        "add-goal",
+        goal__name=name,
+        goal__metric="members",
+        goal__target="40",
+        goal__start="2026-01-01",
+        goal__deadline="2026-12-31",
+    )
+    assert response.status_code == 302
+    page = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    assert XSS not in page and "<b>" not in page
+    shown = "&lt;img src=x onerror=alert(1)&gt;&#34;&gt;&lt;/title&gt;&lt;/svg&gt;&lt;b&gt;"
+    start = page.index(f">{shown}</title>")  # the chart's name
+    pair = page[page.rindex('<div class="chart-pair">', 0, start) : page.index("</table>", start)]
+    assert f">{shown}</title>" in pair and f'aria-label="Metingen van {shown}"' in pair
+    dots = re.findall(r"<circle [^>]*><title>([^<]+): gemeten (\d+)</title>", pair)
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td>', pair)
+    assert dots and len(dots) == len(rows)
+    assert [v for _d, v in dots] == [v for _d, v in rows]
+
+
 def test_new_community_form(demo_client):
     html = demo_client.get("/communities/").get_data(as_text=True)
     response = submit(
