@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from mapper import communities as com
 from mapper import report
 from mapper.i18n import use_language
-from mapper.store import SQLiteStore
 from mapper.svg_charts import bar_chart, line_chart, series, tick_values
 
 DAY = dt.date(2026, 11, 1)  # the demo's fixed today
@@ -173,24 +171,15 @@ def test_two_pulse_charts_on_one_page_keep_their_own_hatching():
 # ------------------------------------------------------------------- the report
 
 
-@pytest.fixture
-def demo(demo_db, tmp_path):
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_db, path)
-    store = SQLiteStore(path)
-    yield store.workspace("demo")
-    store.close()
-
-
 def _section(html: str, start: str, end: str) -> str:
     a = html.index(start)
     return html[a : html.index(end, a)]
 
 
-def test_report_charts_stand_beside_tables_with_their_numbers(demo):
-    taal = com.community(demo, "Taalmaatjes Rijnstad")
+def test_report_charts_stand_beside_tables_with_their_numbers(demo_ws):
+    taal = com.community(demo_ws, "Taalmaatjes Rijnstad")
     with use_language("nl"):
-        data = report.community_report(demo, taal.id, as_of=DAY)
+        data = report.community_report(demo_ws, taal.id, as_of=DAY)
         html = report.render_html(data)
     charts = re.findall(r'<svg class="chart".*?</svg>', html, flags=re.S)
     assert len(charts) == 3
@@ -211,10 +200,10 @@ def test_report_charts_stand_beside_tables_with_their_numbers(demo):
     assert bars and bars == shares
 
 
-def test_report_chart_titles_escape_the_community_name(demo):
-    taal = com.community(demo, "Taalmaatjes Rijnstad")
-    demo.update_node(taal.id, name=HOSTILE)
-    html = report.render_html(report.community_report(demo, taal.id, as_of=DAY))
+def test_report_chart_titles_escape_the_community_name(demo_ws):
+    taal = com.community(demo_ws, "Taalmaatjes Rijnstad")
+    demo_ws.update_node(taal.id, name=HOSTILE)
+    html = report.render_html(report.community_report(demo_ws, taal.id, as_of=DAY))
     assert "<img" not in html and "onerror=alert(1)>" not in html
     charts = re.findall(r'<svg class="chart".*?</svg>', html, flags=re.S)
     assert len(charts) == 3

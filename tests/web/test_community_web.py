@@ -380,19 +380,24 @@ def test_definition_form_saves_through_the_store(demo_app, demo_client, ids):
     assert channels and all(t.until == dt.date(2026, 11, 1) for t in channels)  # unticked: ended
 
 
-def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
-    cid = ids["Taalmaatjes Rijnstad"]
-    html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    response = submit(
-        demo_client,
+def add_goal(client, html: str, name: str, metric: str, target: str):
+    """Post the page's SMART goal form: ``name`` measured by ``metric`` to ``target`` in 2026."""
+    return submit(
+        client,
         html,
         "add-goal",
-        goal__name="5 leden die maandelijks posten",
-        goal__metric="manual",
-        goal__target="5",
+        goal__name=name,
+        goal__metric=metric,
+        goal__target=target,
         goal__start="2026-01-01",
         goal__deadline="2026-12-31",
     )
+
+
+def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
+    cid = ids["Taalmaatjes Rijnstad"]
+    html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    response = add_goal(demo_client, html, "5 leden die maandelijks posten", "manual", "5")
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
     goal = page[page.index("<h3>5 leden die maandelijks posten") :]
@@ -434,16 +439,7 @@ def test_a_goal_chart_escapes_its_name_and_has_its_table(demo_client, ids):
     cid = ids["Taalmaatjes Rijnstad"]
     html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
     name = f'{XSS}"></title></svg><b>'
-    response = submit(
-        demo_client,
-        html,
-        "add-goal",
-        goal__name=name,
-        goal__metric="members",
-        goal__target="40",
-        goal__start="2026-01-01",
-        goal__deadline="2026-12-31",
-    )
+    response = add_goal(demo_client, html, name, "members", "40")
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
     assert XSS not in page and "<b>" not in page
