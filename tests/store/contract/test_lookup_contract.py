@@ -85,15 +85,22 @@ def test_lookup_lists_at_most_five_of_many(ws):
 
 def test_lookup_of_a_missing_name_says_so_in_dutch(ws):
     _town(ws)
+    words = {"Organisation": "Organisatie", "Person": "Persoon"}  # the model's labels
     for name, kind in MISSING:
         with pytest.raises(NotFoundError) as info:
             ws.lookup(name, kind=kind)
         with use_language("nl"):
-            assert info.value.message.startswith(f"geen {kind} met de naam {name!r}"), name
+            assert info.value.message.startswith(f"geen {words[kind]} met de naam {name!r}")
     with pytest.raises(NotFoundError) as info:
         ws.lookup("lezen", kind=["Person", "Organisation"])
     with use_language("nl"):
-        assert info.value.message.startswith("geen Person or Organisation met de naam 'lezen'")
+        assert info.value.message.startswith("geen Persoon of Organisatie met de naam 'lezen'")
+    with use_language("en"):
+        assert info.value.message.startswith("no Person or Organisation called 'lezen'")
+    with pytest.raises(NotFoundError) as info:
+        ws.lookup("lezen", kind=["Staff", "SmartGoal"])
+    with use_language("nl"):
+        assert info.value.message == "geen Medewerker of SMART-doel met de naam 'lezen'"
 
 
 def test_lookup_suggests_close_and_containing_names(ws):
