@@ -24,8 +24,8 @@ from ..policy import check_privacy_props
 from .core import StoreCore
 from .values import _kind_words, _kinds_arg, check_id, fold, new_id, now_iso
 
-#: A failed :meth:`NodesAPI.lookup` suggests names from the start of at most this many of
-#: the name's words, reading at most this many nodes for each.
+#: A failed :meth:`NodesAPI.lookup` suggests names from at most this many pairs of the
+#: name's words and starts of its words, reading at most this many nodes for each.
 SUGGEST_WORDS, SUGGEST_READ = 3, 50
 
 
@@ -222,8 +222,10 @@ class NodesAPI(StoreCore):
         Reads only what the indexed name search (:meth:`find_nodes`) gives, never the whole
         workspace: the exact matches come first in its answer, so six of them tell one from
         many. When there is none, the suggestions are the names that hold ``name``, and the
-        close spellings among the names that hold the start of one of its words (at most
-        :data:`SUGGEST_READ` nodes per word, for :data:`SUGGEST_WORDS` words)."""
+        close spellings among the names that hold two of its words side by side or the start
+        of one of them (at most :data:`SUGGEST_READ` nodes for each, for
+        :data:`SUGGEST_WORDS` pairs and words): a bounded read, so a typo in a name shared by
+        many may find fewer suggestions than a scan of every name would."""
         kinds = _kinds_arg(kind)
         wanted = fold(name)
         found = self.find_nodes(workspace, name, kind=kinds, limit=6) if wanted else []
@@ -247,10 +249,12 @@ class NodesAPI(StoreCore):
         close spellings (difflib) first, then the names that hold it (``partial``)."""
         import difflib
 
-        starts = sorted({w[:3] for w in wanted.split()}, key=lambda w: (-len(w), w))
+        words = wanted.split()
+        pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+        starts = sorted({w[:3] for w in words}, key=lambda w: (-len(w), w))
         names = {fold(n.name): n.name for n in partial}
-        for start in starts[:SUGGEST_WORDS]:
-            for node in self.find_nodes(workspace, start, kind=kinds, limit=SUGGEST_READ):
+        for piece in [*pairs[:SUGGEST_WORDS], *starts[:SUGGEST_WORDS]]:
+            for node in self.find_nodes(workspace, piece, kind=kinds, limit=SUGGEST_READ):
                 names.setdefault(fold(node.name), node.name)
         close = difflib.get_close_matches(wanted, sorted(names), n=5, cutoff=0.5)
         holding = [n.name for n in partial]

@@ -129,6 +129,19 @@ def test_lookup_suggests_close_and_containing_names(ws):
     assert info.value.suggestions == []  # the kind filter holds for suggestions too
 
 
+def test_lookup_suggests_a_close_name_among_many_alike(ws):
+    """The suggestions come from a bounded read (pairs of the name's words, their starts),
+    yet find the one name close to a typo among many that share its words."""
+    alike = [f"Jan Aa {i:02d}" for i in range(80)] + [f"Vrijheid {i:02d}" for i in range(80)]
+    alike += [f"Ade {i:02d}" for i in range(80)]
+    ws.add_nodes([{"kind": "Person", "name": n, "id": f"p-{i}"} for i, n in enumerate(alike)])
+    ws.add_node("Person", "Jan de Vries", id="p-jan")
+    with pytest.raises(NotFoundError) as info:
+        ws.lookup("Jan de Vris", kind="Person")
+    assert info.value.suggestions[0] == "Jan de Vries"
+    assert len(info.value.suggestions) <= 5
+
+
 def test_lookup_follows_renames(ws):
     _town(ws)
     ws.update_node("p-fatma", name="Fatma Yıldız")
