@@ -43,7 +43,7 @@ from .errors import MapperError
 from .i18n import LANGUAGES, N_, format_date, format_number, format_percent, gettext, use_language
 from .model import COMMUNITY_ROLES, add_months
 from .store import Workspace
-from .svg_charts import bar_chart, line_chart
+from .svg_charts import bar_chart, line_chart, series
 from .workplan import current_agreements, records, settings
 
 #: How many months of history a report shows.
@@ -267,32 +267,32 @@ def library_report(ws: Workspace, *, as_of: dt.date, months: int = REPORT_MONTHS
 
 
 def _charts(report: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
-    labels = [p["date"][:7] for p in report["points"]]
-    pulse_labels = [p["month"].strftime("%Y-%m") for p in report["pulse"]]
+    points, name, ident = report["points"], report["name"], report["id"]
+    labels = [format_date(p["date"], "MMM yyyy") for p in points]
     return {
         "members": line_chart(
             labels,
-            [
-                (words["members"], [p["members"] for p in report["points"]]),
-                (words["ambassadors"], [p["ambassadors"] for p in report["points"]]),
-            ],
-            title=f"{words['members']} — {report['name']}",
+            series(points, [("members", words["members"]), ("ambassadors", words["ambassadors"])]),
+            title=f"{words['members']} — {name}",
+            id=f"{ident}-members",
+            whole=True,
         ),
         "reach": line_chart(
             labels,
-            [
-                (words["bonded"], [p["bonded"] for p in report["points"]]),
-                (words["library_reach"], [p["library_reach"] for p in report["points"]]),
-            ],
-            title=f"{words['library_reach']} — {report['name']}",
+            series(
+                points, [("bonded", words["bonded"]), ("library_reach", words["library_reach"])]
+            ),
+            title=f"{words['library_reach']} — {name}",
+            id=f"{ident}-reach",
             share=True,
         ),
         "pulse": bar_chart(
-            pulse_labels,
+            [format_date(p["month"], "MMM yyyy") for p in report["pulse"]],
             [p["library_share"] for p in report["pulse"]],
-            title=f"{words['library_share']} — {report['name']}",
+            title=f"{words['library_share']} — {name}",
+            id=f"{ident}-pulse",
             muted=[p["startup"] for p in report["pulse"]],
-            reference=(format_percent(THRESHOLD), THRESHOLD),
+            references=[(format_percent(THRESHOLD), THRESHOLD)],
             legend=words["library_share"],
             muted_legend=words["startup"],
         ),

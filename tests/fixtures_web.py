@@ -54,13 +54,25 @@ def demo_db(tmp_path_factory):
     return path
 
 
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private copy of the seeded demo town's file, to write to."""
+    import shutil
+
+    return Path(shutil.copy(demo_db, tmp_path / "demo.db"))
+
+
+@pytest.fixture
+def demo_ws(demo_db, tmp_path):
+    """The workspace ``demo`` in a private copy of the seeded demo town (closed afterwards)."""
+    store = SQLiteStore(demo_copy(demo_db, tmp_path))
+    yield store.workspace("demo")
+    store.close()
+
+
 @pytest.fixture
 def demo_app(demo_db, tmp_path):
     """The app on a private copy of the seeded demo town."""
-    import shutil
-
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_db, path)
+    path = demo_copy(demo_db, tmp_path)
     return create_app(
         {
             "TESTING": True,

@@ -164,8 +164,9 @@ def pulse_block(history: Any, node: Node, day: dt.date) -> dict[str, Any]:
         [format_month(p["month"]) for p in points],
         [p["library_share"] for p in points],
         title=_("The library's share of what happened, per month"),
+        id="pulse-chart",
         muted=[p["startup"] for p in points],
-        reference=(format_percent(THRESHOLD), THRESHOLD),
+        references=[(format_percent(THRESHOLD), THRESHOLD)],
         legend=_("the library's share"),
         muted_legend=_("start-up year"),
     )

@@ -22,8 +22,8 @@ from mapper.analysis.community import SHARE_METRICS, series_dates
 from mapper.analysis.goals import MANUAL, goal_progress_series
 from mapper.community_history import community_history_from
 from mapper.model import NodeKind
+from mapper.svg_charts import line_chart, series
 
-from .community_charts import column, line_chart
 from .community_forms import FRESH, measurement_form
 from .community_labels import CHARTS, METRIC_HELP, METRIC_LABELS, fmt_date, fmt_value
 from .db import current_workspace, derived, get_projection
@@ -95,17 +95,20 @@ def page_args(anchor: str = "", **changes: Any) -> str:
 
 
 def chart_blocks(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    dates = [p["date"] for p in points]
+    """The connectedness charts of :data:`CHARTS` over ``points``, each with its id, title and
+    the metrics its table shows."""
+    labels = [fmt_date(p["date"]) for p in points]
     blocks = []
     for index, (title, metrics, share) in enumerate(CHARTS):
         first = metrics[0]
         chart = line_chart(
-            dates,
-            [(m, str(METRIC_LABELS[m]), column(points, m)) for m in metrics],
+            labels,
+            series(points, [(m, METRIC_LABELS[m]) for m in metrics]),
+            title=str(title),
+            id=f"chart-{index}",
             share=share,
             whole=not share,  # counts: whole-number ticks
             fmt=lambda v, m=first: fmt_value(m, v),  # type: ignore[misc]
-            date_label=fmt_date,
         )
         blocks.append(
             {
@@ -127,18 +130,16 @@ def goal_block(
     start = goal.start or (goal.measurements[0].date if goal.measurements else day)
     last = max(min(day, goal.deadline), start)
     dates = series_dates(start, last) if start <= last else [day]
-    *series, now = goal_progress_series(history, goal, [*dates, day])  # one sweep
+    *points, now = goal_progress_series(history, goal, [*dates, day])  # one sweep
     metric = goal.metric if goal.metric != MANUAL else "members"
     chart = line_chart(
-        [p["date"] for p in series],
-        [
-            ("value", _("measured"), [p["value"] for p in series]),
-            ("expected", _("on track from the start"), [p["expected"] for p in series]),
-        ],
+        [fmt_date(p["date"]) for p in points],
+        series(points, [("value", _("measured")), ("expected", _("on track from the start"))]),
+        title=goal.name,
+        id=f"goal-chart-{goal.id}",
         share=goal.metric in SHARE_METRICS,
         fmt=lambda v: fmt_value(metric, v),
-        date_label=fmt_date,
-        references=[(_("target"), goal.target)],
+        references=[(f"{_('target')} {fmt_value(metric, goal.target)}", goal.target)],
     )
     if goal.manual and form is None:
         form = measurement_form(goal.id, **FRESH)
@@ -146,7 +147,7 @@ def goal_block(
     return {
         "goal": goal,
         "now": now,
-        "series": series,
+        "series": points,
         "chart": chart,
         "form": form if goal.manual else None,
         "metric": metric,

@@ -24,6 +24,10 @@ from ..policy import check_privacy_props
 from .core import StoreCore
 from .values import _kind_words, _kinds_arg, check_id, fold, new_id, now_iso
 
+#: A failed :meth:`NodesAPI.lookup` suggests names from at most this many pairs of the
+#: name's words and starts of its words, reading at most this many nodes for each.
+SUGGEST_WORDS, SUGGEST_READ = 3, 50
+
 
 class NodesAPI(StoreCore):
     """The node methods of a :class:`~mapper.store.base.Store`."""
@@ -212,23 +216,46 @@ class NodesAPI(StoreCore):
     def lookup(
         self, workspace: str, name: str, *, kind: str | NodeKind | Iterable[str | NodeKind]
     ) -> Node:
-        """The one node of ``kind`` called ``name``; NotFoundError listing close matches."""
-        import difflib
+        """The one node of ``kind`` called ``name`` (compared folded: case, accents and spacing
+        do not count); NotFoundError when there are several, or none (listing close matches).
 
-        candidates = list(self.nodes(workspace, kind=kind))
-        exact = [n for n in candidates if fold(n.name) == fold(name)]
+        Reads only what the indexed name search (:meth:`find_nodes`) gives, never the whole
+        workspace: the exact matches come first in its answer, so six of them tell one from
+        many. When there is none, the suggestions are the names that hold ``name``, and the
+        close spellings among the names that hold two of its words side by side or the start
+        of one of them (at most :data:`SUGGEST_READ` nodes for each, for
+        :data:`SUGGEST_WORDS` pairs and words): a bounded read, so a typo in a name shared by
+        many may find fewer suggestions than a scan of every name would."""
+        kinds = _kinds_arg(kind)
+        wanted = fold(name)
+        found = self.find_nodes(workspace, name, kind=kinds, limit=6) if wanted else []
+        exact = [n for n in found if fold(n.name) == wanted]
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:
             ids = ", ".join(f"{n.name} ({n.id})" for n in exact[:5])
             raise NotFoundError("{name!r} is ambiguous: {ids}", name=name, ids=ids)
-        names = {fold(n.name): n.name for n in candidates}
-        close = difflib.get_close_matches(fold(name), list(names), n=5, cutoff=0.5)
-        partial = [n.name for n in candidates if fold(name) in fold(n.name)][:5]
-        suggestions = list(dict.fromkeys([names[c] for c in close] + partial))[:5]
         raise NotFoundError(
             "no {kinds} called {name!r}",
-            suggestions=suggestions,
-            kinds=_kind_words(kind),
+            suggestions=self._close_names(workspace, wanted, kinds, found),
+            kinds=_kind_words(kinds),
             name=name,
         )
+
+    def _close_names(
+        self, workspace: str, wanted: str, kinds: list[NodeKind] | None, partial: list[Node]
+    ) -> list[str]:
+        """At most five names to suggest for ``wanted`` (folded), which no name matches:
+        close spellings (difflib) first, then the names that hold it (``partial``)."""
+        import difflib
+
+        words = wanted.split()
+        pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+        starts = sorted({w[:3] for w in words}, key=lambda w: (-len(w), w))
+        names = {fold(n.name): n.name for n in partial}
+        for piece in [*pairs[:SUGGEST_WORDS], *starts[:SUGGEST_WORDS]]:
+            for node in self.find_nodes(workspace, piece, kind=kinds, limit=SUGGEST_READ):
+                names.setdefault(fold(node.name), node.name)
+        close = difflib.get_close_matches(wanted, sorted(names), n=5, cutoff=0.5)
+        holding = [n.name for n in partial]
+        return list(dict.fromkeys([names[c] for c in close] + holding))[:5]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ValidationError
+from ..i18n import Message, gettext, render
+from ..labels import label
 from ..model import Node, NodeKind, RelKind, Tie, field_word, node_kind, rel_kind
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -137,6 +139,33 @@ def _rel_kinds_arg(kind: Any) -> list[RelKind] | None:
     return [rel_kind(k) for k in kind]
 
 
-def _kind_words(kind: Any) -> str:
-    kinds = _kinds_arg(kind) or []
-    return " or ".join(k.value for k in kinds) or "entity"
+class KindWords(Message):
+    """The kinds a message names, written out when it is shown, in the reader's words (the
+    model's labels): ``Persoon of Organisatie``, ``Person or Organisation``.
+
+    >>> from mapper.i18n import use_language
+    >>> words = KindWords([NodeKind.PERSON, NodeKind.ORGANISATION, NodeKind.STAFF])
+    >>> with use_language("nl"):
+    ...     str(words), str(KindWords([NodeKind.THEME])), str(KindWords([]))
+    ('Persoon, Organisatie of Medewerker', 'Thema', 'item')
+    >>> with use_language("en"):
+    ...     str(words)
+    'Person, Organisation or Staff member'
+    """
+
+    __slots__ = ()
+
+    def __init__(self, kinds: list[NodeKind]) -> None:
+        # plain text, so a message kept as JSON keeps it (mapper/io/uploads.py)
+        super().__init__("{kinds}", kinds=" ".join(k.value for k in kinds))
+
+    def __str__(self) -> str:
+        codes = self.params["kinds"].split()
+        words = [label(NodeKind(k)) for k in codes] or [gettext("entity")]
+        if len(words) == 1:
+            return words[0]
+        return render("{first} or {last}", {"first": ", ".join(words[:-1]), "last": words[-1]})
+
+
+def _kind_words(kind: Any) -> KindWords:
+    return KindWords(_kinds_arg(kind) or [])

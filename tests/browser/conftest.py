@@ -1,6 +1,7 @@
 """The browser layer: every test here drives a real headless Chromium and is marked ``browser``
 (``-m "not browser"`` leaves them out). The fixtures (``browser``, ``live_server``, ``live_app``)
-live in ``tests/fixtures_web.py``, because a few web-layer files also hold one browser test."""
+live in ``tests/fixtures_web.py``, beside the app fixtures they share with ``tests/web/`` (which
+holds no browser test)."""
 
 from __future__ import annotations
 

@@ -161,3 +161,28 @@ def test_no_module_is_over_about_600_lines():
     assert len(lengths) > 100, "the walk found too few modules"
     too_long = {path: n for path, n in lengths.items() if n > MAX_MODULE_LINES}
     assert not too_long, f"split these by job (at most {MAX_MODULE_LINES} lines): {too_long}"
+
+
+#: The fixtures that start a headless Chromium or serve the app to one (tests/fixtures_web.py,
+#: and the phone-sized Chromium of tests/browser/test_phone_browser.py).
+BROWSER_FIXTURES = {"browser", "live_server", "live_app", "phone"}
+
+
+def browser_tests_outside_the_browser_folder() -> list[str]:
+    """Tests outside ``tests/browser/`` that ask for a browser fixture or the ``browser``
+    mark: what a person sees is tested in that folder only (docs/architecture.md, *Tests*)."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if (ROOT / "tests" / "browser") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+                names = {a.arg for a in node.args.args}
+                marks = {ast.unparse(d) for d in node.decorator_list}
+                if names & BROWSER_FIXTURES or "pytest.mark.browser" in marks:
+                    found.append(f"{path.relative_to(ROOT)}::{node.name}")
+    return found
+
+
+def test_browser_tests_live_in_the_browser_folder():
+    assert not browser_tests_outside_the_browser_folder()

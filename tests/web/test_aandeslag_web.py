@@ -357,3 +357,19 @@ def test_pages_on_an_empty_workspace(client):
     for url in ("/", "/team/", "/verslag/", "/api/report"):
         assert client.get(url).status_code == 200, url
     assert "Niets te meten deze maand." in client.get("/").get_data(as_text=True)
+
+
+def test_pulse_chart_is_named_and_its_bars_are_the_tables_shares(csrf_app):
+    client = csrf_app.test_client()
+    samen = _community(csrf_app, "Samen in de Wijk")
+    html = client.get(f"/communities/{samen.id}/aan-de-slag?as_of={DAY}").get_data(as_text=True)
+    pulse = html[html.index('id="pulse"') : html.index("</table>", html.index('id="pulse"'))]
+    chart = pulse[pulse.index('<svg class="chart"') : pulse.index("</svg>")]
+    assert 'role="img" aria-labelledby="pulse-chart-title"' in chart
+    assert '<title id="pulse-chart-title">' in chart
+    bars = re.findall(r"<rect x=[^>]*><title>[^<]*: (\d+%)</title>", chart)
+    table = pulse[pulse.index('id="pulse-table"') :]
+    shares = re.findall(r'<td class="num">(\d+%)</td><td>', table)
+    assert len(bars) >= 6 and bars == shares
+    assert 'fill="url(#pulse-chart-muted)"' in chart  # the start-up months, hatched
+    assert "opstartjaar</li>" in pulse  # ... and named in the key

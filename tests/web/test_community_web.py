@@ -1,7 +1,7 @@
 """The community pages on the demo town through the Flask test client: definition, members,
 roles, SMART goals, charts with tables, what changed, the map with its month step, the
-readiness check — and every form posted with its CSRF token. One browser test draws the
-community map in headless Chromium and steps a month back."""
+readiness check — and every form posted with its CSRF token. (The community map in headless
+Chromium: ``tests/browser/test_community_browser.py``.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,7 +18,6 @@ from mapper.analysis.community import community_changes, connectedness_series, s
 from mapper.analysis.readiness import QUESTIONS, SETTINGS_KEY
 from mapper.i18n import format_date, use_language
 from mapper.store import open_store
-from tests.fixtures_web import network_requests
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -382,19 +380,24 @@ def test_definition_form_saves_through_the_store(demo_app, demo_client, ids):
     assert channels and all(t.until == dt.date(2026, 11, 1) for t in channels)  # unticked: ended
 
 
-def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
-    cid = ids["Taalmaatjes Rijnstad"]
-    html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
-    response = submit(
-        demo_client,
+def add_goal(client, html: str, name: str, metric: str, target: str):
+    """Post the page's SMART goal form: ``name`` measured by ``metric`` to ``target`` in 2026."""
+    return submit(
+        client,
         html,
         "add-goal",
-        goal__name="5 leden die maandelijks posten",
-        goal__metric="manual",
-        goal__target="5",
+        goal__name=name,
+        goal__metric=metric,
+        goal__target=target,
         goal__start="2026-01-01",
         goal__deadline="2026-12-31",
     )
+
+
+def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
+    cid = ids["Taalmaatjes Rijnstad"]
+    html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    response = add_goal(demo_client, html, "5 leden die maandelijks posten", "manual", "5")
     assert response.status_code == 302
     page = demo_client.get(f"/communities/{cid}?lang=en").get_data(as_text=True)
     goal = page[page.index("<h3>5 leden die maandelijks posten") :]
@@ -428,6 +431,26 @@ def test_goal_forms_add_a_goal_and_a_hand_measurement(demo_client, ids):
     # shown again at once (422), with what was typed, not after a redirect
     assert response.status_code == 422
     assert "target &#39;veel&#39; is not a number" in response.get_data(as_text=True)
+
+
+def test_a_goal_chart_escapes_its_name_and_has_its_table(demo_client, ids):
+    """The goal's name is the chart's name (its SVG title) and its table's: shown as text.
+    Each dot of the chart is a row of the table beside it."""
+    cid = ids["Taalmaatjes Rijnstad"]
+    html = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    name = f'{XSS}"></title></svg><b>'
+    response = add_goal(demo_client, html, name, "members", "40")
+    assert response.status_code == 302
+    page = demo_client.get(f"/communities/{cid}").get_data(as_text=True)
+    assert XSS not in page and "<b>" not in page
+    shown = "&lt;img src=x onerror=alert(1)&gt;&#34;&gt;&lt;/title&gt;&lt;/svg&gt;&lt;b&gt;"
+    start = page.index(f">{shown}</title>")  # the chart's name
+    pair = page[page.rindex('<div class="chart-pair">', 0, start) : page.index("</table>", start)]
+    assert f">{shown}</title>" in pair and f'aria-label="Metingen van {shown}"' in pair
+    dots = re.findall(r"<circle [^>]*><title>([^<]+): gemeten (\d+)</title>", pair)
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td>', pair)
+    assert dots and len(dots) == len(rows)
+    assert [v for _d, v in dots] == [v for _d, v in rows]
 
 
 def test_new_community_form(demo_client):
@@ -490,57 +513,3 @@ def test_every_message_has_a_dutch_translation():
             if message not in translated:
                 missing.append((path.name, message))
     assert not missing
-
-
-# --------------------------------------------------------------------------- browser
-
-
-@pytest.mark.browser
-def test_community_map_draws_and_steps_a_month_back(live_server, browser):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    cid = community_ids(live_server.app)["Taalmaatjes Rijnstad"]
-    browser.get(f"{live_server.url}/communities/{cid}/map?as_of=2026-06-01")
-    drawn = int(
-        WebDriverWait(browser, 30).until(
-            lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
-        )
-    )
-    rows = len(browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr"))
-    assert drawn == rows > 10
-    browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
-    WebDriverWait(browser, 30).until(lambda d: "2026-05-01" in d.current_url)
-    earlier = int(
-        WebDriverWait(browser, 30).until(
-            lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
-        )
-    )
-    assert earlier <= drawn
-    # "play" runs through the months in place (no reload), from the community's first month
-    # on the map, and stops today
-    browser.execute_script(
-        "window.__samePage = true; document.getElementById('map-play').dataset.delay = '40';"
-    )
-    browser.find_element(By.ID, "map-play").click()
-    WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "true"
-    )
-    WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.ID, "map-play").get_attribute("aria-pressed") == "false"
-    )
-    with use_language("nl"):
-        today = format_date(dt.date.today())
-    assert browser.find_element(By.ID, "map-day").text == today  # play ran to today
-    assert browser.execute_script("return window.__samePage === true;")
-    # the first month link opens the map on the community's first day, not an error
-    browser.find_element(By.CSS_SELECTOR, "nav.months a").click()
-    WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "scan-map").get_attribute("data-nodes-drawn")
-    )
-    assert not browser.find_elements(By.CSS_SELECTOR, "p.flash.error")
-    browser.get(f"{live_server.url}/communities/{cid}")
-    charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
-    assert charts and all(c.is_displayed() for c in charts[:3])
-    hosts = {urlsplit(u).netloc for u in network_requests(browser) if u.startswith("http")}
-    assert hosts <= {live_server.netloc}

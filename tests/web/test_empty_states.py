@@ -1,5 +1,6 @@
 """Empty states: a page with nothing to show yet says what to do next, instead of charts of
-zeros; and count charts have whole-number ticks. Through the real app on an empty workspace."""
+zeros; and count charts on the page have whole-number ticks. Through the real app on an empty
+workspace."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import re
 import pytest
 
 from mapper.store import open_store
-from web.community_charts import line_chart, tick_values
 
 
 def new_community(client) -> str:
@@ -84,20 +84,6 @@ def test_theme_with_someone_has_no_empty_state(app, client, empty_theme):
         store.close()
     html = client.get(f"/scan/{empty_theme}").get_data(as_text=True)
     assert 'id="theme-empty"' not in html
-
-
-@pytest.mark.parametrize("top", [1, 2, 3, 5, 7, 10, 12, 48, 95, 400])
-def test_count_chart_ticks_are_whole_numbers(top):
-    chart = line_chart(["2026-01-01", "2026-02-01"], [("m", "Leden", [0, top])], whole=True)
-    labels = [label for _y, label in chart.y_ticks]
-    assert all(re.fullmatch(r"\d+", label) for label in labels), labels
-    values = [int(label) for label in labels]
-    assert values[0] == 0 and values[-1] >= top and 2 <= len(values) <= 6
-    assert len(set(b - a for a, b in zip(values, values[1:], strict=False))) == 1  # even steps
-
-
-def test_share_chart_ticks_stay_quarters():
-    assert tick_values(1.0) == [0.0, 0.25, 0.5, 0.75, 1.0]
 
 
 def test_community_page_count_charts_have_whole_ticks(demo_client):
