@@ -78,14 +78,19 @@ def _percent(value: Any, digits: int = 0) -> str:
     return "" if value is None or value == "" else format_percent(value, digits)
 
 
+def _month(day: Any) -> str:
+    return "" if day is None else format_date(day, "LLLL y")
+
+
 #: Jinja filters for what a person reads, in the request's language (one mechanism):
 #: ``{{ x|number(2) }}`` → ``0,79``, ``{{ share|percent }}`` → ``50%``, ``{{ day|longdate }}`` →
-#: ``1 december 2026``, ``{{ at|moment }}`` → ``1 december 2026 om 14:05``,
+#: ``1 december 2026``, ``{{ day|month }}`` → ``december 2026``, ``{{ at|moment }}`` → ``1 december 2026 om 14:05``,
 #: ``{{ code|label("rel") }}`` → ``is lid van``.
 FILTERS: dict[str, Any] = {
     "number": _number,
     "percent": _percent,
     "longdate": format_date,
+    "month": _month,
     "moment": format_datetime,
     "label": label,
 }

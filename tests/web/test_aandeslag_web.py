@@ -371,5 +371,9 @@ def test_pulse_chart_is_named_and_its_bars_are_the_tables_shares(csrf_app):
     table = pulse[pulse.index('id="pulse-table"') :]
     shares = re.findall(r'<td class="num">(\d+%)</td><td>', table)
     assert len(bars) >= 6 and bars == shares
+    months = re.findall(r'<th scope="row">([^<]*)</th>', table)
+    assert len(months) >= len(shares)
+    assert all(re.fullmatch(r"[a-z]+ \d{4}", m) for m in months), months  # "januari 2026"
+    assert not re.search(r"\d{4}-\d{2}", table)
     assert 'fill="url(#pulse-chart-muted)"' in chart  # the start-up months, hatched
     assert "opstartjaar</li>" in pulse  # ... and named in the key

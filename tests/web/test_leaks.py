@@ -160,9 +160,9 @@ SNAKE_RE = re.compile(r"(?<![\w/.-])[A-Za-z]+_[A-Za-z_]+(?![\w/.-])")
 #: the Dutch thousands mark (``1.234``, ``12.345.678``).
 DECIMAL_RE = re.compile(r"(?<![\d.,])\d+\.\d+(?![\d.])")
 DUTCH_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
-#: ISO dates and moments.
+#: ISO dates, months (``2026-11``) and moments.
 ISO_RE = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+    r"\b\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?\b"
 )
 
 
