@@ -9,8 +9,10 @@ and for the demo town, it starts ``mapper serve`` (waitress) on 127.0.0.1 and pr
 * *cold*: the first request after the server started;
 * *warm*: the median of ``--warm`` sequential requests;
 * *after a write*: the first request after a write through another process;
-* *p99* under ``--clients`` concurrent clients (``--load-seconds`` of load), with the error count;
-* the server's peak resident memory (from ``/proc``; Linux).
+* *p99* under ``--clients`` concurrent clients (``--load-seconds`` of load), with the error
+  count per page and in all;
+* the server's peak resident memory (from ``/proc``; Linux): per page, as its first request
+  left it, and at the end.
 
 It also prints the time of ``mapper --help`` and of erasing one person (on a copy of the
 province file), raw bytes checked afterwards.
@@ -352,10 +354,15 @@ def serve_and_measure(
         todo = pages(ids, heavy=heavy, only=args.pages)
         cold: dict[str, tuple[float, int]] = {}
         sizes: dict[str, int] = {}
+        peaks: dict[str, float] = {}
         for name, page, _ in todo:
             seconds, status, size = get(base + page)
             # progress as it goes: a slow first request is seen while it happens
-            print(f"  first {name}: {ms(seconds, status)} ms", flush=True)
+            # the server's peak memory so far: what this page's first request took it to
+            peaks[name] = peak_rss_mb(proc.pid)
+            print(
+                f"  first {name}: {ms(seconds, status)} ms, peak {peaks[name]:.0f} MB", flush=True
+            )
             cold[name], sizes[name] = (seconds, status), size
         warm: dict[str, list[float]] = {}
         warm_failed: dict[str, int] = {}
@@ -384,6 +391,7 @@ def serve_and_measure(
         load: dict[str, list[float]] = {name: [] for name, _, ok in todo if ok}
         errors = [0]
         timeouts = [0]
+        page_errors = dict.fromkeys(load, 0)
         deadline = time.perf_counter() + args.load_seconds
         lock = threading.Lock()
 
@@ -397,6 +405,7 @@ def serve_and_measure(
                 with lock:
                     if status != 200:
                         errors[0] += 1
+                        page_errors[name] += 1
                         timeouts[0] += status == TIMEOUT
                     else:
                         load[name].append(seconds)
@@ -411,7 +420,7 @@ def serve_and_measure(
         total = sum(len(v) for v in load.values())
         print(
             f"{'page':<24}{'cold ms':>9}{'warm ms':>9}{'after write':>12}"
-            f"{'p99 ms':>9}{'n':>6}{'KB':>8}"
+            f"{'p99 ms':>9}{'n':>6}{'errors':>7}{'KB':>8}{'peak MB':>8}"
         )
         for name, _, _ in todo:
             warm_text = (
@@ -423,7 +432,8 @@ def serve_and_measure(
                 f"{name:<24}{ms(*cold[name]):>9}{warm_text:>9}"
                 f"{(ms(*after[name]) if name in after else '-'):>12}"
                 f"{(f'{p99(load[name]) * 1000:.0f}' if load.get(name) else '-'):>9}"
-                f"{len(load.get(name, [])):>6}{sizes[name] / 1024:8.0f}"
+                f"{len(load.get(name, [])):>6}{page_errors.get(name, 0):>7}"
+                f"{sizes[name] / 1024:8.0f}{peaks[name]:8.0f}"
             )
         every = [x for v in load.values() for x in v]
         print(

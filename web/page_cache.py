@@ -1,11 +1,11 @@
 """Rendered pages kept per snapshot of the workspace, shared by every request that sees it.
 
-The heavy read pages (:data:`CACHED_ENDPOINTS`) are rendered once per snapshot of the shared
-projection (:func:`web.db.get_projection`; a write by anyone, through this process or another,
-gives the workspace a new one) and per everything else the page depends on: the URL with its
-query, the language, the workspace, the role and mode of the person asking, today's date and
-the path prefix behind a proxy (:func:`page_key`). The next request with the same key gets the
-kept text, with what is personal put back for this request:
+The heavy read pages (:data:`CACHED_ENDPOINTS`) are rendered once per snapshot of the
+workspace, named by its change mark (:func:`snapshot_mark`, the newest audit entry: any write,
+through this process or another, an import, an erasure, moves it), and per everything else the
+page depends on: the URL with its query, the language, the workspace, the role and mode of the
+person asking, today's date and the path prefix behind a proxy (:func:`page_key`). The next
+request with the same key gets the kept text, with what is personal put back for this request:
 
 * the CSRF token: the real token of the render is replaced by a marker when the page is kept,
   and the marker by this session's own token when it is served (so tokens stay per session);
@@ -15,9 +15,11 @@ kept text, with what is personal put back for this request:
 * flash messages and a failed form's values: a request that has any, or a page that shows
   any, is never served from or kept in the cache.
 
-The markers are random per process, so no text a user typed can contain one. The kept
-pages of one snapshot go with it (weakly keyed, as :func:`web.db.derived`), and at most
-:data:`KEPT_BYTES` of them are kept per snapshot (the least recently used go first).
+The markers are random per process, so no text a user typed can contain one. A new mark
+drops the pages of the snapshot before; at most :data:`KEPT_BYTES` of pages are kept per
+workspace (the least recently used go first), for :data:`KEPT_WORKSPACES` workspaces. The mark
+is read with one query, so a page that needs no graph (the overview) does not wait for the
+shared projection to be built.
 
 Each kept page also gets an ``ETag`` naming its snapshot, key, user and session: a client
 that sends it back in ``If-None-Match`` gets ``304 Not Modified``. Pages stay
@@ -31,7 +33,6 @@ import datetime as dt
 import hashlib
 import secrets
 import threading
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,9 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from .db import current_workspace, get_projection
+from mapper.store import Workspace
+
+from .db import current_workspace
 from .edit_state import STATE_KEY
 
 #: The pages kept per snapshot: each reads only the workspace's data (whose every change moves
@@ -108,8 +111,36 @@ class _Kept:
             self.size -= len(dropped.body)
 
 
-_KEPT: weakref.WeakKeyDictionary[Any, _Kept] = weakref.WeakKeyDictionary()
+#: (database, workspace) → (its change mark, the pages of that snapshot), least recently used
+#: first: a write moves the mark, and the pages of the snapshot before go.
+_SNAPSHOTS: OrderedDict[tuple[Any, str], tuple[Any, _Kept]] = OrderedDict()
 _LOCK = threading.Lock()
+#: Workspaces whose pages are kept at once (a process usually serves one or a few).
+KEPT_WORKSPACES = 8
+
+
+def snapshot_mark(ws: Workspace) -> Any:
+    """What changes whenever the workspace does, by any process: its newest audit entry
+    (every write adds one, as the shared projection's own change mark)."""
+    newest = ws.store.audit(ws.slug, limit=1)
+    if not newest:
+        return None
+    entry = newest[0]
+    return (entry.seq, entry.at, entry.action, entry.target_type, entry.target_id)
+
+
+def _snapshot() -> tuple[Any, _Kept]:
+    ws = current_workspace()
+    mark = snapshot_mark(ws)
+    where = (current_app.config["DATABASE_URL"], ws.slug)
+    with _LOCK:
+        held = _SNAPSHOTS.get(where)
+        if held is None or held[0] != mark:
+            held = _SNAPSHOTS[where] = (mark, _Kept())
+        _SNAPSHOTS.move_to_end(where)
+        while len(_SNAPSHOTS) > KEPT_WORKSPACES:
+            _SNAPSHOTS.popitem(last=False)
+    return held
 
 
 def page_key() -> tuple[Any, ...]:
@@ -129,25 +160,17 @@ def page_key() -> tuple[Any, ...]:
     )
 
 
-def _etag(owner: Any, key: tuple[Any, ...]) -> str:
+def _etag(mark: Any, key: tuple[Any, ...]) -> str:
     user = g.get("user")
     parts = (
-        id(owner),
-        getattr(owner, "mark", None),
+        current_app.config["DATABASE_URL"],
+        mark,
         key,
         getattr(user, "id", None),
         repr(sorted((g.get("roles") or {}).items())),
         session.get("csrf_token"),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _kept(owner: Any) -> _Kept:
-    with _LOCK:
-        kept = _KEPT.get(owner)
-        if kept is None:
-            kept = _KEPT[owner] = _Kept()
-        return kept
 
 
 def serve_kept() -> Any:
@@ -157,12 +180,11 @@ def serve_kept() -> Any:
     if any(session.get(name) for name in _SESSION_ONE_SHOT):
         return None
     try:
-        owner = get_projection()
+        mark, kept = _snapshot()
         key = page_key()
     except HTTPException:
         return None  # no workspace to show: the view says so as it always does
-    kept = _kept(owner)
-    etag = _etag(owner, key)
+    etag = _etag(mark, key)
     while True:
         with _LOCK:
             page = kept.get(key)
@@ -254,7 +276,7 @@ def release(exc: BaseException | None = None) -> None:
 def forget() -> None:
     """Drop every kept page (tests, and after a change of code in a running process)."""
     with _LOCK:
-        _KEPT.clear()
+        _SNAPSHOTS.clear()
 
 
 def init_app(app: Flask) -> None:
