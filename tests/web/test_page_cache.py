@@ -130,7 +130,9 @@ def test_each_session_gets_its_own_csrf_token(demo_app):
     assert token_of(mine) != token_of(theirs)
     assert token_of(mine) not in theirs
     form = {"form_id": "add-entity", "kind": "Organisation", "next": "/themes"}
-    refused = second.post("/edit/entities", data={**form, "name": "X", "csrf_token": token_of(mine)})
+    refused = second.post(
+        "/edit/entities", data={**form, "name": "X", "csrf_token": token_of(mine)}
+    )
     assert refused.status_code == 400  # another session's token is no good
     for client, page, name in ((first, mine, "Eerste Sessie BV"), (second, theirs, "Tweede BV")):
         response = client.post(
