@@ -10,7 +10,8 @@ and for the demo town, it starts ``mapper serve`` (waitress) on 127.0.0.1 and pr
 * *warm*: the median of ``--warm`` sequential requests;
 * *after a write*: the first request after a write through another process;
 * *p99* under ``--clients`` concurrent clients (``--load-seconds`` of load), with the error
-  count per page and in all;
+  count per page and in all; the load starts right after the last write, so it includes the
+  first renders after it, unless ``--settle`` asks for each page once before;
 * the server's peak resident memory (from ``/proc``; Linux): per page, as its first request
   left it, and at the end.
 
@@ -386,6 +387,11 @@ def serve_and_measure(
             write_elsewhere(path, workspace, ids["person"], i)
             seconds, status, _size = get(base + page)
             after[name] = (seconds, status)
+        if args.settle:
+            # one request per page on the snapshot of the last write, so the load measures
+            # serving a snapshot, not the first renders after a write (printed above)
+            settle = [get(base + page)[0] for _, page, ok in todo if ok]
+            print(f"  settled: one request per page, {sum(settle):.1f} s in all", flush=True)
         print(f"  warm and after-a-write requests done; {args.clients} clients next", flush=True)
         # 20 clients at once, each going round the pages for a fixed time
         load: dict[str, list[float]] = {name: [] for name, _, ok in todo if ok}
@@ -546,6 +552,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8, help="server threads")
+    parser.add_argument(
+        "--settle",
+        action="store_true",
+        help="ask for each page once after the last write, before the concurrent load",
+    )
     parser.add_argument("--skip", nargs="*", default=[], choices=("help", "projection", "erase"))
     parser.add_argument(
         "--timeout",
