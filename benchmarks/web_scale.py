@@ -339,7 +339,11 @@ def serve_and_measure(
     ]
     print(f"\n== {label}: {' '.join(command[1:])}", flush=True)
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up (waitress warns of its
+    # queue depth under load) and then blocks the server's main loop, which looks like
+    # requests that never get an answer.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     try:
         while True:
             try:
@@ -347,7 +351,8 @@ def serve_and_measure(
                 break
             except OSError:
                 if proc.poll() is not None:
-                    message = proc.stderr.read().decode() if proc.stderr else "exited"
+                    log.seek(0)
+                    message = log.read().decode() or "exited"
                     raise SystemExit(message) from None
                 time.sleep(0.05)
         up = time.perf_counter() - started
@@ -455,6 +460,7 @@ def serve_and_measure(
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def time_help(runs: int = 7) -> None:
