@@ -342,7 +342,7 @@ def serve_and_measure(
     # The server's log goes to a file: a pipe nobody reads fills up (waitress warns of its
     # queue depth under load) and then blocks the server's main loop, which looks like
     # requests that never get an answer.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the server has stopped
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     try:
         while True:
