@@ -63,8 +63,9 @@ CACHED_ENDPOINTS = frozenset(
         "community.page",
     }
 )
-#: Bytes of kept pages per snapshot (a province's scan page is a few MB).
-KEPT_BYTES = 96 * 1024 * 1024
+#: Bytes of kept pages per workspace (a province's scan page is a few MB): with
+#: :data:`KEPT_WORKSPACES`, at most 128 MB of a server's memory.
+KEPT_BYTES = 32 * 1024 * 1024
 #: Seconds a request waits for another that is rendering the same page before rendering it
 #: itself (twenty clients after a write would otherwise each render it at once).
 WAIT_SECONDS = 30.0
@@ -116,7 +117,7 @@ class _Kept:
 _SNAPSHOTS: OrderedDict[tuple[Any, str], tuple[Any, _Kept]] = OrderedDict()
 _LOCK = threading.Lock()
 #: Workspaces whose pages are kept at once (a process usually serves one or a few).
-KEPT_WORKSPACES = 8
+KEPT_WORKSPACES = 4
 
 
 def snapshot_mark(ws: Workspace) -> Any:
