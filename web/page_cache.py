@@ -18,8 +18,8 @@ request with the same key gets the kept text, with what is personal put back for
 The markers are random per process, so no text a user typed can contain one. A new mark
 drops the pages of the snapshot before; at most :data:`KEPT_BYTES` of pages are kept per
 workspace (the least recently used go first), for :data:`KEPT_WORKSPACES` workspaces. The mark
-is read with one query, so a page that needs no graph (the overview) does not wait for the
-shared projection to be built.
+is read with one query and names the data, not the projection object, so a kept page is
+found without asking for the shared projection.
 
 Each kept page also gets an ``ETag`` naming its snapshot, key, user and session: a client
 that sends it back in ``If-None-Match`` gets ``304 Not Modified``. Pages stay
