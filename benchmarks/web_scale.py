@@ -9,8 +9,11 @@ and for the demo town, it starts ``mapper serve`` (waitress) on 127.0.0.1 and pr
 * *cold*: the first request after the server started;
 * *warm*: the median of ``--warm`` sequential requests;
 * *after a write*: the first request after a write through another process;
-* *p99* under ``--clients`` concurrent clients (``--load-seconds`` of load), with the error count;
-* the server's peak resident memory (from ``/proc``; Linux).
+* *p99* under ``--clients`` concurrent clients (``--load-seconds`` of load), with the error
+  count per page and in all; the load starts right after the last write, so it includes the
+  first renders after it, unless ``--settle`` asks for each page once before;
+* the server's peak resident memory (from ``/proc``; Linux): per page, as its first request
+  left it, and at the end.
 
 It also prints the time of ``mapper --help`` and of erasing one person (on a copy of the
 province file), raw bytes checked afterwards.
@@ -336,7 +339,11 @@ def serve_and_measure(
     ]
     print(f"\n== {label}: {' '.join(command[1:])}", flush=True)
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up (waitress warns of its
+    # queue depth under load) and then blocks the server's main loop, which looks like
+    # requests that never get an answer.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the server has stopped
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     try:
         while True:
             try:
@@ -344,7 +351,8 @@ def serve_and_measure(
                 break
             except OSError:
                 if proc.poll() is not None:
-                    message = proc.stderr.read().decode() if proc.stderr else "exited"
+                    log.seek(0)
+                    message = log.read().decode() or "exited"
                     raise SystemExit(message) from None
                 time.sleep(0.05)
         up = time.perf_counter() - started
@@ -352,10 +360,15 @@ def serve_and_measure(
         todo = pages(ids, heavy=heavy, only=args.pages)
         cold: dict[str, tuple[float, int]] = {}
         sizes: dict[str, int] = {}
+        peaks: dict[str, float] = {}
         for name, page, _ in todo:
             seconds, status, size = get(base + page)
             # progress as it goes: a slow first request is seen while it happens
-            print(f"  first {name}: {ms(seconds, status)} ms", flush=True)
+            # the server's peak memory so far: what this page's first request took it to
+            peaks[name] = peak_rss_mb(proc.pid)
+            print(
+                f"  first {name}: {ms(seconds, status)} ms, peak {peaks[name]:.0f} MB", flush=True
+            )
             cold[name], sizes[name] = (seconds, status), size
         warm: dict[str, list[float]] = {}
         warm_failed: dict[str, int] = {}
@@ -379,11 +392,17 @@ def serve_and_measure(
             write_elsewhere(path, workspace, ids["person"], i)
             seconds, status, _size = get(base + page)
             after[name] = (seconds, status)
+        if args.settle:
+            # one request per page on the snapshot of the last write, so the load measures
+            # serving a snapshot, not the first renders after a write (printed above)
+            settle = [get(base + page)[0] for _, page, ok in todo if ok]
+            print(f"  settled: one request per page, {sum(settle):.1f} s in all", flush=True)
         print(f"  warm and after-a-write requests done; {args.clients} clients next", flush=True)
         # 20 clients at once, each going round the pages for a fixed time
         load: dict[str, list[float]] = {name: [] for name, _, ok in todo if ok}
         errors = [0]
         timeouts = [0]
+        page_errors = dict.fromkeys(load, 0)
         deadline = time.perf_counter() + args.load_seconds
         lock = threading.Lock()
 
@@ -397,6 +416,7 @@ def serve_and_measure(
                 with lock:
                     if status != 200:
                         errors[0] += 1
+                        page_errors[name] += 1
                         timeouts[0] += status == TIMEOUT
                     else:
                         load[name].append(seconds)
@@ -411,7 +431,7 @@ def serve_and_measure(
         total = sum(len(v) for v in load.values())
         print(
             f"{'page':<24}{'cold ms':>9}{'warm ms':>9}{'after write':>12}"
-            f"{'p99 ms':>9}{'n':>6}{'KB':>8}"
+            f"{'p99 ms':>9}{'n':>6}{'errors':>7}{'KB':>8}{'peak MB':>8}"
         )
         for name, _, _ in todo:
             warm_text = (
@@ -423,7 +443,8 @@ def serve_and_measure(
                 f"{name:<24}{ms(*cold[name]):>9}{warm_text:>9}"
                 f"{(ms(*after[name]) if name in after else '-'):>12}"
                 f"{(f'{p99(load[name]) * 1000:.0f}' if load.get(name) else '-'):>9}"
-                f"{len(load.get(name, [])):>6}{sizes[name] / 1024:8.0f}"
+                f"{len(load.get(name, [])):>6}{page_errors.get(name, 0):>7}"
+                f"{sizes[name] / 1024:8.0f}{peaks[name]:8.0f}"
             )
         every = [x for v in load.values() for x in v]
         print(
@@ -439,6 +460,7 @@ def serve_and_measure(
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def time_help(runs: int = 7) -> None:
@@ -481,7 +503,8 @@ def time_projection(path: Path, workspace: str) -> None:
         del new
         gc.collect()
         start = time.perf_counter()
-        nodes, ties = store._graph_rows(workspace)
+        nodes, streamed = store._graph_rows(workspace)
+        ties = list(streamed)  # the read alone (the server builds while it reads)
         read = time.perf_counter() - start
         mgraph.Projection.build(nodes, ties, workspace=workspace, today=day)
         shared = time.perf_counter() - start
@@ -536,6 +559,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--threads", type=int, default=8, help="server threads")
+    parser.add_argument(
+        "--settle",
+        action="store_true",
+        help="ask for each page once after the last write, before the concurrent load",
+    )
     parser.add_argument("--skip", nargs="*", default=[], choices=("help", "projection", "erase"))
     parser.add_argument(
         "--timeout",

@@ -100,7 +100,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
-    from . import auth, errors
+    from . import auth, errors, page_cache
 
     auth.init_app(app)  # login, roles and CSRF for every request, before any area's hooks
     errors.init_app(app)
@@ -111,6 +111,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Each area's module may define NAV = [(endpoint, lazy_gettext("Label")), ...]
     app.config["NAV"] = nav
     app.context_processor(lambda: {"nav_items": app.config["NAV"]})
+    page_cache.init_app(app)  # after authentication and every area's hooks
     return app
 
 

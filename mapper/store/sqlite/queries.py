@@ -8,12 +8,15 @@ import datetime as dt
 import gc
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...model import Node, NodeKind
 from ..values import _kinds_arg, fold
 from .connection import SQLiteConnection
+
+#: Tie rows read from SQLite at a time while the projection is built from them.
+STREAM_ROWS = 10_000
 
 
 class SQLiteQueries(SQLiteConnection):
@@ -124,8 +127,9 @@ class SQLiteQueries(SQLiteConnection):
         *,
         as_of: dt.date | None = None,
         kinds: list[NodeKind] | None = None,
-    ) -> tuple[list[Any], list[Any]]:
-        """Plain rows, no value objects (see :meth:`Store._graph_rows`)."""
+    ) -> tuple[list[Any], Iterator[Any]]:
+        """Plain rows, no value objects (see :meth:`Store._graph_rows`); the tie rows as an
+        iterator, to be read once."""
         nodes_sql = (
             "SELECT id, kind, name, props, since, until FROM nodes"
             " WHERE workspace = ? AND current = 1"
@@ -145,18 +149,38 @@ class SQLiteQueries(SQLiteConnection):
             ties_sql += valid
             node_params += [as_of.isoformat()] * 2
             tie_params += [as_of.isoformat()] * 2
-        with self._lock:
-            # One read transaction, so nodes and ties are of the same moment.
-            outer = self._depth == 0 and not self.conn.in_transaction
+        # One read transaction, so nodes and ties are of the same moment. The tie rows are
+        # handed over as they are read (a million rows as one list took ~520 bytes each, half
+        # a gigabyte at the top of building a province's projection); the transaction and the
+        # connection's lock end when they have all been read (or the reader drops them).
+        self._lock.acquire()
+        outer = self._depth == 0 and not self.conn.in_transaction
+        try:
             if outer:
                 self.conn.execute("BEGIN")
-            try:
-                nodes = self.conn.execute(nodes_sql + " ORDER BY id", node_params).fetchall()
-                ties = self.conn.execute(ties_sql + " ORDER BY id, version", tie_params).fetchall()
-            finally:
-                if outer:
-                    self.conn.execute("COMMIT")
+            nodes = self.conn.execute(nodes_sql + " ORDER BY id", node_params).fetchall()
+            cursor = self.conn.execute(ties_sql + " ORDER BY id, version", tie_params)
+        except BaseException:
+            self._end_read(outer)
+            raise
+        ties = self._stream(cursor, outer)
+        next(ties)  # started, so that closing it (or dropping it) always ends the read
         return nodes, ties
+
+    def _stream(self, cursor: Any, outer: bool) -> Iterator[Any]:
+        try:
+            yield None
+            while rows := cursor.fetchmany(STREAM_ROWS):
+                yield from rows
+        finally:
+            self._end_read(outer)
+
+    def _end_read(self, outer: bool) -> None:
+        try:
+            if outer:
+                self.conn.execute("COMMIT")
+        finally:
+            self._lock.release()
 
     def _around_nodes(
         self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None
