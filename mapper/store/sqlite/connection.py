@@ -95,8 +95,10 @@ class SQLiteConnection(Store):
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 self.conn.execute(statement)
-        add_folded_names(self.conn)
+        # The audit-target index first, before the transaction has changed pages (see
+        # schema.sorting), then the audit_refs rows, then the folded names.
         audit_refs.create(self.conn)
+        add_folded_names(self.conn)
         self.conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
