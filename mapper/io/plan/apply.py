@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from ...model import (
-    Tie,
-)
 from ...store.base import new_id, new_ids, now_iso
 from .base import (
     CHUNK,
@@ -79,10 +76,10 @@ class ApplyStep(PlanBase):
                 # properties); the store still checks that both ends exist and fit the kind.
                 stamp = now_iso()
                 # _ref_id written out: a call per end costs more than the test
-                store.add_ties(
+                store.add_tie_rows(
                     ws,
                     [
-                        Tie(
+                        (  # the fields of a Tie, in order
                             t.id or new_id("tie"),
                             t.kind,
                             s.node_id if (s := t.source).__class__ is Entity else s.id,
