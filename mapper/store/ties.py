@@ -108,7 +108,23 @@ class TiesAPI(StoreCore):
 
     def _check_ends(self, workspace: str, ends: list[tuple[RelKind, str, str]]) -> None:
         """Both ends of each (kind, source, target) exist in the workspace and fit the kind."""
-        kinds = self._node_kinds(workspace, {s for _, s, _ in ends} | {t for _, _, t in ends})
+        ids = {s for _, s, _ in ends} | {t for _, _, t in ends}
+        kinds = self._node_kinds(workspace, ids)
+        if len(kinds) == len(ids):  # every end there: each combination checked once
+            of = kinds.__getitem__
+            combinations = set(
+                zip(
+                    [k for k, _, _ in ends],
+                    map(of, [s for _, s, _ in ends]),
+                    map(of, [t for _, _, t in ends]),
+                )
+            )
+            try:
+                for combination in combinations:
+                    check_tie_kinds(*combination)
+                return
+            except ValidationError:
+                pass  # the first tie in order that does not fit says so, as below
         fitting: set[tuple[RelKind, NodeKind, NodeKind]] = set()  # combinations checked
         for kind, source, target in ends:
             for end in (source, target):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ...store.base import new_id, new_ids, now_iso
 from .base import (
     CHUNK,
@@ -35,7 +37,7 @@ class ApplyStep(PlanBase):
         unnamed = [t for t in new_ties if not t.id]
         for t, tie_id in zip(unnamed, new_ids("tie", len(unnamed))):
             t.id = tie_id  # ids given now, and written in order: appends to the index
-        new_ties.sort(key=lambda t: t.id or "")
+        new_ties.sort(key=attrgetter("id"))  # every new tie has its id now
         changes = [t for t in self.ties if t.action == "change"]
         new_contacts = [c for c in self.contacts if c.action == "create"]
         total = len(creates) + len(updates) + len(new_ties) + len(changes) + len(new_contacts)

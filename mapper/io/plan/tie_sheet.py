@@ -48,6 +48,7 @@ class TieSheetStep(TiesStep):
         parsed, fitting, resolved = self._parsed, self._fitting, self._resolved
         ties, title, origin = self.ties, table.title, self.origin
         has_role = RelKind.HAS_ROLE
+        entities, most_entities, most_ties = self.entities, self._limits.entities, self._limits.ties
         row_number = table.first_row - 1
         for row in table.rows:
             row_number += 1
@@ -87,7 +88,8 @@ class TieSheetStep(TiesStep):
                     s = resolved.get((source, sources))
                     t = resolved.get((target, targets))
                     if s is not None and t is not None and (kind, s.kind, t.kind) in fitting:
-                        self._check_size()
+                        if len(ties) >= most_ties or len(entities) >= most_entities:
+                            self._check_size()  # refuses the file
                         ties.append(
                             TieRow(
                                 kind,

@@ -144,7 +144,7 @@ class TiesStep(ResolveStep):
             target = d.node_id if isinstance(d, Entity) else d.id
             if target < source and t.kind in SYMMETRIC:
                 source, target = target, source
-            key = (t.kind.value, source, target)
+            key = (t.kind._value_, source, target)  # (.value is a property: slower)
             if t.id:
                 final[("id", t.id)] = t
                 explicit_keys.add(key)
