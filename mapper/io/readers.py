@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from ..i18n import N_, Message
 from . import kumu
-from .cells import restore
+from .cells import QUOTE, restore
 from .found import FileFormat, Found, Table
 from .graphfiles import read_graph
 from .limits import (
@@ -197,10 +197,25 @@ def read_csv(
     del data
     delimiter = detect_delimiter(text)
     rows: list[list[Any]] = []
+    # a neutralised formula (cells.py) is a cell that starts with QUOTE: at the start of the
+    # text, of a line, after a delimiter or an opening double quote; none there, none to undo
+    quoted = re.search(f'(?:^|[\r\n{re.escape(delimiter)}"]){QUOTE}', text) is not None
+    limits = budget.limits
+    most_rows, most_columns, most_cells = limits.rows + 1, limits.columns, limits.cells
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            budget.row(row, filename)
-            rows.append([restore(v) for v in row])  # a neutralised formula: cells.py
+            width = len(row)
+            if (
+                budget.rows >= most_rows
+                or width > most_columns
+                or budget.cells + width > most_cells
+                or (width and max(map(len, row)) > limits.cell_chars)
+            ):
+                budget.row(row, filename)  # says what is too big (or counts the row)
+            else:  # what Budget.row counts, for a row within every limit
+                budget.rows += 1
+                budget.cells += width
+            rows.append([restore(v) for v in row] if quoted else row)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             limit = budget.limits.cell_chars

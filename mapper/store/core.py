@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Self, cast
@@ -408,6 +408,19 @@ class StoreCore(ABC):
 
     def _insert_audit(self, workspace: str, entries: list[AuditEntry]) -> None:  # noqa: B027
         """Append entries to the trail, in the current transaction. Default: keep none."""
+
+    def _insert_tie_rows(
+        self, workspace: str, rows: Sequence[tuple[Any, ...]], at: str, actor: str
+    ) -> None:
+        """Insert new ties given as the values of :class:`Tie`'s fields in order
+        (``Tie(*row)``; ends already checked) with their ``create`` entries, as
+        :meth:`_insert_ties` and :meth:`_insert_tie_audit` would write them, in the current
+        transaction. An adapter may write the rows without building a :class:`Tie` per row
+        (SQLite does, for bulk imports; it journals them as the ties they are). Default: the
+        ties, through those two primitives."""
+        ties = [Tie(*row) for row in rows]
+        self._insert_ties(workspace, ties)
+        self._insert_tie_audit(workspace, ties, at, actor)
 
     def _insert_tie_audit(self, workspace: str, ties: list[Tie], at: str, actor: str) -> None:
         """Append the ``create`` entry of each new tie (as :meth:`add_ties` writes them:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+from ..model import Tie
 
 
 class _State:
@@ -47,6 +49,25 @@ def _state(store: Any) -> _State:
     return state  # type: ignore[no-any-return]
 
 
+class TieRows(Sequence[Any]):
+    """New ties journaled as the rows of their fields: a :class:`~mapper.model.Tie` is made
+    of each only when the shared projection applies them (which it does not for more than
+    :data:`mapper.graph.MAX_APPLY` ties: a big import makes none)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self.rows = list(rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [Tie(*row) for row in self.rows[index]]
+        return Tie(*self.rows[index])
+
+
 def _ends(store: Any, workspace: str, tie_id: str) -> tuple[str, str] | None:
     versions = store._tie_versions(workspace, tie_id)
     return (versions[0].source, versions[0].target) if versions else None
@@ -58,6 +79,7 @@ PRIMITIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
     "_insert_nodes": lambda s, ws, nodes, *a, **k: ("nodes", list(nodes)),
     "_insert_node_version": lambda s, ws, node, *a, **k: ("nodes", [node]),
     "_insert_ties": lambda s, ws, ties, *a, **k: ("ties", list(ties)),
+    "_insert_tie_rows": lambda s, ws, rows, *a, **k: ("ties", TieRows(rows)),
     "_close_tie_version": lambda s, ws, tie_id, version, until, *a, **k: (
         "close",
         tie_id,

@@ -4,7 +4,7 @@ end, reopen, list; log and list contact moments."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -86,22 +86,56 @@ class TiesAPI(StoreCore):
         self.get_workspace(workspace)
         ties = [s if isinstance(s, Tie) else self.make_tie(**s) for s in specs]
         with self.atomic():
-            kinds = self._node_kinds(workspace, {t.source for t in ties} | {t.target for t in ties})
-            fitting: set[tuple[RelKind, NodeKind, NodeKind]] = set()  # combinations checked
-            for tie in ties:
-                for end in (tie.source, tie.target):
-                    if end not in kinds:
-                        raise NotFoundError(
-                            "no entity with id {node_id!r} in this workspace", node_id=end
-                        )
-                combination = (tie.kind, kinds[tie.source], kinds[tie.target])
-                if combination not in fitting:
-                    check_tie_kinds(*combination)
-                    fitting.add(combination)
+            self._check_ends(workspace, [(t.kind, t.source, t.target) for t in ties])
             self._insert_ties(workspace, ties)
             # one entry per tie, as _audit_entry makes them; time and actor read once
             self._insert_tie_audit(workspace, ties, now_iso(), self.actor or _audit.SYSTEM_ACTOR)
         return ties
+
+    def add_tie_rows(self, workspace: str, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Add many new ties, each given as the values of :class:`Tie`'s fields in order
+        (``Tie(*row)``: id, kind, source, target, strength, since, until, role, origin,
+        props, version 1, current, recorded_at), checked already as :meth:`make_tie` checks
+        them (an import checks every cell while planning). As :meth:`add_ties`: both ends
+        must exist in this workspace and fit the kind, one ``create`` entry per tie, one
+        transaction, any error writes nothing; an adapter may write the rows without
+        building a :class:`Tie` per row (SQLite does). Returns how many ties were added."""
+        self.get_workspace(workspace)
+        with self.atomic():
+            self._check_ends(workspace, [(r[1], r[2], r[3]) for r in rows])
+            self._insert_tie_rows(workspace, rows, now_iso(), self.actor or _audit.SYSTEM_ACTOR)
+        return len(rows)
+
+    def _check_ends(self, workspace: str, ends: list[tuple[RelKind, str, str]]) -> None:
+        """Both ends of each (kind, source, target) exist in the workspace and fit the kind."""
+        ids = {s for _, s, _ in ends} | {t for _, _, t in ends}
+        kinds = self._node_kinds(workspace, ids)
+        if len(kinds) == len(ids):  # every end there: each combination checked once
+            of = kinds.__getitem__
+            combinations = set(
+                zip(
+                    [k for k, _, _ in ends],
+                    map(of, [s for _, s, _ in ends]),
+                    map(of, [t for _, _, t in ends]),
+                )
+            )
+            try:
+                for combination in combinations:
+                    check_tie_kinds(*combination)
+                return
+            except ValidationError:
+                pass  # the first tie in order that does not fit says so, as below
+        fitting: set[tuple[RelKind, NodeKind, NodeKind]] = set()  # combinations checked
+        for kind, source, target in ends:
+            for end in (source, target):
+                if end not in kinds:
+                    raise NotFoundError(
+                        "no entity with id {node_id!r} in this workspace", node_id=end
+                    )
+            combination = (kind, kinds[source], kinds[target])
+            if combination not in fitting:
+                check_tie_kinds(*combination)
+                fitting.add(combination)
 
     def get_tie(self, workspace: str, tie_id: str) -> Tie:
         """The current (latest) version of a tie."""

@@ -109,3 +109,23 @@ def test_an_upload_stored_with_a_plain_format_string_still_shows_it(client, app)
     page = client.get(url)
     assert page.status_code == 200
     assert _format_shown(page.get_data(as_text=True)) == "CSV (semicolon, Windows-1252)"
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_a_neutralised_formula_is_read_back_wherever_its_cell_starts(delimiter):
+    """A CSV cell an export neutralised (``'=…``) is read as it was, at the start of the
+    file, of a line (LF or CRLF), after a delimiter or inside double quotes; an apostrophe
+    inside a name stays."""
+    d = delimiter
+    text = (
+        f"soort{d}naam{d}notities\r\n'=1+1{d}persoon{d}x\r\n"
+        f"persoon{d}'@Jan{d}'+31 6\npersoon{d}\"'-2, of zo\"{d}O'Brien's\n"
+    )
+    rows = read_bytes(text.encode(), "entiteiten.csv").tables[0].rows
+    assert rows == [
+        ["=1+1", "persoon", "x"],
+        ["persoon", "@Jan", "+31 6"],
+        ["persoon", "-2, of zo", "O'Brien's"],
+    ]
+    plain = read_bytes(f"soort{d}naam\npersoon{d}O'Brien\n".encode(), "e.csv").tables[0].rows
+    assert plain == [["persoon", "O'Brien"]]

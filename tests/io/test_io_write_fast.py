@@ -1,11 +1,14 @@
 """The import's fast paths (issue 12) write exactly what the plain paths write.
 
-- Writing: SQLite builds the audit rows of new ties straight from the ties
-  (``_insert_tie_audit``) and writes each date's text once; the plain path builds an
-  :class:`~mapper.audit.AuditEntry` per tie and hands it to ``_insert_audit`` (the store's
-  default, which the Neo4j store uses), with every date converted on its own.
+- Writing: the import hands SQLite the fields of each new tie (``add_tie_rows``), and SQLite
+  builds the ``ties`` and audit rows straight from them (``_insert_tie_rows``), each date's
+  text once; the plain path builds a :class:`~mapper.model.Tie` per row for ``add_ties`` and
+  an :class:`~mapper.audit.AuditEntry` per tie for ``_insert_audit`` (the store's default,
+  which the Neo4j store uses), with every date converted on its own.
 - Planning: each distinct kind, strength and date text of a tie row is parsed once, and each
-  distinct name of a tie's end resolved once; the plain path does both for every row.
+  distinct name of a tie's end resolved once, and a row of a ties sheet that only repeats
+  what earlier rows had is planned from those memos (``plan/tie_sheet.py``); the plain path
+  plans every row cell by cell.
 
 Every corpus file (``tests/data``) and a generated town with many repeated names are imported
 both ways into real SQLite files; the ``nodes``, ``ties``, ``audit`` and ``audit_refs`` rows are
@@ -44,9 +47,13 @@ CORPUS = [
 
 
 class PlainStore(SQLiteStore):
-    """SQLite with the plain write path: an AuditEntry per tie, every date converted."""
+    """SQLite with the plain write path: a Tie per row through add_ties, an AuditEntry per
+    tie, every date converted."""
 
     _insert_tie_audit = StoreCore._insert_tie_audit
+
+    def add_tie_rows(self, workspace: str, rows: list[tuple[Any, ...]]) -> int:
+        return len(self.add_ties(workspace, [Tie(*row) for row in rows]))
 
     def _insert_ties(self, workspace: str, ties: list[Tie]) -> None:
         rows = [
@@ -196,6 +203,50 @@ def test_fast_import_of_a_town_with_repeated_names_writes_the_same_rows(tmp_path
     )
     assert len(fast["ties"]) == 600
     assert fast == plain
+
+
+def test_fast_import_of_rows_of_every_shape_writes_the_same_rows(tmp_path):
+    """The shortcut for simple tie rows (``plan/tie_sheet.py``) next to rows it hands back:
+    roles, sources, ids and extra cells filled on some rows, both dates, blank and short
+    rows, cells of spaces, a kind with a role, and the template's example row."""
+    rng = random.Random(3)
+    lines = ["van;naar;soort relatie;sterkte;sinds;tot;rol;bron;id;extra"]
+    for i in range(400):
+        a, b = f"Persoon {rng.randrange(30):03d}", f"Persoon {rng.randrange(30, 60):03d}"
+        kind, role = "kent", ""
+        if i % 7 == 0:
+            b, kind = f"Vereniging {rng.randrange(8):02d}", "lid van"
+            role = rng.choice(["", "bestuur", "vrijwilliger"])
+        since = rng.choice(["2020-01-01", "", "2019-06-15"])
+        until = "2030-01-01" if i % 11 == 0 else ""
+        origin = "gesprek" if i % 13 == 0 else ""
+        extra = '"{""hobby"": ""schaken""}"' if i % 17 == 0 else ""
+        tie_id = f"tie-file{i:04d}" if i % 19 == 0 else ""
+        lines.append(
+            f"{a};{b};{kind};{rng.choice(['3', ''])};{since};{until};{role};{origin}"
+            f";{tie_id};{extra}"
+        )
+        if i % 50 == 0:
+            c, d = f"Persoon {i % 30:03d}", f"Persoon {30 + i % 30:03d}"
+            lines += [";;;;;;;;;", "  ;  ;  ", f"{c};{d};kent", f"{d};{c};  kent ;3"]
+    # the template's own example row (no row of the file is marked): noted, skipped
+    lines.append("Jan de Vries;Stichting Repair Café;lid van;4;2024-03-01;;vrijwilliger;gesprek;;")
+    found = [
+        read_bytes(entities_csv(60, 8), "individuen-en-organisaties.csv"),
+        read_bytes(("\n".join(lines) + "\n").encode(), "relaties.csv"),
+    ]
+    both = Found(found[0].format, [t for f in found for t in f.tables])
+    store = SQLiteStore(tmp_path / "plan.db")
+    store.create_workspace("demo", "Bibliotheek Rijnstad")
+    fast_plan, plain = plan_import(store, "demo", both), plain_plan(store, both, {})
+    store.close()
+    assert [str(e) for e in fast_plan.errors] == [str(e) for e in plain.errors]
+    assert fast_plan.note_codes == plain.note_codes
+    assert any(code == "example_row" for code, _ in fast_plan.note_codes)
+    assert fast_plan.ok, [str(e) for e in fast_plan.errors]
+    fast, plain_rows = import_both(tmp_path, both)
+    assert len(fast["ties"]) > 300
+    assert fast == plain_rows
 
 
 def test_repeated_bad_cells_are_reported_on_every_row_in_dutch(tmp_path):

@@ -12,6 +12,7 @@ import textwrap
 import pytest
 
 from mapper import graph as mgraph
+from mapper.model import RelKind
 from mapper.store import SQLiteStore
 from seeds.demo import seed_demo
 
@@ -138,6 +139,15 @@ def test_writes_through_the_store_are_applied_not_rebuilt(store, monkeypatch):
         lambda: store.update_node("demo", people[5].id, until=None),  # and comes back
         lambda: store.update_node("demo", people[6].id, since="2027-01-01"),
         lambda: store.add_contact("demo", people[7].id, people[8].id, on="2026-10-01"),
+        lambda: store.add_tie_rows(  # as an import writes them: the fields of each tie
+            "demo",
+            [
+                ("tie-rows-a", RelKind.ACTIVE_ON, people[10].id, theme.id, 0.6)
+                + (dt.date(2025, 1, 1), None, None, "import", {}, 1, True, "2026-01-01T00:00:00Z"),
+                ("tie-rows-b", RelKind.KNOWS, people[10].id, people[11].id, None)
+                + (None, dt.date(2027, 1, 1), None, None, {"x": 1}, 1, True, "2026-01-01Z"),
+            ],
+        ),
         lambda: store.update_workspace("demo", settings={"review_months": 6}),
         lambda: store.erase_node("demo", people[9].id),
     ]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ...model import (
-    Tie,
-)
+from operator import attrgetter
+
 from ...store.base import new_id, new_ids, now_iso
 from .base import (
     CHUNK,
@@ -38,7 +37,7 @@ class ApplyStep(PlanBase):
         unnamed = [t for t in new_ties if not t.id]
         for t, tie_id in zip(unnamed, new_ids("tie", len(unnamed))):
             t.id = tie_id  # ids given now, and written in order: appends to the index
-        new_ties.sort(key=lambda t: t.id or "")
+        new_ties.sort(key=attrgetter("id"))  # every new tie has its id now
         changes = [t for t in self.ties if t.action == "change"]
         new_contacts = [c for c in self.contacts if c.action == "create"]
         total = len(creates) + len(updates) + len(new_ties) + len(changes) + len(new_contacts)
@@ -79,10 +78,10 @@ class ApplyStep(PlanBase):
                 # properties); the store still checks that both ends exist and fit the kind.
                 stamp = now_iso()
                 # _ref_id written out: a call per end costs more than the test
-                store.add_ties(
+                store.add_tie_rows(
                     ws,
                     [
-                        Tie(
+                        (  # the fields of a Tie, in order
                             t.id or new_id("tie"),
                             t.kind,
                             s.node_id if (s := t.source).__class__ is Entity else s.id,

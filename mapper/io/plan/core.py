@@ -194,7 +194,11 @@ class ImportPlan(RowsStep, ApplyStep):
             if e.cells and not e.cells.get("bad"):
                 self._relation_cells(e, tables_by_title[e.sheet])
         for table in tables:
-            if table.sheet.key == "ties":
+            if table.sheet.key == "ties" and getattr(table, "kumu", None) is None:
+                for row, rec in self._tie_sheet(table, by_content=self._content_examples()):
+                    if not self._example_row(table, row, rec):
+                        self._tie_row(table, row, rec)
+            elif table.sheet.key == "ties":
                 for row, rec in self._records(table):
                     self._tie_row(table, row, rec)
             elif table.sheet.key == "contacts":
@@ -204,39 +208,47 @@ class ImportPlan(RowsStep, ApplyStep):
         self.errors.sort(key=lambda e: (order.get(e.sheet, len(order)), e.row))
         self.decide({})
 
-    def _records(self, table: Table) -> Iterator[tuple[int, Mapping[str, Any]]]:
-        """The rows of ``table``, without the template's example rows (each one noted)."""
+    def _content_examples(self) -> bool:
+        """Whether rows equal to an example row are examples: in a file without marked
+        example rows (a template from before the marks). In a current template a row whose
+        mark was removed is the person's own."""
         if self._by_content is None:
-            # A file with marked example rows is a current template: a row whose mark was
-            # removed is the person's own. Without marks, rows equal to an example are skipped.
             self._by_content = not any(
                 is_marked({"id": cell})
                 for t in self.found.tables
                 for cell in t.cells("id")
                 if isinstance(cell, str)
             )
+        return self._by_content
+
+    def _example_row(self, table: Table, row: int, rec: Mapping[str, Any]) -> bool:
+        """True (and noted) when the row is one of the template's example rows."""
+        if not is_example(table.sheet, rec, by_content=self._content_examples()):
+            return False
+        what = " → ".join(
+            str(v) for k in ("name", "source", "target", "a", "b") if (v := text(rec.get(k)))
+        )
+        self.note(
+            Message(
+                "{sheet}, row {row}: example row of the template ({what}), skipped; "
+                "to import it, empty its id cell ({mark!r})",
+                sheet=table.title,
+                row=row,
+                what=what,
+                mark=EXAMPLE_MARK,
+            ),
+            "example_row",
+            sheet=table.title,
+            row=row,
+            what=what,
+            mark=EXAMPLE_MARK,
+        )
+        return True
+
+    def _records(self, table: Table) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        """The rows of ``table``, without the template's example rows (each one noted)."""
         for row, rec in table.records():
-            if is_example(table.sheet, rec, by_content=self._by_content):
-                what = " → ".join(
-                    str(v)
-                    for k in ("name", "source", "target", "a", "b")
-                    if (v := text(rec.get(k)))
-                )
-                self.note(
-                    Message(
-                        "{sheet}, row {row}: example row of the template ({what}), skipped; "
-                        "to import it, empty its id cell ({mark!r})",
-                        sheet=table.title,
-                        row=row,
-                        what=what,
-                        mark=EXAMPLE_MARK,
-                    ),
-                    "example_row",
-                    sheet=table.title,
-                    row=row,
-                    what=what,
-                    mark=EXAMPLE_MARK,
-                )
+            if self._example_row(table, row, rec):
                 continue
             part = getattr(table, "kumu", None)
             if part is None:
@@ -324,8 +336,9 @@ class ImportPlan(RowsStep, ApplyStep):
                     name=proposal.entity.name,
                 )
             self.decisions[token] = choice
+        decided = self.decisions
         for e in self.entities:
-            chosen = self.decisions.get(e.token) if e.existing is None else None
+            chosen = decided.get(e.token) if e.existing is None and decided else None
             target = e.existing or (self._existing[chosen] if chosen else None)
             if target is None:
                 e.node_id = (

@@ -43,7 +43,7 @@ from .base import (
     _blank,
     _kinds,
 )
-from .ties import TiesStep
+from .tie_sheet import TieSheetStep
 
 #: The longest notes a contact moment takes (characters).
 NOTES_LIMIT = 10_000
@@ -54,7 +54,7 @@ def _header(table: Table, field: str) -> str:
     return column.header if column else field
 
 
-class RowsStep(TiesStep):
+class RowsStep(TieSheetStep):
     """One method per kind of row: entities, their list columns, ties, contact moments."""
 
     def _entity_row(

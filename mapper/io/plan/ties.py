@@ -9,6 +9,7 @@ from typing import Any
 from ...errors import ValidationError
 from ...i18n import Message
 from ...model import (
+    SYMMETRIC,
     RelKind,
     Tie,
     check_role,
@@ -16,6 +17,7 @@ from ...model import (
 )
 from ..readers import Table
 from .base import (
+    Entity,
     Ref,
     TieRow,
     _contact_key,
@@ -96,6 +98,10 @@ class TiesStep(ResolveStep):
         if not self.ties:
             return
         by_id, by_key = self._stored_ties()
+        if not by_id and not by_key:  # nothing stored to match (a first import): all new
+            for t in self._one_row_per_tie().values():
+                t.existing, t.action, t.changes = None, "create", None
+            return
         today = dt.date.today()
         for key, t in self._one_row_per_tie().items():
             existing = by_id.get(t.id) if t.id else None
@@ -132,7 +138,13 @@ class TiesStep(ResolveStep):
         final: dict[Any, TieRow] = {}
         explicit_keys: set[tuple[str, str, str]] = set()
         for t in self.ties:
-            key = tie_key(t.kind, _ref_id(t.source), _ref_id(t.target))
+            # tie_key and _ref_id written out: two calls per tie cost more than the rest
+            s, d = t.source, t.target
+            source = s.node_id if isinstance(s, Entity) else s.id
+            target = d.node_id if isinstance(d, Entity) else d.id
+            if target < source and t.kind in SYMMETRIC:
+                source, target = target, source
+            key = (t.kind._value_, source, target)  # (.value is a property: slower)
             if t.id:
                 final[("id", t.id)] = t
                 explicit_keys.add(key)
@@ -147,7 +159,7 @@ class TiesStep(ResolveStep):
                     if getattr(t, name) is None:
                         setattr(t, name, getattr(earlier, name))
             final[key] = t
-        for key, t in list(final.items()):
+        for key, t in list(final.items()) if explicit_keys else ():
             if key[0] != "id" and key in explicit_keys and not t.explicit:
                 t.action = "duplicate"
                 del final[key]

@@ -146,6 +146,7 @@ for _name in (
     "create_workspace",
     "add_nodes",
     "add_ties",
+    "add_tie_rows",
     "add_contacts",
     "record_audit",
     "erase_node",

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ... import audit as _audit
+from .schema import sorting
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_refs (
@@ -63,28 +64,78 @@ def derivable(action: str, target_type: str, target_id: str | None, refs: Sequen
     )
 
 
+#: The entries the release before the table read to fill it, for :func:`derivable` to
+#: decide: every entry whose refs text is not one space or its target alone.
+_NOT_TARGET_ALONE = """
+SELECT seq, workspace, action, target_type, target_id, refs FROM audit
+WHERE refs != ' ' AND refs != ' ' || coalesce(target_id, '') || ' '
+"""
+#: The same, less the entries SQL can tell are derivable, when ``' '`` is the only whitespace
+#: in refs and target ids (:func:`_spaces_only`; splitting on ``' '`` is then ``str.split``):
+#: refs of spaces only, and a tie's or contact moment's entry of an action in
+#: :data:`_ENDED` with refs ``' <target> <a> <b> '`` (one per tie: most of the trail).
+#: :func:`derivable` decides the few left, so the rows written are the same.
+_MAYBE_ODD = (
+    _NOT_TARGET_ALONE
+    + """AND NOT coalesce(
+    (target_type IN ('tie', 'contact') AND action IN (?, ?, ?)
+     AND target_id != '' AND instr(target_id, ' ') = 0
+     AND substr(refs, 1, length(target_id) + 2) = ' ' || target_id || ' '
+     AND substr(refs, -1) = ' '
+     AND length(refs) - length(replace(refs, ' ', '')) = 4
+     AND instr(refs, '  ') = 0)
+    OR trim(refs, ' ') = '',
+    0)
+"""
+)
+#: Entries per :func:`_spaces_only` query.
+_STEP = 65_536
+
+
+def _spaces_only(conn: sqlite3.Connection) -> bool:
+    """True when no entry's refs or target id holds whitespace other than ``' '`` (or any
+    character :meth:`str.isprintable` refuses): read as one text per few thousand
+    entries."""
+    top = conn.execute("SELECT max(seq) FROM audit").fetchone()[0] or 0
+    for low in range(0, top, _STEP):
+        (text,) = conn.execute(
+            "SELECT group_concat(refs || coalesce(target_id, ''), '') FROM audit"
+            " WHERE seq > ? AND seq <= ?",
+            (low, low + _STEP),
+        ).fetchone()
+        if text is not None and not text.isprintable():
+            return False
+    return True
+
+
 def create(conn: sqlite3.Connection) -> None:
     """The table and indexes; a file made before them gets the rows of its entries that
-    are not derivable (one pass over the trail, once)."""
+    are not derivable: SQL leaves out in one pass the entries derivable by their shape, and
+    :func:`derivable` decides the few others; then the indexes are built. The caller's
+    transaction holds it all: a process killed halfway leaves the file as it was, and the
+    next open does it again."""
     new = not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_refs'").fetchall()
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            conn.execute(statement)
     name, table, columns = TARGET_INDEX
-    conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns})")
+    with sorting(conn):  # first, before this transaction has changed pages
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns})")
+    statements = [s for s in SCHEMA.split(";") if s.strip()]
+    conn.execute(statements[0])  # the table; its indexes once it is filled
     if new:
-        rows = conn.execute(
-            "SELECT seq, workspace, action, target_type, target_id, refs FROM audit"
-            " WHERE refs != ' ' AND refs != ' ' || coalesce(target_id, '') || ' '"
-        ).fetchall()
+        rows = (
+            conn.execute(_MAYBE_ODD, _ENDED)
+            if _spaces_only(conn)
+            else conn.execute(_NOT_TARGET_ALONE)
+        )
         record(
             conn,
             (
-                (seq, ws, refs.split())
+                (seq, ws, split)
                 for seq, ws, action, kind, target, refs in rows
-                if not derivable(action, kind, target, refs.split())
+                if not derivable(action, kind, target, split := refs.split())
             ),
         )
+    for statement in statements[1:]:
+        conn.execute(statement)
 
 
 def record(conn: sqlite3.Connection, entries: Iterable[tuple[int, str, Sequence[str]]]) -> None:

@@ -17,7 +17,7 @@ from ...errors import ConflictError, StoreUnavailableError
 from ...model import WorkspaceInfo
 from ..base import Store
 from . import audit_refs
-from .schema import FOLDED_INDEX, SCHEMA, SCHEMA_VERSION, add_folded_names
+from .schema import FOLDED_INDEX, SCHEMA, SCHEMA_VERSION, add_folded_names, sorting
 
 #: Largest page cache per connection, in KiB (for bulk imports).
 CACHE_KIB = 128 * 1024
@@ -95,8 +95,10 @@ class SQLiteConnection(Store):
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 self.conn.execute(statement)
-        add_folded_names(self.conn)
+        # The audit-target index first, before the transaction has changed pages (see
+        # schema.sorting), then the audit_refs rows, then the folded names.
         audit_refs.create(self.conn)
+        add_folded_names(self.conn)
         self.conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -161,8 +163,11 @@ class SQLiteConnection(Store):
                     self.conn.execute(f"DROP INDEX IF EXISTS {name}")
             yield
             if rebuild:
-                for table, name, columns in indexes:
-                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns})")
+                with sorting(self.conn):  # sorted in small runs (see schema.sorting)
+                    for table, name, columns in indexes:
+                        self.conn.execute(
+                            f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns})"
+                        )
 
     def _rows(self, sql: str, params: Any = ()) -> list[Any]:
         with self._lock:

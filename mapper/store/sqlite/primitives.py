@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ... import audit as _audit
@@ -151,6 +151,85 @@ class SQLitePrimitives(SQLiteConnection):
             raise ConflictError(
                 "a tie with one of these ids already exists ({exc})", exc=exc
             ) from None
+
+    def _insert_tie_rows(
+        self, workspace: str, rows: Sequence[tuple[Any, ...]], at: str, actor: str
+    ) -> None:
+        """As :meth:`StoreCore._insert_tie_rows`: the ``ties`` rows and their ``create``
+        entries straight from the fields, as :meth:`_insert_ties` and
+        :meth:`_insert_tie_audit` write them (no :class:`Tie` per row)."""
+        days: dict[dt.date, str] = {}  # each date written as text once
+
+        def day(value: dt.date) -> str:
+            days[value] = text = value.isoformat()
+            return text
+
+        details: dict[int, str] = {}  # {"version": 1} for every new tie: encoded once
+        for version in {r[10] for r in rows}:
+            details[version] = _detail_json({"version": version})
+        ties = [
+            (
+                workspace,
+                id_,
+                version,
+                int(current),
+                kind._value_,
+                source,
+                target,
+                strength,
+                since and (days.get(since) or day(since)),
+                until and (days.get(until) or day(until)),
+                role,
+                origin,
+                json.dumps(props, ensure_ascii=False) if props else "{}",
+                recorded_at,
+            )
+            for (
+                id_,
+                kind,
+                source,
+                target,
+                strength,
+                since,
+                until,
+                role,
+                origin,
+                props,
+                version,
+                current,
+                recorded_at,
+            ) in rows
+        ]
+        create = _audit.CREATE
+        entries = [
+            (
+                workspace,
+                at,
+                actor,
+                create,
+                "tie",
+                r[0],
+                r[1]._value_,
+                f" {r[0]} {r[2]} {r[3]} ",
+                details[r[10]],
+            )
+            for r in rows
+        ]
+        with self._lock:
+            try:
+                _insert_many(self.conn, f"INSERT INTO ties(workspace, {TIE_COLS}) VALUES", 14, ties)
+            except sqlite3.IntegrityError as exc:
+                raise ConflictError(
+                    "a tie with one of these ids already exists ({exc})", exc=exc
+                ) from None
+            del ties
+            _insert_many(
+                self.conn,
+                "INSERT INTO audit(workspace, at, actor, action, target_type, target_id, label,"
+                " refs, detail) VALUES",
+                9,
+                entries,
+            )
 
     def _close_tie_version(self, workspace: str, tie_id: str, version: int, until: dt.date) -> None:
         self.conn.execute(
