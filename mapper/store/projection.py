@@ -49,10 +49,25 @@ class ProjectionAPI(NodesAPI, TiesAPI):
         this process's writes and built again after another process's. Read-only.
 
         ``projection(ws).as_of(day)`` equals ``project(ws, as_of=day)`` (for today it is the
-        same frozen graph every time; for another day a view over the same memory)."""
+        same frozen graph every time; for another day a view over the same memory).
+
+        Inside a transaction that has changed the workspace, the projection is this
+        transaction's own (built from what it sees, its uncommitted writes included) and not
+        shared: the shared one only ever holds committed data (a rollback would otherwise
+        leave it showing what was never saved)."""
         from .. import graph as _graph
+        from . import journal
 
         self.get_workspace(workspace)
+        if journal.changing(self, workspace):
+            nodes, ties = self._graph_rows(workspace)
+            return _graph.Projection.build(
+                nodes,
+                ties,
+                workspace=workspace,
+                today=dt.date.today(),
+                mark=self._change_mark(workspace),
+            )
         return _graph.shared_projection(
             self._projection_key(),
             workspace,
