@@ -12,6 +12,8 @@ import os
 import time
 from typing import Any
 
+import neo4j
+
 from ...errors import StoreUnavailableError
 from ..base import Store
 from . import schema
@@ -28,6 +30,9 @@ from .workspaces import WorkspaceCypher
 RETRY_SECONDS = 10.0
 #: How long (s) opening one connection may take.
 CONNECTION_TIMEOUT = 5.0
+#: Server notifications not asked for (Neo4j 5.7+): "the property `until` does not exist",
+#: which the store's queries provoke on purpose on a database where no tie has ended yet.
+QUIET_NOTIFICATIONS = [neo4j.NotificationDisabledClassification.UNRECOGNIZED]
 
 
 def retry_seconds() -> float:
@@ -96,6 +101,10 @@ class Neo4jStore(
         # within these seconds; MAPPER_NEO4J_RETRY_SECONDS sets them for a slow cluster.
         config.setdefault("max_transaction_retry_time", retry_seconds())
         config.setdefault("connection_timeout", CONNECTION_TIMEOUT)
+        # The server warns about every query that names a property, label or relationship
+        # type no record has yet (`until` on a fresh database, before any tie has ended):
+        # expected here, so that class is not sent; real warnings (deprecations, …) still are.
+        config.setdefault("notifications_disabled_classifications", QUIET_NOTIFICATIONS)
         self.driver = get_driver(uri, self.user, password, **config)
         self._state = _TxState()
         self._closed = False
