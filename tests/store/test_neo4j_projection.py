@@ -131,3 +131,25 @@ def test_a_rolled_back_block_leaves_the_projection_as_it_was(small, builds):
         store.add_tie(slug, "KNOWS", a.id, people[2].id, strength=0.8)
     assert_current(store, slug)
     assert builds == [1, 1]  # the shared one, and the one read inside the first block
+
+
+@pytest.mark.neo4j
+def test_project_around_in_small_batches_is_the_same(neo4j_server, monkeypatch):
+    """Rings bigger than one statement's batch of ids (``AROUND_BATCH``) give the same graph."""
+    from mapper.store.neo4j import around
+    from tests.store.contract.test_project_around_days import DAY, _reference, _same, _town
+
+    store = _neo4j_store(neo4j_server)
+    slug = f"t-{uuid.uuid4().hex[:12]}"
+    ws = store.create_workspace(slug, "Klein")
+    try:
+        theme = _town(ws)
+        monkeypatch.setattr(around, "AROUND_BATCH", 2)
+        for depth in (0, 1, 2, 3):
+            for centres in ([theme.id], ["per-4", "per-7", "stf-1"]):
+                got = ws.project_around(centres, depth=depth, as_of=DAY)
+                whole, want = _reference(ws, centres, depth, DAY, None)
+                _same(got, whole, want)
+    finally:
+        store.delete_workspace(slug)
+        store.close()

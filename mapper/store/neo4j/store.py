@@ -17,6 +17,7 @@ import neo4j
 from ...errors import StoreUnavailableError
 from ..base import Store
 from . import schema
+from .around import AroundCypher
 from .contacts import ContactCypher
 from .driver import _env, get_driver, parse_url
 from .erasure import ErasureCypher
@@ -49,7 +50,14 @@ def retry_seconds() -> float:
 
 
 class Neo4jStore(
-    WorkspaceCypher, NodeCypher, ErasureCypher, TieCypher, ContactCypher, RecordCypher, Store
+    WorkspaceCypher,
+    NodeCypher,
+    ErasureCypher,
+    TieCypher,
+    AroundCypher,
+    ContactCypher,
+    RecordCypher,
+    Store,
 ):
     """The store in a Neo4j 5 database, shared by many workspaces (libraries).
 

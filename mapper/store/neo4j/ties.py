@@ -249,54 +249,6 @@ class TieCypher(Transactions, Store):
         found = {t.id: t for t in sorted(out, key=lambda t: (t.id, t.version))}
         return [found[k] for k in sorted(found)]
 
-    def _around_nodes(
-        self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None
-    ) -> list[Any]:
-        """As :meth:`Store._around_nodes`: one statement per 1,000 ids (an index seek on
-        ``(workspace, id)`` each), the day and kinds tested by the server, only the columns
-        the graph needs (dates as ISO text)."""
-        out: list[Any] = []
-        node_kinds = [k.value for k in kinds] if kinds is not None else ALL_NODE_KINDS
-        for chunk in _chunks(node_ids):
-            out += self._read(
-                "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) "
-                "WHERE n.kind IN $kinds AND (n.since IS NULL OR n.since <= $day) "
-                "AND (n.until IS NULL OR n.until > $day) "
-                "RETURN n.id, n.kind, n.name, n.props, toString(n.since), toString(n.until)",
-                ws=workspace,
-                ids=chunk,
-                kinds=node_kinds,
-                day=day,
-            )
-        return out
-
-    def _around_ties(
-        self,
-        workspace: str,
-        node_ids: list[str],
-        day: dt.date,
-        *,
-        inner: bool = False,
-    ) -> list[Any]:
-        """As :meth:`Store._around_ties`: one statement per 1,000 ids that expands each
-        node's relationships both ways (with ``inner``, outgoing ones to one of the ids),
-        the day tested by the server, only the columns the graph needs (dates as ISO text)."""
-        out: list[Any] = []
-        pattern = "-[r]->(y:Entity) WHERE y.id IN $ring AND" if inner else "-[r]-(y:Entity) WHERE"
-        for chunk in _chunks(node_ids):
-            out += self._read(
-                f"UNWIND $ids AS nid MATCH (x:Entity {{workspace: $ws, id: nid}}){pattern} "
-                f"r.workspace = $ws AND type(r) IN $kinds AND {_VALID_ON} "
-                "RETURN r.tie_id, r.version, type(r), startNode(r).id, endNode(r).id, "
-                "r.strength, toString(r.since), toString(r.until), r.role, r.origin",
-                ws=workspace,
-                ids=chunk,
-                ring=node_ids if inner else None,
-                kinds=ALL_REL_KINDS,
-                day=day,
-            )
-        return out
-
     def project(
         self,
         workspace: str,
