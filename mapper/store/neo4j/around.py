@@ -1,18 +1,23 @@
-"""The neighbourhood of some entities (``project_around``): per hop one statement that
-expands the ring's relationships, with the day and the kinds tested by the server, and
-answers with two compact lists (the tie rows, the rows of the entities at their other ends)
-instead of a record per tie."""
+"""Graph rows without value objects: a whole workspace's (``_graph_rows``, for the shared
+projection and ``project``) and the neighbourhood of some entities (``project_around``): per
+hop one statement that expands the ring's relationships, with the day and the kinds tested
+by the server, and answers with two compact lists (the tie rows, the rows of the entities at
+their other ends) instead of a record per tie."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from operator import itemgetter
 from typing import Any
+
+import neo4j
 
 from ...model import NodeKind
 from ..base import Store
 from .nodes import ALL_NODE_KINDS
-from .transaction import Transactions
+from .ties import ALL_REL_KINDS
+from .transaction import DRIVER_ERRORS, Transactions, translate
 
 #: Ids per statement (one statement per hop on anything but a huge neighbourhood).
 AROUND_BATCH = 5_000
@@ -57,6 +62,20 @@ _TOUCHING = (
 )
 
 
+#: Every entity of a workspace (of the kinds; with a day, those present on it), as rows.
+_ALL_NODES = (
+    "MATCH (n:Entity {workspace: $ws}) WHERE n.kind IN $kinds {present} "
+    "RETURN n.id, n.kind, n.name, n.props, toString(n.since), toString(n.until)"
+)
+#: Every tie version of a workspace (with a day, those valid on it), as rows.
+_ALL_TIES = (
+    "MATCH (a:Entity {workspace: $ws})-[r]->(b:Entity) "
+    "WHERE r.workspace = $ws AND type(r) IN $rel_kinds {present} "
+    "RETURN r.tie_id, r.version, type(r), a.id, b.id, r.strength, "
+    "toString(r.since), toString(r.until), r.role, r.origin"
+)
+
+
 def _batches(ids: list[str]) -> list[list[str]]:
     return [ids[i : i + AROUND_BATCH] for i in range(0, len(ids), AROUND_BATCH)]
 
@@ -69,6 +88,45 @@ class AroundCypher(Transactions, Store):
     """The neighbourhood statements of :class:`~mapper.store.neo4j.Neo4jStore` (a mixin):
     :meth:`Store.project_around`'s hooks, each one statement per :data:`AROUND_BATCH` ids,
     an index seek on ``(workspace, id)`` per id."""
+
+    def _graph_rows(
+        self,
+        workspace: str,
+        *,
+        as_of: dt.date | None = None,
+        kinds: list[NodeKind] | None = None,
+    ) -> tuple[list[Any], list[Any]]:
+        """As :meth:`Store._graph_rows`: two streamed statements in one read transaction
+        (nodes and ties of the same moment), a record per row and no value objects; the
+        ties by id and version, as the default gives them."""
+        day = " AND " + _PRESENT if as_of is not None else ""
+        nodes_q = _ALL_NODES.replace("{present}", day.format(v="n"))
+        ties_q = _ALL_TIES.replace("{present}", day.format(v="r"))
+        params: dict[str, Any] = {
+            "ws": workspace,
+            "kinds": _kind_values(kinds),
+            "rel_kinds": ALL_REL_KINDS,
+            "day": as_of,
+        }
+
+        def work(tx: Any) -> tuple[list[Any], list[Any]]:
+            return list(tx.run(nodes_q, params)), list(tx.run(ties_q, params))
+
+        if self._state.tx is not None:
+            nodes, ties = self._read(nodes_q, **params), self._read(ties_q, **params)
+        else:
+            try:
+                with self.driver.session(
+                    database=self.database,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    bookmark_manager=self.driver.execute_query_bookmark_manager,
+                ) as session:
+                    nodes, ties = session.execute_read(work)
+            except DRIVER_ERRORS as exc:
+                raise translate(exc) from None
+        nodes.sort(key=itemgetter(0))
+        ties.sort(key=itemgetter(0, 1))
+        return nodes, ties
 
     def _around_nodes(
         self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None

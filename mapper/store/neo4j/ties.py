@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import networkx as nx
-
 from ...errors import ConflictError, NotFoundError
-from ...model import NodeKind, RelKind, Tie, check_date
-from ..base import Store, _kinds_arg, node_attrs, tie_attrs
-from .nodes import ALL_NODE_KINDS
+from ...model import RelKind, Tie
+from ..base import Store
 from .rows import (
     _chunks,
     _tie,
@@ -248,36 +245,3 @@ class TieCypher(Transactions, Store):
             )
         found = {t.id: t for t in sorted(out, key=lambda t: (t.id, t.version))}
         return [found[k] for k in sorted(found)]
-
-    def project(
-        self,
-        workspace: str,
-        *,
-        as_of: Any = None,
-        kinds: Iterable[str | NodeKind] | None = None,
-    ) -> nx.MultiDiGraph:
-        """As :meth:`Store.project`, but only ties whose two ends are in the projection
-        (of the given kinds, present on the day) are fetched from the server."""
-        day = check_date(as_of, field="as_of") or dt.date.today()
-        wanted = _kinds_arg(kinds)
-        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=day)
-        for node in self._query_nodes(workspace, wanted, day):
-            graph.add_node(node.id, **node_attrs(node))
-        ends = (
-            "a.kind IN $node_kinds AND b.kind IN $node_kinds",
-            "(a.since IS NULL OR a.since <= $day) AND (a.until IS NULL OR a.until > $day)",
-            "(b.since IS NULL OR b.since <= $day) AND (b.until IS NULL OR b.until > $day)",
-        )
-        node_kinds = [k.value for k in wanted] if wanted is not None else ALL_NODE_KINDS
-        for tie in self._tie_query(
-            "MATCH (a:Entity {workspace: $ws})-[r]->(b:Entity {workspace: $ws})",
-            None,
-            day,
-            False,
-            ends,
-            ws=workspace,
-            node_kinds=node_kinds,
-        ):
-            if tie.source in graph and tie.target in graph:
-                graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
-        return graph
