@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 
-class _State:
-    __slots__ = ("depth", "changes", "before")
+class _State(threading.local):
+    """One store's journal, per thread: a store may be shared by threads (Neo4j's holds
+    each thread's transaction apart), and each thread's transaction has its own record."""
 
     def __init__(self) -> None:
         self.depth = 0
@@ -40,10 +42,14 @@ class _State:
             del self.before[ws]
 
 
+_MAKING = threading.Lock()
+
+
 def _state(store: Any) -> _State:
     state = store.__dict__.get("_journal")
     if state is None:
-        state = store.__dict__["_journal"] = _State()
+        with _MAKING:  # two threads asking at once get the same one
+            state = store.__dict__.setdefault("_journal", _State())
     return state  # type: ignore[no-any-return]
 
 

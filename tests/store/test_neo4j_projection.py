@@ -11,11 +11,13 @@ every store class; ``Neo4jStore`` takes its ``atomic`` from a mixin that is no s
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
 
 from mapper import graph as mgraph
+from mapper.errors import ConflictError
 from mapper.store import SQLiteStore
 from mapper.store.base import Store
 from mapper.store.journal import PRIMITIVES
@@ -153,3 +155,39 @@ def test_project_around_in_small_batches_is_the_same(neo4j_server, monkeypatch):
     finally:
         store.delete_workspace(slug)
         store.close()
+
+
+def test_threads_writing_through_one_store_keep_the_projection_right(small):
+    """One store object shared by threads (the Neo4j store keeps each thread's transaction
+    apart): each thread's writes are journaled apart and the projection ends up current."""
+    import threading
+
+    store, slug, people, theme = small
+    store.projection(slug)
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(6):
+                for attempt in range(20):  # a block that meets a deadlock says "try again"
+                    try:
+                        with store.atomic():
+                            new = store.add_node(slug, "Person", f"Draad {n}-{i}")
+                            store.add_tie(slug, "KNOWS", new.id, people[n].id, strength=0.1 * i)
+                        break
+                    except ConflictError:
+                        time.sleep(0.05 * attempt)
+                store.add_tie(slug, "ACTIVE_ON", new.id, theme.id)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert errors == []
+    assert_current(store, slug)
+    assert len(store.projection(slug).graph) == 7 + 18
