@@ -22,6 +22,7 @@ from .build import (
     _node_attrs,
     _tie_attrs,
     _valid,
+    fill,
 )
 from .days import _DayView
 
@@ -90,7 +91,6 @@ class Projection:
             for row in nodes:
                 attrs = _node_attrs(row, dates)
                 (present if _valid(attrs, today) else off_nodes)[row[0]] = attrs
-            graph.add_nodes_from(present.items())
             edges = []
             for tie in ties:
                 attrs = _tie_attrs(tie, dates)
@@ -101,7 +101,7 @@ class Projection:
                     off_ties.setdefault(tie[0], []).append((u, v, attrs))
                     off_at.setdefault(u, set()).add(tie[0])
                     off_at.setdefault(v, set()).add(tie[0])
-            graph.add_edges_from(edges)  # type: ignore[arg-type]  # the stubs know no (u, v, key, data)
+            fill(graph, present.items(), edges)
         nx.freeze(graph)
         return cls(workspace, today, mark, graph, off_nodes, off_ties, off_at)
 

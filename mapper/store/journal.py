@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -26,8 +27,9 @@ from typing import Any
 from ..model import Tie
 
 
-class _State:
-    __slots__ = ("depth", "changes", "before")
+class _State(threading.local):
+    """One store's journal, per thread: a store may be shared by threads (Neo4j's holds
+    each thread's transaction apart), and each thread's transaction has its own record."""
 
     def __init__(self) -> None:
         self.depth = 0
@@ -42,10 +44,14 @@ class _State:
             del self.before[ws]
 
 
+_MAKING = threading.Lock()
+
+
 def _state(store: Any) -> _State:
     state = store.__dict__.get("_journal")
     if state is None:
-        state = store.__dict__["_journal"] = _State()
+        with _MAKING:  # two threads asking at once get the same one
+            state = store.__dict__.setdefault("_journal", _State())
     return state  # type: ignore[no-any-return]
 
 
@@ -66,6 +72,12 @@ class TieRows(Sequence[Any]):
         if isinstance(index, slice):
             return [Tie(*row) for row in self.rows[index]]
         return Tie(*self.rows[index])
+
+
+def changing(store: Any, workspace: str) -> bool:
+    """Whether a transaction of ``store`` is open and has changed ``workspace``."""
+    state = _state(store)
+    return state.depth > 0 and workspace in state.before
 
 
 def _ends(store: Any, workspace: str, tie_id: str) -> tuple[str, str] | None:
@@ -142,6 +154,45 @@ def _wrap_primitive(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return journaled
 
 
+def _finish(store: Any) -> Callable[[], None]:
+    """The outermost transaction is about to commit: read the change marks (still inside
+    it) and take its record; returns what to call once the commit has succeeded."""
+    state = _state(store)
+    pending, before = state.changes, state.before
+    state.changes, state.before = [], {}
+    # Still inside the transaction (SQLite holds the write lock, Neo4j the workspace node's
+    # lock taken by the audit entry): exactly our marks.
+    after = {ws: store._change_mark(ws) for ws in before}
+
+    def publish() -> None:
+        from .. import graph as _graph
+
+        key = store._projection_key()
+        for ws, (mark_before, _) in before.items():
+            _graph.committed(key, ws, mark_before, after[ws], [c for w, c in pending if w == ws])
+
+    return publish
+
+
+@contextmanager
+def outermost(store: Any) -> Iterator[Callable[[], Callable[[], None]]]:
+    """For an adapter whose outermost transaction is not an ``atomic()`` block (Neo4j's
+    managed, retried writes: ``session.execute_write``): the journal of one attempt.
+
+    Inside, ``atomic()`` blocks are nested ones; the body calls the value given (``finish``)
+    as its last step inside the transaction, and calls what that returns once the
+    transaction has committed. An attempt that fails leaves no record (a retry starts anew).
+    """
+    state = _state(store)
+    state.depth += 1
+    state.truncate(0)
+    try:
+        yield lambda: _finish(store)
+    finally:
+        state.depth -= 1
+        state.truncate(0)
+
+
 def _wrap_atomic(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     @contextmanager
@@ -166,31 +217,36 @@ def _wrap_atomic(func: Callable[..., Any]) -> Callable[..., Any]:
         if state.depth:
             manager.__exit__(None, None, None)
             return
-        pending = state.changes
-        before = state.before
-        state.changes, state.before = [], {}
-        after = {}
         try:
-            # Still inside the transaction (SQLite holds the write lock): exactly our marks.
-            after = {ws: self._change_mark(ws) for ws in before}
-        finally:
-            manager.__exit__(None, None, None)  # the commit; raises if it fails
-        from .. import graph as _graph
-
-        key = self._projection_key()
-        for ws, (mark_before, _) in before.items():
-            _graph.committed(key, ws, mark_before, after[ws], [c for w, c in pending if w == ws])
+            publish = _finish(self)
+        except BaseException:
+            if not manager.__exit__(*sys.exc_info()):
+                raise
+            return
+        manager.__exit__(None, None, None)  # the commit; raises if it fails
+        publish()
 
     atomic._journaled = True  # type: ignore[attr-defined]
     return atomic
 
 
+def _resolved(cls: type, name: str) -> Any:
+    """What ``cls.name`` resolves to, unless it is the abstract interface's own (``Store``
+    and the API classes it is made of), which there is no point wrapping."""
+    from .base import Store
+
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return None if klass in Store.__mro__ else klass.__dict__[name]
+    return None
+
+
 def install(cls: type) -> None:
-    """Wrap the primitives and ``atomic`` that ``cls`` itself defines (once)."""
-    for name in PRIMITIVES:
-        func = cls.__dict__.get(name)
+    """Wrap the primitives and ``atomic`` that ``cls`` has (once), wherever they are
+    defined: on the class itself or on a mixin that is no store (``Neo4jStore`` takes its
+    ``atomic`` from ``neo4j.transaction.Transactions``)."""
+    for name in [*PRIMITIVES, "atomic"]:
+        func = _resolved(cls, name)
         if func is not None and not getattr(func, "_journaled", False):
-            setattr(cls, name, _wrap_primitive(name, func))
-    func = cls.__dict__.get("atomic")
-    if func is not None and not getattr(func, "_journaled", False):
-        cls.atomic = _wrap_atomic(func)  # type: ignore[attr-defined]
+            wrap = _wrap_atomic if name == "atomic" else functools.partial(_wrap_primitive, name)
+            setattr(cls, name, wrap(func))

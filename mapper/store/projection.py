@@ -5,7 +5,7 @@ the neighbourhood of some nodes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .. import audit as _audit
@@ -49,10 +49,25 @@ class ProjectionAPI(NodesAPI, TiesAPI):
         this process's writes and built again after another process's. Read-only.
 
         ``projection(ws).as_of(day)`` equals ``project(ws, as_of=day)`` (for today it is the
-        same frozen graph every time; for another day a view over the same memory)."""
+        same frozen graph every time; for another day a view over the same memory).
+
+        Inside a transaction that has changed the workspace, the projection is this
+        transaction's own (built from what it sees, its uncommitted writes included) and not
+        shared: the shared one only ever holds committed data (a rollback would otherwise
+        leave it showing what was never saved)."""
         from .. import graph as _graph
+        from . import journal
 
         self.get_workspace(workspace)
+        if journal.changing(self, workspace):
+            nodes, ties = self._graph_rows(workspace)
+            return _graph.Projection.build(
+                nodes,
+                ties,
+                workspace=workspace,
+                today=dt.date.today(),
+                mark=self._change_mark(workspace),
+            )
         return _graph.shared_projection(
             self._projection_key(),
             workspace,
@@ -218,10 +233,10 @@ class ProjectionAPI(NodesAPI, TiesAPI):
             )
         day = check_date(as_of, field="as_of") or dt.date.today()
         wanted = _kinds_arg(kinds)
-        # Plain rows throughout (see _graph_rows), one query per hop and side: the centres,
-        # then each ring's nodes and the ties touching it. Of the last ring's ties only those
-        # within the ring are asked for: a tie from it to the ring before was read with that
-        # ring, and the rest lead outwards (on a province, nearly all of them).
+        # Plain rows throughout (see _graph_rows): the centres, then per hop the ties touching
+        # the ring and the nodes at their other ends (_around_step). Of the last ring's ties
+        # only those within the ring are asked for: a tie from it to the ring before was read
+        # with that ring, and the rest lead outwards (on a province, nearly all of them).
         keep: dict[str, Any] = {
             r[0]: r
             for r in self._around_nodes(
@@ -233,29 +248,47 @@ class ProjectionAPI(NodesAPI, TiesAPI):
         for _ in range(depth):
             if not frontier:
                 break
-            touching = self._around_ties(workspace, frontier, day)
-            ends: set[str] = set()
+            touching, ends = self._around_step(workspace, frontier, keep.keys(), day, wanted)
             for row in touching:
                 ties[row[0]] = row
-                ends.add(row[3])
-                ends.add(row[4])
-            added = {
-                r[0]: r
-                for r in self._around_nodes(workspace, sorted(ends - keep.keys()), day, wanted)
-            }
+            added = {r[0]: r for r in ends if r[0] not in keep}
             keep.update(added)
             frontier = sorted(added)
         if frontier:
-            for row in self._around_ties(workspace, frontier, day, inner=True):
+            for row in self._around_inner(workspace, [keep[i] for i in frontier], day):
                 ties[row[0]] = row
         from .. import graph as _graph
 
         return _graph.build_graph(
-            [keep[i] for i in sorted(keep)],
+            [keep[i][:6] for i in sorted(keep)],
             [ties[i] for i in sorted(ties)],
             workspace=workspace,
             as_of=day,
         )
+
+    def _around_step(
+        self,
+        workspace: str,
+        ring: list[str],
+        known: Collection[str],
+        day: dt.date,
+        kinds: list[NodeKind] | None,
+    ) -> tuple[Iterable[Any], Iterable[Any]]:
+        """One hop of :meth:`project_around`: tie rows (as :meth:`_graph_rows`) of the tie
+        versions valid on ``day`` with an end in ``ring`` (a tie may come twice; its other end
+        may be absent), and node rows of at least those other ends, not in ``known``, that
+        are present on ``day`` and of the given kinds (known ones may come too; an adapter
+        may add columns after the six, for its :meth:`_around_inner`). Adapters may answer
+        with one query."""
+        touching = list(self._around_ties(workspace, ring, day))
+        ends = {e for row in touching for e in (row[3], row[4])}
+        return touching, self._around_nodes(workspace, sorted(ends - set(known)), day, kinds)
+
+    def _around_inner(self, workspace: str, ring: list[Any], day: dt.date) -> Iterable[Any]:
+        """Tie rows of the tie versions valid on ``day`` with both ends in the last ring,
+        given as its node rows (those of :meth:`_around_step`, with any columns an adapter
+        added after the six of :meth:`_graph_rows`)."""
+        return self._around_ties(workspace, [r[0] for r in ring], day, inner=True)
 
     def _around_nodes(
         self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None

@@ -151,3 +151,27 @@ def test_an_interrupted_load_is_hidden_and_the_next_load_replaces_it(neo, town_d
     )
     neo.load_workspace(town_dump, slug=slug)
     assert neo.dump_workspace(slug).counts() == town_dump.counts()
+
+
+@pytest.mark.parametrize("fault", ["tie twice", "tie of two kinds", "entity twice"])
+def test_a_batched_load_of_a_dump_that_contradicts_itself_writes_nothing(
+    neo, town_dump, monkeypatch, fault
+):
+    """A batched load writes without reading first (the workspace is new and hidden): a
+    dump that gives a version twice, or one tie as two kinds, is refused before any write."""
+    monkeypatch.setattr(neo4j_store, "LOAD_BATCH", 25)
+    tie, node = town_dump.ties[-1], town_dump.nodes[-1]
+    if fault == "tie twice":
+        dump = replace(town_dump, ties=[*town_dump.ties, tie])
+    elif fault == "tie of two kinds":
+        other = next(k for k in RelKind if k is not tie.kind)
+        dump = replace(
+            town_dump, ties=[*town_dump.ties, replace(tie, kind=other, version=tie.version + 1)]
+        )
+    else:
+        dump = replace(town_dump, nodes=[*town_dump.nodes, node])
+    slug = _slug(neo)
+    with pytest.raises(ConflictError):
+        neo.load_workspace(dump, slug=slug)
+    assert slug not in [w.slug for w in neo.workspaces()]
+    assert _leftovers(neo, slug) == 0

@@ -287,3 +287,34 @@ def test_merge_and_restore_rebuild(store):
     dump = store.dump_workspace("demo")
     store.load_workspace(dump, slug="kopie")
     assert_same(store, "kopie", days=[TODAY, dt.date(2025, 6, 15)])
+
+
+def test_fill_builds_what_networkx_builds():
+    """``mapper.graph.build.fill`` writes networkx's adjacency dicts itself: the graph is the
+    one ``add_nodes_from``/``add_edges_from`` make (multi-edges, both directions, self-loops)."""
+    import random
+
+    import networkx as nx
+
+    from mapper.graph.build import fill
+
+    rng = random.Random(7)
+    nodes = [(f"n{i}", {"kind": "Person", "i": i}) for i in range(60)]
+    edges = [
+        (f"n{rng.randrange(60)}", f"n{rng.randrange(60)}", f"t{k}", {"strength": rng.random()})
+        for k in range(400)
+    ]
+    edges.append(("n3", "n3", "loop", {"strength": 1.0}))
+    want = nx.MultiDiGraph(workspace="w")
+    want.add_nodes_from((n, dict(d)) for n, d in nodes)
+    want.add_edges_from([(u, v, k, dict(d)) for u, v, k, d in edges])
+    got = nx.MultiDiGraph(workspace="w")
+    fill(got, nodes, edges)
+    assert picture(got) == picture(want)
+    for n in want:
+        assert sorted(got.successors(n)) == sorted(want.successors(n))
+        assert sorted(got.predecessors(n)) == sorted(want.predecessors(n))
+        assert got.in_degree(n) == want.in_degree(n) and got.out_degree(n) == want.out_degree(n)
+    assert sorted(got.in_edges("n3", keys=True)) == sorted(want.in_edges("n3", keys=True))
+    got.remove_edge("n3", "n3", "loop")  # still an ordinary, changeable graph
+    assert not got.has_edge("n3", "n3")

@@ -72,6 +72,7 @@ Modules
 ``workspaces``   the Cypher for workspaces: create, delete in batches, load in batches
 ``nodes``        the Cypher for entities and their earlier versions
 ``ties``         the Cypher for ties (one relationship per version), locks, the projection
+``around``        the Cypher for a neighbourhood (``project_around``): one statement per hop
 ``contacts``     the Cypher for contact moments and the audit trail
 ``records``      the Cypher for records (small documents beside the graph)
 ``erasure``      the Cypher that rewrites history: erasure, merge and unmerge

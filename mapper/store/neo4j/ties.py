@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import networkx as nx
-
 from ...errors import ConflictError, NotFoundError
-from ...model import NodeKind, RelKind, Tie, check_date
-from ..base import Store, _kinds_arg, node_attrs, tie_attrs
-from .nodes import ALL_NODE_KINDS
+from ...model import RelKind, Tie
+from ..base import Store
 from .rows import (
     _chunks,
     _tie,
@@ -248,84 +245,3 @@ class TieCypher(Transactions, Store):
             )
         found = {t.id: t for t in sorted(out, key=lambda t: (t.id, t.version))}
         return [found[k] for k in sorted(found)]
-
-    def _around_nodes(
-        self, workspace: str, node_ids: list[str], day: dt.date, kinds: list[NodeKind] | None
-    ) -> list[Any]:
-        """As :meth:`Store._around_nodes`: one statement per 1,000 ids (an index seek on
-        ``(workspace, id)`` each), the day and kinds tested by the server, only the columns
-        the graph needs (dates as ISO text)."""
-        out: list[Any] = []
-        node_kinds = [k.value for k in kinds] if kinds is not None else ALL_NODE_KINDS
-        for chunk in _chunks(node_ids):
-            out += self._read(
-                "UNWIND $ids AS nid MATCH (n:Entity {workspace: $ws, id: nid}) "
-                "WHERE n.kind IN $kinds AND (n.since IS NULL OR n.since <= $day) "
-                "AND (n.until IS NULL OR n.until > $day) "
-                "RETURN n.id, n.kind, n.name, n.props, toString(n.since), toString(n.until)",
-                ws=workspace,
-                ids=chunk,
-                kinds=node_kinds,
-                day=day,
-            )
-        return out
-
-    def _around_ties(
-        self,
-        workspace: str,
-        node_ids: list[str],
-        day: dt.date,
-        *,
-        inner: bool = False,
-    ) -> list[Any]:
-        """As :meth:`Store._around_ties`: one statement per 1,000 ids that expands each
-        node's relationships both ways (with ``inner``, outgoing ones to one of the ids),
-        the day tested by the server, only the columns the graph needs (dates as ISO text)."""
-        out: list[Any] = []
-        pattern = "-[r]->(y:Entity) WHERE y.id IN $ring AND" if inner else "-[r]-(y:Entity) WHERE"
-        for chunk in _chunks(node_ids):
-            out += self._read(
-                f"UNWIND $ids AS nid MATCH (x:Entity {{workspace: $ws, id: nid}}){pattern} "
-                f"r.workspace = $ws AND type(r) IN $kinds AND {_VALID_ON} "
-                "RETURN r.tie_id, r.version, type(r), startNode(r).id, endNode(r).id, "
-                "r.strength, toString(r.since), toString(r.until), r.role, r.origin",
-                ws=workspace,
-                ids=chunk,
-                ring=node_ids if inner else None,
-                kinds=ALL_REL_KINDS,
-                day=day,
-            )
-        return out
-
-    def project(
-        self,
-        workspace: str,
-        *,
-        as_of: Any = None,
-        kinds: Iterable[str | NodeKind] | None = None,
-    ) -> nx.MultiDiGraph:
-        """As :meth:`Store.project`, but only ties whose two ends are in the projection
-        (of the given kinds, present on the day) are fetched from the server."""
-        day = check_date(as_of, field="as_of") or dt.date.today()
-        wanted = _kinds_arg(kinds)
-        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=workspace, as_of=day)
-        for node in self._query_nodes(workspace, wanted, day):
-            graph.add_node(node.id, **node_attrs(node))
-        ends = (
-            "a.kind IN $node_kinds AND b.kind IN $node_kinds",
-            "(a.since IS NULL OR a.since <= $day) AND (a.until IS NULL OR a.until > $day)",
-            "(b.since IS NULL OR b.since <= $day) AND (b.until IS NULL OR b.until > $day)",
-        )
-        node_kinds = [k.value for k in wanted] if wanted is not None else ALL_NODE_KINDS
-        for tie in self._tie_query(
-            "MATCH (a:Entity {workspace: $ws})-[r]->(b:Entity {workspace: $ws})",
-            None,
-            day,
-            False,
-            ends,
-            ws=workspace,
-            node_kinds=node_kinds,
-        ):
-            if tie.source in graph and tie.target in graph:
-                graph.add_edge(tie.source, tie.target, key=tie.id, **tie_attrs(tie))
-        return graph

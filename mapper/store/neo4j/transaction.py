@@ -19,6 +19,7 @@ import neo4j
 from neo4j import exceptions as neo_errors
 
 from ...errors import ConflictError, MapperError, StoreUnavailableError
+from .. import journal
 from .driver import describe
 
 log = logging.getLogger(__name__)
@@ -162,22 +163,28 @@ class Transactions:
     def _managed(
         self, method: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> T:
-        """Run ``method`` in a managed write transaction that the primitives join."""
+        """Run ``method`` in a managed write transaction that the primitives join.
+
+        The write journal (:mod:`mapper.store.journal`) sees this transaction as the
+        outermost one: the ``atomic()`` blocks of ``method`` are nested in it, and what it
+        changed reaches the shared projection once the driver has committed it (the last
+        attempt's record only)."""
         state = self._state
 
-        def work(tx: neo4j.ManagedTransaction) -> T:
+        def work(tx: neo4j.ManagedTransaction) -> tuple[T, Callable[[], None]]:
             # Each attempt starts clean: the driver rolled the previous one back.
             state.tx, state.depth, state.undo = tx, 0, []
             state.broken, state.undoing, state.managed = None, False, True
             try:
-                result = method(self, *args, **kwargs)
-                if state.broken is not None:
-                    raise ConflictError(
-                        "nothing was saved: the transaction was aborted by an earlier error "
-                        "({broken})",
-                        broken=state.broken,
-                    )
-                return result
+                with journal.outermost(self) as finish:
+                    result = method(self, *args, **kwargs)
+                    if state.broken is not None:
+                        raise ConflictError(
+                            "nothing was saved: the transaction was aborted by an earlier "
+                            "error ({broken})",
+                            broken=state.broken,
+                        )
+                    return result, finish()
             finally:
                 state.tx, state.depth, state.undo = None, 0, []
                 state.broken, state.undoing, state.managed = None, False, False
@@ -185,7 +192,9 @@ class Transactions:
         with self.driver.session(
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
-            return session.execute_write(work)
+            result, publish = session.execute_write(work)
+        publish()
+        return result
 
     def _on_undo(self, step: Callable[[], object]) -> None:
         """Remember how to undo a write made inside a nested ``atomic()`` block."""

@@ -11,14 +11,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ...errors import ConflictError
-from ...model import Contact, Node, Tie, WorkspaceInfo
+from ... import graph as _graph
+from ...errors import ConflictError, NotFoundError
+from ...model import Contact, Node, NodeKind, RelKind, Tie, WorkspaceInfo
 from ..base import Store, Workspace, check_slug
 from ..dump import WorkspaceDump
 from .rows import (
     _chunks,
     _json,
     _node_row,
+    _tie_props,
     _workspace,
 )
 from .transaction import Transactions, _retrying
@@ -30,6 +32,9 @@ DELETE_BATCH = 10_000
 #: Versions, contact moments and log entries written per transaction when a workspace is
 #: loaded (``mapper migrate``, a restore); a smaller load is one transaction.
 LOAD_BATCH = 20_000
+#: Rows per ``UNWIND`` statement of a batched load (bigger than the store's BATCH_SIZE:
+#: fewer round trips, and a statement this size still needs only a few MB on the server).
+LOAD_STATEMENT = 5_000
 #: A hidden, half-loaded workspace whose last batch is older than this (s) was interrupted.
 STALE_LOAD_SECONDS = 600
 
@@ -169,6 +174,9 @@ class WorkspaceCypher(Transactions, Store):
             for step in self._load_steps(info.slug, dump):
                 self._load_batch(info.slug, step)
             self._write("MATCH (w:Workspace {slug: $ws}) REMOVE w.loading", ws=info.slug)
+            # Written past the journal (not by its primitives): no projection may keep
+            # what it saw of the name before.
+            _graph.invalidate(self._projection_key(), info.slug)
         except BaseException:
             try:
                 self._delete_contents(info.slug)
@@ -209,7 +217,12 @@ class WorkspaceCypher(Transactions, Store):
     def _load_steps(self, workspace: str, dump: WorkspaceDump) -> Iterator[Callable[[], None]]:
         """The load as steps of at most :data:`LOAD_BATCH` items, in an order in which each
         step finds what it refers to: entities, their earlier versions, ties, contact
-        moments, the log."""
+        moments, the log.
+
+        The workspace is new and hidden, so nothing in it can clash with the dump: the dump
+        is checked here, once, in memory (:func:`_check_dump`), and the steps only write
+        (``UNWIND`` statements of :data:`LOAD_STATEMENT` rows, no reads before writes)."""
+        _check_dump(dump)
         latest: dict[str, Node] = {}
         for node in dump.nodes:
             if node.id not in latest or node.version > latest[node.id].version:
@@ -224,19 +237,52 @@ class WorkspaceCypher(Transactions, Store):
         audit = [replace(e, seq=None) for e in dump.audit]
 
         def write_older(rows: list[dict[str, Any]]) -> None:
-            for chunk in _chunks(rows):
+            for chunk in _chunks(rows, LOAD_STATEMENT):
                 self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
 
         for part in _chunks(entities, LOAD_BATCH):
-            yield functools.partial(self._insert_nodes, workspace, part)
+            yield functools.partial(self._create_entities, workspace, part)
         for rows in _chunks(older, LOAD_BATCH):
             yield functools.partial(write_older, rows)
         for tie_part in _chunks(ties, LOAD_BATCH):
-            yield functools.partial(self._insert_ties, workspace, tie_part)
+            yield functools.partial(self._create_ties, workspace, tie_part)
         for contact_part in _chunks(list(dump.contacts), LOAD_BATCH):
             yield functools.partial(self._insert_contacts, workspace, contact_part)
         for audit_part in _chunks(audit, LOAD_BATCH):
             yield functools.partial(self._insert_audit, workspace, audit_part)
+
+    def _create_entities(self, workspace: str, nodes: list[Node]) -> None:
+        """Write entities into a workspace being loaded (checked by :func:`_check_dump`)."""
+        by_kind: dict[NodeKind, list[dict[str, Any]]] = {}
+        for node in nodes:
+            by_kind.setdefault(node.kind, []).append(_node_row(workspace, node))
+        for kind, rows in by_kind.items():
+            # The label comes from the NodeKind enum, never from user text.
+            query = f"UNWIND $rows AS row CREATE (n:Entity:{NodeKind(kind).value}) SET n = row"
+            for chunk in _chunks(rows, LOAD_STATEMENT):
+                self._write(query, rows=chunk)
+
+    def _create_ties(self, workspace: str, ties: list[Tie]) -> None:
+        """Write tie versions into a workspace being loaded (checked by :func:`_check_dump`);
+        an end that is not there is an error (NotFoundError)."""
+        by_kind: dict[RelKind, list[dict[str, Any]]] = {}
+        for tie in ties:
+            by_kind.setdefault(tie.kind, []).append(
+                {"source": tie.source, "target": tie.target, "p": _tie_props(workspace, tie)}
+            )
+        for kind, rows in by_kind.items():
+            # The relationship type comes from the RelKind enum, never from user text.
+            query = (
+                "UNWIND $rows AS row "
+                "MATCH (a:Entity {workspace: $ws, id: row.source}) "
+                "MATCH (b:Entity {workspace: $ws, id: row.target}) "
+                f"CREATE (a)-[r:{RelKind(kind).value}]->(b) SET r = row.p "
+                "RETURN count(r) AS n"
+            )
+            for chunk in _chunks(rows, LOAD_STATEMENT):
+                done = self._write(query, ws=workspace, rows=chunk)
+                if not done or done[0]["n"] != len(chunk):
+                    raise NotFoundError("an end of one of these ties is not in this workspace")
 
     def _load_versions(
         self, workspace: str, nodes: list[Node], ties: list[Tie], contacts: list[Contact]
@@ -257,3 +303,26 @@ class WorkspaceCypher(Transactions, Store):
             self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
         self._insert_ties(workspace, sorted(ties, key=lambda t: (t.id, t.version)))
         self._insert_contacts(workspace, list(contacts))
+
+
+def _check_dump(dump: WorkspaceDump) -> None:
+    """What the store would otherwise refuse while writing, checked in memory before a
+    batched load: an entity version or tie version given twice, a tie whose versions are
+    of different kinds, a contact moment given twice (ConflictError)."""
+    nodes = {(n.id, n.version) for n in dump.nodes}
+    if len(nodes) != len(dump.nodes):
+        raise ConflictError("the same entity version is given twice")
+    ties = {(t.id, t.version) for t in dump.ties}
+    if len(ties) != len(dump.ties):
+        raise ConflictError("the same tie version is given twice")
+    kinds: dict[str, RelKind] = {}
+    for tie in dump.ties:
+        if kinds.setdefault(tie.id, tie.kind) is not tie.kind:
+            raise ConflictError(
+                "tie {tie_id!r} is a {stored} tie, not {kind}",
+                tie_id=tie.id,
+                stored=kinds[tie.id].value,
+                kind=tie.kind.value,
+            )
+    if len({c.id for c in dump.contacts}) != len(dump.contacts):
+        raise ConflictError("the same contact moment id is given twice")
