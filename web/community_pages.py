@@ -50,9 +50,10 @@ def history_around(community_ids: Iterable[str], also: Iterable[str] = ()) -> nx
 
 
 def whole_history() -> nx.MultiDiGraph:
-    """The workspace's whole history (every tie kind), from the shared projection's memory,
-    built once per snapshot (:meth:`mapper.graph.Projection.history`) and frozen."""
-    return derived(("history",), lambda: nx.freeze(get_projection().history()))
+    """The workspace's whole history (every tie kind): a read-only view over this request's
+    snapshot of the shared projection (:meth:`mapper.graph.Projection.history`), nothing
+    copied; ask it for parts (a node's ties, a subgraph), never for every edge."""
+    return get_projection().history()
 
 
 def calendar_owners(node: Any) -> list[str]:

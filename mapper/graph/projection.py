@@ -24,6 +24,7 @@ from .build import (
     _valid,
 )
 from .days import _DayView
+from .history import history_view
 
 
 class Projection:
@@ -66,6 +67,7 @@ class Projection:
         self._off_at = off_at
         self._views: OrderedDict[dt.date, nx.MultiDiGraph] = OrderedDict()
         self._views_lock = threading.Lock()
+        self._histories: dict[Any, nx.MultiDiGraph] = {}
 
     # -------------------------------------------------------------- building
 
@@ -131,39 +133,24 @@ class Projection:
         kinds: Iterable[str] | None = None,
         tie_kinds: Iterable[str] | None = None,
     ) -> nx.MultiDiGraph:
-        """The workspace with its whole history, as :meth:`Store.project_history` gives it
-        (every current node, every tie version keyed ``"<tie id>:<version>"``), from memory."""
-        node_kinds = {getattr(k, "value", k) for k in kinds} if kinds is not None else None
-        rel_kinds = {getattr(k, "value", k) for k in tie_kinds} if tie_kinds is not None else None
-        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=self.workspace, as_of=None, history=True)
-        with _no_gc():
-            nodes = [
-                (n, d)
-                for source in (self.graph._node, self._off_nodes)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
-                for n, d in source.items()
-                if node_kinds is None or d["kind"] in node_kinds
-            ]
-            nodes.sort(key=lambda item: item[0])
-            graph.add_nodes_from(nodes)
-            keep = graph._node  # type: ignore[attr-defined]  # networkx's own dicts, for speed
-            rows = []
-            for u, nbrs in self.graph._succ.items():  # type: ignore[attr-defined]  # networkx's own dicts, for speed
-                if u not in keep:
-                    continue
-                for v, keydict in nbrs.items():
-                    if v in keep:
-                        for k, d in keydict.items():
-                            if rel_kinds is None or d["kind"] in rel_kinds:
-                                rows.append((k, d["version"], u, v, d))
-            for k, versions in self._off_ties.items():
-                for u, v, d in versions:
-                    if u in keep and v in keep and (rel_kinds is None or d["kind"] in rel_kinds):
-                        rows.append((k, d["version"], u, v, d))
-            rows.sort(key=lambda r: (r[0], r[1]))
-            # The stubs know no (u, v, key, data) edges.
-            edges = [(u, v, f"{k}:{ver}", {"tie": k, **d}) for k, ver, u, v, d in rows]
-            graph.add_edges_from(edges)  # type: ignore[arg-type]
-        return graph
+        """The workspace with its whole history, equal to :meth:`Store.project_history` with
+        the same filters (every current node, every tie version keyed
+        ``"<tie id>:<version>"``): a read-only view over this projection's memory
+        (:mod:`mapper.graph.history`), made once per filter and snapshot, nothing copied.
+
+        It answers what is asked of it (a node's ties, a subgraph) in time proportional to
+        that; iterating every edge is as slow as building the graph, so ask for parts."""
+        key = (
+            frozenset(getattr(k, "value", k) for k in kinds) if kinds is not None else None,
+            frozenset(getattr(k, "value", k) for k in tie_kinds) if tie_kinds is not None else None,
+        )
+        with self._views_lock:
+            view = self._histories.get(key)
+            if view is None:
+                view = self._histories[key] = history_view(self, *key)
+                while len(self._histories) > 8:
+                    self._histories.pop(next(iter(self._histories)))
+            return view
 
     def node(self, node_id: Any) -> dict[str, Any] | None:
         """The attributes of a current node (valid today or not), or None."""
