@@ -26,6 +26,9 @@ from .build import (
 from .days import _DayView
 from .history import history_view
 
+#: How many applied writes a projection remembers the touched nodes of (:meth:`touched_since`).
+LOG_KEPT = 16
+
 
 class Projection:
     """A workspace's graph held in memory: as of today, plus what is valid on other days.
@@ -53,6 +56,8 @@ class Projection:
         off_nodes: dict[Any, dict[str, Any]],
         off_ties: dict[Any, list[tuple[Any, Any, dict[str, Any]]]],
         off_at: dict[Any, set[Any]],
+        log: tuple[tuple[Any, frozenset[Any]], ...] = (),
+        lineage: object | None = None,
     ):
         self.workspace = workspace
         self.today = today
@@ -68,6 +73,12 @@ class Projection:
         self._views: OrderedDict[dt.date, nx.MultiDiGraph] = OrderedDict()
         self._views_lock = threading.Lock()
         self._histories: dict[Any, nx.MultiDiGraph] = {}
+        #: The last few applied writes, oldest first: (mark before, ids of the nodes they
+        #: touched), see :meth:`touched_since`.
+        self._log = log
+        #: The same object for a built projection and every one applied from it: what was
+        #: derived from a snapshot of another lineage is never carried over.
+        self.lineage = lineage if lineage is not None else object()
 
     # -------------------------------------------------------------- building
 
@@ -152,6 +163,21 @@ class Projection:
                     self._histories.pop(next(iter(self._histories)))
             return view
 
+    def touched_since(self, mark: Any) -> frozenset[Any] | None:
+        """The ids of the nodes whose attributes or ties (any version) changed between the
+        snapshot of ``mark`` and this one (erased nodes and the other ends of their ties
+        included), or None when that is not known (built again since, or too many writes
+        ago). Lets what was derived from an older snapshot be carried over when none of the
+        nodes it read was touched."""
+        if mark == self.mark:
+            return frozenset()
+        found: set[Any] = set()
+        for before, touched in reversed(self._log):
+            found |= touched
+            if before == mark:
+                return frozenset(found)
+        return None
+
     def node(self, node_id: Any) -> dict[str, Any] | None:
         """The attributes of a current node (valid today or not), or None."""
         return self.graph._node.get(node_id) or self._off_nodes.get(node_id)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
@@ -230,6 +256,8 @@ class _Edit:
         self.off_nodes = dict(base._off_nodes)
         self.off_ties = {k: list(v) for k, v in base._off_ties.items()}
         self.off_at = {k: set(v) for k, v in base._off_at.items()}
+        #: Nodes whose attributes or ties this edit changes.
+        self.touched: set[Any] = set()
 
     # adjacency, copied on first touch
     def _succ_of(self, u: Any) -> dict[Any, Any]:
@@ -313,6 +341,7 @@ class _Edit:
             ),
             self.dates,
         )
+        self.touched.update((tie.source, tie.target))
         versions = [x for x in self._versions(tie.id, tie.source, tie.target)]
         versions = [x for x in versions if x[2]["version"] != tie.version]
         versions.append((tie.source, tie.target, attrs))
@@ -324,6 +353,7 @@ class _Edit:
         if where is None:
             return False
         u, v = where
+        self.touched.update((u, v))
         versions = []
         for s, t, attrs in self._versions(tie_id, u, v):
             if attrs["version"] == version:
@@ -358,6 +388,7 @@ class _Edit:
             (node.id, node.kind, node.name, node.props, node.since, node.until), self.dates
         )
         n = node.id
+        self.touched.add(n)
         was_present = n in self.node
         is_present = _valid(attrs, self.today)
         if was_present == is_present and self._known(n):
@@ -387,6 +418,7 @@ class _Edit:
         if not ties:
             return False
         u, v = ties[0].source, ties[0].target
+        self.touched.update((u, v))
         old = self._versions(tie_id, u, v)
         if any((s, t) != (u, v) for s, t, _ in old):
             return False
@@ -418,10 +450,13 @@ class _Edit:
         return True
 
     def drop_tie(self, tie_id: Any, u: Any, v: Any) -> None:
+        self.touched.update((u, v))
         self._versions(tie_id, u, v)
 
     def erase_node(self, n: Any) -> None:
+        self.touched.add(n)
         for k, u, v in self._ties_at(n):
+            self.touched.update((u, v))
             self._versions(k, u, v)
         if n in self.node:
             del self.node[n], self.succ[n], self.pred[n]
@@ -438,6 +473,8 @@ class _Edit:
             self.off_nodes,
             self.off_ties,
             self.off_at,
+            (*self.base._log, (self.base.mark, frozenset(self.touched)))[-LOG_KEPT:],
+            self.base.lineage,
         )
 
 
