@@ -48,7 +48,7 @@ from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_
 
 from . import maps as maps_web
 from .dates import date_arg, month_links
-from .db import current_workspace, derived, get_graph
+from .db import current_workspace, derived, get_graph, get_projection
 
 bp = Blueprint("main", __name__)
 
@@ -184,9 +184,10 @@ def workspace_counts() -> dict[str, int]:
 
 
 def entity_total() -> int:
-    """How many entities (current nodes of any kind) the workspace holds."""
-    counts = workspace_counts()
-    return sum(counts.get(k.value, 0) for k in NodeKind)
+    """How many entities (current nodes of any kind) the workspace holds: the shared
+    projection holds every one (its history's nodes; counted without a scan), so a write
+    does not send the entity page to the database to count them again."""
+    return len(get_projection().history())
 
 
 def name_of(graph: nx.MultiDiGraph, node: Any) -> str:

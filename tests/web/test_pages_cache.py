@@ -101,6 +101,8 @@ def writes(store, theme_id):
         lambda: store.add_contact("demo", staff.id, stranger, on=today, mode="in_person"),
     )
     yield "renamed", lambda: store.update_node("demo", person, name="Hernoemd Persoon")
+    yield "ended", lambda: store.update_node("demo", org.id, until=today)
+    yield "erased", lambda: store.erase_node("demo", stranger)
 
 
 def test_derived_views_equal_a_fresh_projection_after_every_write(demo_app, other):
@@ -113,6 +115,8 @@ def test_derived_views_equal_a_fresh_projection_after_every_write(demo_app, othe
         assert rows_picture(got) == rows_picture(theme_scan(graph))
         counts = derived_now(demo_app, views.workspace_counts)
         assert counts == other.counts("demo")
+        total = derived_now(demo_app, views.entity_total)
+        assert total == sum(v for k, v in counts.items() if k not in ("ties", "contacts"))
         ranked = derived_now(
             demo_app,
             lambda: web_warm.ranking(web_db.current_workspace(), theme, day, 20),
