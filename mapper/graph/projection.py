@@ -79,6 +79,7 @@ class Projection:
         #: The same object for a built projection and every one applied from it: what was
         #: derived from a snapshot of another lineage is never carried over.
         self.lineage = lineage if lineage is not None else object()
+        self._counts: dict[str, int] | None = None
 
     # -------------------------------------------------------------- building
 
@@ -162,6 +163,26 @@ class Projection:
                 while len(self._histories) > 8:
                     self._histories.pop(next(iter(self._histories)))
             return view
+
+    def counts(self) -> dict[str, int]:
+        """Current nodes per kind (only the kinds there are) and ``"ties"``, the number of
+        ties (each tie id once, whatever its versions), as ``Store.counts`` counts them
+        (without the contact moments): from memory, worked out once per snapshot."""
+        with self._views_lock:
+            if self._counts is None:
+                out: dict[str, int] = {}
+                for source in (self.graph._node, self._off_nodes):  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+                    for d in source.values():
+                        out[d["kind"]] = out.get(d["kind"], 0) + 1
+                succ = self.graph._succ  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+                ties = sum(len(keydict) for nbrs in succ.values() for keydict in nbrs.values())
+                for k, versions in self._off_ties.items():
+                    u, v, _d = versions[0]
+                    if k not in succ.get(u, {}).get(v, ()):  # no version of it valid today
+                        ties += 1
+                out["ties"] = ties
+                self._counts = out
+            return dict(self._counts)
 
     def touched_since(self, mark: Any) -> frozenset[Any] | None:
         """The ids of the nodes whose attributes or ties (any version) changed between the

@@ -54,6 +54,9 @@ def assert_history_same(store, slug="demo"):
         with pytest.raises(nx.NetworkXError, match="[Ff]rozen"):
             got.add_node("x")
     assert p.history() is p.history()  # made once per snapshot and filter
+    counts = {k: v for k, v in store.counts(slug).items() if v and k != "contacts"}
+    assert {k: v for k, v in p.counts().items() if v} == counts | {"ties": counts.get("ties", 0)}
+    assert store.contact_count(slug) == store.counts(slug)["contacts"]
 
 
 def changed_nodes(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> set:
