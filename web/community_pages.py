@@ -8,14 +8,12 @@ the links to the other pages)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
 
 import networkx as nx
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -25,6 +23,7 @@ from mapper.analysis.goals import MANUAL, goal_progress_series
 from mapper.community_history import carry_over, community_history_from
 from mapper.model import NodeKind
 
+from .carry import carried
 from .community_charts import column, line_chart
 from .community_forms import FRESH, measurement_form
 from .community_labels import CHARTS, METRIC_HELP, METRIC_LABELS, fmt_date, fmt_value
@@ -45,36 +44,14 @@ def history_around(community_ids: Iterable[str], also: Iterable[str] = ()) -> nx
     key = (frozenset(community_ids), frozenset(i for i in also if isinstance(i, str)))
 
     def compute() -> nx.MultiDiGraph:
-        p = get_projection()
-        where = (current_app.config.get("DATABASE_URL"), p.workspace, key)
-        with _LAST_LOCK:
-            last = _LAST.get(where)
-        graph = None
-        if last is not None and last[0] is p.lineage:
-            touched = p.touched_since(last[1])
-            if touched is not None:
-                graph = carry_over(last[2], p.history(), touched, key[0], also=key[1])
-        if graph is None:
-            graph = nx.freeze(
-                community_history_from(p.history(), sorted(key[0]), also=sorted(key[1]))
-            )
-        with _LAST_LOCK:
-            _LAST[where] = (p.lineage, p.mark, graph)
-            _LAST.move_to_end(where)
-            while len(_LAST) > LAST_KEPT:
-                _LAST.popitem(last=False)
-        return graph
+        history = get_projection().history()
+        return carried(
+            ("community-history", key),
+            lambda: nx.freeze(community_history_from(history, sorted(key[0]), also=sorted(key[1]))),
+            lambda older, touched: carry_over(older, history, touched, key[0], also=key[1]),
+        )
 
     return derived(("community-history", key), compute)
-
-
-#: The newest history around each set of communities, per database and workspace:
-#: (lineage, mark, graph) of the snapshot it was made on, so that the next snapshot carries it
-#: over when its writes touched none of it (:func:`mapper.community_history.carry_over`)
-#: instead of walking again. A graph shares its adjacency with the one it was carried from.
-_LAST: OrderedDict[Any, tuple[object, Any, nx.MultiDiGraph]] = OrderedDict()
-_LAST_LOCK = threading.Lock()
-LAST_KEPT = 32
 
 
 def whole_history() -> nx.MultiDiGraph:

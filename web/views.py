@@ -26,6 +26,7 @@ from mapper.analysis.scan import (
     ecosystem,
     library_bonds,
     theme_scan,
+    theme_scan_again,
     worksheet_rows,
 )
 from mapper.errors import MapperError, NotFoundError, ValidationError
@@ -47,6 +48,7 @@ from mapper.maps import (
 from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_step
 
 from . import maps as maps_web
+from .carry import carried, scan_rows_touched
 from .dates import date_arg, month_links
 from .db import current_workspace, derived, get_graph, get_projection
 
@@ -164,8 +166,17 @@ def projection(day: dt.date) -> nx.MultiDiGraph:
 
 def scan_rows(day: dt.date) -> list[Any]:
     """The theme scan of the workspace on ``day`` (:func:`theme_scan`), worked out once per
-    snapshot of the workspace and shared by the pages (never change the rows)."""
-    return derived(("theme_scan", day), lambda: theme_scan(projection(day)))
+    snapshot of the workspace and shared by the pages (never change the rows); after a write,
+    only the rows of the themes it touched or that a node it touched is tied to (in any
+    version) are worked out again (:func:`web.carry.carried`)."""
+
+    def again(rows: list[Any], touched: frozenset[Any]) -> list[Any]:
+        return theme_scan_again(projection(day), rows, scan_rows_touched(rows, touched))
+
+    return derived(
+        ("theme_scan", day),
+        lambda: carried(("theme_scan", day), lambda: theme_scan(projection(day)), again),
+    )
 
 
 def kind_nodes(day: dt.date, kind: str) -> list[Any]:
