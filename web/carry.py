@@ -25,7 +25,7 @@ T = TypeVar("T")
 _LAST: OrderedDict[Any, tuple[object, Any, Any]] = OrderedDict()
 _LOCK = threading.Lock()
 #: At most this many values are kept (the least recently made go first).
-KEPT = 64
+KEPT = 16
 
 
 def carried(
