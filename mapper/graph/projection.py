@@ -58,6 +58,7 @@ class Projection:
         off_at: dict[Any, set[Any]],
         log: tuple[tuple[Any, frozenset[Any]], ...] = (),
         lineage: object | None = None,
+        counts: dict[str, int] | None = None,
     ):
         self.workspace = workspace
         self.today = today
@@ -79,7 +80,7 @@ class Projection:
         #: The same object for a built projection and every one applied from it: what was
         #: derived from a snapshot of another lineage is never carried over.
         self.lineage = lineage if lineage is not None else object()
-        self._counts: dict[str, int] | None = None
+        self._counts: dict[str, int] | None = counts
 
     # -------------------------------------------------------------- building
 
@@ -279,6 +280,10 @@ class _Edit:
         self.off_at = {k: set(v) for k, v in base._off_at.items()}
         #: Nodes whose attributes or ties this edit changes.
         self.touched: set[Any] = set()
+        #: For the counts: each tie met (its ends, whether it was there before) and each node
+        #: met (its kind before, or None).
+        self.ties_met: dict[Any, tuple[Any, Any, bool]] = {}
+        self.nodes_met: dict[Any, Any] = {}
 
     # adjacency, copied on first touch
     def _succ_of(self, u: Any) -> dict[Any, Any]:
@@ -317,6 +322,7 @@ class _Edit:
     # ties
     def _versions(self, tie_id: Any, u: Any, v: Any) -> list[tuple[Any, Any, dict[str, Any]]]:
         """Every known version of a tie (removing them from where they were)."""
+        first = tie_id not in self.ties_met
         out = []
         if u in self.succ and v in self.succ[u] and tie_id in self.succ[u][v]:
             keydict = self._keydict(u, v)
@@ -329,6 +335,8 @@ class _Edit:
                     self.off_at[end].discard(tie_id)
                     if not self.off_at[end]:
                         del self.off_at[end]
+        if first:
+            self.ties_met[tie_id] = (u, v, bool(out))
         return out
 
     def _place(self, tie_id: Any, versions: list[tuple[Any, Any, dict[str, Any]]]) -> None:
@@ -410,6 +418,7 @@ class _Edit:
         )
         n = node.id
         self.touched.add(n)
+        self._meet(n)
         was_present = n in self.node
         is_present = _valid(attrs, self.today)
         if was_present == is_present and self._known(n):
@@ -476,6 +485,7 @@ class _Edit:
 
     def erase_node(self, n: Any) -> None:
         self.touched.add(n)
+        self._meet(n)
         for k, u, v in self._ties_at(n):
             self.touched.update((u, v))
             self._versions(k, u, v)
@@ -483,6 +493,30 @@ class _Edit:
             del self.node[n], self.succ[n], self.pred[n]
         self.off_nodes.pop(n, None)
         self.off_at.pop(n, None)
+
+    def _meet(self, n: Any) -> None:
+        if n not in self.nodes_met:
+            d = self.node.get(n) or self.off_nodes.get(n)
+            self.nodes_met[n] = d["kind"] if d is not None else None
+
+    def _counts(self) -> dict[str, int] | None:
+        """The base's counts with this edit's changes (None when the base has none yet)."""
+        base = self.base._counts
+        if base is None:
+            return None
+        out = dict(base)
+        for n, before in self.nodes_met.items():
+            d = self.node.get(n) or self.off_nodes.get(n)
+            after = d["kind"] if d is not None else None
+            if before != after:
+                if before is not None:
+                    out[before] -= 1
+                if after is not None:
+                    out[after] = out.get(after, 0) + 1
+        for k, (u, v, before) in self.ties_met.items():
+            after = k in self.off_ties or k in self.succ.get(u, {}).get(v, ())
+            out["ties"] += int(after) - int(before)
+        return out
 
     def done(self, mark: Any) -> Projection:
         graph = _freeze_graph(self.base.workspace, self.today, self.node, self.succ, self.pred)
@@ -496,6 +530,7 @@ class _Edit:
             self.off_at,
             (*self.base._log, (self.base.mark, frozenset(self.touched)))[-LOG_KEPT:],
             self.base.lineage,
+            self._counts(),
         )
 
 
