@@ -351,15 +351,14 @@ class SQLitePrimitives(SQLiteConnection):
         with self._lock:
             ex = self.conn.execute
             ids = {entity}
-            for table, x, y in (("ties", "source", "target"), ("contacts", "a", "b")):
-                for end in (x, y):
-                    ids.update(
-                        r[0]
-                        for r in ex(
-                            f"SELECT DISTINCT id FROM {table} WHERE workspace = ? AND {end} = ?",
-                            (workspace, entity),
-                        )
-                    )
+            # each by its own index (with DISTINCT the planner walks the primary key instead)
+            for sql in (
+                "SELECT id FROM ties INDEXED BY ties_source WHERE workspace = ? AND source = ?",
+                "SELECT id FROM ties INDEXED BY ties_target WHERE workspace = ? AND target = ?",
+                "SELECT id FROM contacts INDEXED BY contacts_a WHERE workspace = ? AND a = ?",
+                "SELECT id FROM contacts INDEXED BY contacts_b WHERE workspace = ? AND b = ?",
+            ):
+                ids.update(r[0] for r in ex(sql, (workspace, entity)))
             seqs = audit_refs.entries_naming(self.conn, workspace, sorted(ids))
             found: list[AuditEntry] = []
             extra = f" AND action IN ({','.join('?' * len(actions))})" if actions else ""
