@@ -31,7 +31,6 @@ node, ``get_nodes``, ``nodes`` by kind), so it works on every adapter.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -143,18 +142,28 @@ def community_history_from(
     communities = sorted(set(community_ids))
     versions: dict[Any, tuple[Any, Any, dict[str, Any]]] = {}
 
+    # networkx's own adjacency (a plain dict, or the history view's mapping): the edge views'
+    # machinery costs more than the walk itself
+    succ, pred = history._succ, history._pred  # type: ignore[attr-defined]
+
     def ties_at(node_id: Any, kinds: Iterable[str]) -> list[tuple[Any, Any, Any, dict[str, Any]]]:
+        """As ``out_edges`` then ``in_edges`` of the node (keys, data), of those kinds."""
         if node_id not in history:
             return []
         wanted_kinds = set(kinds)
-        return [
-            (u, v, k, d)
-            for u, v, k, d in chain(
-                history.out_edges(node_id, keys=True, data=True),
-                history.in_edges(node_id, keys=True, data=True),
-            )
+        found = [
+            (node_id, v, k, d)
+            for v, keydict in succ[node_id].items()
+            for k, d in keydict.items()
             if d["kind"] in wanted_kinds
         ]
+        found += [
+            (u, node_id, k, d)
+            for u, keydict in pred[node_id].items()
+            for k, d in keydict.items()
+            if d["kind"] in wanted_kinds
+        ]
+        return found
 
     def collect(node_id: Any, kinds: Iterable[str]) -> list[tuple[Any, Any, Any, dict[str, Any]]]:
         found = ties_at(node_id, kinds)
@@ -204,5 +213,86 @@ def community_history_from(
     )
     graph.add_nodes_from((n, nodes[n]) for n in sorted(i for i in ids if i in nodes))
     rows = sorted(versions.items(), key=lambda item: (item[1][2]["tie"], item[1][2]["version"]))
-    graph.add_edges_from((u, v, k, d) for k, (u, v, d) in rows)  # type: ignore[arg-type,misc]  # the stubs know no (u, v, key, data)
+    _add_edges(graph, rows)
     return graph
+
+
+def _add_edges(graph: nx.MultiDiGraph, rows: Iterable[tuple[Any, tuple[Any, Any, Any]]]) -> None:
+    """``graph.add_edges_from((u, v, key, attrs) for key, (u, v, attrs) in rows)`` between
+    nodes already in ``graph``, into its own dicts: the same adjacency (each key dict shared
+    by both ends, each attribute dict a copy, in the same order), without networkx's few
+    microseconds per edge (tens of thousands of tie versions around the communities)."""
+    gsucc, gpred = graph._succ, graph._pred  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+    for k, (u, v, d) in rows:
+        keydict = gsucc[u].get(v)
+        if keydict is None:
+            keydict = gsucc[u][v] = {}
+            gpred[v][u] = keydict
+        keydict[k] = dict(d)
+
+
+#: Node kinds whose every node the walk of :func:`community_history_from` may start from or
+#: look at by kind: a touched node of one of these kinds means walking again.
+_WALK_KINDS = frozenset(
+    {
+        *LIBRARY_KINDS,
+        NodeKind.ACTIVITY.value,
+        NodeKind.COMMUNITY.value,
+        NodeKind.GOAL.value,
+        NodeKind.SMART_GOAL.value,
+        NodeKind.THEME.value,
+    }
+)
+
+
+def carry_over(
+    graph: nx.MultiDiGraph,
+    history: nx.MultiDiGraph,
+    touched: Iterable[Any],
+    community_ids: Iterable[str],
+    *,
+    also: Iterable[str] = (),
+) -> nx.MultiDiGraph | None:
+    """``community_history_from(history, community_ids, also=also)`` worked out from
+    ``graph`` (the same made on an older snapshot) when the writes since touched only
+    ``touched`` (node ids, as :meth:`mapper.graph.Projection.touched_since` gives them), or
+    None when it has to be walked again.
+
+    Every tie version in the result was found at one of the walk's starting points (the
+    communities, their members ever, goals, themes, activities, the library and its staff,
+    ``also``): when none of those is touched, nor any node of a kind the walk looks for, the
+    tie versions are the same and only the attributes of touched nodes in ``graph`` change.
+    ``graph`` itself when nothing in it was touched; a new frozen graph sharing its
+    adjacency otherwise (``graph`` must be frozen: it is shared)."""
+    communities = set(community_ids)
+    anchors = set(communities) | {i for i in also if isinstance(i, str)}
+    for community in communities & set(graph):
+        for u, _v, d in graph.in_edges(community, data=True):
+            if d["kind"] == "MEMBER_OF":
+                anchors.add(u)
+        for _u, v, d in graph.out_edges(community, data=True):
+            if d["kind"] in ("PURSUES", "ABOUT"):
+                anchors.add(v)
+    nodes = graph.nodes
+    changed: dict[Any, Any] = {}
+    for n in touched:
+        if n in anchors:
+            return None
+        old = nodes.get(n)
+        new = history.nodes.get(n)
+        if (old is not None and (new is None or old["kind"] in _WALK_KINDS)) or (
+            new is not None and new["kind"] in _WALK_KINDS
+        ):
+            return None
+        if old is not None:
+            changed[n] = new
+    if not changed:
+        return graph
+    fresh: nx.MultiDiGraph = nx.MultiDiGraph(**graph.graph)
+    node = dict(graph._node)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+    for n, attrs in changed.items():
+        node[n] = dict(attrs)
+    fresh._node = node  # type: ignore[attr-defined]
+    fresh._adj = fresh._succ = graph._succ  # type: ignore[attr-defined]  # shared, read-only
+    fresh._pred = graph._pred  # type: ignore[attr-defined]  # shared, read-only
+    return nx.freeze(fresh)

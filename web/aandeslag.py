@@ -18,7 +18,6 @@ from flask import (
     Response,
     abort,
     flash,
-    g,
     jsonify,
     render_template,
     request,
@@ -70,12 +69,11 @@ def load(community_id: str) -> Node:
     return node
 
 
-def history_graph() -> Any:
-    """The workspace's history graph, read once per request (a page builds several forms
-    and blocks from it; a request that writes redirects, or shows a form whose write failed)."""
-    if "aandeslag_history" not in g:
-        g.aandeslag_history = com.load_history(current_workspace())
-    return g.aandeslag_history
+def history_graph(node: Node) -> Any:
+    """The history around the community (:func:`web.community_pages.history_around`, as the
+    community page reads it): from the shared projection, kept per snapshot, not the whole
+    history read from the database (a page builds several forms and blocks from it)."""
+    return history_around([node.id], calendar_owners(node))
 
 
 def pick(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -85,7 +83,7 @@ def pick(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 def people_choices(node: Node, *, kinds: tuple[NodeKind, ...], blank: bool = True) -> list:
     """Staff first, then the community's current members (and partner organisations)."""
     ws = current_workspace()
-    G = history_graph()
+    G = history_graph(node)
     profile = com.profile(G, node.id, as_of=dt.date.today())
     pairs: list[tuple[str, str]] = [("", _("(nobody)"))] if blank else []
     if NodeKind.STAFF in kinds:
@@ -130,7 +128,7 @@ def page_forms(node: Node) -> dict[str, Any]:
         settings.meeting_rhythm.data = s.get("meeting_rhythm") or ""
         settings.outcomes_place.data = s.get("outcomes_place") or ""
     checkpoint = forms.CheckpointForm(prefix="checkpoint")
-    goals = community_goals(history_graph(), node.id)
+    goals = community_goals(history_graph(node), node.id)
     checkpoint.goals.choices = pick([(g.id, g.name) for g in goals])
     outcome = forms.OutcomeForm(prefix="outcome")
     if not outcome.date.data:
@@ -182,7 +180,7 @@ def pulse_block(history: Any, node: Node, day: dt.date) -> dict[str, Any]:
 
 def render_page(node: Node, overrides: dict[str, Any] | None = None, status: int = 200) -> Any:
     day = date_arg("as_of", dt.date.today())
-    history = history_graph()
+    history = history_graph(node)
     page = page_forms(node)
     page.update(overrides or {})
     agreements = workplan.records(node, "agreements")

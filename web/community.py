@@ -153,10 +153,11 @@ def render_index(form: NewCommunityForm) -> str:
 
 def index_figures(community_ids: tuple[str, ...], day: dt.date) -> dict[str, dict[str, Any]]:
     """Per community: its connectedness on ``day`` and its SMART goals (how many, how many
-    met), computed once per snapshot of the workspace (:func:`web.db.derived`)."""
+    met), kept with the history around them (:func:`web.db.derived`), which a write that
+    touched none of it carries over to the next snapshot."""
+    history = history_around(community_ids)
 
     def compute() -> dict[str, dict[str, Any]]:
-        history = history_around(community_ids)
         out: dict[str, dict[str, Any]] = {}
         for community_id in community_ids:
             goals = community_goals(history, community_id)
@@ -168,7 +169,7 @@ def index_figures(community_ids: tuple[str, ...], day: dt.date) -> dict[str, dic
             }
         return out
 
-    return derived(("community-index", community_ids, day, dt.date.today()), compute)
+    return derived(("community-index", community_ids, day, dt.date.today()), compute, of=history)
 
 
 @bp.post("/communities/")
@@ -238,8 +239,8 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
         )
         start = add_months(end, -12)
     dates = series_dates(start, end, every=every)
-    # the analyses, once per snapshot of the workspace for the same question (from the
-    # history kept with it): a second visitor gets them at once
+    # the analyses, once per history around the community (carried over with it by a write
+    # that touched none of it) for the same question: a second visitor gets them at once
     points, now, profile = derived(
         ("community-page", community_id, tuple(dates), day, today),
         lambda: (
@@ -247,6 +248,7 @@ def render_page(community_id: str, posted: dict[str, FlaskForm] | None = None) -
             connectedness(history, community_id, as_of=day),
             com.profile(history, community_id, as_of=day),
         ),
+        of=history,
     )
     goals = [
         goal_block(history, goal, day, posted.get(f"measure:{goal.id}"))

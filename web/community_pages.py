@@ -20,10 +20,11 @@ from flask_wtf import FlaskForm
 from mapper import workplan
 from mapper.analysis.community import SHARE_METRICS, series_dates
 from mapper.analysis.goals import MANUAL, goal_progress_series
-from mapper.community_history import community_history_from
+from mapper.community_history import carry_over, community_history_from
 from mapper.model import NodeKind
 from mapper.svg_charts import line_chart, series
 
+from .carry import carried
 from .community_forms import FRESH, measurement_form
 from .community_labels import CHARTS, METRIC_HELP, METRIC_LABELS, fmt_date, fmt_value
 from .db import current_workspace, derived, get_projection
@@ -43,16 +44,21 @@ def history_around(community_ids: Iterable[str], also: Iterable[str] = ()) -> nx
     key = (frozenset(community_ids), frozenset(i for i in also if isinstance(i, str)))
 
     def compute() -> nx.MultiDiGraph:
-        graph = community_history_from(whole_history(), sorted(key[0]), also=sorted(key[1]))
-        return nx.freeze(graph)
+        history = get_projection().history()
+        return carried(
+            ("community-history", key),
+            lambda: nx.freeze(community_history_from(history, sorted(key[0]), also=sorted(key[1]))),
+            lambda older, touched: carry_over(older, history, touched, key[0], also=key[1]),
+        )
 
     return derived(("community-history", key), compute)
 
 
 def whole_history() -> nx.MultiDiGraph:
-    """The workspace's whole history (every tie kind), from the shared projection's memory,
-    built once per snapshot (:meth:`mapper.graph.Projection.history`) and frozen."""
-    return derived(("history",), lambda: nx.freeze(get_projection().history()))
+    """The workspace's whole history (every tie kind): a read-only view over this request's
+    snapshot of the shared projection (:meth:`mapper.graph.Projection.history`), nothing
+    copied; ask it for parts (a node's ties, a subgraph), never for every edge."""
+    return get_projection().history()
 
 
 def calendar_owners(node: Any) -> list[str]:

@@ -69,7 +69,7 @@ from mapper.maps.timeline import first_day
 from mapper.store import Workspace
 
 from .auth import has_role
-from .db import current_workspace
+from .db import current_workspace, get_projection
 from .map_layouts import (
     MAX_POSITIONS,
     clean_positions,
@@ -84,9 +84,10 @@ bp = Blueprint("maps", __name__, url_prefix="/maps")
 VIEWS_KEY = "map_views"
 #: At most this many saved views per workspace.
 MAX_VIEWS = 200
-#: Maps over months kept per process (see :func:`timeline_map`).
+#: Maps over months kept per process (see :func:`timeline_map`): key → (lineage and mark of
+#: the snapshot they were made on, the points they could show, the JSON).
 CACHE_SIZE = 16
-_CACHE: dict[Any, dict[str, Any]] = {}
+_CACHE: dict[Any, tuple[object, Any, frozenset[Any], dict[str, Any]]] = {}
 _CACHE_LOCK = threading.Lock()
 #: Map pages a saved view may point to (endpoint prefixes of their paths).
 VIEW_PATHS = ("/scan/", "/communities/", "/warm")
@@ -142,12 +143,16 @@ def timeline_map(
     made on it, so filters and dates never move a point); ``select(graph)`` what the map shows
     on one day (filters applied); ``draw(selection, positions=...)`` builds the pyvis network;
     ``current`` is the selection on ``day``, for the measures. ``cache_key`` names the
-    selection (e.g. the filters): the result is kept per process until the workspace changes
-    (its newest audit entry) or the map's kept positions do.
+    selection (e.g. the filters): the result is kept per process while the map's kept
+    positions stay the same and the writes since touched none of the points the map could
+    show (:meth:`mapper.graph.Projection.touched_since`; every tie the map draws or reads
+    has an end among them, so a write elsewhere changes nothing on it).
     """
+    p = get_projection()
+    if history is None:
+        history = p.history()  # from memory, equal to ws.project_history()
     key = None
     if cache_key is not None:
-        newest = ws.store.audit(ws.slug, limit=1)
         layout = ws.info.settings.get(layout_setting(map_key))
         key = (
             current_app.config.get("DATABASE_URL"),
@@ -158,17 +163,20 @@ def timeline_map(
             dt.date.today(),
             str(get_locale()),
             has_role("editor"),
-            (newest[0].at, newest[0].action, newest[0].target_id) if newest else None,
             hashlib.sha1(json.dumps(layout, sort_keys=True).encode()).hexdigest(),
         )
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
-        if hit is not None:
-            return with_token(copy.deepcopy(hit))
-    data = _timeline_data(ws, map_key, centre, day, universe, select, draw, current, history)
+        if hit is not None and hit[0] is p.lineage:
+            touched = p.touched_since(hit[1])
+            if touched is not None and touched.isdisjoint(hit[2]):
+                with _CACHE_LOCK:
+                    _CACHE[key] = (p.lineage, p.mark, hit[2], hit[3])
+                return with_token(copy.deepcopy(hit[3]))
+    data, nodes = _timeline_data(ws, map_key, centre, day, universe, select, draw, current, history)
     if key is not None:
         with _CACHE_LOCK:
-            _CACHE[key] = copy.deepcopy(data)
+            _CACHE[key] = (p.lineage, p.mark, frozenset(nodes), copy.deepcopy(data))
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
     return with_token(data)
@@ -190,10 +198,9 @@ def _timeline_data(
     select: Callable[[nx.MultiDiGraph], nx.MultiDiGraph],
     draw: Callable[..., Any],
     current: nx.MultiDiGraph,
-    history: nx.MultiDiGraph | None = None,
-) -> dict[str, Any]:
-    if history is None:
-        history = ws.projection().history()  # from memory, equal to ws.project_history()
+    history: nx.MultiDiGraph,
+) -> tuple[dict[str, Any], set[Any]]:
+    """The map's JSON, and every point it could show (``universe(history)``)."""
     nodes = universe(history)
     scope = history.subgraph(nodes).copy()
     today = dt.date.today()
@@ -227,7 +234,7 @@ def _timeline_data(
     data["day"] = index.get(day, len(timeline.days) - 1)
     data.update(map_context(map_key))
     share_edge_styles(data)
-    return data
+    return data, nodes
 
 
 #: The drawing options of a tie that depend only on its kind, strength and place (sent once per

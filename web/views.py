@@ -26,6 +26,7 @@ from mapper.analysis.scan import (
     ecosystem,
     library_bonds,
     theme_scan,
+    theme_scan_again,
     worksheet_rows,
 )
 from mapper.errors import MapperError, NotFoundError, ValidationError
@@ -47,8 +48,9 @@ from mapper.maps import (
 from mapper.model import STRENGTH_STEPS, NodeKind, RelKind, node_kind, strength_step
 
 from . import maps as maps_web
+from .carry import carried, scan_rows_touched
 from .dates import date_arg, month_links
-from .db import current_workspace, derived, get_graph
+from .db import current_workspace, derived, get_graph, get_projection
 
 bp = Blueprint("main", __name__)
 
@@ -164,8 +166,17 @@ def projection(day: dt.date) -> nx.MultiDiGraph:
 
 def scan_rows(day: dt.date) -> list[Any]:
     """The theme scan of the workspace on ``day`` (:func:`theme_scan`), worked out once per
-    snapshot of the workspace and shared by the pages (never change the rows)."""
-    return derived(("theme_scan", day), lambda: theme_scan(projection(day)))
+    snapshot of the workspace and shared by the pages (never change the rows); after a write,
+    only the rows of the themes it touched or that a node it touched is tied to (in any
+    version) are worked out again (:func:`web.carry.carried`)."""
+
+    def again(rows: list[Any], touched: frozenset[Any]) -> list[Any]:
+        return theme_scan_again(projection(day), rows, scan_rows_touched(rows, touched))
+
+    return derived(
+        ("theme_scan", day),
+        lambda: carried(("theme_scan", day), lambda: theme_scan(projection(day)), again),
+    )
 
 
 def kind_nodes(day: dt.date, kind: str) -> list[Any]:
@@ -179,14 +190,27 @@ def kind_nodes(day: dt.date, kind: str) -> list[Any]:
 
 
 def workspace_counts() -> dict[str, int]:
-    """``ws.counts()`` (by the database), once per snapshot of the workspace."""
-    return derived("counts", lambda: current_workspace().counts())
+    """``ws.counts()``, once per snapshot of the workspace: the nodes and ties counted in
+    the shared projection (:meth:`mapper.graph.Projection.counts`; counting a province's
+    million ties in the database took seconds after every write), the contact moments by
+    the database."""
+
+    def count() -> dict[str, int]:
+        ws = current_workspace()
+        found = get_projection().counts()
+        out = {k.value: found.get(k.value, 0) for k in NodeKind}
+        out["ties"] = found["ties"]
+        out["contacts"] = ws.store.contact_count(ws.slug)
+        return out
+
+    return derived("counts", count)
 
 
 def entity_total() -> int:
-    """How many entities (current nodes of any kind) the workspace holds."""
-    counts = workspace_counts()
-    return sum(counts.get(k.value, 0) for k in NodeKind)
+    """How many entities (current nodes of any kind) the workspace holds: the shared
+    projection holds every one (its history's nodes; counted without a scan), so a write
+    does not send the entity page to the database to count them again."""
+    return len(get_projection().history())
 
 
 def name_of(graph: nx.MultiDiGraph, node: Any) -> str:

@@ -149,32 +149,54 @@ def theme_scan(graph: nx.MultiDiGraph) -> list[ThemeScanRow]:
         Ordered by name (case-insensitive), then id. ``counts`` holds, per town kind
         (``Person``, ``Organisation``, ``Activity``, ``Channel``), how many are on the theme.
     """
-    rows = []
-    for theme, data in graph.nodes(data=True):
-        if data.get("kind") != K.THEME:
-            continue
-        row = ThemeScanRow(theme=theme, name=data.get("name", str(theme)))
-        seen: dict[str, set[Any]] = {k.value: set() for k in TOWN_KINDS}
-        for source, _, edge in graph.in_edges(theme, data=True):
-            kind, source_kind = edge.get("kind"), _kind(graph, source)
-            if kind == R.ABOUT and source_kind == K.GOAL:
-                if source not in row.goals:
-                    row.goals.append(source)
-            elif kind == R.ACTIVE_ON and source_kind == K.LIBRARY:
-                row.library_active = True
-            elif (
-                kind == R.ACTIVE_ON
-                and source_kind in (K.PERSON, K.ORGANISATION)
-                or kind == R.ABOUT
-                and source_kind in (K.ACTIVITY, K.CHANNEL)
-            ):
-                seen[source_kind].add(source)
-        row.goals.sort(key=lambda g: (str(graph.nodes[g].get("name", "")).casefold(), str(g)))
-        row.counts = {k: len(v) for k, v in seen.items()}
-        row.signals = signals(data.get("props") or {})
-        rows.append(row)
+    rows = [
+        _theme_row(graph, theme, data)
+        for theme, data in graph.nodes(data=True)
+        if data.get("kind") == K.THEME
+    ]
     rows.sort(key=lambda r: (r.name.casefold(), str(r.theme)))
     return rows
+
+
+def theme_scan_again(
+    graph: nx.MultiDiGraph, rows: list[ThemeScanRow], themes: Iterable[Any]
+) -> list[ThemeScanRow]:
+    """``theme_scan(graph)`` from ``rows`` (the scan of an older graph) when only the rows
+    of ``themes`` can differ: those are worked out again (or left out, or added, as they
+    are themes of ``graph`` or not), the others kept as they are (shared, never changed)."""
+    again = set(themes)
+    out = [r for r in rows if r.theme not in again]
+    nodes = graph.nodes
+    out += [
+        _theme_row(graph, theme, nodes[theme])
+        for theme in again
+        if theme in nodes and nodes[theme].get("kind") == K.THEME
+    ]
+    out.sort(key=lambda r: (r.name.casefold(), str(r.theme)))
+    return out
+
+
+def _theme_row(graph: nx.MultiDiGraph, theme: Any, data: dict[str, Any]) -> ThemeScanRow:
+    row = ThemeScanRow(theme=theme, name=data.get("name", str(theme)))
+    seen: dict[str, set[Any]] = {k.value: set() for k in TOWN_KINDS}
+    for source, _, edge in graph.in_edges(theme, data=True):
+        kind, source_kind = edge.get("kind"), _kind(graph, source)
+        if kind == R.ABOUT and source_kind == K.GOAL:
+            if source not in row.goals:
+                row.goals.append(source)
+        elif kind == R.ACTIVE_ON and source_kind == K.LIBRARY:
+            row.library_active = True
+        elif (
+            kind == R.ACTIVE_ON
+            and source_kind in (K.PERSON, K.ORGANISATION)
+            or kind == R.ABOUT
+            and source_kind in (K.ACTIVITY, K.CHANNEL)
+        ):
+            seen[source_kind].add(source)
+    row.goals.sort(key=lambda g: (str(graph.nodes[g].get("name", "")).casefold(), str(g)))
+    row.counts = {k: len(v) for k, v in seen.items()}
+    row.signals = signals(data.get("props") or {})
+    return row
 
 
 def ecosystem(graph: nx.MultiDiGraph, theme: Any) -> set[Any]:

@@ -28,8 +28,10 @@ restore, a bulk import of many ties) also means building again.
 
 The package's modules: :mod:`~mapper.graph.build` (rows to a graph, ``valid_on``),
 :mod:`~mapper.graph.projection` (the shared projection and its copy-on-write edits),
-:mod:`~mapper.graph.days` (views of other days) and :mod:`~mapper.graph.shared` (the
-per-process registry).
+:mod:`~mapper.graph.days` (views of other days), :mod:`~mapper.graph.history` (the whole
+history as a view over the same memory: :meth:`Projection.history`, equal to
+``Store.project_history``, nothing rebuilt after a write) and :mod:`~mapper.graph.shared`
+(the per-process registry).
 """
 
 from __future__ import annotations

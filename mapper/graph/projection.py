@@ -25,6 +25,10 @@ from .build import (
     fill,
 )
 from .days import _DayView
+from .history import history_view
+
+#: How many applied writes a projection remembers the touched nodes of (:meth:`touched_since`).
+LOG_KEPT = 16
 
 
 class Projection:
@@ -53,6 +57,9 @@ class Projection:
         off_nodes: dict[Any, dict[str, Any]],
         off_ties: dict[Any, list[tuple[Any, Any, dict[str, Any]]]],
         off_at: dict[Any, set[Any]],
+        log: tuple[tuple[Any, frozenset[Any]], ...] = (),
+        lineage: object | None = None,
+        counts: dict[str, int] | None = None,
     ):
         self.workspace = workspace
         self.today = today
@@ -67,6 +74,14 @@ class Projection:
         self._off_at = off_at
         self._views: OrderedDict[dt.date, nx.MultiDiGraph] = OrderedDict()
         self._views_lock = threading.Lock()
+        self._histories: dict[Any, nx.MultiDiGraph] = {}
+        #: The last few applied writes, oldest first: (mark before, ids of the nodes they
+        #: touched), see :meth:`touched_since`.
+        self._log = log
+        #: The same object for a built projection and every one applied from it: what was
+        #: derived from a snapshot of another lineage is never carried over.
+        self.lineage = lineage if lineage is not None else object()
+        self._counts: dict[str, int] | None = counts
 
     # -------------------------------------------------------------- building
 
@@ -131,39 +146,59 @@ class Projection:
         kinds: Iterable[str] | None = None,
         tie_kinds: Iterable[str] | None = None,
     ) -> nx.MultiDiGraph:
-        """The workspace with its whole history, as :meth:`Store.project_history` gives it
-        (every current node, every tie version keyed ``"<tie id>:<version>"``), from memory."""
-        node_kinds = {getattr(k, "value", k) for k in kinds} if kinds is not None else None
-        rel_kinds = {getattr(k, "value", k) for k in tie_kinds} if tie_kinds is not None else None
-        graph: nx.MultiDiGraph = nx.MultiDiGraph(workspace=self.workspace, as_of=None, history=True)
-        with _no_gc():
-            nodes = [
-                (n, d)
-                for source in (self.graph._node, self._off_nodes)  # type: ignore[attr-defined]  # networkx's own dicts, for speed
-                for n, d in source.items()
-                if node_kinds is None or d["kind"] in node_kinds
-            ]
-            nodes.sort(key=lambda item: item[0])
-            graph.add_nodes_from(nodes)
-            keep = graph._node  # type: ignore[attr-defined]  # networkx's own dicts, for speed
-            rows = []
-            for u, nbrs in self.graph._succ.items():  # type: ignore[attr-defined]  # networkx's own dicts, for speed
-                if u not in keep:
-                    continue
-                for v, keydict in nbrs.items():
-                    if v in keep:
-                        for k, d in keydict.items():
-                            if rel_kinds is None or d["kind"] in rel_kinds:
-                                rows.append((k, d["version"], u, v, d))
-            for k, versions in self._off_ties.items():
-                for u, v, d in versions:
-                    if u in keep and v in keep and (rel_kinds is None or d["kind"] in rel_kinds):
-                        rows.append((k, d["version"], u, v, d))
-            rows.sort(key=lambda r: (r[0], r[1]))
-            # The stubs know no (u, v, key, data) edges.
-            edges = [(u, v, f"{k}:{ver}", {"tie": k, **d}) for k, ver, u, v, d in rows]
-            graph.add_edges_from(edges)  # type: ignore[arg-type]
-        return graph
+        """The workspace with its whole history, equal to :meth:`Store.project_history` with
+        the same filters (every current node, every tie version keyed
+        ``"<tie id>:<version>"``): a read-only view over this projection's memory
+        (:mod:`mapper.graph.history`), made once per filter and snapshot, nothing copied.
+
+        It answers what is asked of it (a node's ties, a subgraph) in time proportional to
+        that; iterating every edge is as slow as building the graph, so ask for parts."""
+        key = (
+            frozenset(getattr(k, "value", k) for k in kinds) if kinds is not None else None,
+            frozenset(getattr(k, "value", k) for k in tie_kinds) if tie_kinds is not None else None,
+        )
+        with self._views_lock:
+            view = self._histories.get(key)
+            if view is None:
+                view = self._histories[key] = history_view(self, *key)
+                while len(self._histories) > 8:
+                    self._histories.pop(next(iter(self._histories)))
+            return view
+
+    def counts(self) -> dict[str, int]:
+        """Current nodes per kind (only the kinds there are) and ``"ties"``, the number of
+        ties (each tie id once, whatever its versions), as ``Store.counts`` counts them
+        (without the contact moments): from memory, worked out once per snapshot."""
+        with self._views_lock:
+            if self._counts is None:
+                out: dict[str, int] = {}
+                for source in (self.graph._node, self._off_nodes):  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+                    for d in source.values():
+                        out[d["kind"]] = out.get(d["kind"], 0) + 1
+                succ = self.graph._succ  # type: ignore[attr-defined]  # networkx's own dicts, for speed
+                ties = sum(len(keydict) for nbrs in succ.values() for keydict in nbrs.values())
+                for k, versions in self._off_ties.items():
+                    u, v, _d = versions[0]
+                    if k not in succ.get(u, {}).get(v, ()):  # no version of it valid today
+                        ties += 1
+                out["ties"] = ties
+                self._counts = out
+            return dict(self._counts)
+
+    def touched_since(self, mark: Any) -> frozenset[Any] | None:
+        """The ids of the nodes whose attributes or ties (any version) changed between the
+        snapshot of ``mark`` and this one (erased nodes and the other ends of their ties
+        included), or None when that is not known (built again since, or too many writes
+        ago). Lets what was derived from an older snapshot be carried over when none of the
+        nodes it read was touched."""
+        if mark == self.mark:
+            return frozenset()
+        found: set[Any] = set()
+        for before, touched in reversed(self._log):
+            found |= touched
+            if before == mark:
+                return frozenset(found)
+        return None
 
     def node(self, node_id: Any) -> dict[str, Any] | None:
         """The attributes of a current node (valid today or not), or None."""
@@ -243,6 +278,12 @@ class _Edit:
         self.off_nodes = dict(base._off_nodes)
         self.off_ties = {k: list(v) for k, v in base._off_ties.items()}
         self.off_at = {k: set(v) for k, v in base._off_at.items()}
+        #: Nodes whose attributes or ties this edit changes.
+        self.touched: set[Any] = set()
+        #: For the counts: each tie met (its ends, whether it was there before) and each node
+        #: met (its kind before, or None).
+        self.ties_met: dict[Any, tuple[Any, Any, bool]] = {}
+        self.nodes_met: dict[Any, Any] = {}
 
     # adjacency, copied on first touch
     def _succ_of(self, u: Any) -> dict[Any, Any]:
@@ -281,6 +322,7 @@ class _Edit:
     # ties
     def _versions(self, tie_id: Any, u: Any, v: Any) -> list[tuple[Any, Any, dict[str, Any]]]:
         """Every known version of a tie (removing them from where they were)."""
+        first = tie_id not in self.ties_met
         out = []
         if u in self.succ and v in self.succ[u] and tie_id in self.succ[u][v]:
             keydict = self._keydict(u, v)
@@ -293,6 +335,8 @@ class _Edit:
                     self.off_at[end].discard(tie_id)
                     if not self.off_at[end]:
                         del self.off_at[end]
+        if first:
+            self.ties_met[tie_id] = (u, v, bool(out))
         return out
 
     def _place(self, tie_id: Any, versions: list[tuple[Any, Any, dict[str, Any]]]) -> None:
@@ -326,6 +370,7 @@ class _Edit:
             ),
             self.dates,
         )
+        self.touched.update((tie.source, tie.target))
         versions = [x for x in self._versions(tie.id, tie.source, tie.target)]
         versions = [x for x in versions if x[2]["version"] != tie.version]
         versions.append((tie.source, tie.target, attrs))
@@ -337,6 +382,7 @@ class _Edit:
         if where is None:
             return False
         u, v = where
+        self.touched.update((u, v))
         versions = []
         for s, t, attrs in self._versions(tie_id, u, v):
             if attrs["version"] == version:
@@ -371,6 +417,8 @@ class _Edit:
             (node.id, node.kind, node.name, node.props, node.since, node.until), self.dates
         )
         n = node.id
+        self.touched.add(n)
+        self._meet(n)
         was_present = n in self.node
         is_present = _valid(attrs, self.today)
         if was_present == is_present and self._known(n):
@@ -400,6 +448,7 @@ class _Edit:
         if not ties:
             return False
         u, v = ties[0].source, ties[0].target
+        self.touched.update((u, v))
         old = self._versions(tie_id, u, v)
         if any((s, t) != (u, v) for s, t, _ in old):
             return False
@@ -431,15 +480,43 @@ class _Edit:
         return True
 
     def drop_tie(self, tie_id: Any, u: Any, v: Any) -> None:
+        self.touched.update((u, v))
         self._versions(tie_id, u, v)
 
     def erase_node(self, n: Any) -> None:
+        self.touched.add(n)
+        self._meet(n)
         for k, u, v in self._ties_at(n):
+            self.touched.update((u, v))
             self._versions(k, u, v)
         if n in self.node:
             del self.node[n], self.succ[n], self.pred[n]
         self.off_nodes.pop(n, None)
         self.off_at.pop(n, None)
+
+    def _meet(self, n: Any) -> None:
+        if n not in self.nodes_met:
+            d = self.node.get(n) or self.off_nodes.get(n)
+            self.nodes_met[n] = d["kind"] if d is not None else None
+
+    def _counts(self) -> dict[str, int] | None:
+        """The base's counts with this edit's changes (None when the base has none yet)."""
+        base = self.base._counts
+        if base is None:
+            return None
+        out = dict(base)
+        for n, before in self.nodes_met.items():
+            d = self.node.get(n) or self.off_nodes.get(n)
+            after = d["kind"] if d is not None else None
+            if before != after:
+                if before is not None:
+                    out[before] -= 1
+                if after is not None:
+                    out[after] = out.get(after, 0) + 1
+        for k, (u, v, before) in self.ties_met.items():
+            after = k in self.off_ties or k in self.succ.get(u, {}).get(v, ())
+            out["ties"] += int(after) - int(before)
+        return out
 
     def done(self, mark: Any) -> Projection:
         graph = _freeze_graph(self.base.workspace, self.today, self.node, self.succ, self.pred)
@@ -451,6 +528,9 @@ class _Edit:
             self.off_nodes,
             self.off_ties,
             self.off_at,
+            (*self.base._log, (self.base.mark, frozenset(self.touched)))[-LOG_KEPT:],
+            self.base.lineage,
+            self._counts(),
         )
 
 

@@ -198,6 +198,10 @@ class ProjectionAPI(NodesAPI, TiesAPI):
         out["contacts"] = sum(1 for _ in self.contacts(workspace))
         return out
 
+    def contact_count(self, workspace: str) -> int:
+        """Number of contact moments (``counts(workspace)["contacts"]`` alone)."""
+        return sum(1 for _ in self.contacts(workspace))
+
     def project_around(
         self,
         workspace: str,

@@ -4,6 +4,7 @@ and undone by writing its reverse."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 
@@ -146,3 +147,33 @@ def test_quick_add_is_one_change(ws):
     assert {t.kind.value for t in change.ties} == {"ACTIVE_ON"}
     edit.undo(ws, change.seq)
     assert sorted(n.name for n in ws.nodes(as_of=TODAY)) == ["Jan de Vries", "lezen"]
+
+
+def test_recent_changes_are_the_same_from_the_newest_entries_or_the_database(ws, monkeypatch):
+    """The recent changes read from the newest audit entries (when the undo window lies
+    among them) equal those the database finds for edits alone, for each entity, actor and
+    moment."""
+    undo_module = sys.modules["mapper.services.edit.undo"]
+
+    jan = edit.add_entity(ws, "persoon", "Jan")
+    edit.add_entity(ws, "thema", "lezen")
+    ws.add_node("Person", "Niet via het werkblad")  # an entry that is no edit
+    tie = edit.add_tie(ws, "kent", "Jan", "Niet via het werkblad", strength="sterk")
+    with ws.store.acting_as("bram@bieb.nl"):
+        edit.add_entity(ws, "persoon", "Piet")
+    edit.undo(ws, tie.seq)
+    ws.add_node("Person", "Nog een")
+    jan_id = jan.node.id
+    now = dt.datetime.now(dt.UTC)
+    moments = [now, now + edit.UNDO_WINDOW / 2, now + edit.UNDO_WINDOW * 2]
+    for entity in (None, jan_id, "nobody"):
+        for actor in ("anna@bieb.nl", "bram@bieb.nl", None):
+            for moment in moments:
+                answers = []
+                for probe in (1, 3, 10_000):  # 1: asks the database; 10 000: reads them all
+                    monkeypatch.setattr(undo_module, "WINDOW_PROBE", probe)
+                    answers.append(edit.recent_changes(ws, actor, entity=entity, now=moment))
+                assert answers[0] == answers[1] == answers[2], (entity, actor, moment)
+    recent = edit.recent_changes(ws, "anna@bieb.nl")
+    assert len(recent) == 4 and [r.undone for r in recent].count(True) == 1
+    assert edit.recent_changes(ws, "anna@bieb.nl", entity=jan_id)

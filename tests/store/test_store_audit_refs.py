@@ -55,13 +55,29 @@ def same_or_more(store: SQLiteStore, workspace: str, ids: list[str]) -> None:
         assert target in ids
 
 
+def by_entity_same(store: SQLiteStore, workspace: str, i: str) -> None:
+    """``store.audit(entity=i)`` (found by index) gives exactly the entries a scan names,
+    newest first, with a limit and with actions too."""
+    reference = sorted(scan(store, workspace, [i]), reverse=True)
+    assert [e.seq for e in store.audit(workspace, entity=i)] == reference, i
+    assert [e.seq for e in store.audit(workspace, entity=i, limit=2)] == reference[:2], i
+    actions = ["create", "edit"]
+    wanted = {
+        r[0] for r in store.conn.execute("SELECT seq FROM audit WHERE action IN (?, ?)", actions)
+    }
+    got = [e.seq for e in store.audit(workspace, entity=i, action=actions, limit=3)]
+    assert got == [s for s in reference if s in wanted][:3], i
+
+
 def check_every_id(store: SQLiteStore, workspace: str) -> int:
     checked = 0
     for node in store.nodes(workspace):
         same_or_more(store, workspace, named(store, workspace, node.id))
+        by_entity_same(store, workspace, node.id)
         checked += 1
     for tie in store.ties(workspace):
         same_or_more(store, workspace, [tie.id])
+        by_entity_same(store, workspace, tie.id)
     return checked
 
 

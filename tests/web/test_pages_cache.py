@@ -101,6 +101,8 @@ def writes(store, theme_id):
         lambda: store.add_contact("demo", staff.id, stranger, on=today, mode="in_person"),
     )
     yield "renamed", lambda: store.update_node("demo", person, name="Hernoemd Persoon")
+    yield "ended", lambda: store.update_node("demo", org.id, until=today)
+    yield "erased", lambda: store.erase_node("demo", stranger)
 
 
 def test_derived_views_equal_a_fresh_projection_after_every_write(demo_app, other):
@@ -113,6 +115,8 @@ def test_derived_views_equal_a_fresh_projection_after_every_write(demo_app, othe
         assert rows_picture(got) == rows_picture(theme_scan(graph))
         counts = derived_now(demo_app, views.workspace_counts)
         assert counts == other.counts("demo")
+        total = derived_now(demo_app, views.entity_total)
+        assert total == sum(v for k, v in counts.items() if k not in ("ties", "contacts"))
         ranked = derived_now(
             demo_app,
             lambda: web_warm.ranking(web_db.current_workspace(), theme, day, 20),
@@ -228,3 +232,29 @@ def test_warm_view_equals_a_copied_and_annotated_graph_after_writes(demo_app, ot
             check()
         except AssertionError as exc:
             raise AssertionError(f"after: {what}") from exc
+
+
+def test_theme_scan_is_carried_over_a_write_not_made_again(demo_app, other, monkeypatch):
+    """After a write the theme scan is the old one with the touched themes' rows made again
+    (web/carry.py), equal to a fresh scan; the whole scan is made only the first time."""
+    day = dt.date.today()
+    made = []
+    real = views.theme_scan
+    monkeypatch.setattr(views, "theme_scan", lambda g: made.append(1) or real(g))
+    derived_now(demo_app, lambda: views.scan_rows(day))
+    assert made == [1]
+    theme = a_theme(other)
+    goal = next(
+        t.source
+        for t in other.ties("demo", kind="ABOUT")
+        if other.get_node("demo", t.source).kind.value == "Goal"
+    )
+    more = [
+        ("goal renamed", lambda: other.update_node("demo", goal, name="Aa hernoemd doel")),
+        ("theme ended", lambda: other.update_node("demo", theme.id, until=day)),
+    ]
+    for what, write in [*writes(other, theme.id), *more]:
+        write()
+        got = derived_now(demo_app, lambda: views.scan_rows(day))
+        assert rows_picture(got) == rows_picture(theme_scan(fresh_graph(other))), what
+    assert made == [1]  # every later scan carried over

@@ -152,15 +152,16 @@ def activity_dates(attrs: Mapping[str, Any]) -> list[dt.date]:
 def _activity_days(G: nx.MultiDiGraph, community: str) -> list[dt.date]:
     """Every day an activity of the community is held (one entry per activity and day)."""
     days: list[dt.date] = []
-    for act in G.nodes:
-        if _kind(G, act) != "Activity":
+    # networkx's own node dict: a whole-graph scan, without a view lookup per node
+    for act, attrs in G._node.items():  # type: ignore[attr-defined]
+        if attrs.get("kind") != "Activity":
             continue
         organisers = [
             (u, d) for u, _, d in G.in_edges(act, data=True) if d.get("kind") == "ORGANISES"
         ]
         if not organisers:
             continue
-        for day in activity_dates(G.nodes[act]):
+        for day in activity_dates(attrs):
             for u, data in organisers:
                 if not _edge_ok(G, u, act, data, day):
                     continue
@@ -288,8 +289,8 @@ def community_snapshot(
             old = pairs.get(key)
             pairs[key] = s if old is None else (old if s is None else max(old, s))
     bonded: set[str] = set()
-    for lib in G.nodes:
-        if _kind(G, lib) not in LIBRARY_KINDS or not _node_ok(G, lib, day):
+    for lib, attrs in G._node.items():  # type: ignore[attr-defined]  # a scan, as above
+        if attrs.get("kind") not in LIBRARY_KINDS or not _node_ok(G, lib, day):
             continue
         for _, v, data in _incident(G, lib):
             if (

@@ -20,6 +20,9 @@ from .ties import _tie_label
 UNDO_WINDOW = dt.timedelta(hours=1)
 #: How many audit entries are read to find the recent changes.
 RECENT_LIMIT = 500
+#: How many of the newest audit entries :func:`recent_changes` reads to see whether the undo
+#: window lies among them.
+WINDOW_PROBE = 2_000
 
 
 # --------------------------------------------------------------------------- undo
@@ -55,7 +58,7 @@ def recent_changes(
     """The worksheet changes of the last hour, newest first; those by ``actor`` not undone
     yet can be undone. ``entity`` limits them to changes touching that entity."""
     now = now or dt.datetime.now(dt.UTC)
-    entries = ws.audit(action=[audit.EDIT, audit.UNDO], entity=entity, limit=RECENT_LIMIT)
+    entries = _recent_entries(ws, entity, now)
     undone = {e.detail.get("undoes") for e in entries if e.action == audit.UNDO}
     out = []
     for e in entries:
@@ -79,6 +82,21 @@ def recent_changes(
         if len(out) >= limit:
             break
     return out
+
+
+def _recent_entries(ws: Workspace, entity: str | None, now: dt.datetime) -> list[Any]:
+    """The newest :data:`RECENT_LIMIT` edits and undos (about ``entity``), as far as the
+    undo window needs them. When the newest :data:`WINDOW_PROBE` entries of any kind reach
+    back beyond the window, they hold every edit the window can show (the audit trail is in
+    time order), and are filtered here: asking the database for edits alone makes it read
+    back through the whole trail when there are few (a province's import: a million entries).
+    Otherwise the database is asked."""
+    kinds = (audit.EDIT, audit.UNDO)
+    newest = ws.audit(limit=WINDOW_PROBE)
+    if len(newest) == WINDOW_PROBE and now - _parse_at(newest[-1].at) <= UNDO_WINDOW:
+        return ws.audit(action=list(kinds), entity=entity, limit=RECENT_LIMIT)
+    found = [e for e in newest if e.action in kinds and (entity is None or entity in e.refs)]
+    return found[:RECENT_LIMIT]
 
 
 def _find_edit(ws: Workspace, seq: int) -> Any:

@@ -404,11 +404,10 @@ class SQLitePrimitives(SQLiteConnection):
         actions: list[str] | None,
         limit: int | None,
     ) -> list[AuditEntry]:
+        if entity is not None:
+            return self._query_audit_naming(workspace, entity, actions, limit)
         where = ["workspace = ?"]
         params: list[Any] = [workspace]
-        if entity is not None:
-            where.append("instr(refs, ?) > 0")
-            params.append(f" {entity} ")
         if actions:
             where.append(f"action IN ({','.join('?' * len(actions))})")
             params += actions
@@ -419,17 +418,52 @@ class SQLitePrimitives(SQLiteConnection):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
-        return [
-            AuditEntry(
-                seq=r[0],
-                at=r[1],
-                actor=r[2],
-                action=r[3],
-                target_type=r[4],
-                target_id=r[5],
-                label=r[6],
-                refs=tuple(r[7].split()),
-                detail=json.loads(r[8]),
-            )
-            for r in self._rows(sql, params)
-        ]
+        return [_audit_entry(r) for r in self._rows(sql, params)]
+
+    def _query_audit_naming(
+        self, workspace: str, entity: str, actions: list[str] | None, limit: int | None
+    ) -> list[AuditEntry]:
+        """The entries whose refs name ``entity``, newest first, found by index (as the
+        erasure finds them, :mod:`.audit_refs`: by target, or in ``audit_refs``, among the
+        entries about the entity, its ties and its contact moments), not by scanning the
+        whole trail's refs: an entity with few entries made that read a province's million."""
+        with self._lock:
+            ex = self.conn.execute
+            ids = {entity}
+            # each by its own index (with DISTINCT the planner walks the primary key instead)
+            for sql in (
+                "SELECT id FROM ties INDEXED BY ties_source WHERE workspace = ? AND source = ?",
+                "SELECT id FROM ties INDEXED BY ties_target WHERE workspace = ? AND target = ?",
+                "SELECT id FROM contacts INDEXED BY contacts_a WHERE workspace = ? AND a = ?",
+                "SELECT id FROM contacts INDEXED BY contacts_b WHERE workspace = ? AND b = ?",
+            ):
+                ids.update(r[0] for r in ex(sql, (workspace, entity)))
+            seqs = audit_refs.entries_naming(self.conn, workspace, sorted(ids))
+            found: list[AuditEntry] = []
+            extra = f" AND action IN ({','.join('?' * len(actions))})" if actions else ""
+            for stop in range(len(seqs), 0, -500):
+                chunk = seqs[max(0, stop - 500) : stop]
+                rows = ex(
+                    "SELECT seq, at, actor, action, target_type, target_id, label, refs, detail"
+                    f" FROM audit WHERE workspace = ? AND seq IN ({','.join('?' * len(chunk))})"
+                    f" AND instr(refs, ?) > 0{extra} ORDER BY seq DESC",
+                    (workspace, *chunk, f" {entity} ", *(actions or ())),
+                ).fetchall()
+                found += [_audit_entry(r) for r in rows]
+                if limit is not None and len(found) >= limit:
+                    break
+        return found if limit is None else found[: int(limit)]
+
+
+def _audit_entry(r: Any) -> AuditEntry:
+    return AuditEntry(
+        seq=r[0],
+        at=r[1],
+        actor=r[2],
+        action=r[3],
+        target_type=r[4],
+        target_id=r[5],
+        label=r[6],
+        refs=tuple(r[7].split()),
+        detail=json.loads(r[8]),
+    )

@@ -78,6 +78,12 @@ class SQLiteQueries(SQLiteConnection):
         )[0][0]
         return out
 
+    def contact_count(self, workspace: str) -> int:
+        """As :meth:`Store.contact_count`, counted by the database."""
+        return int(
+            self._rows("SELECT count(*) FROM contacts WHERE workspace = ?", (workspace,))[0][0]
+        )
+
     def find_nodes(
         self,
         workspace: str,
