@@ -34,6 +34,8 @@ MIN_DISTANCE = 34.0
 SEPARATION_ROUNDS = 16
 #: Space left between the edges of two points (with known radii).
 POINT_GAP = 6.0
+#: From this many points on, a fresh layout is spread evenly over its disc (see _even_out).
+EVEN_FROM = 100
 #: Above this many points the pairwise separation (n² memory) is skipped.
 SEPARATION_LIMIT = 2500
 #: How far from its neighbours a newly placed point lands.
@@ -135,6 +137,8 @@ def _layout(
     pos -= pos.mean(axis=0)
     extent = float(np.abs(pos).max()) or 1.0
     pos *= (150.0 + 60.0 * math.sqrt(n)) / extent
+    if n >= EVEN_FROM:
+        pos = _even_out(pos, float(150.0 + 60.0 * math.sqrt(n)))
     radii = [radius(node) for node in order] if radius is not None else None
     pos = separate(pos.astype(np.float64), fixed=index.get(centre), radii=radii)
     cx, cy = pos[index[centre]] if centre in index else (0.0, 0.0)
@@ -142,6 +146,28 @@ def _layout(
         node: (round(float(pos[i, 0] - cx), 1), round(float(pos[i, 1] - cy), 1))
         for node, i in index.items()
     }
+
+
+def _even_out(pos: Any, outer: float) -> Any:
+    """Spread the points evenly over a disc of radius ``outer``, each keeping its direction
+    from the middle and its order of distance (so neighbours stay neighbours).
+
+    A force layout of a few hundred points packs the well-connected ones into a dense core
+    and throws the points with one tie far out; fitted to the screen, the core was a
+    hairball a third of the map wide. Here the k-th nearest of n points to the middle goes
+    to radius ``outer * sqrt((k + 0.5) / n)``: equal area, so equal room, per point.
+    """
+    import numpy as np
+
+    n = len(pos)
+    middle = pos.mean(axis=0)
+    offset = pos - middle
+    distance = np.sqrt((offset**2).sum(axis=1))
+    rank = np.empty(n, dtype=np.float64)
+    rank[np.argsort(distance, kind="stable")] = np.arange(n)
+    target = outer * np.sqrt((rank + 0.5) / n)
+    scale = np.where(distance > 1e-9, target / np.maximum(distance, 1e-9), 0.0)
+    return middle + offset * scale[:, np.newaxis]
 
 
 def _squared_distances(pos: Any) -> Any:

@@ -48,10 +48,7 @@ from ..labels import KIND_LABELS, REL_LABELS
 from ..model import NodeKind, RelKind, node_kind, strength_step
 from .layout import LAYOUT_SEED, stable_positions
 from .styles import (
-    BOND_HALO,
     BOND_MARK,
-    BOND_RING_COLOUR,
-    BOND_RING_WIDTH,
     CENTRE_SCALE,
     FOCUS_STEPS,
     KIND_STYLES,
@@ -395,7 +392,7 @@ def map_network(
                 strength_text=strength_text,
             ),
             "size": style.size * (CENTRE_SCALE if node == centre else 1),
-            "borderWidth": BOND_RING_WIDTH if bond is not None else 1.5,
+            "borderWidth": 1.5,
             "x": x,
             "y": y,
             "name": name,
@@ -408,9 +405,7 @@ def map_network(
                 if isinstance(props.get(key), (str, int, float)) and str(props[key])
             },
         }
-        if bond is not None:
-            options["shadow"] = dict(BOND_HALO)
-        border = BOND_RING_COLOUR if bond is not None else style.border
+        border = style.border  # the bond's ring is drawn outside the point (mapview.js)
         colour = {
             "background": style.colour,
             "border": border,
