@@ -48,7 +48,8 @@
   "use strict";
 
   var CLUSTER_LIMIT = 300;       /* above this many visible points, cluster the rest */
-  var CLUSTER_CELL = 450;        /* canvas units per cluster area */
+  var CLUSTER_CELL = 450;        /* canvas units per cluster area, at least */
+  var CLUSTER_AREAS = 16;        /* about this many areas over the whole map (each per kind) */
   var DENSE_POINTS = 150;        /* above this many points on the day, ties are drawn lighter */
   var BOND_TIE_COLOUR = "#a87400";  /* BOND_EDGE_COLOUR of mapper/maps/styles.py */
   var BOND_RING_PX = 1.5;        /* the bond ring and halo, on screen (BOND_RING_WIDTH) */
@@ -455,6 +456,20 @@
 
     /* --- clusters above CLUSTER_LIMIT ----------------------------------------------------- */
     var clusters = {};
+    /* The areas of the groups follow the size of the whole map (all its points, every month,
+       so a month step groups alike): a fixed cell made twice as many groups of a map laid out
+       evenly over its disc, each costing vis-network a new set of ties to draw. */
+    var clusterCell = (function () {
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      data.nodes.forEach(function (n) {
+        if (typeof n.x === "number" && typeof n.y === "number") {
+          x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x);
+          y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y);
+        }
+      });
+      var area = x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
+      return Math.max(CLUSTER_CELL, Math.sqrt(area / CLUSTER_AREAS));
+    })();
 
     /* Opening a group gives its points back their own places: vis-network would put every
        point of the group on the group's centre (one pile, shown as such after a reload moved
@@ -507,8 +522,8 @@
     /* The group of a point: [key, caption word] (null: not grouped by the chosen field). */
     function groupOf(id, position) {
       var m = meta[id];
-      var place = [m.kind + "|" + Math.floor(position.x / CLUSTER_CELL) + "|" +
-                   Math.floor(position.y / CLUSTER_CELL), word("kind:" + m.kind, m.kind)];
+      var place = [m.kind + "|" + Math.floor(position.x / clusterCell) + "|" +
+                   Math.floor(position.y / clusterCell), word("kind:" + m.kind, m.kind)];
       if (state.clusterBy === "organisation") {
         if (m.kind === "Organisation") {
           return null;  /* the organisation itself stays a point, beside its group */
