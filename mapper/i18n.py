@@ -369,8 +369,17 @@ def local_zone() -> _dt.tzinfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
-def _locale() -> str:
-    return "nl_NL" if current_language() == "nl" else "en_GB"
+def _locale() -> Any:
+    """The reader's Babel locale, parsed once per language: given as text, Babel parses and
+    loads it again on every call (a map's 5,000 tooltips spent a third of their time there)."""
+    return _babel_locale("nl_NL" if current_language() == "nl" else "en_GB")
+
+
+@cache
+def _babel_locale(code: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(code)
 
 
 def format_number(value: float | int, digits: int | None = None) -> str:

@@ -316,9 +316,20 @@ def template_helpers() -> dict[str, Any]:
         values: dict[str, Any] = {**(request.view_args or {}), **args}
         return url_for(request.endpoint or "main.index", **values)
 
+    def focus_url_maker() -> Any:
+        """A fast ``self_url(focus=node)`` for a table of thousands of rows: the address is
+        made once with a marker, and each row puts its quoted id in the marker's place."""
+        from urllib.parse import quote
+
+        marker = "FOCUSMARKER0"
+        base = self_url(focus=marker)
+        head, _, tail = base.partition(marker)
+        return lambda node: head + quote(str(node), safe="") + tail
+
     return {
         "lang_url": lang_url,
         "self_url": self_url,
+        "focus_url_maker": focus_url_maker,
         "kind_word": kind_word,
         "rel_word": rel_word,
         "strength_text": strength_text,

@@ -62,16 +62,34 @@ def _kind(graph: nx.MultiDiGraph, node: Any) -> str:
     return graph.nodes[node].get("kind", "")
 
 
+def _adjacency(graph: nx.MultiDiGraph, name: str) -> Any:
+    """networkx's ``_pred`` or ``_succ`` of a directed graph or view (``pred``/``succ``
+    for a graph class that has none)."""
+    adjacency = getattr(graph, name, None)
+    return adjacency if adjacency is not None else getattr(graph, name[1:])
+
+
 def _in(graph: nx.MultiDiGraph, node: Any, kind: RelKind) -> Iterable[tuple[Any, dict]]:
-    for source, _, data in graph.in_edges(node, data=True):
-        if data.get("kind") == kind:
-            yield source, data
+    if not graph.is_multigraph():
+        yield from ((s, d) for s, _, d in graph.in_edges(node, data=True) if d.get("kind") == kind)
+        return
+    # networkx's own adjacency (plain dicts on a graph, filtered mappings on a view): the same
+    # ties in the same order as in_edges, without a view object per tie; ecosystem() runs
+    # once per month of a map's time slider
+    for source, keys in _adjacency(graph, "_pred")[node].items():
+        for data in keys.values():
+            if data.get("kind") == kind:
+                yield source, data
 
 
 def _out(graph: nx.MultiDiGraph, node: Any, kind: RelKind) -> Iterable[tuple[Any, dict]]:
-    for _, target, data in graph.out_edges(node, data=True):
-        if data.get("kind") == kind:
-            yield target, data
+    if not graph.is_multigraph():
+        yield from ((t, d) for _, t, d in graph.out_edges(node, data=True) if d.get("kind") == kind)
+        return
+    for target, keys in _adjacency(graph, "_succ")[node].items():
+        for data in keys.values():
+            if data.get("kind") == kind:
+                yield target, data
 
 
 def check_theme(graph: nx.MultiDiGraph, theme: Any) -> None:

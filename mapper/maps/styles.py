@@ -26,10 +26,13 @@ MAX_LABEL = 32
 
 #: Edge width per strength step (index 0: unknown strength).
 STEP_WIDTHS: tuple[float, ...] = (1.0, 1.0, 1.8, 3.0, 4.5, 6.5)
-#: A node with a bond with the library keeps its kind colour and gets a ring and a halo.
-BOND_RING_WIDTH = 3.5
+#: A node with a bond with the library keeps its kind colour and border; the browser draws
+#: an ochre ring and a soft halo just outside it, as wide on screen at every zoom
+#: (web/static/mapview.js, drawBondRings). A thick border (vis-network keeps a border as wide
+#: on screen at every zoom) covered most of a small point, and a canvas shadow ran together
+#: into ochre blobs at a few hundred points.
+BOND_RING_WIDTH = 1.5
 BOND_RING_COLOUR = "#a87400"
-BOND_HALO = {"enabled": True, "color": "rgba(230, 159, 0, 0.75)", "size": 16, "x": 0, "y": 0}
 BOND_MARK = "★"
 #: Colour of BOND_WITH edges and of other edges.
 BOND_EDGE_COLOUR = "#a87400"

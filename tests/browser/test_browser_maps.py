@@ -339,3 +339,34 @@ def test_a_saved_view_restores_filters_focus_and_date(live_server, browser):
     wait_for_map(browser)
     assert browser.find_element(By.CSS_SELECTOR, ".slide-title").text == "Mensen rond de bieb"
     assert not browser.find_element(By.CSS_SELECTOR, "header.site").is_displayed()
+
+
+#: For every bonded point drawn on the map now: its id and the colour of the canvas pixel at
+#: its centre (the kind colour, when the ring is outside the point), and the rings drawn.
+BOND_PIXELS_JS = """
+var map = window.scanMap, net = map.network, canvas = document.querySelector('#scan-map canvas');
+var ctx = canvas.getContext('2d'), ratio = canvas.width / canvas.clientWidth, out = [];
+net.body.nodeIndices.forEach(function (id) {
+  var m = map.meta[id], n = net.body.nodes[id];
+  if (!m || !m.bond || n.options.hidden) { return; }
+  var p = net.canvasToDOM({x: n.x, y: n.y});
+  if (p.x < 0 || p.y < 0 || p.x > canvas.clientWidth || p.y > canvas.clientHeight) { return; }
+  var px = ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data;
+  out.push([id, m.colour.background, [px[0], px[1], px[2]]]);
+});
+return [out, map.bondRings];
+"""
+
+
+def test_a_bonded_point_keeps_its_kind_colour_inside_its_ring(live_server, browser):
+    open_scan(browser, live_server)
+    bonded, rings = browser.execute_script(BOND_PIXELS_JS)
+    assert bonded, "the demo's scan has people and organisations with a bond"
+    assert rings >= len(bonded)
+    kept = []
+    for _id, colour, pixel in bonded:
+        want = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        kept.append(sum(abs(a - b) for a, b in zip(pixel, want)) < 90)
+    # the centre of (nearly) every bonded point is its kind colour: another point's label may
+    # be drawn across one
+    assert sum(kept) >= max(1, 0.8 * len(kept)), bonded

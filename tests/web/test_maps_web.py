@@ -165,3 +165,28 @@ def test_stable_positions_keep_what_is_stored_and_place_new_points_near_neighbou
     right = max(x for x, _ in first.values())
     assert again["lonely-a"][0] > right and again["lonely-b"][0] > right
     assert stable_positions(graph, again) == again
+
+
+def test_the_focus_links_of_the_worksheet_keep_the_filters(demo_client, theme):
+    """Each row's ◎ link is this page's address with its filters and ``focus`` set to the
+    row (made once for the table, not with url_for per row)."""
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    day = "2026-06-01"
+    page = demo_client.get(
+        f"/scan/{theme.theme}?kind=Person&kind=Organisation&min=2&as_of={day}"
+    ).get_data(as_text=True)
+    found = re.findall(
+        r'<th scope="row"><a href="/entity/([^"]+)">[^<]*</a>\s*<a class="focus" href="([^"]+)"',
+        page,
+    )
+    assert len(found) == page.count('<a class="focus"') > 5
+    for row, href in found:
+        link = unescape(href)
+        parts = urlsplit(link)
+        assert parts.path == f"/scan/{theme.theme}"
+        query = parse_qs(parts.query)
+        assert query["kind"] == ["Person", "Organisation"] and query["min"] == ["2"]
+        assert query["as_of"] == [day] and query["focus"] == [row]
+        assert demo_client.get(link).status_code == 200

@@ -48,7 +48,14 @@
   "use strict";
 
   var CLUSTER_LIMIT = 300;       /* above this many visible points, cluster the rest */
-  var CLUSTER_CELL = 450;        /* canvas units per cluster area */
+  var CLUSTER_CELL = 450;        /* canvas units per cluster area, at least */
+  var CLUSTER_AREAS = 16;        /* about this many areas over the whole map (each per kind) */
+  var DENSE_POINTS = 150;        /* above this many points on the day, ties are drawn lighter */
+  var BOND_TIE_COLOUR = "#a87400";  /* BOND_EDGE_COLOUR of mapper/maps/styles.py */
+  var BOND_RING_PX = 1.5;        /* the bond ring and halo, on screen (BOND_RING_WIDTH) */
+  var BOND_RING_GAP_PX = 1.5;
+  var BOND_HALO_PX = 3;
+  var BOND_HALO_COLOUR = "rgba(230, 159, 0, 0.35)";
   var CLUSTER_MIN = 4;           /* a group smaller than this stays as points */
   var CENTRAL_LABELS = 12;       /* how many of the most central points are always labelled */
   var ZOOM_ALL_LABELS = 1.15;    /* from this zoom on, every point is a label candidate */
@@ -93,7 +100,14 @@
     return list.indexOf(value) !== -1;
   }
 
+  function mark(name) {
+    if (window.performance && performance.mark) {
+      performance.mark("mapview:" + name);
+    }
+  }
+
   function draw(container, data, say) {
+    mark("start");
     say = say || function () {};
     say(container.dataset.loading || "");
     var days = data.days || [];
@@ -127,7 +141,17 @@
       return copy;
     });
     var edgeMeta = {};
-    var edgeStyles = data.edgeStyles || [];
+    /* a dense map draws its ties thinner and lighter (bonds as they are), so the points
+       and their colours stay readable through the mesh of a few hundred ties */
+    var dense = nodeList.filter(function (n) { return !n.hidden; }).length > DENSE_POINTS;
+    var edgeStyles = (data.edgeStyles || []).map(function (style) {
+      var copy = JSON.parse(JSON.stringify(style));
+      if (dense && copy.color && copy.color.color !== BOND_TIE_COLOUR) {
+        copy.width = Math.max(0.6, (copy.width || 1) * 0.5);
+        copy.color.opacity = (copy.color.opacity === undefined ? 0.6 : copy.color.opacity) * 0.6;
+      }
+      return copy;
+    });
     var edgeList = data.edges.map(function (e, i) {
       if (typeof e.style === "number" && edgeStyles[e.style]) {
         /* the tie's drawing options, sent once per kind and strength (web/maps.py) */
@@ -157,6 +181,7 @@
     order.filter(function (id) { return !meta[id].centre && !meta[id].bond; })
       .slice(0, CENTRAL_LABELS).forEach(function (id) { central[id] = true; });
 
+    mark("prepared");
     var nodes = new vis.DataSet(nodeList);
     var edges = new vis.DataSet(edgeList);
     var options = Object.assign({}, data.options);
@@ -165,6 +190,7 @@
     /* the keys are handled here (points, not only panning); vis-network's own are off */
     options.interaction.keyboard = { enabled: false, bindToWindow: false, autoFocus: false };
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+    mark("network");
     var state = {
       selected: [], focus: null, steps: 1, showcase: false, sizeBy: "kind", colourBy: "kind",
       clustered: false, clusterBy: "auto", hiddenTies: {}
@@ -228,6 +254,37 @@
       }
     }
 
+    /* The bond with the library: an ochre ring just outside the point and a soft halo
+       around it, the same width on screen at every zoom, so the point keeps its kind colour
+       whole (a thick border, kept as wide on screen by vis-network, covered most of a small
+       point, and canvas shadows ran together into ochre blobs at a few hundred points). */
+    var bondIds = Object.keys(meta).filter(function (id) { return meta[id].bond; });
+    function drawBondRings(ctx, scale, body, drawn) {
+      var count = 0;
+      ctx.save();
+      for (var i = 0; i < bondIds.length; i++) {
+        var node = body[bondIds[i]];
+        if (!node || node.options.hidden || !drawn[bondIds[i]] ||
+            (node.options.opacity !== undefined && node.options.opacity < 0.5)) {
+          continue;
+        }
+        var r = (node.options.size || 10) + BOND_RING_GAP_PX / scale;
+        ctx.beginPath();
+        ctx.arc(node.x, node.y, r + BOND_HALO_PX / (2 * scale), 0, 2 * Math.PI);
+        ctx.lineWidth = BOND_HALO_PX / scale;
+        ctx.strokeStyle = BOND_HALO_COLOUR;
+        ctx.stroke();
+        ctx.beginPath();
+        ctx.arc(node.x, node.y, r, 0, 2 * Math.PI);
+        ctx.lineWidth = BOND_RING_PX / scale;
+        ctx.strokeStyle = BOND_TIE_COLOUR;
+        ctx.stroke();
+        count += 1;
+      }
+      ctx.restore();
+      map.bondRings = count;
+    }
+
     network.on("afterDrawing", function (ctx) {
       var scale = network.getScale();
       var body = network.body.nodes;
@@ -242,6 +299,7 @@
       Object.keys(clusters).forEach(function (cid) {
         candidates.unshift(cid);
       });
+      drawBondRings(ctx, scale, body, drawn);
       ctx.save();
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
@@ -398,6 +456,20 @@
 
     /* --- clusters above CLUSTER_LIMIT ----------------------------------------------------- */
     var clusters = {};
+    /* The areas of the groups follow the size of the whole map (all its points, every month,
+       so a month step groups alike): a fixed cell made twice as many groups of a map laid out
+       evenly over its disc, each costing vis-network a new set of ties to draw. */
+    var clusterCell = (function () {
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      data.nodes.forEach(function (n) {
+        if (typeof n.x === "number" && typeof n.y === "number") {
+          x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x);
+          y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y);
+        }
+      });
+      var area = x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) : 0;
+      return Math.max(CLUSTER_CELL, Math.sqrt(area / CLUSTER_AREAS));
+    })();
 
     /* Opening a group gives its points back their own places: vis-network would put every
        point of the group on the group's centre (one pile, shown as such after a reload moved
@@ -450,8 +522,8 @@
     /* The group of a point: [key, caption word] (null: not grouped by the chosen field). */
     function groupOf(id, position) {
       var m = meta[id];
-      var place = [m.kind + "|" + Math.floor(position.x / CLUSTER_CELL) + "|" +
-                   Math.floor(position.y / CLUSTER_CELL), word("kind:" + m.kind, m.kind)];
+      var place = [m.kind + "|" + Math.floor(position.x / clusterCell) + "|" +
+                   Math.floor(position.y / clusterCell), word("kind:" + m.kind, m.kind)];
       if (state.clusterBy === "organisation") {
         if (m.kind === "Organisation") {
           return null;  /* the organisation itself stays a point, beside its group */
@@ -954,6 +1026,16 @@
         circle.setAttribute("stroke", n.options.color.border);
         circle.setAttribute("fill-opacity", String(n.options.opacity === undefined ? 1 : n.options.opacity));
         svg.appendChild(circle);
+        if (meta[id] && meta[id].bond) {
+          var ring = document.createElementNS(NS, "circle");
+          ring.setAttribute("cx", p.x.toFixed(1));
+          ring.setAttribute("cy", p.y.toFixed(1));
+          ring.setAttribute("r", String(Math.max(2, (n.options.size || 10) * scale) + BOND_RING_GAP_PX));
+          ring.setAttribute("fill", "none");
+          ring.setAttribute("stroke", BOND_TIE_COLOUR);
+          ring.setAttribute("stroke-width", String(BOND_RING_PX));
+          svg.appendChild(ring);
+        }
       });
       map.labelBoxes.forEach(function (label) {
         var text = document.createElementNS(NS, "text");
@@ -993,7 +1075,9 @@
     }
     /* grouped before the first frame: a large map is never drawn whole first */
     maybeCluster();
+    mark("clustered");
     network.once("afterDrawing", function () {
+      mark("first-frame");
       window.requestAnimationFrame(markReady);
     });
     map.whenReady = function (fn) {

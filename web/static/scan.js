@@ -25,6 +25,7 @@
   if (!dataElement || !container || typeof vis === "undefined" || !window.MapView) {
     return;
   }
+  if (window.performance && performance.mark) { performance.mark("mapview:parse"); }
   var data = JSON.parse(dataElement.textContent);
   var status = document.getElementById("map-status");
   var names = data.names || {};
