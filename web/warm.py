@@ -35,10 +35,9 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from mapper.analysis.strength import (
     FLOOR,
     HALF_LIFE_DAYS,
-    SOURCE_ATTR,
     STRENGTH_ATTR,
     contact_dates,
-    effective_strength,
+    strength_annotator,
 )
 from mapper.analysis.warm import (
     DEFAULT_CUTOFF,
@@ -277,13 +276,7 @@ def warm_view(ws: Any, day: dt.date) -> nx.MultiDiGraph:
     for the neighbourhood it searches, not for the whole workspace."""
     graph = get_graph(day)
     by_pair = contact_dates(ws.contacts(until=day))
-
-    def annotate(u: Any, v: Any, data: Any) -> dict[str, Any]:
-        dates = by_pair.get(frozenset((u, v)), ())
-        value, source = effective_strength(
-            data.get("strength"), dates, as_of=day, half_life=HALF_LIFE_DAYS
-        )
-        return {**data, STRENGTH_ATTR: value, SOURCE_ATTR: source}
+    annotate = strength_annotator(by_pair, as_of=day, half_life=HALF_LIFE_DAYS)
 
     # The view of the previous snapshot lends every row a write did not touch; the ends of
     # a pair whose contact moments changed are worked out again.

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -174,6 +174,38 @@ def effective_strength(
     if not dates:
         return FLOOR, UNKNOWN
     return contact_strength(dates, as_of=as_of, half_life=half_life), DERIVED
+
+
+def strength_annotator(
+    contacts: Iterable[Any] | Mapping[frozenset, list[dt.date]],
+    *,
+    as_of: dt.date,
+    half_life: float = HALF_LIFE_DAYS,
+    weight: str = "strength",
+    attr: str = STRENGTH_ATTR,
+    source_attr: str = SOURCE_ATTR,
+) -> Callable[[Any, Any, Mapping[str, Any]], dict[str, Any]]:
+    """``annotate(u, v, attrs)``: the attributes :func:`annotate_strengths` would give the edge
+    ``u → v``, as a new dict (``attrs`` is left as it is), for a view that works strengths
+    out when an edge is first read (:func:`mapper.graph.annotated.annotated_view`).
+
+    ``contacts`` are contact moments, or already grouped by :func:`contact_dates`.
+
+    >>> from mapper.model import Contact
+    >>> day = dt.date(2026, 3, 1)
+    >>> annotate = strength_annotator([Contact("c1", "a", "b", dt.date(2026, 2, 1))], as_of=day)
+    >>> annotate("a", "b", {"strength": None})[SOURCE_ATTR], annotate("b", "c", {"strength": 0.5})
+    ('derived', {'strength': 0.5, 'warm_strength': 0.5, 'strength_source': 'hand-set'})
+    """
+    by_pair = contacts if isinstance(contacts, Mapping) else contact_dates(contacts)
+
+    def annotate(u: Any, v: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+        value, source = effective_strength(
+            data.get(weight), by_pair.get(frozenset((u, v)), ()), as_of=as_of, half_life=half_life
+        )
+        return {**data, attr: value, source_attr: source}
+
+    return annotate
 
 
 def annotate_strengths(

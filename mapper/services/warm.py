@@ -26,8 +26,8 @@ from ..analysis.strength import (
     HALF_LIFE_DAYS,
     PROP_SOURCE,
     STRENGTH_ATTR,
-    annotate_strengths,
     effective_strength,
+    strength_annotator,
 )
 from ..analysis.warm import (
     DEFAULT_CUTOFF,
@@ -38,6 +38,7 @@ from ..analysis.warm import (
 )
 from ..analysis.warm.compact import CompactGraph
 from ..errors import Day, ValidationError
+from ..graph.annotated import annotated_view
 from ..model import Contact, Node, NodeKind, RelKind, Tie, check_date, check_strength
 
 #: Target options of the CLI and the API: option name → node kind.
@@ -102,8 +103,10 @@ def _contacts_key(contacts: list[Any]) -> int:
 def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS) -> nx.MultiDiGraph:
     """The workspace on ``as_of`` (default today) with effective strengths, read-only.
 
-    Made from the workspace's shared projection (no read of the graph from the database) and
-    kept for the next request while neither the graph nor the contact log changes; equal to
+    Made from the workspace's shared projection (no read of the graph from the database) as
+    a view that works a tie's strength out when it is first read (nothing is copied: a
+    ranking pays for the neighbourhood it searches), and kept for the next request while
+    neither the graph nor the contact log changes; equal to
     ``annotate_strengths(ws.project(as_of=day), ws.contacts(until=day))``.
     """
     day = check_date(as_of, field="as_of") or dt.date.today()
@@ -115,9 +118,9 @@ def warm_graph(ws: Any, *, as_of: Any = None, half_life: float = HALF_LIFE_DAYS)
         if hit is not None and hit[0] is projection:
             _WARM_GRAPHS.move_to_end(key)
             return hit[1]
-    graph = projection.as_of(day).copy()  # its own edge dicts: the shared ones stay as they are
-    annotate_strengths(graph, contacts, as_of=day, half_life=half_life)
-    nx.freeze(graph)
+    graph = annotated_view(
+        projection.as_of(day), strength_annotator(contacts, as_of=day, half_life=half_life)
+    )
     with _WARM_LOCK:
         _WARM_GRAPHS[key] = (projection, graph)
         while len(_WARM_GRAPHS) > WARM_GRAPHS_KEPT:
