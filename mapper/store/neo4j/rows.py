@@ -149,6 +149,29 @@ def _workspace(m: Mapping[str, Any]) -> WorkspaceInfo:
     )
 
 
+def _ties_by_kind(workspace: str, ties: list[Tie]) -> dict[RelKind, list[dict[str, Any]]]:
+    """Tie versions as ``UNWIND`` rows for :func:`_create_ties_query`, by kind."""
+    by_kind: dict[RelKind, list[dict[str, Any]]] = {}
+    for tie in ties:
+        by_kind.setdefault(tie.kind, []).append(
+            {"source": tie.source, "target": tie.target, "p": _tie_props(workspace, tie)}
+        )
+    return by_kind
+
+
+def _create_ties_query(kind: RelKind) -> str:
+    """Create one relationship per row between two entities of ``$ws``, answering how many
+    it made (fewer than the rows: an end is not there)."""
+    # The relationship type comes from the RelKind enum, never from user text.
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (a:Entity {workspace: $ws, id: row.source}) "
+        "MATCH (b:Entity {workspace: $ws, id: row.target}) "
+        f"CREATE (a)-[r:{RelKind(kind).value}]->(b) SET r = row.p "
+        "RETURN count(r) AS n"
+    )
+
+
 def _chunks(items: list[T], size: int | None = None) -> Iterator[list[T]]:
     """``items`` in lists of ``size`` (default :data:`BATCH_SIZE`, read at call time).
 

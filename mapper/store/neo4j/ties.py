@@ -11,8 +11,9 @@ from ...model import RelKind, Tie
 from ..base import Store
 from .rows import (
     _chunks,
+    _create_ties_query,
     _tie,
-    _tie_props,
+    _ties_by_kind,
 )
 from .transaction import Transactions, _retrying
 
@@ -69,20 +70,8 @@ class TieCypher(Transactions, Store):
                     kind=tie.kind.value,
                 )
         self._on_undo(lambda: self._delete_tie_versions(workspace, ties))
-        by_kind: dict[RelKind, list[dict[str, Any]]] = {}
-        for tie in ties:
-            by_kind.setdefault(tie.kind, []).append(
-                {"source": tie.source, "target": tie.target, "p": _tie_props(workspace, tie)}
-            )
-        for kind, rows in by_kind.items():
-            # The relationship type comes from the RelKind enum, never from user text.
-            query = (
-                "UNWIND $rows AS row "
-                "MATCH (a:Entity {workspace: $ws, id: row.source}) "
-                "MATCH (b:Entity {workspace: $ws, id: row.target}) "
-                f"CREATE (a)-[r:{RelKind(kind).value}]->(b) SET r = row.p "
-                "RETURN count(r) AS n"
-            )
+        for kind, rows in _ties_by_kind(workspace, ties).items():
+            query = _create_ties_query(kind)
             for chunk in _chunks(rows):
                 done = self._write(query, ws=workspace, rows=chunk)
                 if not done or done[0]["n"] != len(chunk):

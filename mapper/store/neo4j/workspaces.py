@@ -18,9 +18,10 @@ from ..base import Store, Workspace, check_slug
 from ..dump import WorkspaceDump
 from .rows import (
     _chunks,
+    _create_ties_query,
     _json,
     _node_row,
-    _tie_props,
+    _ties_by_kind,
     _workspace,
 )
 from .transaction import Transactions, _retrying
@@ -265,20 +266,8 @@ class WorkspaceCypher(Transactions, Store):
     def _create_ties(self, workspace: str, ties: list[Tie]) -> None:
         """Write tie versions into a workspace being loaded (checked by :func:`_check_dump`);
         an end that is not there is an error (NotFoundError)."""
-        by_kind: dict[RelKind, list[dict[str, Any]]] = {}
-        for tie in ties:
-            by_kind.setdefault(tie.kind, []).append(
-                {"source": tie.source, "target": tie.target, "p": _tie_props(workspace, tie)}
-            )
-        for kind, rows in by_kind.items():
-            # The relationship type comes from the RelKind enum, never from user text.
-            query = (
-                "UNWIND $rows AS row "
-                "MATCH (a:Entity {workspace: $ws, id: row.source}) "
-                "MATCH (b:Entity {workspace: $ws, id: row.target}) "
-                f"CREATE (a)-[r:{RelKind(kind).value}]->(b) SET r = row.p "
-                "RETURN count(r) AS n"
-            )
+        for kind, rows in _ties_by_kind(workspace, ties).items():
+            query = _create_ties_query(kind)
             for chunk in _chunks(rows, LOAD_STATEMENT):
                 done = self._write(query, ws=workspace, rows=chunk)
                 if not done or done[0]["n"] != len(chunk):
