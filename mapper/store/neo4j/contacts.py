@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from ...audit import AuditEntry
 from ...errors import ConflictError
@@ -18,6 +19,9 @@ from .rows import (
     _json,
 )
 from .transaction import Transactions
+
+#: Sequence numbers per read of a workspace's whole audit trail (:meth:`_whole_audit`).
+AUDIT_PAGE = 20_000
 
 
 class ContactCypher(Transactions, Store):
@@ -147,6 +151,30 @@ class ContactCypher(Transactions, Store):
                     )
                 )
 
+    def _whole_audit(self, workspace: str) -> list[Any]:
+        """Every audit entry of a workspace, newest first, read in ranges of
+        :data:`AUDIT_PAGE` sequence numbers (each a seek in the ``(workspace, seq)`` index),
+        sorted here: sorting a province's million entries on the server needs more memory
+        than a managed server allows one transaction (``db.memory.transaction.max``)."""
+        bounds = self._read(
+            "MATCH (e:AuditEntry {workspace: $ws}) RETURN min(e.seq) AS lo, max(e.seq) AS hi",
+            ws=workspace,
+        )
+        if not bounds or bounds[0]["lo"] is None:
+            return []
+        rows: list[Any] = []
+        lo, hi = int(bounds[0]["lo"]), int(bounds[0]["hi"])
+        for start in range(lo, hi + 1, AUDIT_PAGE):
+            rows += self._read(
+                "MATCH (e:AuditEntry) WHERE e.workspace = $ws AND e.seq >= $lo AND e.seq < $hi "
+                "RETURN e {.*} AS e",
+                ws=workspace,
+                lo=start,
+                hi=start + AUDIT_PAGE,
+            )
+        rows.sort(key=lambda r: r["e"]["seq"], reverse=True)
+        return rows
+
     def _query_audit(
         self,
         workspace: str,
@@ -165,13 +193,16 @@ class ContactCypher(Transactions, Store):
             + "RETURN e {.*} AS e ORDER BY e.seq DESC"
             + (" LIMIT $limit" if limit is not None else "")
         )
-        rows = self._read(
-            query,
-            ws=workspace,
-            entity=entity,
-            actions=actions,
-            limit=int(limit) if limit is not None else None,
-        )
+        if entity is None and not actions and limit is None:
+            rows = self._whole_audit(workspace)
+        else:
+            rows = self._read(
+                query,
+                ws=workspace,
+                entity=entity,
+                actions=actions,
+                limit=int(limit) if limit is not None else None,
+            )
         return [
             AuditEntry(
                 seq=m["seq"],

@@ -36,6 +36,21 @@ class _Retryable(ConflictError):
     """A failure after which the whole write may be run again (it was rolled back)."""
 
 
+class TransactionTooBigError(MapperError):
+    """The server refused a transaction for the memory it needed (``db.memory.transaction.max``,
+    as managed servers and Aura set it): it was rolled back whole; running it again as it is
+    fails the same way, so it is not retried. Bulk operations split their batches on it."""
+
+
+#: The Neo4j status code of a transaction over the server's memory limit. The driver calls it
+#: transient (and would retry it), but the same transaction needs the same memory again.
+MEMORY_LIMIT_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
+def _too_big(exc: BaseException) -> bool:
+    return getattr(exc, "code", None) == MEMORY_LIMIT_CODE
+
+
 class _CannotUndo(MapperError):
     """Raised by an undo step for a write that cannot be compensated."""
 
@@ -48,6 +63,12 @@ def translate(exc: Exception) -> Exception:
         return StoreUnavailableError(
             "the connection to Neo4j broke while committing: the change may or may not have "
             "been saved; check before repeating it"
+        )
+    if _too_big(exc):
+        return TransactionTooBigError(
+            "the change needs more memory than the Neo4j server allows one transaction "
+            "(db.memory.transaction.max): {detail}",
+            detail=exc.message,  # type: ignore[attr-defined]
         )
     if isinstance(exc, neo_errors.TransientError):
         return _Retryable(f"the change clashed with another one; try again ({exc.message})")
@@ -185,6 +206,10 @@ class Transactions:
                             broken=state.broken,
                         )
                     return result, finish()
+            except neo_errors.Neo4jError as exc:
+                if _too_big(exc):  # not the driver's to retry: the same work needs the same
+                    raise translate(exc) from None
+                raise
             finally:
                 state.tx, state.depth, state.undo = None, 0, []
                 state.broken, state.undoing, state.managed = None, False, False

@@ -4,6 +4,7 @@ whole one from a dump (in batches, hidden until complete).
 
 from __future__ import annotations
 
+import collections
 import functools
 import logging
 import time
@@ -24,7 +25,7 @@ from .rows import (
     _ties_by_kind,
     _workspace,
 )
-from .transaction import Transactions, _retrying
+from .transaction import Transactions, TransactionTooBigError, _retrying
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +173,19 @@ class WorkspaceCypher(Transactions, Store):
         check_slug(info.slug)
         self._begin_hidden_load(info)
         try:
-            for step in self._load_steps(info.slug, dump):
-                self._load_batch(info.slug, step)
+            steps = collections.deque(self._load_steps(info.slug, dump))
+            while steps:
+                write, items = steps.popleft()
+                try:
+                    self._load_batch(info.slug, functools.partial(write, items))
+                except TransactionTooBigError:
+                    # The server caps a transaction's memory (Aura, managed servers): the
+                    # batch was rolled back whole; write it as two halves instead.
+                    if len(items) < 2:
+                        raise
+                    half = len(items) // 2
+                    steps.extendleft([(write, items[half:]), (write, items[:half])])
+                    log.info("a load batch of %d items was too big; halved", len(items))
             self._write("MATCH (w:Workspace {slug: $ws}) REMOVE w.loading", ws=info.slug)
             # Written past the journal (not by its primitives): no projection may keep
             # what it saw of the name before.
@@ -215,10 +227,13 @@ class WorkspaceCypher(Transactions, Store):
                 now=time.time(),
             )
 
-    def _load_steps(self, workspace: str, dump: WorkspaceDump) -> Iterator[Callable[[], None]]:
-        """The load as steps of at most :data:`LOAD_BATCH` items, in an order in which each
-        step finds what it refers to: entities, their earlier versions, ties, contact
-        moments, the log.
+    def _load_steps(
+        self, workspace: str, dump: WorkspaceDump
+    ) -> Iterator[tuple[Callable[[list[Any]], None], list[Any]]]:
+        """The load as steps ``(write, items)`` of at most :data:`LOAD_BATCH` items, in an
+        order in which each step finds what it refers to: entities, their earlier versions,
+        ties, contact moments, the log (a step's items may be split, in order, and written
+        as two steps).
 
         The workspace is new and hidden, so nothing in it can clash with the dump: the dump
         is checked here, once, in memory (:func:`_check_dump`), and the steps only write
@@ -241,16 +256,16 @@ class WorkspaceCypher(Transactions, Store):
             for chunk in _chunks(rows, LOAD_STATEMENT):
                 self._write("UNWIND $rows AS row CREATE (v:NodeVersion) SET v = row", rows=chunk)
 
-        for part in _chunks(entities, LOAD_BATCH):
-            yield functools.partial(self._create_entities, workspace, part)
-        for rows in _chunks(older, LOAD_BATCH):
-            yield functools.partial(write_older, rows)
-        for tie_part in _chunks(ties, LOAD_BATCH):
-            yield functools.partial(self._create_ties, workspace, tie_part)
-        for contact_part in _chunks(list(dump.contacts), LOAD_BATCH):
-            yield functools.partial(self._insert_contacts, workspace, contact_part)
-        for audit_part in _chunks(audit, LOAD_BATCH):
-            yield functools.partial(self._insert_audit, workspace, audit_part)
+        steps: list[tuple[Callable[[list[Any]], None], list[Any]]] = [
+            (functools.partial(self._create_entities, workspace), entities),
+            (write_older, older),
+            (functools.partial(self._create_ties, workspace), ties),
+            (functools.partial(self._insert_contacts, workspace), list(dump.contacts)),
+            (functools.partial(self._insert_audit, workspace), audit),
+        ]
+        for write, items in steps:
+            for part in _chunks(items, LOAD_BATCH):
+                yield write, part
 
     def _create_entities(self, workspace: str, nodes: list[Node]) -> None:
         """Write entities into a workspace being loaded (checked by :func:`_check_dump`)."""
