@@ -134,9 +134,9 @@ def test_an_interrupted_load_is_hidden_and_the_next_load_replaces_it(neo, town_d
     info = replace(town_dump.info, slug=slug)
     # What a process killed after its first batch leaves behind.
     neo._begin_hidden_load(info)
-    first_step = next(neo._load_steps(slug, town_dump))
+    write, items = next(neo._load_steps(slug, town_dump))
     with neo.atomic():
-        first_step()
+        write(items)
     assert slug not in [w.slug for w in neo.workspaces()]
     with pytest.raises(NotFoundError):
         neo.workspace(slug)
