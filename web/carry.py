@@ -21,15 +21,20 @@ from .db import get_projection
 
 T = TypeVar("T")
 
-#: The newest value per (database, workspace, key): (lineage, mark, value).
-_LAST: OrderedDict[Any, tuple[object, Any, Any]] = OrderedDict()
+#: The newest value per pool and (database, workspace, key): (lineage, mark, value).
+_LAST: dict[str, OrderedDict[Any, tuple[object, Any, Any]]] = {}
 _LOCK = threading.Lock()
-#: At most this many values are kept (the least recently made go first).
+#: At most this many values are kept per pool (the least recently made go first): values of
+#: very different sizes (a province's community history, a map) keep to pools of their own.
 KEPT = 16
 
 
 def carried(
-    key: Hashable, make: Callable[[], T], carry: Callable[[T, frozenset[Any]], T | None]
+    key: Hashable,
+    make: Callable[[], T],
+    carry: Callable[[T, frozenset[Any]], T | None],
+    *,
+    pool: str = "pages",
 ) -> T:
     """The value named ``key`` for this request's snapshot: ``carry(older, touched)`` when a
     value was made on an older snapshot of the same lineage (``touched``: the nodes the writes
@@ -39,7 +44,8 @@ def carried(
     p = get_projection()
     where = (current_app.config.get("DATABASE_URL"), p.workspace, key)
     with _LOCK:
-        last = _LAST.get(where)
+        kept = _LAST.setdefault(pool, OrderedDict())
+        last = kept.get(where)
     value = None
     if last is not None and last[0] is p.lineage:
         touched = p.touched_since(last[1])
@@ -48,10 +54,10 @@ def carried(
     if value is None:
         value = make()
     with _LOCK:
-        _LAST[where] = (p.lineage, p.mark, value)
-        _LAST.move_to_end(where)
-        while len(_LAST) > KEPT:
-            _LAST.popitem(last=False)
+        kept[where] = (p.lineage, p.mark, value)
+        kept.move_to_end(where)
+        while len(kept) > KEPT:
+            kept.popitem(last=False)
     return value
 
 

@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -34,7 +33,6 @@ import networkx as nx
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -68,6 +66,7 @@ from mapper.maps.timeline import first_day, subgraph_copy
 from mapper.store import Workspace
 
 from .auth import has_role
+from .carry import carried
 from .db import current_workspace, get_projection
 from .map_layouts import (
     MAX_POSITIONS,
@@ -83,11 +82,6 @@ bp = Blueprint("maps", __name__, url_prefix="/maps")
 VIEWS_KEY = "map_views"
 #: At most this many saved views per workspace.
 MAX_VIEWS = 200
-#: Maps over months kept per process (see :func:`timeline_map`): key → (lineage and mark of
-#: the snapshot they were made on, the points they could show, the JSON).
-CACHE_SIZE = 16
-_CACHE: dict[Any, tuple[object, Any, frozenset[Any], dict[str, Any]]] = {}
-_CACHE_LOCK = threading.Lock()
 #: Map pages a saved view may point to (endpoint prefixes of their paths).
 VIEW_PATHS = ("/scan/", "/communities/", "/warm")
 
@@ -154,8 +148,6 @@ def timeline_map(
     if cache_key is not None:
         layout = ws.info.settings.get(layout_setting(map_key))
         key = (
-            current_app.config.get("DATABASE_URL"),
-            ws.slug,
             map_key,
             cache_key,
             day,
@@ -164,24 +156,25 @@ def timeline_map(
             has_role("editor"),
             hashlib.sha1(json.dumps(layout, sort_keys=True).encode()).hexdigest(),
         )
-        with _CACHE_LOCK:
-            hit = _CACHE.get(key)
-        if hit is not None and hit[0] is p.lineage:
-            touched = p.touched_since(hit[1])
-            if touched is not None and touched.isdisjoint(hit[2]):
-                with _CACHE_LOCK:
-                    _CACHE[key] = (p.lineage, p.mark, hit[2], hit[3])
-                return with_token(dict(hit[3]))
-    data, nodes = _timeline_data(ws, map_key, centre, day, universe, select, draw, current, history)
-    if key is not None:
-        with _CACHE_LOCK:
-            # the callers only set top-level keys (links, focus, the token), so a shallow copy
-            # keeps the cached map as it was; its nodes and edges are shared, never changed (a
-            # deep copy of a 1,500-point map cost a tenth of the page)
-            _CACHE[key] = (p.lineage, p.mark, frozenset(nodes), dict(data))
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.pop(next(iter(_CACHE)))
-    return with_token(data)
+
+    def make() -> tuple[frozenset[Any], dict[str, Any]]:
+        data, nodes = _timeline_data(
+            ws, map_key, centre, day, universe, select, draw, current, history
+        )
+        return frozenset(nodes), data
+
+    def carry(
+        old: tuple[frozenset[Any], dict[str, Any]], touched: frozenset[Any]
+    ) -> tuple[frozenset[Any], dict[str, Any]] | None:
+        # every tie the map draws or reads has an end among its points
+        return old if touched.isdisjoint(old[0]) else None
+
+    if key is None:
+        return with_token(make()[1])
+    # the callers only set top-level keys (links, focus, the token), so a shallow copy keeps
+    # the kept map as it was; its nodes and edges are shared, never changed (a deep copy of
+    # a 1,500-point map cost a tenth of the page)
+    return with_token(dict(carried(key, make, carry, pool="maps")[1]))
 
 
 def with_token(data: dict[str, Any]) -> dict[str, Any]:
